@@ -1,0 +1,28 @@
+import { Construct } from 'constructs';
+import { AlbIngress } from '../lib/alb-ingress';
+import { Config, asList } from '../lib/config/types';
+import { ProductChart } from './product-chart';
+
+/** The ALB Ingress, in the gateway namespace. */
+export class AlbIngressChart extends ProductChart {
+  public readonly alb: AlbIngress;
+
+  constructor(scope: Construct, id: string, config: Config) {
+    super(scope, id, 'alb-ingress', 30);
+    this.alb = new AlbIngress(this, 'Alb', {
+      name: config.alb.ingressName,
+      namespace: config.gateway.namespace,
+      hosts: asList(config.host),
+      certificateArns: asList(config.certificateArn),
+      serviceName: config.gateway.serviceName,
+      scheme: config.alb.scheme,
+      targetType: config.alb.targetType,
+      sslPolicy: config.alb.sslPolicy,
+      groupName: config.alb.groupName,
+      // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at the ALB.
+      extraAnnotations: config.dns.externalDns
+        ? { 'external-dns.alpha.kubernetes.io/hostname': asList(config.host).join(',') }
+        : undefined,
+    });
+  }
+}

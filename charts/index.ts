@@ -1,0 +1,43 @@
+import { App } from 'cdk8s';
+import { Config } from '../lib/config/types';
+import { AlbIngressChart } from './alb-ingress-chart';
+import { GatewayCertificateChart } from './gateway-certificate-chart';
+import { IstioEdgeChart } from './istio-edge-chart';
+import { GatewayNamespaceChart, NamespacesChart } from './namespaces-chart';
+import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
+import { ProductChart } from './product-chart';
+import { YelbChart } from './yelb-chart';
+
+export { GATEWAY_NAMESPACE_FILE } from './namespaces-chart';
+export { ProductChart };
+
+/** Composes the enabled components into `app`, in apply order. */
+export function buildCharts(app: App, config: Config): ProductChart[] {
+  const charts: ProductChart[] = [
+    new NamespacesChart(app, 'Namespaces', config),
+    new GatewayNamespaceChart(app, 'GatewayNamespace', config),
+  ];
+  const yelb = config.yelb.enabled ? new YelbChart(app, 'Yelb', config) : undefined;
+  if (yelb) charts.push(yelb);
+  if (config.istioEdge.enabled) {
+    const edge = new IstioEdgeChart(app, 'IstioEdge', config, yelb?.app.meshServices ?? []);
+    if (yelb) {
+      // A gateway route to a yelb Service must name one of its ports; routes to other Services are the user's own.
+      edge.node.addValidation({
+        validate: () => config.istioEdge.routes.flatMap((r, i) => {
+          const port = yelb.app.servicePorts.get(r.service);
+          if (port === undefined) return [];
+          if (port !== r.port) return [`'istioEdge.routes[${i}].port' must be ${port}, the port of Service ${r.service}, got ${r.port}`];
+          // The authorization policies let the gateway call the front end only; any other route would be denied.
+          return config.mesh.authorization && !YELB_GATEWAY_CALLABLE.includes(r.service)
+            ? [`'istioEdge.routes[${i}].service' must be ${YELB_GATEWAY_CALLABLE.join(' or ')} while mesh.authorization is on, got "${r.service}"`]
+            : [];
+        }),
+      });
+    }
+    charts.push(edge);
+  }
+  if (config.gateway.tls.mode === 'certManager') charts.push(new GatewayCertificateChart(app, 'GatewayCertificate', config));
+  if (config.albIngress.enabled) charts.push(new AlbIngressChart(app, 'AlbIngress', config));
+  return charts.filter((c) => c.node.children.length > 0);
+}

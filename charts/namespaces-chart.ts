@@ -1,0 +1,33 @@
+import { Construct } from 'constructs';
+import { Config } from '../lib/config/types';
+import { MeshNamespace } from '../lib/mesh-namespace';
+import { ProductChart } from './product-chart';
+
+/** The app namespace, in a file of its own that applies before everything else. */
+export class NamespacesChart extends ProductChart {
+  constructor(scope: Construct, id: string, config: Config) {
+    super(scope, id, 'namespaces', 0);
+    if (config.yelb.enabled || config.istioEdge.enabled) {
+      new MeshNamespace(this, 'App', { name: config.namespace });
+    }
+  }
+}
+
+/** The file of the gateway namespace. */
+export const GATEWAY_NAMESPACE_FILE = '01-gateway-namespace.yaml';
+
+/**
+ * The gateway namespace, only for the label that ip targets need. It belongs to the Istio install, so it is kept
+ * when these manifests are deleted, and has a file of its own that the Argo CD Application of these manifests
+ * leaves out (there the Istio Applications create the namespace, label included).
+ */
+export class GatewayNamespaceChart extends ProductChart {
+  constructor(scope: Construct, id: string, config: Config) {
+    super(scope, id, 'gateway-namespace', 1);
+    if (config.albIngress.enabled && config.alb.targetType === 'ip' && config.gateway.namespace !== config.namespace) {
+      new MeshNamespace(this, 'Gateway', {
+        name: config.gateway.namespace, sidecarInjection: false, albReadinessGate: true, keepOnDelete: true,
+      });
+    }
+  }
+}

@@ -1,0 +1,527 @@
+import { Findings } from './findings';
+import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
+import { gatewayServers, gatewaysOfService, isTlsServer } from './mesh-model';
+import { annotationField, arr, at, isRec, rec, str, strMap } from './util';
+
+export const ALB = 'alb.ingress.kubernetes.io/';
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+const STATUS_PORT = 15021;
+const HEALTH_PATH = '/healthz/ready';
+/** What the controller uses when no ssl-policy is set. */
+export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
+const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An ALB can only use regional web ACLs; `global/webacl` ones belong to CloudFront. */
+const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
+const GROUP_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
+const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+/**
+ * Annotations whose MergeBehavior is Exclusive (LBC-ann): one value per IngressGroup. Each maps to the
+ * IngressClassParams field that replaces the annotation for the Ingresses of that class, when there is one.
+ * load-balancer-attributes is Exclusive per attribute key and handled on its own.
+ */
+const EXCLUSIVE_ANNOTATIONS: Record<string, string | undefined> = {
+  'load-balancer-name': undefined, 'ip-address-type': 'ipAddressType', scheme: 'scheme', subnets: 'subnets',
+  'security-groups': undefined, 'customer-owned-ipv4-pool': undefined, 'wafv2-acl-arn': 'wafv2AclArn', 'waf-acl-id': undefined,
+  'shield-advanced-protection': undefined, 'ssl-redirect': 'sslRedirectPort', 'inbound-cidrs': 'inboundCIDRs', 'ssl-policy': 'sslPolicy',
+};
+const LIST_ANNOTATIONS = new Set(['subnets', 'security-groups', 'inbound-cidrs']);
+
+export interface Listener {
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly port: number;
+}
+
+/** One backend of an ALB Ingress rule, with what it resolves to. */
+export interface AlbBackend {
+  readonly host: string;
+  readonly path: string;
+  /** Field path of the backend in the Ingress. */
+  readonly field: string;
+  /** Field path of the rule's host. */
+  readonly hostField: string;
+  readonly serviceName: string;
+  readonly port: number | string | undefined;
+  readonly service?: ServiceInfo;
+  readonly servicePort?: ServicePortInfo;
+  /** Ingress alb.* annotations with the backend Service's alb.* annotations on top (the Service wins). */
+  readonly annotations: Record<string, string>;
+}
+
+export interface AlbIngress {
+  readonly obj: Obj;
+  readonly listeners: Listener[];
+  readonly redirect: 'annotation' | 'legacy-action' | 'none';
+  readonly certificateArns: string[];
+  readonly certificateSource: string;
+  /** A certificate ARN is malformed, or an HTTPS listener has none to use: the controller cannot build the listener. */
+  readonly invalidCertificate: boolean;
+  readonly sslPolicy?: string;
+  readonly sslPolicyFrom: string;
+  readonly targetType: string;
+  readonly backends: AlbBackend[];
+}
+
+function isAlbIngress(inv: Inventory, ing: Obj): boolean {
+  const ann = strMap(ing.raw.metadata?.annotations);
+  const className = str(at(ing.raw.spec, 'ingressClassName'));
+  if (className === 'alb' || ann[CLASS_ANNOTATION] === 'alb') return true;
+  if (className) {
+    const ic = inv.find('IngressClass', '', className);
+    return str(at(ic?.raw.spec, 'controller')) === 'ingress.k8s.aws/alb';
+  }
+  return Object.keys(ann).some((k) => k.startsWith(ALB));
+}
+
+function classParams(inv: Inventory, ing: Obj): Obj | undefined {
+  const className = str(at(ing.raw.spec, 'ingressClassName')) ?? strMap(ing.raw.metadata?.annotations)[CLASS_ANNOTATION];
+  if (!className) return undefined;
+  const params = rec(at(inv.find('IngressClass', '', className)?.raw.spec, 'parameters'));
+  const name = str(params.name);
+  return name && str(params.kind) === 'IngressClassParams' ? inv.find('IngressClassParams', '', name) : undefined;
+}
+
+function parseListenPorts(raw: string): Listener[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
+    const out: Listener[] = [];
+    for (const entry of parsed) {
+      if (!isRec(entry)) return undefined;
+      for (const [protocol, port] of Object.entries(entry)) {
+        if ((protocol !== 'HTTP' && protocol !== 'HTTPS') || typeof port !== 'number') return undefined;
+        out.push({ protocol, port });
+      }
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hosts the controller can use to discover an ACM certificate when no certificate-arn is set. */
+function discoveryHosts(ing: Obj): string[] {
+  const tlsHosts = arr(at(ing.raw.spec, 'tls')).flatMap((t) => arr(rec(t).hosts)).filter((h): h is string => typeof h === 'string');
+  if (tlsHosts.length) return tlsHosts;
+  return arr(at(ing.raw.spec, 'rules')).map((r) => str(rec(r).host)).filter((h): h is string => !!h);
+}
+
+function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbBackend[] {
+  const out: AlbBackend[] = [];
+  const add = (host: string, path: string, field: string, hostField: string, backend: unknown) => {
+    const svc = rec(at(backend, 'service'));
+    const serviceName = str(svc.name);
+    if (!serviceName) return;
+    const portRec = rec(svc.port);
+    const port = typeof portRec.number === 'number' ? portRec.number : str(portRec.name);
+    if (port === 'use-annotation') return; // an ALB action, not a Service
+    const service = inv.service(ing.namespace, serviceName);
+    const servicePort = service?.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+    const svcAlb = Object.fromEntries(Object.entries(service?.annotations ?? {}).filter(([k]) => k.startsWith(ALB)));
+    out.push({ host, path, field, hostField, serviceName, port, service, servicePort, annotations: { ...ann, ...svcAlb } });
+  };
+  arr(at(ing.raw.spec, 'rules')).forEach((r, i) => {
+    const host = str(rec(r).host) ?? '*';
+    arr(at(r, 'http.paths')).forEach((p, j) => {
+      add(host, str(rec(p).path) ?? '/', `spec.rules[${i}].http.paths[${j}].backend`, `spec.rules[${i}].host`, rec(p).backend);
+    });
+  });
+  if (isRec(at(ing.raw.spec, 'defaultBackend'))) add('*', '(default)', 'spec.defaultBackend', 'spec.defaultBackend', at(ing.raw.spec, 'defaultBackend'));
+  return out;
+}
+
+/** What a gateway Service port speaks: the status port is plain HTTP, other ports follow the Gateway servers on them. */
+export function portSpeaks(inv: Inventory, svc: ServiceInfo, sp: ServicePortInfo): 'tls' | 'plain' | 'unknown' {
+  if (sp.name === 'status-port' || sp.port === STATUS_PORT) return 'plain';
+  const servers = gatewaysOfService(inv, svc).flatMap(gatewayServers).filter((s) => s.port === sp.port);
+  if (servers.some(isTlsServer)) return 'tls';
+  if (servers.length) return 'plain';
+  return 'unknown';
+}
+
+export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
+  const out: AlbIngress[] = [];
+  const regions: { obj: Obj; field: string; region: string }[] = [];
+  for (const ing of inv.of('Ingress', 'networking.k8s.io')) {
+    if (!isAlbIngress(inv, ing)) continue;
+    const ann = strMap(ing.raw.metadata?.annotations);
+    const params = classParams(inv, ing);
+    const pspec = rec(params?.raw.spec);
+    checkClass(inv, ing, ann, f);
+
+    // Listeners and redirect.
+    const certRaw = ann[`${ALB}certificate-arn`];
+    const paramArns = arr(pspec.certificateArn).filter((a): a is string => typeof a === 'string');
+    const hasTls = arr(at(ing.raw.spec, 'tls')).length > 0;
+    let listeners: Listener[] = certRaw || paramArns.length || hasTls ? [{ protocol: 'HTTPS', port: 443 }] : [{ protocol: 'HTTP', port: 80 }];
+    const lpRaw = ann[`${ALB}listen-ports`];
+    if (lpRaw !== undefined) {
+      const parsed = parseListenPorts(lpRaw);
+      if (parsed) listeners = parsed;
+      else f.add('alb-annotation-invalid', ing, annotationField(`${ALB}listen-ports`), `listen-ports '${lpRaw}' is not a JSON list like [{"HTTP": 80}, {"HTTPS": 443}]`, `set ${ALB}listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'`);
+    }
+    const httpsPorts = listeners.filter((l) => l.protocol === 'HTTPS').map((l) => l.port);
+    const hasHttp = listeners.some((l) => l.protocol === 'HTTP');
+    const redirectRaw = ann[`${ALB}ssl-redirect`] ?? str(pspec.sslRedirectPort);
+    const legacy = ann[`${ALB}actions.ssl-redirect`] !== undefined
+      || arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+    if (legacy) {
+      f.add('ssl-redirect-legacy', ing, annotationField(`${ALB}actions.ssl-redirect`),
+        'uses the v2.0 redirect pattern (actions.ssl-redirect plus a use-annotation backend that must stay the first rule)',
+        `remove actions.ssl-redirect and the ssl-redirect backend; set ${ALB}ssl-redirect: '443'`);
+    }
+    if (redirectRaw !== undefined && !httpsPorts.includes(Number(redirectRaw))) {
+      f.add('ssl-redirect-port', ing, annotationField(`${ALB}ssl-redirect`),
+        `ssl-redirect '${redirectRaw}' is not an HTTPS listen port (HTTPS ports: ${httpsPorts.join(', ') || 'none'})`,
+        `set ${ALB}listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]' and ${ALB}ssl-redirect: '443'`);
+    }
+    // A wrong ssl-redirect port is its own error (the controller rejects the Ingress), not a plaintext listener.
+    const redirect = redirectRaw !== undefined ? 'annotation' : legacy ? 'legacy-action' : 'none';
+    if (hasHttp && redirect === 'none') {
+      f.add('http-listener-plaintext', ing, annotationField(`${ALB}listen-ports`),
+        'an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS',
+        `set ${ALB}ssl-redirect: '443' (with an HTTPS 443 listen port)`);
+    }
+
+    // Certificates.
+    let certificateArns: string[] = [];
+    let certificateSource = 'none';
+    let invalidCertificate = false;
+    if (certRaw !== undefined) {
+      const field = annotationField(`${ALB}certificate-arn`);
+      if (/\n/.test(certRaw.trim()) || certRaw !== certRaw.trim()) {
+        f.add('certificate-arn-multiline', ing, field, 'certificate-arn spans several lines or carries surrounding whitespace (a YAML | block adds a newline)',
+          'write the ARNs on one line, comma-separated, in a plain or quoted scalar');
+      }
+      certificateArns = certRaw.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const arn of certificateArns) {
+        const m = ACM_ARN.exec(arn);
+        if (!m) {
+          invalidCertificate = true;
+          f.add('certificate-arn-format', ing, field, `'${arn}' is not an ACM certificate ARN`,
+            'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>, several separated by commas');
+        } else regions.push({ obj: ing, field, region: m[1] });
+      }
+      certificateSource = `ACM ${certificateArns.join(', ')}`;
+    } else if (paramArns.length && params) {
+      certificateArns = paramArns;
+      paramArns.forEach((arn, i) => {
+        const m = ACM_ARN.exec(arn);
+        if (!m) {
+          invalidCertificate = true;
+          f.add('certificate-arn-format', params, `spec.certificateArn[${i}]`, `'${arn}' is not an ACM certificate ARN`, 'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
+        }
+        else regions.push({ obj: params, field: `spec.certificateArn[${i}]`, region: m[1] });
+      });
+      certificateSource = `ACM ${paramArns.join(', ')} (from ${params.ref})`;
+    } else if (httpsPorts.length) {
+      const hosts = discoveryHosts(ing);
+      if (hosts.length) certificateSource = `ACM, discovered for ${hosts.join(', ')}`;
+      else {
+        invalidCertificate = true;
+        f.add('listener-certificate', ing, annotationField(`${ALB}certificate-arn`), 'HTTPS listener has no certificate-arn and no host to discover a certificate for',
+          `set ${ALB}certificate-arn to the ACM certificate ARN`);
+      }
+    }
+
+    // TLS policy.
+    const sslPolicy = str(pspec.sslPolicy) ?? ann[`${ALB}ssl-policy`];
+    const sslPolicyFrom = pspec.sslPolicy ? params!.ref : sslPolicy ? 'annotation' : 'controller default';
+    if (httpsPorts.length && !(sslPolicy ?? '').includes('TLS13')) {
+      f.add('ssl-policy', ing, annotationField(`${ALB}ssl-policy`),
+        sslPolicy ? `ssl-policy '${sslPolicy}' is not a TLS 1.3 policy` : `no ssl-policy: the controller uses ${DEFAULT_SSL_POLICY}, which allows TLS 1.0 and 1.1`,
+        `set ${ALB}ssl-policy: ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (or ELBSecurityPolicy-TLS13-1-2-2021-06)`);
+    }
+
+    const targetType = str(pspec.targetType) ?? ann[`${ALB}target-type`] ?? 'instance';
+    if (targetType !== 'instance' && targetType !== 'ip') {
+      f.add('alb-annotation-invalid', ing, annotationField(`${ALB}target-type`), `target-type '${targetType}' is neither instance nor ip`, `set ${ALB}target-type: ip`);
+    }
+    checkLoadBalancerAnnotations(ing, ann, params, f);
+    const backends = backendsOf(inv, ing, ann);
+    for (const b of backends) checkBackend(inv, ing, b, targetType, f);
+    if (targetType === 'ip' && backends.some((b) => mayBeGateway(inv, b))) checkReadinessGate(inv, ing, f);
+    out.push({ obj: ing, listeners, redirect, certificateArns, certificateSource, invalidCertificate, sslPolicy, sslPolicyFrom, targetType, backends });
+  }
+  const distinct = [...new Set(regions.map((r) => r.region))];
+  if (distinct.length > 1) {
+    const first = regions[0].region;
+    for (const r of regions.filter((x) => x.region !== first)) {
+      f.add('certificate-arn-region', r.obj, r.field, `certificate ARNs name several regions (${distinct.join(', ')}); an ALB can only use ACM certificates of its own region`,
+        `use certificates issued in the ALB's region (${first}?) for every listener`);
+    }
+  }
+  checkIngressGroups(inv, out.map((a) => a.obj), f);
+  return out;
+}
+
+/**
+ * Parses a stringMap annotation (`k1=v1,k2=v2`) the way the controller does: empty entries are skipped, every other
+ * entry needs `=` and a key. An empty value is rejected too, since AWS refuses attributes without a value.
+ */
+export function parseStringMap(raw: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const i = entry.indexOf('=');
+    if (i < 0) return undefined;
+    const key = entry.slice(0, i).trim();
+    const value = entry.slice(i + 1).trim();
+    if (!key || !value) return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+function checkWafv2Arn(target: Obj, field: string, arn: string, f: Findings): void {
+  const value = arn.trim();
+  if (value === 'none') return;
+  const m = WAFV2_ARN.exec(value);
+  if (m?.[1] === 'regional') return;
+  f.add('wafv2-acl-arn-format', target, field,
+    m ? `'${value}' is a global (CloudFront) web ACL; an ALB can only use a regional one` : `'${value}' is not a WAFv2 web ACL ARN`,
+    'use arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> of the ALB\'s region, or none to detach the ACL');
+}
+
+/** Load-balancer-level annotations the controller must parse before it builds the ALB. */
+function checkLoadBalancerAnnotations(ing: Obj, ann: Record<string, string>, params: Obj | undefined, f: Findings): void {
+  const waf = ann[`${ALB}wafv2-acl-arn`];
+  if (waf !== undefined) checkWafv2Arn(ing, annotationField(`${ALB}wafv2-acl-arn`), waf, f);
+  const paramsWaf = str(at(params?.raw.spec, 'wafv2AclArn'));
+  if (params && paramsWaf !== undefined) checkWafv2Arn(params, 'spec.wafv2AclArn', paramsWaf, f);
+  const attrs = ann[`${ALB}load-balancer-attributes`];
+  if (attrs !== undefined && !parseStringMap(attrs)) {
+    f.add('load-balancer-attributes-format', ing, annotationField(`${ALB}load-balancer-attributes`),
+      `load-balancer-attributes '${attrs}' is not a list of key=value pairs separated by commas`,
+      `write it as ${ALB}load-balancer-attributes: routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true`);
+  }
+}
+
+/**
+ * Whether a backend's targets are, or may be, the gateway pods in the Ingress namespace: not when it selects
+ * application pods or lives in another namespace (other rules report those).
+ */
+function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
+  if (!b.service) return !inv.services.some((s) => s.name === b.serviceName);
+  const workloads = inv.workloadsOf(b.service);
+  return !workloads.length || workloads.some((w) => w.gateway);
+}
+
+/** With ip targets the ALB registers pods directly; without the readiness gate a rollout can outpace registration. */
+function checkReadinessGate(inv: Inventory, ing: Obj, f: Findings): void {
+  const sources = inv.namespaceLabelSources(ing.namespace);
+  // Only a namespace the manifests declare can be judged; otherwise its labels are set elsewhere.
+  if (!sources.length || sources.some((s) => s.labels[READINESS_GATE_LABEL] === 'enabled')) return;
+  const target = sources[0];
+  f.add('readiness-gate-namespace', target.obj, target.field,
+    `${ing.ref} targets the gateway pods by ip, but namespace ${ing.namespace} lacks ${READINESS_GATE_LABEL}=enabled: rollouts can outpace ALB registration (5xx)`,
+    `label namespace ${ing.namespace} ${READINESS_GATE_LABEL}=enabled`);
+}
+
+/** An Exclusive annotation's value as the controller compares it: lists split and trimmed, subnets in any order. */
+function exclusiveValue(key: string, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = Array.isArray(raw) && raw.every((x) => typeof x === 'string');
+  if (typeof raw !== 'string' && !list) return JSON.stringify(raw);
+  if (typeof raw === 'string' && !LIST_ANNOTATIONS.has(key)) return raw.trim();
+  const items = (list ? (raw as string[]) : (raw as string).split(',')).map((x) => x.trim()).filter(Boolean);
+  return (key === 'subnets' ? [...items].sort() : items).join(',');
+}
+
+/** IngressGroups: name and order syntax, and one value per Exclusive annotation across the group's Ingresses. */
+function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void {
+  const groups = new Map<string, { ing: Obj; params?: Obj }[]>();
+  for (const ing of ingresses) {
+    const ann = strMap(ing.raw.metadata?.annotations);
+    const params = classParams(inv, ing);
+    const pinned = str(at(params?.raw.spec, 'group.name'));
+    const rawName = ann[`${ALB}group.name`];
+    if (!pinned && rawName !== undefined) {
+      if (rawName.length > 63 || !GROUP_NAME.test(rawName)) {
+        f.add('group-name-format', ing, annotationField(`${ALB}group.name`),
+          `group.name '${rawName}' is not a valid group name (at most 63 of a-z, 0-9, '-', '.', alphanumeric at both ends): the controller rejects the Ingress`,
+          'rename the group with at most 63 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');
+      } else {
+        f.add('group-membership-unpinned', ing, annotationField(`${ALB}group.name`),
+          `joins IngressGroup '${rawName}' by annotation: anyone allowed to edit Ingresses can join it and add rules to this ALB`,
+          'pin the group in the IngressClassParams (spec.group.name, with spec.namespaceSelector) instead of the annotation');
+      }
+    }
+    const rawOrder = ann[`${ALB}group.order`];
+    if (rawOrder !== undefined && (!/^[+-]?\d+$/.test(rawOrder.trim()) || Math.abs(Number(rawOrder)) > 1000)) {
+      f.add('group-order-range', ing, annotationField(`${ALB}group.order`), `group.order '${rawOrder}' is not an integer from -1000 to 1000`,
+        `set ${ALB}group.order to an integer from -1000 to 1000 (lower is evaluated first)`);
+    }
+    const name = pinned ?? rawName;
+    if (name) groups.set(name, [...(groups.get(name) ?? []), { ing, params }]);
+  }
+  for (const [name, members] of groups) {
+    if (members.length < 2) continue;
+    const conflict = (annotation: string, what: string, set: { ing: Obj; value: string }[]) => {
+      if (new Set(set.map((m) => m.value)).size < 2) return;
+      for (const m of set) {
+        const others = set.filter((o) => o.value !== m.value).map((o) => `'${o.value}' on ${o.ing.ref}`).join(', ');
+        f.add('group-exclusive-conflict', m.ing, annotationField(`${ALB}${annotation}`),
+          `${what} is '${m.value}' here but ${others} in IngressGroup '${name}': the controller stops reconciling the whole group`,
+          `set the same ${what} on every Ingress of the group, or on one Ingress only`);
+      }
+    };
+    for (const [key, paramsField] of Object.entries(EXCLUSIVE_ANNOTATIONS)) {
+      const set: { ing: Obj; value: string }[] = [];
+      for (const { ing, params } of members) {
+        // An IngressClassParams value replaces the annotation for every Ingress of that class.
+        const fromParams = paramsField ? at(params?.raw.spec, paramsField) : undefined;
+        const value = exclusiveValue(key, fromParams ?? strMap(ing.raw.metadata?.annotations)[`${ALB}${key}`]);
+        if (value !== undefined) set.push({ ing, value });
+      }
+      conflict(key, key, set);
+    }
+    // load-balancer-attributes merge per key; a key the IngressClassParams set resolves the conflict.
+    const byKey = new Map<string, { ing: Obj; value: string }[]>();
+    for (const { ing, params } of members) {
+      const attrs = parseStringMap(strMap(ing.raw.metadata?.annotations)[`${ALB}load-balancer-attributes`] ?? '') ?? {};
+      const pinnedKeys = new Set(arr(at(params?.raw.spec, 'loadBalancerAttributes')).map((a) => str(rec(a).key)));
+      for (const [k, v] of Object.entries(attrs)) if (!pinnedKeys.has(k)) byKey.set(k, [...(byKey.get(k) ?? []), { ing, value: v }]);
+    }
+    for (const [k, set] of byKey) conflict('load-balancer-attributes', `load-balancer-attributes key ${k}`, set);
+  }
+}
+
+function checkClass(inv: Inventory, ing: Obj, ann: Record<string, string>, f: Findings): void {
+  const className = str(at(ing.raw.spec, 'ingressClassName'));
+  const annotated = ann[CLASS_ANNOTATION];
+  const field = annotationField(CLASS_ANNOTATION);
+  if (className && annotated !== undefined) {
+    f.add('ingress-class-conflict', ing, field, `both spec.ingressClassName '${className}' and ${CLASS_ANNOTATION} '${annotated}' are set; the API server rejects this`,
+      `remove the ${CLASS_ANNOTATION} annotation and keep spec.ingressClassName: alb`);
+  } else if (annotated !== undefined) {
+    f.add('ingress-class-annotation', ing, field, `uses the deprecated ${CLASS_ANNOTATION} annotation, which the controller can be told to ignore`,
+      `replace the annotation with spec.ingressClassName: alb`);
+  } else if (!className) {
+    const defaultClass = inv.of('IngressClass', 'networking.k8s.io').some((ic) => strMap(ic.raw.metadata?.annotations)['ingressclass.kubernetes.io/is-default-class'] === 'true'
+      && str(at(ic.raw.spec, 'controller')) === 'ingress.k8s.aws/alb');
+    if (!defaultClass) {
+      f.add('ingress-class-missing', ing, 'spec.ingressClassName', 'Ingress carries alb.* annotations but names no ingress class, so no controller may reconcile it',
+        'set spec.ingressClassName: alb');
+    }
+  }
+}
+
+function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: string, f: Findings): void {
+  const ann = b.annotations;
+  const svc = b.service;
+  if (!svc) {
+    const elsewhere = inv.services.filter((s) => s.name === b.serviceName);
+    if (elsewhere.length) {
+      f.add('ingress-namespace', ing, `${b.field}.service.name`,
+        `backend Service '${b.serviceName}' is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}, not in the Ingress namespace ${ing.namespace}`,
+        `move the Ingress to metadata.namespace: ${elsewhere[0].namespace} (an Ingress can only reach Services of its own namespace)`);
+    } else {
+      f.add('not-verifiable', ing, `${b.field}.service.name`, `backend Service ${ing.namespace}/${b.serviceName} is not in the manifests`,
+        'check it exists in the cluster, or include it in the checked manifests');
+    }
+    return;
+  }
+  if (!b.servicePort) {
+    f.add('ingress-backend-port', ing, `${b.field}.service.port`,
+      `port ${JSON.stringify(b.port)} is not a port of ${svc.ref} (ports: ${svc.ports.map((p) => p.name ? `${p.name}/${p.port}` : String(p.port)).join(', ') || 'none'})`,
+      `set the backend port to the Service's HTTPS port (e.g. number: 443)`);
+  }
+  if (svc.obj) {
+    const own = Object.keys(svc.annotations).filter((k) => k.startsWith(ALB) && strMap(ing.raw.metadata?.annotations)[k] !== svc.annotations[k]);
+    if (own.length) {
+      f.add('service-alb-annotations', svc.obj, annotationField(own[0]), `${own.join(', ')} on the Service override the Ingress ${ing.ref}`,
+        'keep alb.* annotations on the Ingress only');
+    }
+  }
+  if (targetType === 'instance' && svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') {
+    f.add('target-type-service-type', ing, annotationField(`${ALB}target-type`), `target-type instance needs a NodePort Service, but ${svc.ref} is ${svc.type}`,
+      `set ${ALB}target-type: ip (works with ClusterIP), or make the gateway Service NodePort`);
+  }
+  const workloads = inv.workloadsOf(svc);
+  const isGateway = workloads.some((w) => w.gateway);
+  if (workloads.length && !isGateway) {
+    f.add('ingress-backend-gateway', ing, `${b.field}.service.name`, `${svc.ref} selects application pods, not the Istio ingress gateway: the ALB bypasses the gateway and STRICT mTLS answers 502`,
+      'point the backend at the ingress gateway Service (e.g. istio-ingressgateway, port 443)');
+    return;
+  }
+
+  // Protocol the ALB speaks to the target versus what the port serves.
+  const protocol = (ann[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
+  if (protocol !== 'HTTP' && protocol !== 'HTTPS') {
+    f.add('alb-annotation-invalid', ing, annotationField(`${ALB}backend-protocol`), `backend-protocol '${protocol}' is neither HTTP nor HTTPS`, `set ${ALB}backend-protocol: HTTPS`);
+  }
+  const version = ann[`${ALB}backend-protocol-version`];
+  if (version?.toUpperCase() === 'GRPC') {
+    f.add('backend-protocol-version', ing, annotationField(`${ALB}backend-protocol-version`), 'GRPC target groups need a gRPC health check, which the gateway does not serve',
+      `remove ${ALB}backend-protocol-version (HTTP1 default) or set HTTP2`);
+  }
+  if (b.servicePort && isGateway) {
+    const speaks = portSpeaks(inv, svc, b.servicePort);
+    if (speaks === 'tls' && protocol === 'HTTP') {
+      f.add('backend-protocol', ing, annotationField(`${ALB}backend-protocol`), `the ALB sends plain HTTP to ${svc.name}:${b.servicePort.port}, where the gateway expects TLS`,
+        `set ${ALB}backend-protocol: HTTPS`);
+    } else if (speaks === 'plain' && protocol === 'HTTPS') {
+      f.add('backend-protocol', ing, `${b.field}.service.port`, `the ALB opens TLS to ${svc.name}:${b.servicePort.port}, which serves plain HTTP: the handshake fails (502)`,
+        `route traffic to the gateway's HTTPS port (443), not to port ${b.servicePort.port}`);
+    }
+  }
+  if (isGateway || !workloads.length) checkHealth(ing, b, svc, targetType, protocol, f);
+}
+
+function checkHealth(ing: Obj, b: AlbBackend, svc: ServiceInfo, targetType: string, protocol: string, f: Findings): void {
+  const ann = b.annotations;
+  const portKey = `${ALB}healthcheck-port`;
+  const rawPort = ann[portKey];
+  const fix = `set ${portKey}: status-port, ${ALB}healthcheck-protocol: HTTP, ${ALB}healthcheck-path: ${HEALTH_PATH}`;
+  const status = svc.ports.find((p) => p.name === 'status-port') ?? svc.ports.find((p) => p.port === STATUS_PORT || p.targetPort === STATUS_PORT);
+  let portOk = false;
+  if (rawPort === undefined || rawPort === 'traffic-port') {
+    f.add('health-check-port', ing, annotationField(portKey),
+      `${rawPort === undefined ? 'no healthcheck-port, so the controller probes traffic-port' : 'healthcheck-port traffic-port probes the traffic port'}, which does not serve ${HEALTH_PATH}: every target stays unhealthy`, fix);
+  } else if (/^\d+$/.test(rawPort)) {
+    const n = Number(rawPort);
+    if (targetType === 'instance') {
+      f.add('health-check-port', ing, annotationField(portKey), `numeric healthcheck-port ${n} with instance targets probes port ${n} on the node, where nothing listens`, fix);
+    } else if (status && typeof status.targetPort === 'number' && status.targetPort !== n) {
+      f.add('health-check-port', ing, annotationField(portKey), `healthcheck-port ${n} is not the gateway status port (${status.targetPort})`, fix);
+    } else if (!status && n !== STATUS_PORT) {
+      f.add('health-check-port', ing, annotationField(portKey), `healthcheck-port ${n} is not the gateway status port (${STATUS_PORT})`, fix);
+    } else portOk = true;
+  } else {
+    const named = svc.ports.find((p) => p.name === rawPort);
+    if (!named && svc.ports.length) {
+      f.add('health-check-port', ing, annotationField(portKey), `healthcheck-port '${rawPort}' is not a port name of ${svc.ref}`, fix);
+    } else if (named && named !== status) {
+      f.add('health-check-port', ing, annotationField(portKey), `healthcheck-port '${rawPort}' is not the gateway status port`, fix);
+    } else if (named && targetType === 'ip' && typeof named.targetPort === 'string') {
+      f.add('health-check-port', ing, annotationField(portKey), `with ip targets a named healthcheck-port needs a numeric targetPort, but '${rawPort}' targets '${named.targetPort}'`,
+        `set targetPort: ${STATUS_PORT} on the Service's status-port`);
+    } else portOk = true;
+  }
+  if (!portOk) return;
+  const hcProtocol = (ann[`${ALB}healthcheck-protocol`] ?? protocol).toUpperCase();
+  if (hcProtocol !== 'HTTP') {
+    f.add('health-check-protocol', ing, annotationField(`${ALB}healthcheck-protocol`),
+      `${ann[`${ALB}healthcheck-protocol`] ? '' : 'no healthcheck-protocol: it defaults to the backend protocol, '}${hcProtocol} against the plain-HTTP status port fails`, fix);
+  }
+  const path = ann[`${ALB}healthcheck-path`] ?? '/';
+  if (path !== HEALTH_PATH) {
+    f.add('health-check-path', ing, annotationField(`${ALB}healthcheck-path`), `healthcheck-path '${path}' is not the gateway readiness endpoint ${HEALTH_PATH}`, fix);
+  }
+}
+
+/** LoadBalancer Services: a gateway one gets its own load balancer next to the ALB, an application one bypasses ALB and gateway. */
+export function checkLoadBalancerServices(inv: Inventory, f: Findings): void {
+  for (const svc of inv.services) {
+    if (svc.type !== 'LoadBalancer') continue;
+    const target = svc.obj ?? svc.installer;
+    if (!target) continue;
+    const field = svc.obj ? 'spec.type' : svc.installer?.kind === 'Application' ? 'spec.source.helm.valuesObject.service.type' : 'spec';
+    if (inv.workloadsOf(svc).some((w) => w.gateway)) {
+      f.add('service-load-balancer', target, field, `gateway ${svc.ref}${svc.obj ? '' : ` (${svc.origin})`} is type LoadBalancer: it gets a load balancer of its own next to the ALB`,
+        'set the gateway Service type to NodePort (instance targets) or ClusterIP (ip targets)');
+    } else {
+      f.add('service-load-balancer', target, field, `${svc.ref} is type LoadBalancer: it exposes the workload directly, bypassing the ALB and the Istio gateway`,
+        'set type: ClusterIP and reach it through the gateway and a VirtualService');
+    }
+  }
+}

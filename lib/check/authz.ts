@@ -1,0 +1,244 @@
+import { Findings } from './findings';
+import { helmSources, Inventory, isIstioChartRepo, Obj, ServiceInfo, WorkloadInfo } from './inventory';
+import { parseYamlText } from './istio';
+import { gatewayRefKey, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
+import { arr, at, isRec, rec, selects, str, strMap, unique } from './util';
+
+/**
+ * Whether the ingress gateway may call the workloads its routes reach, by the AuthorizationPolicies that apply to
+ * them (rule B23). Istio evaluates DENY before ALLOW; with no ALLOW policy a request is allowed, with one it must
+ * match some ALLOW rule. Only what decides the gateway's calls is modelled: principals, namespaces and ports.
+ * Other conditions (paths, methods, `when` ...) make a rule match some requests, never all.
+ */
+
+/** Three-valued match: `maybe` when the answer depends on the request or on something not in the manifests. */
+type Tri = 'yes' | 'no' | 'maybe';
+
+function all(values: Tri[]): Tri {
+  return values.includes('no') ? 'no' : values.every((v) => v === 'yes') ? 'yes' : 'maybe';
+}
+
+function any(values: Tri[]): Tri {
+  return values.includes('yes') ? 'yes' : values.every((v) => v === 'no') ? 'no' : 'maybe';
+}
+
+/** Istio string match: exact, `*`, `prefix*` or `*suffix`. */
+function matchesPattern(pattern: string, value: string): boolean {
+  if (pattern === '*') return value !== '';
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  return pattern === value;
+}
+
+function strings(v: unknown): string[] {
+  return arr(v).map((x) => (typeof x === 'number' ? String(x) : str(x))).filter((x): x is string => x !== undefined);
+}
+
+/** A list condition (`principals`) or its negation (`notPrincipals`) against a value that may be unknown. */
+function condition(obj: Record<string, unknown>, key: string, value: string | undefined): Tri[] {
+  const out: Tri[] = [];
+  const notKey = `not${key[0].toUpperCase()}${key.slice(1)}`;
+  const yes = strings(obj[key]);
+  const no = strings(obj[notKey]);
+  if (yes.length) out.push(value === undefined ? 'maybe' : yes.some((p) => matchesPattern(p, value)) ? 'yes' : 'no');
+  if (no.length) out.push(value === undefined ? 'maybe' : no.some((p) => matchesPattern(p, value)) ? 'no' : 'yes');
+  return out;
+}
+
+/** Fields of a source/operation this model does not decide: any of them makes the match depend on the request. */
+const REQUEST_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts'];
+const REQUEST_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
+
+/** The caller as far as the manifests tell: principal and namespace are undefined when the gateway is not in them. */
+export interface Caller {
+  readonly principal?: string;
+  readonly namespace?: string;
+}
+
+function ruleMatches(rule: unknown, caller: Caller, port: number | undefined): Tri {
+  const r = rec(rule);
+  const from = arr(r.from).map((x) => rec(rec(x).source));
+  const to = arr(r.to).map((x) => rec(rec(x).operation));
+  const source = (s: Record<string, unknown>): Tri => all([
+    ...condition(s, 'principals', caller.principal),
+    ...condition(s, 'namespaces', caller.namespace),
+    ...(REQUEST_SOURCE.some((k) => k in s) ? ['maybe' as const] : []),
+  ]);
+  const operation = (o: Record<string, unknown>): Tri => all([
+    ...condition(o, 'ports', port === undefined ? undefined : String(port)),
+    ...(REQUEST_OPERATION.some((k) => k in o) ? ['maybe' as const] : []),
+  ]);
+  return all([
+    from.length ? any(from.map(source)) : 'yes',
+    to.length ? any(to.map(operation)) : 'yes',
+    arr(r.when).length ? 'maybe' : 'yes',
+  ]);
+}
+
+/** AuthorizationPolicies enforced by a workload's sidecar: its namespace's and the root namespace's, by selector. */
+export function policiesFor(inv: Inventory, w: WorkloadInfo): Obj[] {
+  return inv.of('AuthorizationPolicy', 'security.istio.io').filter((p) => {
+    if (p.namespace !== w.namespace && p.namespace !== inv.rootNamespace) return false;
+    const spec = rec(p.raw.spec);
+    // targetRef(s) attach a policy to a Gateway API gateway or a waypoint, never to a sidecar.
+    if (isRec(spec.targetRef) || arr(spec.targetRefs).length) return false;
+    const selector = strMap(at(spec, 'selector.matchLabels'));
+    return Object.keys(selector).length === 0 || selects(selector, w.podLabels);
+  });
+}
+
+function actionOf(p: Obj): string {
+  return str(at(p.raw.spec, 'action')) ?? 'ALLOW';
+}
+
+export type AuthzDecision = 'none' | 'allow' | 'deny' | 'unknown';
+
+export interface EdgeAuthz {
+  /** `none`: no policy applies; `unknown`: it depends on the request or on the gateway's identity. */
+  readonly decision: AuthzDecision;
+  /** The policy to point a finding at: the matching DENY, else the ALLOW policy of the workload. */
+  readonly by?: Obj;
+  /** Set when a DENY policy decides. */
+  readonly denyPolicy?: Obj;
+  /** Principals the ALLOW rules name for the port (for messages). */
+  readonly allowed: string[];
+  /** One line for the hop report, `authz: ...`. */
+  readonly note: string;
+}
+
+/** Decides whether `caller` may reach workload `w` on container port `port`. */
+export function authorize(inv: Inventory, w: WorkloadInfo, caller: Caller, port: number | undefined): EdgeAuthz {
+  const policies = policiesFor(inv, w);
+  const who = caller.principal ?? 'the gateway (service account unknown)';
+  const on = port === undefined ? '' : ` on port ${port}`;
+  if (!policies.length) return { decision: 'none', allowed: [], note: 'authz: none' };
+  const rulesOf = (p: Obj) => arr(at(p.raw.spec, 'rules'));
+  // CUSTOM and AUDIT policies are enforced by external providers or only log: they decide nothing here.
+  const deny = policies.filter((p) => actionOf(p) === 'DENY');
+  const allow = policies.filter((p) => actionOf(p) === 'ALLOW');
+  const denying = deny.find((p) => rulesOf(p).some((r) => ruleMatches(r, caller, port) === 'yes'));
+  const allowed = unique(allow.flatMap((p) => rulesOf(p).filter((r) => ruleMatches(r, { namespace: caller.namespace }, port) !== 'no')
+    .flatMap((r) => arr(rec(r).from).flatMap((s) => strings(at(s, 'source.principals'))))));
+  // The policy a fix belongs in: one selecting the workload, else a namespace-wide one such as allow-nothing.
+  const own = allow.find((p) => Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length > 0) ?? allow[0];
+  if (denying) return { decision: 'deny', by: denying, denyPolicy: denying, allowed, note: `authz: DENY ${who}${on} (${denying.ref})` };
+  const maybeDenied = deny.some((p) => rulesOf(p).some((r) => ruleMatches(r, caller, port) === 'maybe'));
+  if (!allow.length) {
+    return maybeDenied ? { decision: 'unknown', allowed, note: `authz: DENY policies may match ${who}` } : { decision: 'none', allowed, note: 'authz: no ALLOW policy' };
+  }
+  const results = allow.map((p) => ({ p, m: any(rulesOf(p).map((r) => ruleMatches(r, caller, port))) }));
+  const yes = results.find((x) => x.m === 'yes');
+  if (yes && !maybeDenied) return { decision: 'allow', by: yes.p, allowed, note: `authz: ALLOW from ${caller.principal ?? 'any source'}${on} (${yes.p.ref})` };
+  if (yes || results.some((x) => x.m === 'maybe')) {
+    const unknown = caller.principal ? '' : '; gateway principal unknown';
+    return { decision: 'unknown', by: own, allowed, note: `authz: ALLOW only from ${allowed.join(', ') || 'matching requests'}${on}${unknown}` };
+  }
+  return { decision: 'deny', by: own, allowed, note: `authz: no ALLOW rule admits ${who}${on} (allowed: ${allowed.join(', ') || 'nothing'})` };
+}
+
+/** The mesh's trust domain: meshConfig of an IstioOperator or the istiod chart, or the `istio` ConfigMap; else cluster.local. */
+export function meshTrustDomain(inv: Inventory): string {
+  const found: unknown[] = [];
+  for (const io of inv.of('IstioOperator')) found.push(at(io.raw.spec, 'meshConfig.trustDomain'));
+  for (const app of inv.of('Application', 'argoproj.io')) {
+    for (const s of helmSources(app)) if (s.chart === 'istiod' && isIstioChartRepo(s.repoURL)) found.push(at(s.values, 'meshConfig.trustDomain'));
+  }
+  const mesh = str(at(inv.find('ConfigMap', inv.rootNamespace, 'istio', '')?.raw, 'data.mesh'));
+  if (mesh) found.push(at(parseYamlText(mesh), 'trustDomain'));
+  return found.map(str).find((t) => !!t) ?? 'cluster.local';
+}
+
+/** A gateway workload as a caller; its principal is known only when its service account is. */
+export function gatewayCaller(inv: Inventory, gw: WorkloadInfo | undefined): Caller {
+  if (!gw) return {};
+  return { namespace: gw.namespace, principal: gw.serviceAccount ? `${meshTrustDomain(inv)}/ns/${gw.namespace}/sa/${gw.serviceAccount}` : undefined };
+}
+
+/** The container port a Service port sends to on a workload: a named targetPort is looked up in the pod template. */
+export function containerPort(svc: ServiceInfo, servicePort: number | undefined, w: WorkloadInfo): number | undefined {
+  const p = servicePort === undefined ? (svc.ports.length === 1 ? svc.ports[0] : undefined) : svc.ports.find((x) => x.port === servicePort);
+  if (!p) return undefined;
+  if (typeof p.targetPort === 'number') return p.targetPort;
+  if (p.targetPort === undefined) return p.port;
+  const named = arr(at(w.obj?.raw.spec, 'template.spec.containers')).flatMap((c) => arr(rec(c).ports)).map(rec).find((x) => x.name === p.targetPort);
+  return typeof named?.containerPort === 'number' ? named.containerPort : undefined;
+}
+
+/** One gateway -> workload edge of a gateway-bound route. */
+export interface Edge {
+  readonly vs: Obj;
+  readonly svc: ServiceInfo;
+  readonly workload: WorkloadInfo;
+  /** Undefined when no gateway workload of the route's Gateways is in the manifests. */
+  readonly gateway?: WorkloadInfo;
+  readonly caller: Caller;
+  readonly port?: number;
+  readonly authz: EdgeAuthz;
+}
+
+/** Gateway workloads a VirtualService is bound to (its non-mesh `gateways`). */
+function gatewayWorkloadsOf(inv: Inventory, vs: Obj): WorkloadInfo[] {
+  const refs = arr(at(vs.raw.spec, 'gateways')).map(str).filter((g): g is string => !!g && g !== 'mesh');
+  return unique(refs.flatMap((ref) => {
+    const key = gatewayRefKey(vs.namespace, ref);
+    const gw = inv.istio('Gateway').find((g) => g.namespace === key.namespace && g.name === key.name);
+    return gw ? workloadsOfGateway(inv, gw) : [];
+  }));
+}
+
+/** Edges of one route destination: each (sidecar-injected) workload behind it, from each gateway workload. */
+export function destinationEdges(inv: Inventory, vs: Obj, dest: unknown): Edge[] {
+  const host = str(at(dest, 'destination.host'));
+  if (!host || serviceEntryFor(inv, host)) return [];
+  const key = resolveHost(inv, vs.namespace, host);
+  if ('external' in key) return [];
+  const svc = inv.service(key.namespace, key.name);
+  if (!svc) return [];
+  const portNumber = at(dest, 'destination.port.number');
+  const gateways: (WorkloadInfo | undefined)[] = gatewayWorkloadsOf(inv, vs);
+  if (!gateways.length) gateways.push(undefined);
+  const edges: Edge[] = [];
+  // Without a sidecar nothing enforces the policies (namespace-injection reports that).
+  for (const w of inv.workloadsOf(svc).filter((x) => !x.gateway && injectionOf(inv, x).state !== 'no')) {
+    const port = containerPort(svc, typeof portNumber === 'number' ? portNumber : undefined, w);
+    for (const gateway of gateways) {
+      const caller = gatewayCaller(inv, gateway);
+      edges.push({ vs, svc, workload: w, gateway, caller, port, authz: authorize(inv, w, caller, port) });
+    }
+  }
+  return edges;
+}
+
+/** Gateway-bound VirtualService routes whose destination workload the authorization policies close to the gateway. */
+export function checkGatewayAuthorization(inv: Inventory, f: Findings): void {
+  for (const vs of inv.istio('VirtualService')) {
+    if (!arr(at(vs.raw.spec, 'gateways')).some((g) => typeof g === 'string' && g !== 'mesh')) continue;
+    for (const kind of ['http', 'tcp', 'tls']) {
+      for (const route of arr(rec(vs.raw.spec)[kind])) {
+        for (const dest of arr(rec(route).route)) destinationEdges(inv, vs, dest).forEach((e) => report(e, f));
+      }
+    }
+  }
+}
+
+function report(e: Edge, f: Findings): void {
+  const { authz, workload: w, port } = e;
+  const on = port === undefined ? '' : ` on port ${port}`;
+  const principal = e.caller.principal;
+  if (principal && authz.decision === 'deny' && authz.by) {
+    const isDeny = !!authz.denyPolicy;
+    f.add('authz-gateway-denied', authz.by, rulesField(authz.by),
+      `${isDeny ? 'denies' : 'admits no request from'} the gateway ${principal} (${e.gateway!.ref}) ${isDeny ? 'access ' : ''}to ${w.ref}${on}: every request ${e.vs.ref} routes to ${e.svc.ref} gets 403`
+        + (isDeny ? '' : ` (allowed: ${authz.allowed.join(', ') || 'nothing'})`),
+      isDeny ? `exclude ${principal} from the DENY rules of ${authz.by.ref}`
+        : `add ${principal} to from.source.principals${port === undefined ? '' : ` and '${port}' to to.operation.ports`} of an ALLOW policy selecting ${w.ref}`);
+  } else if (!principal && authz.decision === 'unknown' && authz.by && actionOf(authz.by) === 'ALLOW') {
+    f.add('not-verifiable', authz.by, rulesField(authz.by),
+      `${w.ref} admits only ${authz.allowed.join(', ') || 'no principal'}${on}, and the gateway's service account is not in the manifests: requests ${e.vs.ref} routes there get 403 unless the gateway runs as one of them`,
+      `check the gateway's service account (istioctl: istio-ingressgateway-service-account; gateway chart: serviceAccount.name, else the release name) gives one of these principals`);
+  }
+}
+
+function rulesField(p: Obj): string {
+  return arr(at(p.raw.spec, 'rules')).length ? 'spec.rules' : 'spec';
+}

@@ -1,0 +1,79 @@
+import { Findings } from './findings';
+import { HelmSource, helmSources, Inventory, isIstioChartRepo, Obj } from './inventory';
+import { annotationField, arr, at, rec, str, strMap } from './util';
+
+/** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */
+const CHART_ORDER = ['base', 'istiod', 'gateway'];
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+interface IstioChartApp {
+  readonly app: Obj;
+  readonly chart: string;
+  readonly source: HelmSource;
+  readonly version: string;
+  readonly wave: number;
+}
+
+function syncWave(app: Obj): number {
+  const n = Number.parseInt(strMap(app.raw.metadata?.annotations)[SYNC_WAVE] ?? '0', 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/** Argo CD Applications installing Istio's charts, grouped by the cluster they deploy to. */
+function istioChartsByCluster(inv: Inventory): Map<string, IstioChartApp[]> {
+  const out = new Map<string, IstioChartApp[]>();
+  for (const app of inv.of('Application', 'argoproj.io')) {
+    const dest = rec(at(app.raw.spec, 'destination'));
+    // dev and prod Applications may sit in one set; only charts of the same cluster must agree.
+    const cluster = str(dest.server) ?? str(dest.name) ?? '';
+    for (const source of helmSources(app)) {
+      if (!source.chart || !CHART_ORDER.includes(source.chart) || !isIstioChartRepo(source.repoURL)) continue;
+      const entry = { app, chart: source.chart, source, version: str(source.source.targetRevision) ?? '(unset)', wave: syncWave(app) };
+      out.set(cluster, [...(out.get(cluster) ?? []), entry]);
+    }
+  }
+  return out;
+}
+
+/** The rules for installing Istio with Argo CD: one version for all charts, installed in order, without webhook drift. */
+export function checkIstioCharts(inv: Inventory, f: Findings): void {
+  for (const apps of istioChartsByCluster(inv).values()) {
+    const reference = apps.find((a) => a.chart === 'base') ?? apps[0];
+    for (const a of apps.filter((x) => x.version !== reference.version)) {
+      f.add('istio-chart-versions', a.app, `${a.source.field}.targetRevision`,
+        `the ${a.chart} chart is at ${a.version}, but ${reference.app.ref} installs ${reference.chart} ${reference.version}: Istio's charts only work together at one version`,
+        `pin base, istiod and gateway to the same targetRevision (e.g. ${reference.version})`);
+    }
+    for (const later of apps) {
+      for (const earlier of apps.filter((e) => e.app !== later.app && CHART_ORDER.indexOf(e.chart) < CHART_ORDER.indexOf(later.chart))) {
+        if (later.wave > earlier.wave) continue;
+        f.add('istio-chart-order', later.app, annotationField(SYNC_WAVE),
+          `sync-wave ${later.wave} of the ${later.chart} chart is not after ${earlier.app.ref} (${earlier.chart}, wave ${earlier.wave}): Argo CD may install ${later.chart} first`,
+          'give base, istiod and gateway increasing sync waves (e.g. -3, -2, -1)');
+      }
+    }
+  }
+  for (const app of inv.of('Application', 'argoproj.io')) {
+    for (const s of helmSources(app).filter((x) => x.chart === 'istiod' && isIstioChartRepo(x.repoURL))) checkWebhookDrift(app, s, f);
+  }
+}
+
+/** istiod switches its validating webhook's failurePolicy to Fail once ready, so the rendered Ignore never matches live. */
+function checkWebhookDrift(app: Obj, s: HelmSource, f: Findings): void {
+  if (str(at(s.values, 'base.validationFailurePolicy')) === 'Fail') return;
+  const ignored = arr(at(app.raw.spec, 'ignoreDifferences')).some((entry) => {
+    const e = rec(entry);
+    if (str(e.kind) !== 'ValidatingWebhookConfiguration' || ![undefined, 'admissionregistration.k8s.io'].includes(str(e.group))) return false;
+    const paths = [...arr(e.jsonPointers), ...arr(e.jqPathExpressions)].map((p) => str(p) ?? '');
+    return paths.some((p) => p.includes('failurePolicy')) || arr(e.managedFieldsManagers).length > 0;
+  });
+  if (ignored) return;
+  if (arr(at(s.source, 'helm.valueFiles')).length) {
+    f.add('not-verifiable', app, `${s.field}.helm.valueFiles`, 'istiod values come partly from valueFiles, so base.validationFailurePolicy is not verifiable here',
+      'set base.validationFailurePolicy: Fail inline, or add an ignoreDifferences entry for the webhook failurePolicy');
+    return;
+  }
+  f.add('istiod-webhook-drift', app, 'spec.ignoreDifferences',
+    `istiod flips its ValidatingWebhookConfiguration failurePolicy from Ignore to Fail, so ${app.ref} never stays in sync`,
+    `set base.validationFailurePolicy: Fail in ${s.valuesField}, or ignoreDifferences on ValidatingWebhookConfiguration .webhooks[]?.failurePolicy`);
+}

@@ -1,0 +1,365 @@
+import * as yaml from 'js-yaml';
+import { CheckOptions, K8sObject, SourcedObject } from './types';
+import { arr, at, isRec, num, rec, selects, str, strMap } from './util';
+
+/** Kinds that live outside namespaces, so their reference reads `Kind name`. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
+  'CustomResourceDefinition', 'IngressClass', 'IngressClassParams', 'ClusterIssuer', 'PriorityClass',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'RuntimeClass',
+]);
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** One manifest object with its identity resolved (namespace defaulted, group/version split). */
+export interface Obj {
+  readonly raw: K8sObject;
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  /** '' for cluster-scoped kinds. */
+  readonly namespace: string;
+  /** `Kind ns/name` or `Kind name`. */
+  readonly ref: string;
+  readonly source?: string;
+}
+
+export interface ServicePortInfo {
+  readonly name?: string;
+  readonly port?: number;
+  readonly targetPort?: number | string;
+  readonly nodePort?: number;
+  readonly appProtocol?: string;
+  readonly index: number;
+}
+
+/** A Service found in the manifests, or implied by an installer object (IstioOperator, Argo CD gateway chart). */
+export interface ServiceInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  readonly ports: ServicePortInfo[];
+  readonly selector: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly ref: string;
+  /** Set when the Service is an object of the manifests. */
+  readonly obj?: Obj;
+  /** Human description of where an implied Service comes from. */
+  readonly origin?: string;
+  /** The installer object (IstioOperator, Argo CD Application) an implied Service comes from. */
+  readonly installer?: Obj;
+}
+
+export interface WorkloadInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
+  readonly ref: string;
+  readonly obj?: Obj;
+  /** An Istio ingress gateway (proxy) rather than an application. */
+  readonly gateway: boolean;
+  readonly origin?: string;
+  /** ServiceAccount the pods run as (their mTLS identity); undefined when the installer does not tell. */
+  readonly serviceAccount?: string;
+  /** The installer object (IstioOperator, Argo CD Application) an implied workload comes from. */
+  readonly installer?: Obj;
+  /** Where in the installer the workload is declared, e.g. `spec.source.helm.valuesObject`. */
+  readonly installerField?: string;
+}
+
+/** One Helm source of an Argo CD Application, with its values merged from valuesObject/values and parameters. */
+export interface HelmSource {
+  readonly source: Record<string, unknown>;
+  /** `spec.source` or `spec.sources[i]`. */
+  readonly field: string;
+  readonly chart?: string;
+  readonly repoURL: string;
+  readonly values: Record<string, unknown>;
+  /** Field path of the inline values: `<field>.helm.valuesObject` or `<field>.helm.values`. */
+  readonly valuesField: string;
+}
+
+/** Istio's Helm charts (base, istiod, gateway ...) come from its release repository (or a mirror naming istio). */
+export function isIstioChartRepo(repoURL: string): boolean {
+  return /istio/.test(repoURL);
+}
+
+/** Sets a dotted Helm parameter name (`a.b.c`) in a values tree. */
+function setParameter(values: Record<string, unknown>, name: string, value: unknown): void {
+  const keys = name.split('.');
+  let cur = values;
+  for (const k of keys.slice(0, -1)) {
+    if (!isRec(cur[k])) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]] = value;
+}
+
+/** The Helm sources of an Argo CD Application; values files are not read (they live in the chart repository). */
+export function helmSources(o: Obj): HelmSource[] {
+  const spec = rec(o.raw.spec);
+  const sources: [Record<string, unknown>, string][] = isRec(spec.source) ? [[spec.source, 'spec.source']]
+    : arr(spec.sources).map((s, i) => [rec(s), `spec.sources[${i}]`] as [Record<string, unknown>, string]).filter(([s]) => Object.keys(s).length > 0);
+  return sources.map(([source, field]) => {
+    const helm = rec(source.helm);
+    let values: Record<string, unknown> = {};
+    if (isRec(helm.valuesObject)) values = JSON.parse(JSON.stringify(helm.valuesObject)) as Record<string, unknown>;
+    else if (typeof helm.values === 'string') {
+      try {
+        values = rec(yaml.load(helm.values));
+      } catch {
+        values = {};
+      }
+    }
+    for (const p of arr(helm.parameters)) {
+      const name = str(rec(p).name);
+      if (name) setParameter(values, name, rec(p).value);
+    }
+    const valuesField = `${field}.helm.${!isRec(helm.valuesObject) && typeof helm.values === 'string' ? 'values' : 'valuesObject'}`;
+    return { source, field, chart: str(source.chart), repoURL: str(source.repoURL) ?? '', values, valuesField };
+  });
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/** Identity of an object in a cluster: API group, kind, namespace, name. */
+export function identity(o: K8sObject, defaultNamespace = 'default'): string | undefined {
+  const apiVersion = str(o?.apiVersion);
+  const kind = str(o?.kind);
+  const name = str(o?.metadata?.name);
+  if (!apiVersion || !kind || !name) return undefined;
+  const namespace = CLUSTER_SCOPED.has(kind) ? '' : (str(o.metadata?.namespace) ?? defaultNamespace);
+  return `${splitApiVersion(apiVersion).group}/${kind}/${namespace}/${name}`;
+}
+
+export function objectRef(kind: string, namespace: string, name: string): string {
+  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+}
+
+function servicePorts(v: unknown): ServicePortInfo[] {
+  return arr(v).map((p, index) => {
+    const r = rec(p);
+    const targetPort = r.targetPort;
+    return {
+      name: str(r.name),
+      port: num(r.port),
+      targetPort: typeof targetPort === 'number' || typeof targetPort === 'string' ? targetPort : undefined,
+      nodePort: num(r.nodePort),
+      appProtocol: str(r.appProtocol),
+      index,
+    };
+  });
+}
+
+function isGatewayPod(labels: Record<string, string>, annotations: Record<string, string>, podSpec: unknown): boolean {
+  if ((annotations['inject.istio.io/templates'] ?? '').split(',').includes('gateway')) return true;
+  if (labels.istio === 'ingressgateway' || labels['gateway.istio.io/managed'] !== undefined) return true;
+  return arr(at(podSpec, 'containers')).some((c) => /\/proxyv2(:|@|$)/.test(str(rec(c).image) ?? ''));
+}
+
+/** The istioctl ingress gateway Service ports (container ports 8080/8443). */
+const ISTIOCTL_GATEWAY_PORTS = [
+  { name: 'status-port', port: 15021, targetPort: 15021 },
+  { name: 'http2', port: 80, targetPort: 8080 },
+  { name: 'https', port: 443, targetPort: 8443 },
+];
+
+/** The Istio `gateway` Helm chart's default Service ports. */
+const HELM_GATEWAY_PORTS = [
+  { name: 'status-port', port: 15021, targetPort: 15021 },
+  { name: 'http2', port: 80, targetPort: 80 },
+  { name: 'https', port: 443, targetPort: 443 },
+];
+
+/** Index over the manifests: lookups by kind/namespace/name plus Services and workloads, explicit or implied. */
+export class Inventory {
+  readonly objects: Obj[] = [];
+  readonly services: ServiceInfo[] = [];
+  readonly workloads: WorkloadInfo[] = [];
+  readonly rootNamespace: string;
+  /** Objects that are not identifiable Kubernetes objects, with the reason. */
+  readonly malformed: { source?: string; index: number; reason: string }[] = [];
+  /** Objects whose group/kind/namespace/name repeats an earlier one, with the earlier one's source. */
+  readonly duplicates: { obj: Obj; first?: string }[] = [];
+
+  constructor(input: SourcedObject[], options: CheckOptions = {}) {
+    const defaultNamespace = options.defaultNamespace ?? 'default';
+    this.rootNamespace = options.rootNamespace ?? 'istio-system';
+    input.forEach(({ object, source }, index) => {
+      if (!isRec(object)) {
+        this.malformed.push({ source, index, reason: 'document is not a mapping' });
+        return;
+      }
+      const apiVersion = str(object.apiVersion);
+      const kind = str(object.kind);
+      const name = str(object.metadata?.name);
+      if (!apiVersion || !kind || !name) {
+        const missing = [!apiVersion && 'apiVersion', !kind && 'kind', !name && 'metadata.name'].filter(Boolean).join(', ');
+        this.malformed.push({ source, index, reason: `missing ${missing}` });
+        return;
+      }
+      const { group, version } = splitApiVersion(apiVersion);
+      const namespace = CLUSTER_SCOPED.has(kind) ? '' : (str(object.metadata?.namespace) ?? defaultNamespace);
+      const obj: Obj = { raw: object, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source };
+      const first = this.objects.find((o) => o.group === group && o.kind === kind && o.namespace === namespace && o.name === name);
+      if (first) {
+        this.duplicates.push({ obj, first: first.source });
+        return;
+      }
+      this.objects.push(obj);
+    });
+    for (const o of this.objects) this.index(o);
+  }
+
+  private index(o: Obj): void {
+    const spec = rec(o.raw.spec);
+    if (o.kind === 'Service' && o.group === '') {
+      this.services.push({
+        namespace: o.namespace, name: o.name, type: str(spec.type) ?? 'ClusterIP', ports: servicePorts(spec.ports),
+        selector: strMap(spec.selector), annotations: strMap(o.raw.metadata?.annotations), ref: o.ref, obj: o,
+      });
+    } else if (WORKLOAD_KINDS.has(o.kind) && (o.group === 'apps' || o.group === 'batch')) {
+      const template = rec(spec.template);
+      const podLabels = strMap(at(template, 'metadata.labels'));
+      const podAnnotations = strMap(at(template, 'metadata.annotations'));
+      this.workloads.push({
+        namespace: o.namespace, name: o.name, podLabels, podAnnotations, ref: o.ref, obj: o,
+        serviceAccount: str(at(template, 'spec.serviceAccountName')) ?? str(at(template, 'spec.serviceAccount')) ?? 'default',
+        gateway: isGatewayPod(podLabels, podAnnotations, template.spec),
+      });
+    } else if (o.kind === 'IstioOperator') {
+      this.impliedFromIstioOperator(o);
+    } else if (o.kind === 'Application' && o.group === 'argoproj.io') {
+      this.impliedFromApplication(o);
+    }
+  }
+
+  /** istioctl installs `istio-ingressgateway` (default and demo profiles) unless the operator spec says otherwise. */
+  private impliedFromIstioOperator(o: Obj): void {
+    const spec = rec(o.raw.spec);
+    const profile = str(spec.profile) ?? 'default';
+    const installNs = str(spec.namespace) ?? 'istio-system';
+    let entries = arr(at(spec, 'components.ingressGateways')).filter(isRec);
+    if (entries.length === 0 && (profile === 'default' || profile === 'demo')) entries = [{ name: 'istio-ingressgateway' }];
+    entries.forEach((e, i) => {
+      if (e.enabled === false) return;
+      const name = str(e.name) ?? 'istio-ingressgateway';
+      const ns = str(e.namespace) ?? installNs;
+      const isDefault = name === 'istio-ingressgateway';
+      const labels = { app: name, ...(isDefault ? { istio: 'ingressgateway' } : {}), ...strMap(e.label) };
+      const legacyType = isDefault ? str(at(spec, 'values.gateways.istio-ingressgateway.type')) : undefined;
+      // The legacy values API still sets the default gateway's pod annotations; the component's k8s settings win.
+      const podAnnotations = { ...(isDefault ? strMap(at(spec, 'values.gateways.istio-ingressgateway.podAnnotations')) : {}), ...strMap(at(e, 'k8s.podAnnotations')) };
+      const type = str(at(e, 'k8s.service.type')) ?? legacyType ?? 'LoadBalancer';
+      const ports = arr(at(e, 'k8s.service.ports')).length ? servicePorts(at(e, 'k8s.service.ports')) : servicePorts(ISTIOCTL_GATEWAY_PORTS);
+      const origin = `installed by ${o.ref}`;
+      const installerField = arr(at(spec, 'components.ingressGateways')).length ? `spec.components.ingressGateways[${i}]` : 'spec';
+      this.workloads.push({
+        namespace: ns, name, podLabels: labels, podAnnotations, ref: objectRef('Deployment', ns, name), gateway: true, origin,
+        // istioctl's gateway template runs every gateway as `<name>-service-account`.
+        serviceAccount: `${name}-service-account`, installer: o, installerField,
+      });
+      this.services.push({
+        namespace: ns, name, type, ports, selector: labels, annotations: strMap(at(e, 'k8s.serviceAnnotations')),
+        ref: objectRef('Service', ns, name), origin, installer: o,
+      });
+    });
+  }
+
+  /** An Argo CD Application of Istio's `gateway` chart stands for the gateway Deployment and Service it renders. */
+  private impliedFromApplication(o: Obj): void {
+    const spec = rec(o.raw.spec);
+    for (const s of helmSources(o)) {
+      if (s.chart !== 'gateway' || !isIstioChartRepo(s.repoURL)) continue;
+      const release = str(at(s.source, 'helm.releaseName')) ?? o.name;
+      const values = s.values;
+      const name = str(values.name) || release;
+      const ns = str(at(spec, 'destination.namespace')) ?? 'default';
+      const valueLabels = strMap(values.labels);
+      const labels = { app: name, istio: name.replace(/^istio-/, ''), ...valueLabels };
+      const service = rec(values.service);
+      const type = str(service.type) ?? 'LoadBalancer';
+      if (type === 'None') continue;
+      const ports = arr(service.ports).length ? servicePorts(service.ports) : servicePorts(HELM_GATEWAY_PORTS);
+      const origin = `rendered by the gateway chart of ${o.ref}`;
+      const selector = { app: labels.app, istio: labels.istio, ...strMap(service.selectorLabels) };
+      // The chart's serviceAccountName helper: serviceAccount.name, else the gateway name (or `default` without create).
+      const sa = rec(values.serviceAccount);
+      const serviceAccount = str(sa.name) || (sa.create === false ? 'default' : name);
+      this.workloads.push({
+        namespace: ns, name, podLabels: labels, podAnnotations: strMap(values.podAnnotations), ref: objectRef('Deployment', ns, name),
+        gateway: true, origin, serviceAccount, installer: o, installerField: s.valuesField,
+      });
+      this.services.push({
+        namespace: ns, name, type, ports, selector, annotations: strMap(service.annotations), ref: objectRef('Service', ns, name), origin, installer: o,
+      });
+    }
+  }
+
+  of(kind: string, group?: string): Obj[] {
+    return this.objects.filter((o) => o.kind === kind && (group === undefined || o.group === group));
+  }
+
+  istio(kind: string): Obj[] {
+    return this.objects.filter((o) => o.kind === kind && o.group.endsWith('.istio.io'));
+  }
+
+  find(kind: string, namespace: string, name: string, group?: string): Obj | undefined {
+    return this.objects.find((o) => o.kind === kind && o.namespace === namespace && o.name === name && (group === undefined || o.group === group));
+  }
+
+  service(namespace: string, name: string): ServiceInfo | undefined {
+    return this.services.find((s) => s.namespace === namespace && s.name === name);
+  }
+
+  namespaces(): Obj[] {
+    return this.of('Namespace', '');
+  }
+
+  namespaceObj(name: string): Obj | undefined {
+    return this.find('Namespace', '', name, '');
+  }
+
+  /**
+   * Where the manifests set a namespace's labels: its Namespace object, and Argo CD Applications that create it
+   * (CreateNamespace=true) with managedNamespaceMetadata labels.
+   */
+  namespaceLabelSources(ns: string): { obj: Obj; field: string; labels: Record<string, string> }[] {
+    const out: { obj: Obj; field: string; labels: Record<string, string> }[] = [];
+    const nsObj = this.namespaceObj(ns);
+    if (nsObj) out.push({ obj: nsObj, field: 'metadata.labels', labels: strMap(nsObj.raw.metadata?.labels) });
+    for (const app of this.of('Application', 'argoproj.io')) {
+      const sync = rec(at(app.raw.spec, 'syncPolicy'));
+      if (str(at(app.raw.spec, 'destination.namespace')) !== ns || !arr(sync.syncOptions).includes('CreateNamespace=true')) continue;
+      out.push({ obj: app, field: 'spec.syncPolicy.managedNamespaceMetadata.labels', labels: strMap(at(sync, 'managedNamespaceMetadata.labels')) });
+    }
+    return out;
+  }
+
+  /** Whether the manifests say anything about a namespace (any object in it, or its Namespace object). */
+  knowsNamespace(ns: string): boolean {
+    return !!this.namespaceObj(ns) || this.objects.some((o) => o.namespace === ns) || this.services.some((s) => s.namespace === ns);
+  }
+
+  workloadsOf(svc: ServiceInfo): WorkloadInfo[] {
+    return this.workloads.filter((w) => w.namespace === svc.namespace && selects(svc.selector, w.podLabels));
+  }
+
+  gatewayWorkloads(): WorkloadInfo[] {
+    return this.workloads.filter((w) => w.gateway);
+  }
+
+  /** Namespaces that run application workloads (not gateways, not the Istio/Argo/cert-manager system namespaces). */
+  appNamespaces(): string[] {
+    const system = new Set(['kube-system', 'kube-public', 'kube-node-lease', this.rootNamespace, 'argocd', 'cert-manager']);
+    const out = new Set<string>();
+    for (const w of this.workloads) if (!w.gateway && !system.has(w.namespace)) out.add(w.namespace);
+    return [...out].sort();
+  }
+}

@@ -1,0 +1,139 @@
+import { Inventory, Obj, ServiceInfo, WorkloadInfo } from './inventory';
+import { arr, at, isRec, rec, selects, str, strMap } from './util';
+
+/** Facts about the mesh that several rules and the hop report need: injection, mTLS mode, Gateways. */
+
+export type Injection = { state: 'yes' | 'no' | 'unknown'; why: string };
+
+export function injectionOf(inv: Inventory, w: WorkloadInfo): Injection {
+  const podFlag = w.podLabels['sidecar.istio.io/inject'] ?? w.podAnnotations['sidecar.istio.io/inject'];
+  if (podFlag === 'false') return { state: 'no', why: `${w.ref} sets sidecar.istio.io/inject=false` };
+  const ns = inv.namespaceObj(w.namespace);
+  const labels = strMap(ns?.raw.metadata?.labels);
+  // istio-injection wins over istio.io/rev when both are present.
+  if (labels['istio-injection'] === 'enabled') return { state: 'yes', why: `namespace ${w.namespace} has istio-injection=enabled` };
+  if (labels['istio-injection'] === 'disabled') return { state: 'no', why: `namespace ${w.namespace} has istio-injection=disabled` };
+  if (labels['istio.io/rev']) return { state: 'yes', why: `namespace ${w.namespace} has istio.io/rev=${labels['istio.io/rev']}` };
+  if (podFlag === 'true') return { state: 'yes', why: `${w.ref} sets sidecar.istio.io/inject=true` };
+  if (ns) return { state: 'no', why: `namespace ${w.namespace} has no injection label` };
+  return { state: 'unknown', why: `Namespace ${w.namespace} is not in the manifests, injection label unknown` };
+}
+
+export type MtlsModeName = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+export interface MtlsMode {
+  readonly mode: MtlsModeName;
+  /** The PeerAuthentication that decides it, or undefined for Istio's default (PERMISSIVE). */
+  readonly by?: Obj;
+  /** Port-level overrides weaker than the mode, e.g. `8080: PERMISSIVE`. */
+  readonly weakerPorts: string[];
+}
+
+function paMode(pa: Obj): MtlsModeName | undefined {
+  const m = str(at(pa.raw.spec, 'mtls.mode'));
+  return m === 'STRICT' || m === 'PERMISSIVE' || m === 'DISABLE' ? m : undefined;
+}
+
+function paSelector(pa: Obj): Record<string, string> {
+  return strMap(at(pa.raw.spec, 'selector.matchLabels'));
+}
+
+/** Namespace-wide mode: the namespace's selector-less PeerAuthentication, else the root namespace's, else PERMISSIVE. */
+export function namespaceMtls(inv: Inventory, ns: string): MtlsMode {
+  const pas = inv.istio('PeerAuthentication').filter((p) => Object.keys(paSelector(p)).length === 0);
+  for (const scope of [ns, inv.rootNamespace]) {
+    const pa = pas.find((p) => p.namespace === scope && paMode(p));
+    if (pa) return { mode: paMode(pa)!, by: pa, weakerPorts: [] };
+  }
+  return { mode: 'PERMISSIVE', weakerPorts: [] };
+}
+
+/** The mode a workload's sidecar enforces: a workload-level PeerAuthentication overrides the namespace one. */
+export function workloadMtls(inv: Inventory, ns: string, podLabels: Record<string, string>): MtlsMode {
+  const base = namespaceMtls(inv, ns);
+  const pa = inv.istio('PeerAuthentication').find((p) => p.namespace === ns && selects(paSelector(p), podLabels));
+  if (!pa) return base;
+  const mode = paMode(pa) ?? base.mode;
+  const weakerPorts = Object.entries(rec(at(pa.raw.spec, 'portLevelMtls')))
+    .map(([port, v]) => [port, str(rec(v).mode)] as const)
+    .filter(([, m]) => m === 'PERMISSIVE' || m === 'DISABLE')
+    .map(([port, m]) => `${port}: ${m}`);
+  return { mode, by: paMode(pa) ? pa : base.by, weakerPorts };
+}
+
+export function describeMtls(m: MtlsMode): string {
+  const by = m.by ? m.by.ref : 'Istio default, no PeerAuthentication';
+  const ports = m.weakerPorts.length ? `, port overrides ${m.weakerPorts.join(', ')}` : '';
+  return `mTLS ${m.mode} (${by}${ports})`;
+}
+
+export interface GatewayServer {
+  readonly gateway: Obj;
+  readonly index: number;
+  readonly port?: number;
+  readonly protocol: string;
+  readonly hosts: string[];
+  readonly tlsMode?: string;
+  readonly credentialName?: string;
+  readonly httpsRedirect: boolean;
+}
+
+export function gatewayServers(gw: Obj): GatewayServer[] {
+  return arr(at(gw.raw.spec, 'servers')).filter(isRec).map((s, index) => ({
+    gateway: gw,
+    index,
+    port: typeof at(s, 'port.number') === 'number' ? (at(s, 'port.number') as number) : undefined,
+    protocol: (str(at(s, 'port.protocol')) ?? '').toUpperCase(),
+    hosts: arr(s.hosts).filter((h): h is string => typeof h === 'string'),
+    tlsMode: str(at(s, 'tls.mode')) ?? (isRec(s.tls) ? 'SIMPLE' : undefined),
+    credentialName: str(at(s, 'tls.credentialName')),
+    httpsRedirect: at(s, 'tls.httpsRedirect') === true,
+  }));
+}
+
+export function isTlsServer(s: GatewayServer): boolean {
+  return s.protocol === 'HTTPS' || s.protocol === 'TLS';
+}
+
+export function gatewaySelector(gw: Obj): Record<string, string> {
+  return strMap(at(gw.raw.spec, 'selector'));
+}
+
+/** Gateway workloads (explicit or implied) a Gateway's selector picks. */
+export function workloadsOfGateway(inv: Inventory, gw: Obj): WorkloadInfo[] {
+  return inv.gatewayWorkloads().filter((w) => selects(gatewaySelector(gw), w.podLabels));
+}
+
+/** Gateways whose selector picks one of the workloads behind a gateway Service. */
+export function gatewaysOfService(inv: Inventory, svc: ServiceInfo): Obj[] {
+  const workloads = inv.workloadsOf(svc).filter((w) => w.gateway);
+  return inv.istio('Gateway').filter((gw) => workloads.some((w) => selects(gatewaySelector(gw), w.podLabels)));
+}
+
+/** Resolves a VirtualService `gateways` entry: `ns/name`, or a bare name in the VirtualService's namespace. */
+export function gatewayRefKey(vsNamespace: string, ref: string): { namespace: string; name: string } {
+  const i = ref.indexOf('/');
+  return i < 0 ? { namespace: vsNamespace, name: ref } : { namespace: ref.slice(0, i), name: ref.slice(i + 1) };
+}
+
+/**
+ * Resolves a route destination host to a Service key the way Istio does on Kubernetes:
+ * a short name is in the VirtualService's namespace; `name.ns`, `name.ns.svc` and `name.ns.svc.cluster.local` name the namespace.
+ * Anything else with dots is an external host.
+ */
+export function resolveHost(inv: Inventory, fromNs: string, host: string): { namespace: string; name: string } | { external: string } {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host);
+  if (m) return { namespace: m[2], name: m[1] };
+  if (!host.includes('.')) return { namespace: fromNs, name: host };
+  const parts = host.split('.');
+  if (parts.length === 2 && inv.knowsNamespace(parts[1])) return { namespace: parts[1], name: parts[0] };
+  return { external: host };
+}
+
+/** ServiceEntry hosts, matched like Istio hosts (wildcards allowed). */
+export function serviceEntryFor(inv: Inventory, host: string): Obj | undefined {
+  return inv.istio('ServiceEntry').find((se) => arr(at(se.raw.spec, 'hosts')).some((h) => {
+    const p = str(h);
+    if (!p) return false;
+    return p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))) || p === '*';
+  }));
+}

@@ -1,0 +1,229 @@
+import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, portSpeaks } from './alb';
+import { destinationEdges, Edge } from './authz';
+import { Findings } from './findings';
+import { Inventory, Obj } from './inventory';
+import {
+  describeMtls, GatewayServer, gatewayRefKey, gatewayServers, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
+  resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
+} from './mesh-model';
+import { Hop, HopState, HostPath, Verdict } from './types';
+import { arr, at, hostMatches, rec, str, unique } from './util';
+
+function worst(states: HopState[]): HopState {
+  if (states.includes('plaintext')) return 'plaintext';
+  if (states.includes('unknown')) return 'unknown';
+  return 'encrypted';
+}
+
+function listenerHop(alb: AlbIngress): Hop {
+  const https = alb.listeners.filter((l) => l.protocol === 'HTTPS');
+  const http = alb.listeners.filter((l) => l.protocol === 'HTTP');
+  const label = `ALB listener ${alb.listeners.map((l) => `${l.protocol}:${l.port}`).join(' + ')}`;
+  const policy = alb.sslPolicy ? `ssl-policy ${alb.sslPolicy}` : `ssl-policy ${DEFAULT_SSL_POLICY} (controller default, allows TLS 1.0)`;
+  const redirect = http.length ? (alb.redirect === 'none' ? 'HTTP forwards plaintext' : `HTTP redirects to HTTPS (${alb.redirect === 'annotation' ? 'ssl-redirect' : 'legacy action'})`) : '';
+  const detail = [https.length ? `certificate ${alb.certificateSource}` : '', https.length ? policy : '', redirect].filter(Boolean).join('; ');
+  if (!https.length) return { step: 'listener', label, detail, state: 'plaintext', reason: 'the ALB listens on HTTP only' };
+  if (alb.invalidCertificate) return { step: 'listener', label, detail, state: 'unknown', reason: 'the HTTPS listener has no valid ACM certificate ARN' };
+  if (http.length && alb.redirect === 'none') {
+    return { step: 'listener', label, detail, state: 'plaintext', reason: `the HTTP:${http[0].port} listener forwards plaintext (no redirect)` };
+  }
+  return { step: 'listener', label, detail, state: 'encrypted' };
+}
+
+function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
+  const protocol = (b.annotations[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
+  const target = `${b.service ? b.service.ref : `Service ${alb.obj.namespace}/${b.serviceName}`}:${b.port ?? '?'}`;
+  const hcPort = b.annotations[`${ALB}healthcheck-port`] ?? 'traffic-port';
+  const hcProtocol = (b.annotations[`${ALB}healthcheck-protocol`] ?? protocol).toUpperCase();
+  const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? '/';
+  const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}`;
+  const label = `target group ${protocol} -> ${target}`;
+  if (protocol !== 'HTTPS') return { step: 'target-group', label, detail, state: 'plaintext', reason: `the ALB sends plain HTTP to ${target} (backend-protocol ${protocol})` };
+  if (b.service && b.servicePort && portSpeaks(inv, b.service, b.servicePort) === 'plain') {
+    return { step: 'target-group', label, detail, state: 'unknown', reason: `the ALB opens TLS to ${target}, which serves plain HTTP, so requests fail` };
+  }
+  return { step: 'target-group', label, detail, state: 'encrypted' };
+}
+
+/** Gateway servers the ALB backend port lands on. */
+function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; note: string } {
+  const port = b.servicePort?.port ?? (typeof b.port === 'number' ? b.port : undefined);
+  if (b.service) {
+    return { servers: gatewaysOfService(inv, b.service).flatMap(gatewayServers).filter((s) => s.port === port), note: '' };
+  }
+  // Gateway Service unknown: the best available match is any Gateway server on the same port number.
+  return { servers: inv.istio('Gateway').flatMap(gatewayServers).filter((s) => s.port === port), note: ' (matched by port: gateway Service not in the manifests)' };
+}
+
+function gatewayHop(inv: Inventory, server: GatewayServer | undefined, note: string, missing: string): Hop {
+  if (!server) return { step: 'gateway-server', label: 'gateway server', detail: missing, state: 'unknown', reason: missing };
+  const label = `${server.gateway.ref} server ${server.port} ${server.protocol}`;
+  if (!isTlsServer(server)) return { step: 'gateway-server', label, detail: `plain ${server.protocol}${note}`, state: 'plaintext', reason: `${server.gateway.ref} serves plain ${server.protocol} on ${server.port}` };
+  const secretNs = unique(workloadsOfGateway(inv, server.gateway).map((w) => w.namespace)).join('|') || server.gateway.namespace;
+  const secret = server.credentialName ? `secret ${server.credentialName.includes('/') ? server.credentialName : `${secretNs}/${server.credentialName}`}` : 'no credentialName';
+  const detail = `tls ${server.tlsMode ?? 'unset'}, ${secret}, hosts ${server.hosts.join(',')}${note}`;
+  if (server.tlsMode !== 'SIMPLE') return { step: 'gateway-server', label, detail, state: 'unknown', reason: `${server.gateway.ref} tls.mode ${server.tlsMode} does not work behind an ALB` };
+  if (server.hosts.some((h) => h !== '*' && !/^[^/]+\/\*$/.test(h))) {
+    return { step: 'gateway-server', label, detail, state: 'unknown', reason: `${server.gateway.ref} lists specific hosts, so the SNI-less ALB handshake fails` };
+  }
+  return { step: 'gateway-server', label, detail, state: 'encrypted' };
+}
+
+function routeSummary(route: unknown): string {
+  const matches = arr(rec(route).match).map((m) => {
+    const uri = rec(rec(m).uri);
+    const [kind, value] = Object.entries(uri)[0] ?? [];
+    const port = rec(m).port;
+    return kind ? `${kind} ${String(value)}` : port !== undefined ? `port ${String(port)}` : 'match';
+  });
+  return matches.length ? matches.join(' | ') : 'all';
+}
+
+/** Hops from a gateway-bound VirtualService route to the workloads behind its destination. */
+function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: unknown): Hop[] {
+  const host = str(at(dest, 'destination.host')) ?? '?';
+  const port = at(dest, 'destination.port.number');
+  const routeLabel = `${vs.ref} ${kind} ${routeSummary(route)} -> ${host}${typeof port === 'number' ? `:${port}` : ''}`;
+  const key = resolveHost(inv, vs.namespace, host);
+  if ('external' in key || serviceEntryFor(inv, host)) {
+    const reason = `${host} is outside the mesh; encryption depends on the external service`;
+    return [{ step: 'route', label: routeLabel, detail: 'external destination', state: 'unknown', reason }];
+  }
+  const svc = inv.service(key.namespace, key.name);
+  if (!svc) {
+    const reason = `Service ${key.namespace}/${key.name} is not in the manifests`;
+    return [{ step: 'route', label: routeLabel, detail: reason, state: 'unknown', reason }];
+  }
+  const workloads = inv.workloadsOf(svc).filter((w) => !w.gateway);
+  const disabled = inv.istio('DestinationRule').some((dr) => {
+    const h = str(at(dr.raw.spec, 'host'));
+    const k = h ? resolveHost(inv, dr.namespace, h) : undefined;
+    return k && !('external' in k) && k.namespace === svc.namespace && k.name === svc.name && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE';
+  });
+  if (!workloads.length) {
+    const reason = `no workload selected by ${svc.ref} in the manifests`;
+    return [
+      { step: 'route', label: routeLabel, detail: 'gateway -> sidecar', state: 'unknown', reason },
+      { step: 'workload', label: `${svc.ref} -> ?`, detail: reason, state: 'unknown', reason },
+    ];
+  }
+  const edges = destinationEdges(inv, vs, dest);
+  const hops: Hop[] = [];
+  for (const w of workloads) {
+    const authz = edges.filter((e) => e.workload === w);
+    const denied = authz.find(isDenied);
+    const inj = injectionOf(inv, w);
+    const mtls = workloadMtls(inv, w.namespace, w.podLabels);
+    let state: HopState = 'encrypted';
+    let reason: string | undefined;
+    if (inj.state === 'no') [state, reason] = ['plaintext', `${w.ref} has no sidecar (${inj.why})`];
+    else if (disabled) [state, reason] = ['plaintext', `a DestinationRule disables TLS to ${svc.ref}`];
+    else if (mtls.mode === 'DISABLE') [state, reason] = ['plaintext', `mTLS is disabled for ${w.ref}`];
+    // A route that only ever gets 403 is broken before its encryption matters.
+    else if (denied) [state, reason] = ['unknown', deniedReason(denied)];
+    else if (mtls.mode !== 'STRICT' || mtls.weakerPorts.length) {
+      [state, reason] = ['unknown', `mTLS is not enforced in ${w.namespace} (${mtls.mode}${mtls.by ? ` by ${mtls.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`];
+    } else if (inj.state === 'unknown') [state, reason] = ['unknown', `sidecar injection of ${w.ref} is unknown (${inj.why})`];
+    const notes = unique(authz.map((e) => e.authz.note));
+    const detail = `sidecar ${inj.state === 'yes' ? 'injected' : inj.state === 'no' ? 'not injected' : 'unknown'} (${inj.why}); ${describeMtls(mtls)}`
+      + (notes.length ? `; ${notes.join('; ')}` : '');
+    if (!hops.length) hops.push({ step: 'route', label: routeLabel, detail: 'gateway -> sidecar (auto mTLS)', state, ...(reason ? { reason } : {}) });
+    hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
+  }
+  return hops;
+}
+
+/** What authz-gateway-denied reports: the gateway's identity is known and no request gets through. */
+function isDenied(e: Edge): boolean {
+  return !!e.caller.principal && e.authz.decision === 'deny';
+}
+
+function deniedReason(e: Edge): string {
+  const call = `the gateway ${e.caller.principal} to call ${e.workload.ref}${e.port === undefined ? '' : ` on port ${e.port}`}`;
+  return e.authz.denyPolicy ? `${e.authz.denyPolicy.ref} denies ${call}, so every request gets 403`
+    : `no AuthorizationPolicy allows ${call}, so every request gets 403`;
+}
+
+export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): HostPath[] {
+  const out: HostPath[] = [];
+  for (const alb of albs) {
+    for (const b of alb.backends) {
+      const hops: Hop[] = [listenerHop(alb), targetGroupHop(inv, alb, b)];
+      const workloads = b.service ? inv.workloadsOf(b.service) : [];
+      const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
+      const isStatus = b.servicePort?.name === 'status-port' || b.servicePort?.port === 15021;
+      if (appBackend) {
+        hops.push({ step: 'gateway-server', label: 'no gateway', detail: `${b.service!.ref} selects application pods`, state: 'unknown', reason: 'the ALB bypasses the Istio gateway' });
+      } else if (isStatus) {
+        hops.push({ step: 'gateway-server', label: 'gateway status port', detail: 'health endpoint, plain HTTP', state: 'unknown', reason: 'the status port is not a traffic port' });
+      } else {
+        const { servers, note } = serversFor(inv, b);
+        const server = servers.find(isTlsServer) ?? servers[0];
+        const port = b.servicePort?.port ?? b.port;
+        const missing = `no Gateway server on port ${port ?? '?'}`;
+        // Only when Gateways do select this gateway: a selector that matches nothing is gateway-selector's finding,
+        // and an unknown Service port is ingress-backend-port's.
+        const gws = b.service ? gatewaysOfService(inv, b.service) : [];
+        if (!server && gws.length && b.servicePort) {
+          f.add('gateway-server-port', alb.obj, `${b.field}.service.port`, `no server of ${gws.map((g) => g.ref).join(', ')} listens on port ${port}`,
+            `add a Gateway server {port: {number: ${port}, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: ...}, hosts: ["*"]}`);
+        }
+        hops.push(gatewayHop(inv, server, note, missing));
+        if (server) hops.push(...routeHops(inv, alb, b, servers.map((s) => s.gateway), f));
+      }
+      out.push({
+        host: b.host,
+        ingress: alb.obj.ref,
+        backend: `${b.path} -> ${b.serviceName}:${b.port ?? '?'}`,
+        hops,
+        state: worst(hops.map((h) => h.state)),
+      });
+    }
+  }
+  return out;
+}
+
+function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj[], f: Findings): Hop[] {
+  const gws = unique(gateways);
+  const bound = inv.istio('VirtualService').filter((vs) => arr(at(vs.raw.spec, 'gateways')).some((g) => {
+    if (typeof g !== 'string') return false;
+    const key = gatewayRefKey(vs.namespace, g);
+    return gws.some((gw) => gw.namespace === key.namespace && gw.name === key.name);
+  }));
+  const matching = bound.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
+  if (!matching.length) {
+    const reason = `no VirtualService bound to ${gws.map((g) => g.ref).join(', ')} matches host ${b.host}`;
+    f.add('host-route', alb.obj, b.hostField, `${reason}: the gateway answers 404`,
+      `add a VirtualService with hosts: ["${b.host}"] and gateways: ["${gws[0].namespace}/${gws[0].name}"]`);
+    return [{ step: 'route', label: 'VirtualService route', detail: reason, state: 'unknown', reason }];
+  }
+  const hops: Hop[] = [];
+  for (const vs of matching) {
+    for (const kind of ['http', 'tls', 'tcp']) {
+      for (const route of arr(rec(vs.raw.spec)[kind])) {
+        for (const dest of arr(rec(route).route)) hops.push(...meshHops(inv, vs, kind, route, dest));
+      }
+    }
+  }
+  return hops;
+}
+
+export function verdictOf(inv: Inventory, paths: HostPath[]): Verdict {
+  const reasons: string[] = [];
+  if (!paths.length) reasons.push('no ALB Ingress routes traffic to a backend in these manifests');
+  for (const p of paths) {
+    const hop = p.hops.find((h) => h.state !== 'encrypted');
+    if (hop?.reason) reasons.push(hop.reason);
+  }
+  // Mesh-internal hops (workload to workload) count too, also for namespaces no host path reaches.
+  for (const ns of inv.appNamespaces()) {
+    const m = namespaceMtls(inv, ns);
+    if (m.mode !== 'STRICT' && !reasons.some((r) => r.startsWith(`mTLS is not enforced in ${ns} `))) {
+      reasons.push(`mTLS is not enforced in ${ns} (${m.mode}${m.by ? ` by ${m.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`);
+    }
+  }
+  const uniq = unique(reasons);
+  const shown = uniq.slice(0, 3).join('; ') + (uniq.length > 3 ? `; +${uniq.length - 3} more` : '');
+  const encrypted = uniq.length === 0;
+  return { encrypted, reasons: uniq, line: encrypted ? 'end-to-end encrypted: yes' : `end-to-end encrypted: no (because ${shown})` };
+}

@@ -1,0 +1,99 @@
+import { Severity } from './types';
+
+/** One entry of the rule catalogue: what `--list-rules` prints and what every finding points back to. */
+export interface RuleInfo {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** Where the rule comes from: a section/number of the ALB + Istio rules document, or the API itself. */
+  readonly source: string;
+}
+
+// Sources refer to the numbered rules of the project's ALB + Istio correctness rules
+// (A = ALB Ingress, B = Istio, C = GitOps install); "API" means the object's own schema or API semantics.
+const CATALOGUE: readonly RuleInfo[] = [
+  // Schemas
+  { id: 'manifest-identity', severity: 'error', title: 'Document is not a Kubernetes object (apiVersion, kind, metadata.name)', source: 'API' },
+  { id: 'duplicate-object', severity: 'error', title: 'Two objects with the same kind, namespace and name in one manifest set', source: 'API' },
+  { id: 'schema-invalid', severity: 'error', title: 'Object does not match its schema', source: 'API' },
+  { id: 'schema-unknown-field', severity: 'error', title: 'Field is not defined by the schema (the API server would drop or reject it)', source: 'API' },
+  { id: 'schema-not-checked', severity: 'warning', title: 'No schema known for this apiVersion/kind: object not checked', source: 'API' },
+  // ALB Ingress
+  { id: 'ingress-class-annotation', severity: 'warning', title: 'Deprecated kubernetes.io/ingress.class annotation instead of spec.ingressClassName', source: 'A2' },
+  { id: 'ingress-class-conflict', severity: 'error', title: 'Both spec.ingressClassName and kubernetes.io/ingress.class are set', source: 'A2' },
+  { id: 'ingress-class-missing', severity: 'warning', title: 'Ingress with alb.* annotations names no ingress class', source: 'A2' },
+  { id: 'alb-annotation-invalid', severity: 'error', title: 'ALB annotation value the controller cannot parse', source: 'A' },
+  { id: 'ssl-redirect-legacy', severity: 'warning', title: 'Legacy actions.ssl-redirect + use-annotation backend instead of ssl-redirect', source: 'A4' },
+  { id: 'ssl-redirect-port', severity: 'error', title: 'ssl-redirect port is not an HTTPS listen port', source: 'A4' },
+  { id: 'http-listener-plaintext', severity: 'warning', title: 'HTTP listener forwards plaintext instead of redirecting to HTTPS', source: 'A4' },
+  { id: 'listener-certificate', severity: 'error', title: 'HTTPS listener has no certificate-arn and no host to discover one from', source: 'A8' },
+  { id: 'certificate-arn-format', severity: 'error', title: 'certificate-arn is not an ACM certificate ARN', source: 'A8' },
+  { id: 'certificate-arn-multiline', severity: 'warning', title: 'certificate-arn is not on one line', source: 'A8' },
+  { id: 'certificate-arn-region', severity: 'error', title: 'Certificate ARNs name different regions', source: 'A8' },
+  { id: 'ssl-policy', severity: 'warning', title: 'Listener ssl-policy is not a TLS 1.3 policy (controller default allows TLS 1.0)', source: 'A9' },
+  { id: 'target-type-service-type', severity: 'error', title: 'instance targets need a NodePort or LoadBalancer Service', source: 'A5' },
+  { id: 'service-load-balancer', severity: 'warning', title: 'Service of type LoadBalancer creates its own load balancer next to the ALB', source: 'A5' },
+  { id: 'health-check-port', severity: 'error', title: 'Health-check port does not reach the gateway status port for this target type', source: 'A6' },
+  { id: 'health-check-protocol', severity: 'error', title: 'Health-check protocol must be HTTP for the gateway status port', source: 'A6' },
+  { id: 'health-check-path', severity: 'error', title: 'Health-check path must be /healthz/ready for the gateway status port', source: 'A6' },
+  { id: 'backend-protocol', severity: 'error', title: 'backend-protocol does not match what the gateway port speaks', source: 'A7' },
+  { id: 'backend-protocol-version', severity: 'error', title: 'backend-protocol-version GRPC breaks health checks against the gateway', source: 'A7' },
+  { id: 'service-alb-annotations', severity: 'warning', title: 'alb.* annotations on the backend Service override the Ingress', source: 'A7' },
+  { id: 'ingress-namespace', severity: 'error', title: 'Ingress is not in the namespace of its backend Service', source: 'A3' },
+  { id: 'ingress-backend-port', severity: 'error', title: 'Ingress backend port does not exist on the Service', source: 'A3' },
+  { id: 'ingress-backend-gateway', severity: 'error', title: 'ALB sends traffic straight to meshed pods instead of the Istio ingress gateway', source: 'A3, B20' },
+  { id: 'group-name-format', severity: 'error', title: 'group.name is not at most 63 characters of [a-z0-9.-], alphanumeric at both ends', source: 'A10' },
+  { id: 'group-order-range', severity: 'error', title: 'group.order is not an integer from -1000 to 1000', source: 'A10' },
+  { id: 'group-exclusive-conflict', severity: 'error', title: 'Ingresses of one group set different values for an Exclusive annotation: the group stops reconciling', source: 'A10' },
+  { id: 'group-membership-unpinned', severity: 'info', title: 'IngressGroup joined by annotation: anyone who can edit Ingresses can join it', source: 'A10' },
+  { id: 'wafv2-acl-arn-format', severity: 'error', title: 'wafv2-acl-arn is not a regional WAFv2 web ACL ARN or none', source: 'A11' },
+  { id: 'load-balancer-attributes-format', severity: 'error', title: 'load-balancer-attributes is not a k1=v1,k2=v2 list', source: 'A12' },
+  { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },
+  // Istio gateway
+  { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16' },
+  { id: 'gateway-server-port', severity: 'error', title: 'No Gateway server listens on the port the ALB targets', source: 'B18' },
+  { id: 'gateway-sni-hosts', severity: 'error', title: 'HTTPS server lists specific hosts: the ALB sends no SNI, handshake fails', source: 'B18' },
+  { id: 'gateway-tls-mode', severity: 'error', title: 'Gateway TLS mode behind an ALB must be SIMPLE', source: 'B17' },
+  { id: 'gateway-credential', severity: 'error', title: 'credentialName Secret missing from the gateway namespace or lacks certificate keys', source: 'B17' },
+  { id: 'gateway-https-redirect', severity: 'warning', title: 'Gateway httpsRedirect behind an ALB (redirect loop)', source: 'B25' },
+  { id: 'gateway-trusted-proxies', severity: 'warning', title: 'Gateway proxy does not trust the ALB hop (gatewayTopology.numTrustedProxies unset)', source: 'B25' },
+  { id: 'gateway-namespace-injection', severity: 'error', title: 'Gateway namespace labelled istio-injection=disabled, but the gateway pods rely on injection', source: 'B26' },
+  // Routing
+  { id: 'host-route', severity: 'error', title: 'Ingress host has no VirtualService bound to the gateway', source: 'B19' },
+  { id: 'vs-gateway-ref', severity: 'error', title: 'VirtualService gateway reference does not resolve', source: 'B19' },
+  { id: 'vs-export-to', severity: 'error', title: 'VirtualService is not exported to the gateway namespace', source: 'B19' },
+  { id: 'vs-destination', severity: 'error', title: 'Route destination does not resolve to a Service port', source: 'B19' },
+  { id: 'vs-destination-absent', severity: 'warning', title: 'Route destination Service is absent although its namespace is in the manifests', source: 'B19' },
+  { id: 'authz-gateway-denied', severity: 'error', title: 'AuthorizationPolicies deny the ingress gateway the workload its route reaches (every request gets 403)', source: 'B23' },
+  { id: 'port-naming', severity: 'warning', title: 'Service port name does not select a protocol (<proto>[-suffix] or appProtocol)', source: 'B24' },
+  // Mesh security
+  { id: 'mtls-not-strict', severity: 'error', title: 'mTLS is not STRICT for an application namespace or workload', source: 'B20' },
+  { id: 'mtls-permissive', severity: 'warning', title: 'mTLS deliberately PERMISSIVE for an application namespace (migration only)', source: 'B20' },
+  { id: 'namespace-injection', severity: 'error', title: 'Application namespace is not labelled for sidecar injection', source: 'B26' },
+  { id: 'injection-labels', severity: 'error', title: 'Namespace sets both istio-injection and istio.io/rev', source: 'B26' },
+  { id: 'destination-rule-tls', severity: 'error', title: 'DestinationRule disables TLS for an in-mesh host', source: 'B21' },
+  { id: 'sidecar-outbound', severity: 'warning', title: 'Application namespace has no Sidecar with outboundTrafficPolicy REGISTRY_ONLY', source: 'B22' },
+  { id: 'egress-service-entry', severity: 'warning', title: 'External host is routed but has no ServiceEntry (REGISTRY_ONLY blocks it)', source: 'B22' },
+  // API versions
+  { id: 'api-version-deprecated', severity: 'warning', title: 'Deprecated Istio API version (use networking/security.istio.io/v1)', source: 'B15' },
+  { id: 'istio-operator', severity: 'error', title: 'IstioOperator: CRD no longer installed, in-cluster operator removed', source: 'B15' },
+  { id: 'istio-profile-demo', severity: 'warning', title: 'Istio installed with the demo profile (not for production)', source: 'B28' },
+  // GitOps install of Istio (Argo CD)
+  { id: 'istio-chart-versions', severity: 'error', title: 'Istio base, istiod and gateway charts pinned to different versions', source: 'C29' },
+  { id: 'istio-chart-order', severity: 'warning', title: 'Sync waves do not install base, then istiod, then gateway', source: 'C29' },
+  { id: 'istiod-webhook-drift', severity: 'warning', title: 'istiod Application neither ignores nor pins the webhook failurePolicy (perpetual drift)', source: 'C31' },
+  // Cross-references that the manifests alone cannot settle
+  { id: 'not-verifiable', severity: 'info', title: 'Referenced object is not in the manifests: not verifiable here', source: 'API' },
+];
+
+export const RULES: ReadonlyMap<string, RuleInfo> = new Map(CATALOGUE.map((r) => [r.id, r]));
+
+export function rule(id: string): RuleInfo {
+  const r = RULES.get(id);
+  if (!r) throw new Error(`unknown rule id '${id}'`);
+  return r;
+}
+
+export function listRules(): RuleInfo[] {
+  return [...CATALOGUE];
+}

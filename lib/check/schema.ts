@@ -1,0 +1,209 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { Findings } from './findings';
+import { Inventory, Obj } from './inventory';
+import { LBC_SCHEMAS } from './lbc-schemas';
+
+/**
+ * Schema validation with the kubernetes-models validators (Kubernetes 1.33, Istio, Argo CD, cert-manager) plus
+ * hand-written schemas for the AWS Load Balancer Controller kinds.
+ *
+ * The npm validators are precompiled ajv code that ignores unknown fields. To close them without their source
+ * schemas, the object is validated through a Proxy that records which properties the validator reads: a
+ * validator reads every property its schema declares and enumerates the keys of maps and free-form objects, so a
+ * key that was neither read nor enumerated is not in the schema.
+ */
+
+const K8S_GROUPS = new Set([
+  'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
+  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
+  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy',
+  'rbac.authorization.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io',
+]);
+
+/** Kinds whose CRD preserves unknown fields at the top level, so only the fields the model declares are closed. */
+const OPEN_ROOT = new Set(['install.istio.io/v1alpha1 IstioOperator']);
+
+interface ValidationIssue {
+  readonly field: string;
+  readonly message: string;
+  readonly unknown: boolean;
+}
+
+type Validator = (data: unknown) => ValidationIssue[];
+
+function modulePath(group: string, version: string, kind: string): string | undefined {
+  if (!/^[A-Za-z0-9]+$/.test(kind) || !/^v[0-9a-z]+$/.test(version)) return undefined;
+  if (group === '') return version === 'v1' ? `kubernetes-models/v1/${kind}` : undefined;
+  if (K8S_GROUPS.has(group)) return `kubernetes-models/${group}/${version}/${kind}`;
+  if (group.endsWith('.istio.io')) return `@kubernetes-models/istio/${group}/${version}/${kind}`;
+  if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${group}/${version}/${kind}`;
+  if (group === 'cert-manager.io' || group.endsWith('.cert-manager.io')) return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
+  return undefined;
+}
+
+/** `/spec/servers/0/hosts` -> `spec.servers[0].hosts`. */
+export function pointerToField(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(key)) out += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `['${key}']`;
+  }
+  return out || '(root)';
+}
+
+function describe(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  return e.message ?? `${e.keyword} ${JSON.stringify(params)}`;
+}
+
+function issuesFromAjv(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
+  return (errors ?? []).map((e) => {
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+      return { field: pointerToField(`${e.instancePath}/${params.additionalProperty}`), message: 'is not a field of this kind', unknown: true };
+    }
+    if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
+      return { field: pointerToField(`${e.instancePath}/${params.missingProperty}`), message: 'is required', unknown: false };
+    }
+    return { field: pointerToField(e.instancePath), message: describe(e), unknown: false };
+  });
+}
+
+interface Access {
+  readonly read: Set<string>;
+  enumerated: boolean;
+}
+
+/** Wraps `root` so every property read and key enumeration by a validator is recorded per object. */
+function traced(root: unknown): { proxy: unknown; access: Map<object, Access> } {
+  const access = new Map<object, Access>();
+  const proxies = new WeakMap<object, unknown>();
+  const wrap = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const cached = proxies.get(value);
+    if (cached) return cached;
+    const rec: Access = { read: new Set(), enumerated: false };
+    access.set(value, rec);
+    const proxy = new Proxy(value, {
+      get(target, key, receiver) {
+        if (typeof key === 'string') rec.read.add(key);
+        return wrap(Reflect.get(target, key, receiver));
+      },
+      has(target, key) {
+        if (typeof key === 'string') rec.read.add(key);
+        return Reflect.has(target, key);
+      },
+      ownKeys(target) {
+        rec.enumerated = true;
+        return Reflect.ownKeys(target);
+      },
+    });
+    proxies.set(value, proxy);
+    return proxy;
+  };
+  return { proxy: wrap(root), access };
+}
+
+function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, openRoot: boolean): ValidationIssue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, false));
+  const rec = access.get(value);
+  // Never read at all: free-form (preserve-unknown-fields) or not reached because of another error.
+  const closed = !!rec && !rec.enumerated && rec.read.size > 0 && !openRoot;
+  const out: ValidationIssue[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (closed && !rec!.read.has(key)) out.push({ field: pointerToField(childPointer), message: 'is not a field of this kind', unknown: true });
+    else out.push(...unknownFields(child, access, childPointer, false));
+  }
+  return out;
+}
+
+type ModelClass = { apiVersion?: string; kind?: string; prototype: { validate(): void } };
+
+async function modelValidator(specifier: string, apiVersion: string, kind: string): Promise<Validator | undefined> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const cls = (mod[kind] ?? (mod.default as Record<string, unknown> | undefined)?.[kind]) as ModelClass | undefined;
+  if (!cls || cls.apiVersion !== apiVersion || cls.kind !== kind) return undefined;
+  const openRoot = OPEN_ROOT.has(`${apiVersion} ${kind}`);
+  return (data) => {
+    const { proxy, access } = traced(data);
+    let errors: ErrorObject[] = [];
+    try {
+      cls.prototype.validate.call(proxy);
+    } catch (e) {
+      errors = ((e as { errors?: ErrorObject[] }).errors) ?? [];
+    }
+    return [...issuesFromAjv(errors), ...unknownFields(data, access, '', openRoot)];
+  };
+}
+
+let ajv: Ajv | undefined;
+
+function lbcValidator(apiVersion: string, kind: string): Validator | undefined {
+  const schema = LBC_SCHEMAS[`${apiVersion} ${kind}`];
+  if (!schema) return undefined;
+  ajv ??= new Ajv({ allErrors: true, strict: false });
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (data) => (validate(data) ? [] : issuesFromAjv(validate.errors));
+}
+
+const cache = new Map<string, Promise<Validator | undefined>>();
+
+function validatorFor(o: Obj): Promise<Validator | undefined> {
+  const key = `${o.apiVersion} ${o.kind}`;
+  let v = cache.get(key);
+  if (!v) {
+    const specifier = modulePath(o.group, o.version, o.kind);
+    v = specifier ? modelValidator(specifier, o.apiVersion, o.kind) : Promise.resolve(lbcValidator(o.apiVersion, o.kind));
+    cache.set(key, v);
+  }
+  return v;
+}
+
+let esmChecked = false;
+
+/**
+ * Under a CommonJS transpiler (ts-jest) `import()` becomes `require()`, which cannot load the ESM-only validators:
+ * fail loudly instead of reporting every Istio object as not checked.
+ */
+async function assertEsm(): Promise<void> {
+  if (esmChecked) return;
+  try {
+    await import('@kubernetes-models/istio/networking.istio.io/v1/Gateway');
+  } catch (e) {
+    throw new Error(`schema validation needs native ESM import() (run under node/tsx, or pass schema: false): ${(e as Error).message}`);
+  }
+  esmChecked = true;
+}
+
+/** Validates every object; returns how many had no schema (reported as `schema-not-checked`). */
+export async function validateSchemas(inv: Inventory, f: Findings): Promise<number> {
+  await assertEsm();
+  let notChecked = 0;
+  for (const o of inv.objects) {
+    const validate = await validatorFor(o);
+    if (!validate) {
+      notChecked++;
+      f.add('schema-not-checked', o, 'apiVersion', `no schema for ${o.apiVersion} ${o.kind} here: the object was not validated`,
+        'validate it with the tool that owns its CRD, or leave it out of these manifests');
+      continue;
+    }
+    for (const issue of validate(o.raw)) {
+      if (issue.unknown) {
+        f.add('schema-unknown-field', o, issue.field, `${issue.field} ${issue.message} (${o.apiVersion} ${o.kind})`, `remove or rename ${issue.field}; check its spelling and indentation`);
+      } else {
+        f.add('schema-invalid', o, issue.field, `${issue.field} ${issue.message}`, `fix ${issue.field} to match the ${o.apiVersion} ${o.kind} schema`);
+      }
+    }
+  }
+  return notChecked;
+}

@@ -1,0 +1,65 @@
+/** Small readers for untyped YAML: they never throw, they return undefined for anything of the wrong shape. */
+
+export type Rec = Record<string, unknown>;
+
+export function isRec(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function rec(v: unknown): Rec {
+  return isRec(v) ? v : {};
+}
+
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Reads a dotted path (`spec.tls.mode`) through nested records. */
+export function at(v: unknown, path: string): unknown {
+  let cur: unknown = v;
+  for (const key of path.split('.')) {
+    if (!isRec(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(rec(v))) {
+    if (typeof val === 'string') out[k] = val;
+    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+  }
+  return out;
+}
+
+/** True when every key/value of `selector` is in `labels` (an empty selector matches nothing here, on purpose). */
+export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+}
+
+/** Field path for an annotation, as kubectl's JSONPath would spell it. */
+export function annotationField(key: string): string {
+  return `metadata.annotations['${key}']`;
+}
+
+/** Istio/Ingress host matching: `*` matches all, `*.example.com` matches one or more labels in front. */
+export function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === '*' || host === '*') return true;
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
+  if (host.startsWith('*.')) return pattern.endsWith(host.slice(1));
+  return pattern.toLowerCase() === host.toLowerCase();
+}
+
+export function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { performance } from 'perf_hooks';
+import { renderAll, verifyRendered } from '../synth';
+
+/**
+ * Speed and memory figures of the synth path. Goals: a cold `npm run synth` (render, checks, write) under 1.5 s, a
+ * first in-process render of every output under 500 ms, warm renders under 50 ms, peak RSS under 300 MiB.
+ * Prints figures; exits 0 either way (figures, not a test).
+ */
+const ROOT = join(__dirname, '..', '..');
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+function timeIt(runs: number, fn: () => void): number[] {
+  return Array.from({ length: runs }, () => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  });
+}
+
+const first = timeIt(1, () => renderAll())[0];
+const warm = timeIt(20, () => renderAll());
+async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  const rendered = renderAll();
+  const checks = await timeAsync(5, () => verifyRendered(rendered));
+  const out = mkdtempSync(join(tmpdir(), 'bench-'));
+  const cli = timeIt(3, () => {
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--out', join(out, 'dist')], { cwd: ROOT, stdio: 'ignore' });
+  });
+  rmSync(out, { recursive: true, force: true });
+
+  const rows: [string, string][] = [
+    ['render, first call (in process)', ms(first)],
+    ['render, warm mean of 20', ms(mean(warm))],
+    ['render, warm max of 20', ms(Math.max(...warm))],
+    ['checks (schemas + rules), first', ms(checks[0])],
+    ['checks (schemas + rules), warm mean of 4', ms(mean(checks.slice(1)))],
+    ['synth CLI cold start, mean of 3', ms(mean(cli))],
+    ['peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    ['heap used now', `${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+void main();

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { checkPaths, formatJson, formatMermaid, formatText, hasFailures, InputError, listRules } from '../check';
+
+/** `npm run check -- [PATH ...]`: exit 0 clean, 1 on errors (or warnings with --strict), 2 on unreadable input. */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('check')
+    .description('Check ALB + Istio manifests against the Kubernetes, Istio, Argo CD and cert-manager schemas and the ALB/Istio rules, and show the encryption of every hop')
+    .argument('[paths...]', 'YAML files or directories (recursive, multi-document)', ['dist/'])
+    .option('--json', 'print the result as JSON')
+    .option('--mermaid', 'print the traffic paths as a Mermaid flowchart')
+    .option('--strict', 'fail on warnings too')
+    .option('--list-rules', 'print the rule catalogue and exit')
+    .option('--no-schema', 'skip schema validation (rules and hop report only)')
+    .option('--default-namespace <ns>', 'namespace for objects that set none', 'default')
+    .option('--root-namespace <ns>', 'Istio root namespace (mesh-wide PeerAuthentication)', 'istio-system')
+    .showHelpAfterError()
+    .exitOverride();
+  try {
+    program.parse(argv);
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const opts = program.opts<{ json?: boolean; mermaid?: boolean; strict?: boolean; listRules?: boolean; schema: boolean; defaultNamespace: string; rootNamespace: string }>();
+  if (opts.listRules) {
+    const rules = listRules();
+    const width = Math.max(...rules.map((r) => r.id.length));
+    const sourceWidth = Math.max(...rules.map((r) => r.source.length));
+    for (const r of rules) console.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${r.title}`);
+    return 0;
+  }
+  try {
+    const result = await checkPaths(program.processedArgs[0] as string[], {
+      schema: opts.schema, defaultNamespace: opts.defaultNamespace, rootNamespace: opts.rootNamespace,
+    });
+    console.log(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
+    return hasFailures(result, opts.strict) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      console.error(`check: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv).then((code) => { process.exitCode = code; }, (e) => {
+  console.error(`check: ${(e as Error).stack ?? e}`);
+  process.exitCode = 2;
+});

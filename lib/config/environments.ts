@@ -1,0 +1,53 @@
+import { existsSync, readdirSync } from 'fs';
+import { join, relative } from 'path';
+import { DNS_LABEL } from '../patterns';
+import { ConfigError, loadConfig } from './load';
+import { Config } from './types';
+
+/** Where environment files live: `config/environments/<env>.yaml`. */
+export const ENVIRONMENTS_DIR = join(__dirname, '..', '..', 'config', 'environments');
+
+/** Names that would collide with the other folders of `dist/`. */
+export const RESERVED_ENVIRONMENT_NAMES = ['argocd', 'helm'] as const;
+
+/** One environment: a config file merged over the default config, rendered into `dist/<name>/`. */
+export interface Environment {
+  /** The file name without `.yaml`; names the `dist/` folder and the Argo CD Applications. */
+  readonly name: string;
+  /** The environment file. */
+  readonly file: string;
+  /** The resolved configuration: the default config with the environment file merged over it. */
+  readonly config: Config;
+}
+
+/** The environment files of `dir` (`<env>.yaml`), sorted by name; other files are ignored. */
+export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string; file: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.yaml'))
+    .map((d) => d.name)
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -'.yaml'.length);
+      const shown = relative(process.cwd(), join(dir, f)) || f;
+      if (!DNS_LABEL.pattern.test(name)) {
+        throw new ConfigError(`environment file ${shown}: the name must be ${DNS_LABEL.expected}, got ${JSON.stringify(name)}`);
+      }
+      if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+        throw new ConfigError(`environment file ${shown}: the name must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')} (dist/${name}/ is taken), got ${JSON.stringify(name)}`);
+      }
+      return { name, file: join(dir, f) };
+    });
+}
+
+/** Loads every environment of `dir`; a config error names the environment file it comes from. */
+export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): Environment[] {
+  return environmentFiles(dir).map(({ name, file }) => {
+    try {
+      return { name, file, config: loadConfig(file) };
+    } catch (e) {
+      if (!(e instanceof ConfigError) || e.message.startsWith('config file ')) throw e;
+      throw new ConfigError(`${relative(process.cwd(), file) || file}: ${e.message}`);
+    }
+  });
+}

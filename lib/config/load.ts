@@ -1,0 +1,98 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import Ajv, { ErrorObject } from 'ajv';
+import * as yaml from 'js-yaml';
+import { CONFIG_SCHEMA } from './schema';
+import { Config } from './types';
+
+/** A configuration problem: the message is one line naming the key, the value and the expected form. */
+export class ConfigError extends Error {}
+
+export const DEFAULT_CONFIG_FILE = join(__dirname, '..', '..', 'config', 'default.yaml');
+
+const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
+ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+const validateSchema = ajv.compile(CONFIG_SCHEMA);
+
+type Plain = Record<string, unknown>;
+const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep-merges `override` over `base`; lists and scalars replace. */
+export function mergeConfig(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Plain = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeConfig(base[key], value);
+  return merged;
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  try {
+    return yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file }) ?? {};
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(e as yaml.YAMLException).message.split('\n')[0]}`);
+  }
+}
+
+/** `/istioEdge/routes/0/port` -> `istioEdge.routes[0].port` */
+function fieldName(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').slice(1).concat(child === undefined ? [] : [child]);
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function describe(error: ErrorObject): string {
+  const parent = error.parentSchema as { expected?: string } | undefined;
+  const value = JSON.stringify(error.data);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((parent as { properties?: object })?.properties ?? {});
+      return `'${fieldName(error.instancePath, key)}' is not a known key (expected one of: ${known.join(', ')})`;
+    }
+    case 'required': {
+      const key = (error.params as { missingProperty: string }).missingProperty;
+      return `'${fieldName(error.instancePath, key)}' is required`;
+    }
+    case 'enum':
+      return `'${fieldName(error.instancePath)}' must be one of ${(error.schema as string[]).join(', ')}, got ${value}`;
+    case 'propertyNames':
+      return `'${fieldName(error.instancePath)}' has a key that is not ${parent?.expected ?? 'valid'}`;
+    default: {
+      const expected = parent?.expected ?? error.message ?? 'valid';
+      const shown = error.keyword === 'type' && !parent?.expected ? `of type ${(error.params as { type: string }).type}` : expected;
+      return `'${fieldName(error.instancePath)}' must be ${shown}, got ${value}`;
+    }
+  }
+}
+
+/** Picks the most useful error: for anyOf, the branch error on the value itself rather than the anyOf summary. */
+function firstError(errors: ErrorObject[]): ErrorObject {
+  const anyOf = errors.find((e) => e.keyword === 'anyOf');
+  return anyOf ?? errors[0];
+}
+
+/** Validates a resolved config object; throws ConfigError with a one-line message. */
+export function validateConfig(candidate: unknown): Config {
+  if (!validateSchema(candidate)) throw new ConfigError(describe(firstError(validateSchema.errors ?? [])));
+  const config = structuredClone(candidate) as any;
+  for (const workload of Object.values(config.yelb)) {
+    if (!isPlainObject(workload)) continue;
+    const resources = (workload as any).resources;
+    for (const kind of ['requests', 'limits']) resources[kind].cpu = String(resources[kind].cpu);
+  }
+  return config as Config;
+}
+
+/** Loads the default config, merges `file` over it (if given) and validates the result. */
+export function loadConfig(file?: string): Config {
+  const base = readYaml(DEFAULT_CONFIG_FILE);
+  if (file === undefined) return validateConfig(base);
+  const override = readYaml(file);
+  if (!isPlainObject(override)) throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${JSON.stringify(override)}`);
+  return validateConfig(mergeConfig(base, override));
+}

@@ -1,0 +1,106 @@
+import {
+  ACM_CERTIFICATE_ARN, CPU, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL, GIT_REVISION, GO_DURATION, HOSTNAME, HTTPS_URL, IMAGE,
+  LABEL_KEY, LABEL_VALUE, MEMORY, PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat,
+} from '../patterns';
+
+/**
+ * JSON Schema of the resolved configuration. `expected` is our own keyword: the form shown in error messages.
+ * Every object is closed (`additionalProperties: false`) so a misspelt key is an error, not a silent default.
+ */
+const str = (format: ValueFormat) => ({ type: 'string', pattern: format.pattern.source, expected: format.expected });
+const oneOrMany = (format: ValueFormat) => ({
+  anyOf: [str(format), { type: 'array', items: str(format), minItems: 1, uniqueItems: true }],
+  expected: `${format.expected}, or a non-empty list of them`,
+});
+const closed = (properties: Record<string, unknown>, optional: string[] = []) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
+const port = { type: 'integer', minimum: 1, maximum: 65535, expected: 'a port number from 1 to 65535' };
+// YAML reads `cpu: 1` as a number; accept it (the loader turns it into the quantity string "1").
+const cpu = { anyOf: [str(CPU), { type: 'number', exclusiveMinimum: 0 }], expected: CPU.expected };
+const quantities = (format: ValueFormat) => closed({ cpu, memory: str(format) });
+const workload = closed({
+  image: str(IMAGE),
+  replicas: { type: 'integer', minimum: 0, maximum: 100, expected: 'an integer from 0 to 100' },
+  resources: closed({ requests: quantities(MEMORY), limits: quantities(MEMORY) }),
+});
+const bool = { type: 'boolean' };
+const labelMap = {
+  type: 'object',
+  minProperties: 1,
+  propertyNames: { pattern: LABEL_KEY.pattern.source, expected: LABEL_KEY.expected },
+  additionalProperties: str(LABEL_VALUE),
+  expected: 'a non-empty map of label keys to values',
+};
+
+export const CONFIG_SCHEMA = closed({
+  host: oneOrMany(HOSTNAME),
+  certificateArn: oneOrMany(ACM_CERTIFICATE_ARN),
+  namespace: str(DNS_LABEL),
+  gateway: closed({
+    namespace: str(DNS_LABEL),
+    name: str(DNS_LABEL),
+    serviceName: str(DNS_LABEL),
+    serviceAccount: str(DNS_LABEL),
+    selector: labelMap,
+    credentialName: str(DNS_LABEL),
+    tls: closed({
+      mode: { enum: ['existingSecret', 'certManager', 'none'] },
+      issuerRef: closed({ kind: { enum: ['Issuer', 'ClusterIssuer'] }, name: str(DNS_LABEL) }),
+      keyAlgorithm: { enum: ['RSA', 'ECDSA'] },
+      duration: str(GO_DURATION),
+      renewBefore: str(GO_DURATION),
+    }, ['issuerRef']),
+  }),
+  alb: closed({
+    ingressName: str(DNS_LABEL),
+    scheme: { enum: ['internet-facing', 'internal'] },
+    targetType: { enum: ['instance', 'ip'] },
+    sslPolicy: str(SSL_POLICY),
+    groupName: {
+      type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$', expected: 'at most 63 characters of [a-z0-9.-]',
+    },
+  }, ['groupName']),
+  mesh: closed({
+    mtlsMode: { enum: ['STRICT', 'PERMISSIVE'] },
+    mtlsScope: { enum: ['namespace', 'mesh'] },
+    rootNamespace: str(DNS_LABEL),
+    outboundTrafficPolicy: { enum: ['REGISTRY_ONLY', 'ALLOW_ANY'] },
+    externalHosts: { type: 'array', items: str(HOSTNAME), uniqueItems: true },
+    authorization: bool,
+    trustDomain: str(TRUST_DOMAIN),
+  }),
+  istioEdge: closed({
+    enabled: { type: 'boolean' },
+    virtualServiceName: str(DNS_LABEL),
+    routes: {
+      type: 'array', minItems: 1, expected: 'a non-empty list of {pathPrefix, service, port}',
+      items: closed({ pathPrefix: str(PATH_PREFIX), service: str(DNS_LABEL), port }),
+    },
+  }),
+  albIngress: closed({ enabled: { type: 'boolean' } }),
+  yelb: closed({ enabled: { type: 'boolean' }, ui: workload, appserver: workload, db: workload, redis: workload }),
+  dns: closed({ externalDns: bool }),
+  gitops: closed({
+    repoURL: str(GIT_REPO_URL),
+    targetRevision: str(GIT_REVISION),
+    distPath: str(REPO_PATH),
+    project: str(DNS_LABEL),
+    argocdNamespace: str(DNS_LABEL),
+    name: {
+      type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$',
+      expected: 'a DNS label of at most 40 characters (Application names add -<env>-<component>)',
+    },
+    destinationServer: str(HTTPS_URL),
+    automatedSync: bool,
+    prune: bool,
+    selfHeal: bool,
+    appSource: { enum: ['directory', 'helm'] },
+    helmChartPath: str(REPO_PATH),
+    istioVersion: str(EXACT_VERSION),
+    istioChartRepoURL: str(HTTPS_URL),
+  }, ['helmChartPath']),
+});

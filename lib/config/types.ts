@@ -1,0 +1,101 @@
+/** The resolved configuration: config/default.yaml with a user's file merged over it. */
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface WorkloadConfig {
+  readonly image: string;
+  readonly replicas: number;
+  readonly resources: Resources;
+}
+
+export type TargetType = 'instance' | 'ip';
+export type MtlsMode = 'STRICT' | 'PERMISSIVE';
+export type MtlsScope = 'namespace' | 'mesh';
+export type OutboundTrafficPolicy = 'REGISTRY_ONLY' | 'ALLOW_ANY';
+export type GatewayTlsMode = 'existingSecret' | 'certManager' | 'none';
+export type KeyAlgorithm = 'RSA' | 'ECDSA';
+export type AppSource = 'directory' | 'helm';
+
+export interface EdgeRouteConfig {
+  readonly pathPrefix: string;
+  readonly service: string;
+  readonly port: number;
+}
+
+export interface Config {
+  readonly host: string | string[];
+  readonly certificateArn: string | string[];
+  readonly namespace: string;
+  readonly gateway: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly serviceName: string;
+    readonly serviceAccount: string;
+    readonly selector: Record<string, string>;
+    readonly credentialName: string;
+    readonly tls: {
+      readonly mode: GatewayTlsMode;
+      readonly issuerRef?: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
+      readonly keyAlgorithm: KeyAlgorithm;
+      readonly duration: string;
+      readonly renewBefore: string;
+    };
+  };
+  readonly alb: {
+    readonly ingressName: string;
+    readonly scheme: 'internet-facing' | 'internal';
+    readonly targetType: TargetType;
+    readonly sslPolicy: string;
+    readonly groupName?: string;
+  };
+  readonly mesh: {
+    readonly mtlsMode: MtlsMode;
+    readonly mtlsScope: MtlsScope;
+    readonly rootNamespace: string;
+    readonly outboundTrafficPolicy: OutboundTrafficPolicy;
+    readonly externalHosts: string[];
+    readonly authorization: boolean;
+    readonly trustDomain: string;
+  };
+  readonly istioEdge: {
+    readonly enabled: boolean;
+    readonly virtualServiceName: string;
+    readonly routes: EdgeRouteConfig[];
+  };
+  readonly albIngress: {
+    readonly enabled: boolean;
+  };
+  readonly yelb: {
+    readonly enabled: boolean;
+    readonly ui: WorkloadConfig;
+    readonly appserver: WorkloadConfig;
+    readonly db: WorkloadConfig;
+    readonly redis: WorkloadConfig;
+  };
+  readonly dns: {
+    readonly externalDns: boolean;
+  };
+  readonly gitops: {
+    readonly repoURL: string;
+    readonly targetRevision: string;
+    readonly distPath: string;
+    readonly project: string;
+    readonly argocdNamespace: string;
+    readonly name: string;
+    readonly destinationServer: string;
+    readonly automatedSync: boolean;
+    readonly prune: boolean;
+    readonly selfHeal: boolean;
+    readonly appSource: AppSource;
+    readonly helmChartPath?: string;
+    readonly istioVersion: string;
+    readonly istioChartRepoURL: string;
+  };
+}
+
+/** Either form of a one-or-many config value, as a list. */
+export function asList(value: string | readonly string[]): string[] {
+  return typeof value === 'string' ? [value] : [...value];
+}

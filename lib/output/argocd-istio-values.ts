@@ -1,0 +1,67 @@
+import { Config } from '../config/types';
+
+/** The gateway Service's TLS port: the ALB Ingress backend port. */
+export const GATEWAY_HTTPS_PORT = 443;
+/** The gateway's readiness endpoint port; the ALB health check names it `status-port`. */
+export const GATEWAY_STATUS_PORT = 15021;
+
+/** Values of Istio's `gateway` chart that this product sets (the chart's values schema is closed at the top level). */
+export interface IstioGatewayValues {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly service: {
+    readonly type: 'NodePort' | 'ClusterIP';
+    readonly ports: { readonly name: string; readonly port: number; readonly protocol: 'TCP'; readonly targetPort: number }[];
+  };
+  readonly podAnnotations: Record<string, string>;
+  readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number };
+  readonly podDisruptionBudget: { readonly minAvailable: number };
+  readonly rbac: { readonly enabled: boolean };
+  readonly serviceAccount: { readonly name: string };
+}
+
+/** Values of Istio's `base` chart. */
+export function istioBaseValues(config: Config): Record<string, unknown> {
+  return { global: { istioNamespace: config.mesh.rootNamespace } };
+}
+
+/** Values of Istio's `istiod` chart. */
+export function istiodValues(config: Config): Record<string, unknown> {
+  return {
+    global: { istioNamespace: config.mesh.rootNamespace },
+    // istiod flips its validating webhook from Ignore to Fail once ready, which Argo CD reports as drift; starting
+    // at Fail leaves nothing to flip.
+    base: { validationFailurePolicy: 'Fail' },
+  };
+}
+
+/**
+ * Values of Istio's `gateway` chart, derived from the config so that the chart's objects match ours: the release
+ * and Service name the Ingress backend points at, the pod labels the Gateway selects, and a Service type the
+ * ALB target type can reach.
+ */
+export function istioGatewayValues(config: Config): IstioGatewayValues {
+  return {
+    name: config.gateway.serviceName,
+    labels: { ...config.gateway.selector },
+    service: {
+      // instance targets reach the pods through a NodePort; ip targets reach the pods directly. Never the chart's
+      // default LoadBalancer, which would make the controller create an extra NLB.
+      type: config.alb.targetType === 'ip' ? 'ClusterIP' : 'NodePort',
+      // Only what the ALB uses. The health check names `status-port`: the controller resolves it to the NodePort
+      // (instance) or to this numeric targetPort (ip); a named targetPort would not resolve.
+      ports: [
+        { name: 'status-port', port: GATEWAY_STATUS_PORT, protocol: 'TCP', targetPort: GATEWAY_STATUS_PORT },
+        { name: 'https', port: GATEWAY_HTTPS_PORT, protocol: 'TCP', targetPort: GATEWAY_HTTPS_PORT },
+      ],
+    },
+    // One trusted hop (the ALB): Envoy takes the client address from X-Forwarded-For and trusts X-Forwarded-Proto.
+    podAnnotations: { 'proxy.istio.io/config': '{"gatewayTopology":{"numTrustedProxies":1}}' },
+    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+    podDisruptionBudget: { minAvailable: 1 },
+    // Lets the gateway read its credential Secret.
+    rbac: { enabled: true },
+    // The chart names it after the release by default; the app's AuthorizationPolicies allow this principal.
+    serviceAccount: { name: config.gateway.serviceAccount },
+  };
+}

@@ -1,0 +1,218 @@
+import { loadConfig } from '../config/load';
+import { Config } from '../config/types';
+import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
+import { packageChart } from './helm-package';
+import {
+  Doc, Matcher, Node, Sentinels, TemplateError, Variant, addCondition, allOf, findRanges, mergeVariants, renderFile,
+  resolveElements, sentinelMatcher, templatize,
+} from './helm-template';
+import {
+  CHART_NAME, VALUE_ROWS, ValueRow, helper, listsOf, renderValuesYaml, sentinelConfig, sentinelsOf, unmappedKeys,
+  helmValuesOf, valuesSchema, withValue,
+} from './helm-values';
+import { SynthError, synthObjects } from './plain';
+
+export { CHART_NAME, helmValuesOf };
+
+/**
+ * The Helm chart: the same constructs as the plain YAML, synthesized with sentinel values (see helm-values.ts),
+ * turned into templates. The templates do not depend on the configuration, only values.yaml does: with no values,
+ * `helm template` renders what the plain synth of the same configuration writes.
+ */
+
+/** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
+interface StructureRule {
+  /** Construct path of the object. */
+  readonly doc: string;
+  /** Entry inside the object; the whole object when absent. */
+  readonly at?: readonly string[];
+  readonly cond: readonly string[];
+}
+
+const STRUCTURE_RULES: readonly StructureRule[] = [
+  // NamespacesChart: the app namespace exists when either component that lives in it does.
+  { doc: 'Namespaces/App/Resource', cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app'] },
+  // GatewayNamespaceChart: the gateway namespace is only declared (for its readiness-gate label) when it is another one.
+  { doc: 'GatewayNamespace/Gateway/Resource', cond: ['ne $.Values.gateway.namespace $.Values.namespace', '$.Values.createNamespaces.gateway'] },
+  // GatewayCertificate: the common name is the first host, when it fits in 64 characters.
+  {
+    doc: 'GatewayCertificate/Certificate/Resource',
+    at: ['spec', 'commonName'],
+    cond: [`le (len (include "${helper('hosts')}" $ | fromJsonArray | first)) 64`],
+  },
+];
+
+/** Replaces the chart labels of an object's metadata by the labels helper, which adds Helm's own. */
+function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id: string): Node {
+  const component = labels['app.kubernetes.io/name'];
+  const splice = `"${helper('labels')}" (dict "component" ${JSON.stringify(component)} "root" $)`;
+  if (node.k !== 'map') throw new TemplateError(`${id}: not an object`);
+  return {
+    k: 'map',
+    entries: node.entries.map((e) => {
+      if (!('key' in e) || e.key !== 'metadata' || e.node.k !== 'map') return e;
+      return {
+        ...e,
+        node: {
+          k: 'map',
+          entries: e.node.entries.map((m) => {
+            if (!('key' in m) || m.key !== 'labels' || m.node.k !== 'map') return m;
+            const own = m.node.entries.filter((l) => !('key' in l && l.node.k === 'lit' && labels[l.key] === l.node.v));
+            if (m.node.entries.length - own.length !== Object.keys(labels).length) throw new TemplateError(`${id}: chart labels missing`);
+            return { ...m, node: { k: 'map', entries: [{ splice }, ...own] } };
+          }),
+        },
+      };
+    }),
+  };
+}
+
+interface Synth {
+  readonly docs: Doc[];
+  readonly files: Map<string, string>;
+  readonly labels: Map<string, Readonly<Record<string, string>>>;
+}
+
+function templatesOf(config: Config, sentinels: Sentinels, match: Matcher): Synth {
+  const files = new Map<string, string>();
+  const labels = new Map<string, Readonly<Record<string, string>>>();
+  const docs: Doc[] = [];
+  for (const file of synthObjects(config)) {
+    labels.set(file.fileName, file.labels);
+    const fileDocs = file.objects.map(({ path, json }) => {
+      const id = match(path).map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`)).join('');
+      return { id, node: withHelmLabels(templatize(json, sentinels, match), file.labels, path) };
+    });
+    // One object per element of a list value (a ServiceEntry per external host) is one object in a range.
+    for (const doc of findRanges(fileDocs, (d) => d.node, (d, node, range) => ({ ...d, node, range }))) {
+      const resolved = resolveElements(doc, doc.id);
+      files.set(resolved.id, file.fileName);
+      docs.push(resolved);
+    }
+  }
+  return { docs, files, labels };
+}
+
+/** The variants of the table: one synth per other value of every enum, switch and optional key. */
+function variantsOf(rows: readonly ValueRow[], base: Config): { row: ValueRow; value: unknown; config: Config; cond: string[] }[] {
+  return rows.flatMap((row) => (row.variants ?? []).map((v) => ({
+    row, value: v.value, config: withValue(base, row.path, v.value), cond: [...v.cond],
+  })));
+}
+
+/** Every value with sentinels must show somewhere: otherwise the table or the constructs changed. */
+function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): void {
+  const used = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o.t === 'string' && !('k' in o)) used.add(String(o.path ?? o.list));
+      Object.values(o).forEach(walk);
+    }
+  };
+  docs.forEach((d) => walk(d));
+  for (const row of rows) {
+    const hasSentinels = (row.strings?.length ?? 0) + (row.numbers?.length ?? 0) > 0 || row.map;
+    if (hasSentinels && ![...used].some((p) => p === row.path || p.startsWith(`${row.path}.`))) {
+      throw new TemplateError(`the value ${row.path} shows in no object: remove its row or check the constructs`);
+    }
+  }
+}
+
+/**
+ * Sentinels must never occur in the constructs' own output: a literal 9001 would otherwise turn into a value. The
+ * built-in config with the base's switches (everything on) shows the literals the constructs write.
+ */
+function checkSentinelsUnique(sentinels: Sentinels): void {
+  let config = loadConfig();
+  for (const row of VALUE_ROWS) if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
+  const walk = (x: unknown, where: string): void => {
+    if (typeof x === 'number' && sentinels.numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in helm-values.ts`);
+    if (typeof x === 'string') {
+      for (const s of sentinels.strings.keys()) if (x.includes(s)) throw new TemplateError(`${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${s}`);
+    }
+    if (Array.isArray(x)) x.forEach((y) => walk(y, where));
+    else if (x && typeof x === 'object') Object.entries(x).forEach(([k, y]) => { walk(k, where); walk(y, where); });
+  };
+  for (const file of synthObjects(config)) for (const o of file.objects) walk(o.json, o.path);
+}
+
+/** Literal strings left with a sentinel marker: a value the writer could not map (a new derivation, say). */
+function checkNoLeftovers(docs: readonly Doc[]): void {
+  const walk = (x: unknown, where: string): void => {
+    if (typeof x === 'string' && /helm-value/.test(x)) throw new TemplateError(`${where}: ${JSON.stringify(x)} derives from a value in a way the chart writer does not know`);
+    if (Array.isArray(x)) x.forEach((y) => walk(y, where));
+    else if (x && typeof x === 'object') Object.values(x).forEach((y) => walk(y, where));
+  };
+  for (const d of docs) walk(d.node, d.id);
+}
+
+/** The chart labels of the components: the same but for the component name, which the labels helper takes. */
+function sharedChartLabels(all: readonly Readonly<Record<string, string>>[]): Readonly<Record<string, string>> {
+  const withoutName = (l: Readonly<Record<string, string>>) => JSON.stringify({ ...l, 'app.kubernetes.io/name': undefined });
+  if (all.some((l) => withoutName(l) !== withoutName(all[0]))) throw new TemplateError('the chart labels differ between components');
+  return all[0];
+}
+
+interface Templates {
+  readonly files: ReadonlyMap<string, string>;
+}
+
+let cached: Templates | undefined;
+
+/** The chart's templates; they depend on the constructs only, so they are built once per process. */
+export function chartTemplates(): Templates {
+  if (cached) return cached;
+  const unmapped = unmappedKeys();
+  if (unmapped.length > 0) {
+    throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to VALUE_ROWS in lib/output/helm-values.ts`);
+  }
+  try {
+    const sentinels = sentinelsOf();
+    checkSentinelsUnique(sentinels);
+    const match = sentinelMatcher(sentinels);
+    const lists = listsOf();
+    const baseConfig = sentinelConfig();
+    const base = templatesOf(baseConfig, sentinels, match);
+    const fileOf = new Map(base.files);
+    const labels = new Map(base.labels);
+    const variants: Variant[] = variantsOf(VALUE_ROWS, baseConfig).map(({ row, value, config, cond }) => {
+      const synth = templatesOf(config, sentinels, match);
+      synth.files.forEach((f, id) => fileOf.set(id, f));
+      synth.labels.forEach((l, f) => labels.set(f, l));
+      const scalar = (v: unknown) => ['string', 'boolean', 'number'].includes(typeof v);
+      const complete = (row.variants ?? []).every((v) => scalar(v.value)) && scalar(row.base);
+      return { key: row.path, cond: allOf(cond), verbatim: { base: row.base, value, complete, others: row.variants!.length }, docs: synth.docs };
+    });
+    const docs = mergeVariants(base.docs, variants);
+    for (const rule of STRUCTURE_RULES) addCondition(docs, rule.doc, allOf(rule.cond), rule.at);
+    checkNoLeftovers(docs);
+    checkEveryValueUsed(VALUE_ROWS, docs);
+
+    const files = new Map<string, string>();
+    files.set('templates/_helpers.tpl', helpersTpl(sharedChartLabels([...labels.values()])));
+    for (const fileName of [...new Set(fileOf.values())].sort()) {
+      const header = `{{- /* ${fileName}: generated by npm run synth from the cdk8s constructs; edit those, not this file. */}}\n`;
+      files.set(`templates/${fileName}`, renderFile(docs.filter((d) => fileOf.get(d.id) === fileName), lists, header));
+    }
+    files.set('templates/validate.yaml', VALIDATE_TEMPLATE);
+    files.set('templates/NOTES.txt', notesTxt());
+    files.set('Chart.yaml', chartYaml());
+    files.set('values.schema.json', `${JSON.stringify(valuesSchema(), null, 2)}\n`);
+    cached = { files };
+    return cached;
+  } catch (e) {
+    throw new SynthError(`Helm chart: ${(e as Error).message}`);
+  }
+}
+
+/** The chart folder and its packaged archive, as `dist/` paths: `helm/<chart>/...` and `helm/<chart>-<version>.tgz`. */
+export function renderHelmChart(config: Config): Map<string, string | Buffer> {
+  const chart = new Map<string, string | Buffer>(chartTemplates().files);
+  chart.set('values.yaml', renderValuesYaml(helmValuesOf(config)));
+  const out = new Map<string, string | Buffer>();
+  for (const [rel, content] of chart) out.set(`helm/${CHART_NAME}/${rel}`, content);
+  out.set(`helm/${CHART_NAME}-${CHART_VERSION}.tgz`, packageChart(CHART_NAME, chart));
+  return out;
+}

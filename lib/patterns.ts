@@ -1,0 +1,135 @@
+/**
+ * The value formats shared by the config schema and the construct validators, so both reject the same input
+ * with the same wording.
+ */
+export interface ValueFormat {
+  /** Anchored regular expression. */
+  readonly pattern: RegExp;
+  /** The expected form, as shown in error messages. */
+  readonly expected: string;
+}
+
+/** A lowercase DNS name; ALB rule hosts and Istio hosts are matched case-insensitively but stored as given. */
+export const HOSTNAME: ValueFormat = {
+  pattern: /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  expected: 'a lowercase DNS name such as yelb.example.com (no scheme, port or path)',
+};
+
+export const ACM_CERTIFICATE_ARN: ValueFormat = {
+  pattern: /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  expected: 'an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>)',
+};
+
+/** RFC 1123 label: namespaces and most object names. */
+export const DNS_LABEL: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  expected: 'a DNS label (lowercase letters, digits and "-", at most 63 characters)',
+};
+
+export const LABEL_KEY: ValueFormat = {
+  pattern: /^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/,
+  expected: 'a Kubernetes label key ([prefix/]name)',
+};
+
+export const LABEL_VALUE: ValueFormat = {
+  pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/,
+  expected: 'a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)',
+};
+
+export const SSL_POLICY: ValueFormat = {
+  pattern: /^ELBSecurityPolicy-[A-Za-z0-9-]+$/,
+  expected: 'an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+};
+
+export const IMAGE: ValueFormat = {
+  pattern: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+  expected: 'a container image reference such as redis:4.0.2',
+};
+
+export const CPU: ValueFormat = {
+  pattern: /^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$/,
+  expected: 'a CPU quantity such as 256m or 1',
+};
+
+export const MEMORY: ValueFormat = {
+  pattern: /^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/,
+  expected: 'a memory quantity such as 256Mi or 2Gi',
+};
+
+export const PATH_PREFIX: ValueFormat = {
+  pattern: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/,
+  expected: 'an absolute URL path such as / or /api',
+};
+
+/** A duration as cert-manager and Go parse it: hours, minutes and seconds only (no days). */
+export const GO_DURATION: ValueFormat = {
+  pattern: /^([0-9]+(\.[0-9]+)?(h|m|s))+$/,
+  expected: 'a duration in hours, minutes or seconds such as 8760h or 720h30m',
+};
+
+/** A Git repository URL as Argo CD takes it: https or ssh. */
+export const GIT_REPO_URL: ValueFormat = {
+  pattern: /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+)$/,
+  expected: 'a Git repository URL (https://host/org/repo.git, ssh://... or git@host:org/repo.git)',
+};
+
+/** A Git branch, tag or commit: no spaces, no "..", not starting with "-" or "/". */
+export const GIT_REVISION: ValueFormat = {
+  pattern: /^(?!.*\.\.)(?![-/])[A-Za-z0-9._/+-]{1,255}$/,
+  expected: 'a Git branch, tag or commit such as main or v1.2.0',
+};
+
+/** A relative path inside a repository, without "." or ".." segments. */
+export const REPO_PATH: ValueFormat = {
+  pattern: /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+  expected: 'a relative path inside the repository such as dist or deploy/dist (no leading "/", no "." or "..")',
+};
+
+/** An https URL without a trailing slash: Kubernetes API servers and Helm chart repositories. */
+export const HTTPS_URL: ValueFormat = {
+  pattern: /^https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._~%/-]*[A-Za-z0-9._~%-])?$/,
+  expected: 'an https URL without a trailing slash such as https://kubernetes.default.svc',
+};
+
+/** An exact release version: Argo CD must install one pinned version, not a range. */
+export const EXACT_VERSION: ValueFormat = {
+  pattern: /^[0-9]+\.[0-9]+\.[0-9]+$/,
+  expected: 'an exact version such as 1.30.4 (no range, no "v")',
+};
+
+/** A SPIFFE trust domain, as in `meshConfig.trustDomain`. */
+export const TRUST_DOMAIN: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?$/,
+  expected: 'a trust domain such as cluster.local (lowercase letters, digits, ".", "-" and "_")',
+};
+
+/** An Istio workload principal: the SPIFFE ID without its `spiffe://` scheme. */
+export const SPIFFE_PRINCIPAL: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?\/ns\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/sa\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+  expected: 'a SPIFFE principal (<trust-domain>/ns/<ns>/sa/<sa>)',
+};
+
+/** Throws the house-style error when `value` does not match `format`. */
+export function assertFormat(field: string, value: unknown, format: ValueFormat): void {
+  if (typeof value !== 'string' || !format.pattern.test(value)) {
+    throw new Error(`'${field}' must be ${format.expected}, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function assertOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    throw new Error(`'${field}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function assertPort(field: string, value: unknown): void {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 65535) {
+    throw new Error(`'${field}' must be a port number from 1 to 65535, got ${JSON.stringify(value)}`);
+  }
+}
+
+export function assertNonEmpty(field: string, value: readonly unknown[] | undefined, what: string): void {
+  if (!value || value.length === 0) {
+    throw new Error(`'${field}' must list at least one ${what}, got []`);
+  }
+}

@@ -1,0 +1,117 @@
+import { checkManifests, checkRules, CheckResult, K8sObject } from './check';
+import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
+import { loadConfig } from './config/load';
+import { Config } from './config/types';
+import { childApplications, renderArgoCd } from './output/argocd';
+import { writeTreeAtomically } from './output/dist';
+import { CHART_NAME, helmValuesOf, renderHelmChart } from './output/helm-chart';
+import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
+
+export interface SynthOptions {
+  /**
+   * Config file merged over the built-in default. With it, only that config is rendered (to the top level of
+   * `outDir`); without it, the default config and every environment are.
+   * @default - the built-in default and every environment
+   */
+  readonly configFile?: string;
+  /** Output directory. @default 'dist' */
+  readonly outDir?: string;
+  /** Folder of the environment files (`<env>.yaml`). @default 'config/environments' */
+  readonly environmentsDir?: string;
+  /**
+   * Validate the generated objects against their schemas as well as the rules. Schema validation loads ESM-only
+   * packages, which jest's CommonJS runtime cannot; the rules always run.
+   * @default true
+   */
+  readonly schemaCheck?: boolean;
+}
+
+/** One environment, rendered. */
+export interface RenderedEnvironment {
+  readonly name: string;
+  readonly file: string;
+  readonly config: Config;
+  readonly manifests: ManifestFile[];
+}
+
+export interface SynthResult {
+  /** The top-level config: the default, or the default with `configFile` merged over it. */
+  readonly config: Config;
+  /** Its manifests, written to the top level. */
+  readonly manifests: ManifestFile[];
+  /** The environments, each written to `<env>/` (none when a config file was given). */
+  readonly environments: RenderedEnvironment[];
+  /** Every output file: relative path -> content. */
+  readonly files: ReadonlyMap<string, string | Buffer>;
+}
+
+function renderEnvironments(dir: string): RenderedEnvironment[] {
+  return loadEnvironments(dir).map((env) => {
+    try {
+      return { ...env, manifests: synthManifests(env.config) };
+    } catch (e) {
+      throw new SynthError(`environment ${env.name}: ${(e as Error).message}`);
+    }
+  });
+}
+
+/**
+ * Chart values of an environment deployed by Argo CD from the chart: like the directory source, which leaves out
+ * the gateway namespace file, the chart leaves that namespace to the Istio Applications.
+ */
+const argoCdHelmValues = (config: Config) => ({ ...helmValuesOf(config), createNamespaces: { app: true, gateway: false } });
+const ARGO_CD_OPTIONS = { helmValuesOf: argoCdHelmValues, helmChartName: CHART_NAME };
+
+/**
+ * Renders every output into memory: the top-level config's plain YAML and its Helm chart in `helm/`, and, without a
+ * config file, each environment's plain YAML in `<env>/` and the Argo CD objects in `argocd/`.
+ */
+export function renderAll(configFile?: string, options: Pick<SynthOptions, 'environmentsDir'> = {}): SynthResult {
+  const config = loadConfig(configFile);
+  const manifests = synthManifests(config);
+  const environments = configFile === undefined ? renderEnvironments(options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
+  const files = new Map<string, string | Buffer>(renderPlain(manifests));
+  for (const env of environments) for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);
+  for (const [path, content] of renderArgoCd(environments, config, ARGO_CD_OPTIONS)) {
+    files.set(path, content);
+  }
+  for (const [path, content] of renderHelmChart(config)) files.set(path, content);
+  return { config, manifests, environments, files };
+}
+
+/** The objects deployed together: the top level, and each environment with its Argo CD objects. */
+function deployedSets(result: SynthResult): { name: string; objects: K8sObject[] }[] {
+  return [
+    { name: 'default', objects: result.manifests.flatMap((m) => m.objects) },
+    ...result.environments.map((env) => ({
+      name: env.name,
+      objects: [...env.manifests.flatMap((m) => m.objects), ...(childApplications(env, ARGO_CD_OPTIONS) as unknown as K8sObject[])],
+    })),
+  ];
+}
+
+/**
+ * Runs the manifest checks on everything rendered: throws SynthError naming every error finding, and returns the
+ * warnings (one line each) for the caller to show.
+ */
+export async function verifyRendered(result: SynthResult, schema = true): Promise<string[]> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const set of deployedSets(result)) {
+    const checked: CheckResult = schema ? await checkManifests(set.objects) : checkRules(set.objects);
+    for (const f of checked.findings) {
+      const line = `[${set.name}] ${f.ruleId} ${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
+      if (f.severity === 'error') errors.push(line); else if (f.severity === 'warning') warnings.push(line);
+    }
+  }
+  if (errors.length > 0) throw new SynthError(`the generated manifests fail the checks: ${errors.join('; ')}`);
+  return warnings;
+}
+
+/** Renders, checks and writes `dist/`; throws (leaving `dist/` untouched) on any error. */
+export async function synth(options: SynthOptions = {}): Promise<SynthResult & { warnings: string[] }> {
+  const result = renderAll(options.configFile, options);
+  const warnings = await verifyRendered(result, options.schemaCheck ?? true);
+  writeTreeAtomically(options.outDir ?? 'dist', result.files);
+  return { ...result, warnings };
+}

@@ -1,0 +1,103 @@
+import { Testing } from 'cdk8s';
+import { AlbIngress, AlbIngressProps } from '../lib/alb-ingress';
+
+const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
+const ARN2 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-4111-8111-111111111111';
+const base: AlbIngressProps = {
+  namespace: 'istio-system', hosts: ['yelb.example.com'], certificateArns: [ARN], serviceName: 'istio-ingressgateway',
+};
+
+function synthIngress(props: Partial<AlbIngressProps> = {}) {
+  const chart = Testing.chart();
+  new AlbIngress(chart, 'Alb', { ...base, ...props });
+  const objects = Testing.synth(chart);
+  expect(objects).toHaveLength(1);
+  return objects[0];
+}
+const ann = (ingress: any, key: string) => ingress.metadata.annotations[`alb.ingress.kubernetes.io/${key}`];
+
+describe('AlbIngress', () => {
+  test('uses the ingressClassName field and never the deprecated class annotation (rule A.2)', () => {
+    const ingress = synthIngress();
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations['kubernetes.io/ingress.class']).toBeUndefined();
+  });
+
+  test('lives in the gateway namespace and targets the gateway Service port 443 (rule A.3)', () => {
+    const ingress = synthIngress();
+    expect(ingress.metadata.namespace).toBe('istio-system');
+    expect(ingress.metadata.name).toBe('gw-ingress');
+    const path = ingress.spec.rules[0].http.paths[0];
+    expect(path).toEqual({
+      path: '/', pathType: 'Prefix', backend: { service: { name: 'istio-ingressgateway', port: { number: 443 } } },
+    });
+  });
+
+  test('redirects HTTP to HTTPS with ssl-redirect and both listeners, not actions.ssl-redirect (rule A.4)', () => {
+    const ingress = synthIngress();
+    expect(ann(ingress, 'ssl-redirect')).toBe('443');
+    expect(JSON.parse(ann(ingress, 'listen-ports'))).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);
+    expect(ann(ingress, 'actions.ssl-redirect')).toBeUndefined();
+    expect(ingress.spec.rules[0].http.paths).toHaveLength(1);
+  });
+
+  test('target type defaults to instance and can be ip (rule A.5)', () => {
+    expect(ann(synthIngress(), 'target-type')).toBe('instance');
+    expect(ann(synthIngress({ targetType: 'ip' }), 'target-type')).toBe('ip');
+  });
+
+  test.each(['instance', 'ip'] as const)('health check hits /healthz/ready on the named status-port over HTTP (%s targets, rule A.6)', (targetType) => {
+    const ingress = synthIngress({ targetType });
+    expect(ann(ingress, 'healthcheck-port')).toBe('status-port');
+    expect(ann(ingress, 'healthcheck-protocol')).toBe('HTTP');
+    expect(ann(ingress, 'healthcheck-path')).toBe('/healthz/ready');
+    expect(ann(ingress, 'success-codes')).toBe('200');
+  });
+
+  test('re-encrypts to the gateway with HTTPS and leaves the protocol version at its default (rule A.7)', () => {
+    const ingress = synthIngress();
+    expect(ann(ingress, 'backend-protocol')).toBe('HTTPS');
+    expect(ann(ingress, 'backend-protocol-version')).toBeUndefined();
+  });
+
+  test('joins several certificates on one line, default certificate first (rule A.8)', () => {
+    const ingress = synthIngress({ certificateArns: [ARN, ARN2] });
+    expect(ann(ingress, 'certificate-arn')).toBe(`${ARN},${ARN2}`);
+    expect(ann(ingress, 'certificate-arn')).not.toMatch(/\n/);
+  });
+
+  test('defaults to a TLS 1.3 listener policy (rule A.9)', () => {
+    expect(ann(synthIngress(), 'ssl-policy')).toBe('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09');
+    expect(ann(synthIngress({ sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }), 'ssl-policy')).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
+  });
+
+  test('one rule per host, group name and extra annotations when asked (rules A.10, A.14)', () => {
+    const ingress = synthIngress({
+      hosts: ['a.example.com', 'b.example.com'], groupName: 'shared.edge',
+      extraAnnotations: { 'external-dns.alpha.kubernetes.io/hostname': 'a.example.com' },
+    });
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['a.example.com', 'b.example.com']);
+    expect(ann(ingress, 'group.name')).toBe('shared.edge');
+    expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('a.example.com');
+    expect(ann(synthIngress(), 'group.name')).toBeUndefined();
+  });
+
+  test.each([
+    [{ certificateArns: ['arn:aws:acm:xxxxxx:999999999999:certificate/xxxxxxxxx'] }, /'certificateArns\[0\]' must be an ACM certificate ARN .*got "arn:aws:acm:xxxxxx/],
+    [{ certificateArns: [] }, /'certificateArns' must list at least one ACM certificate ARN/],
+    [{ certificateArns: [ARN, ARN2.replace('us-east-1', 'eu-west-1')] }, /'certificateArns' must all be in the ALB's region, got regions us-east-1, eu-west-1/],
+    [{ hosts: ['https://yelb.example.com'] }, /'hosts\[0\]' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"/],
+    [{ hosts: ['Yelb.Example.com'] }, /'hosts\[0\]' must be a lowercase DNS name/],
+    [{ hosts: [] }, /'hosts' must list at least one host/],
+    [{ namespace: 'Istio_System' }, /'namespace' must be a DNS label/],
+    [{ serviceName: '' }, /'serviceName' must be a DNS label/],
+    [{ servicePort: 70000 }, /'servicePort' must be a port number from 1 to 65535, got 70000/],
+    [{ targetType: 'pod' as any }, /'targetType' must be one of instance, ip, got "pod"/],
+    [{ scheme: 'public' as any }, /'scheme' must be one of internet-facing, internal, got "public"/],
+    [{ sslPolicy: 'TLS13' }, /'sslPolicy' must be an ELB security policy name/],
+    [{ groupName: 'Bad_Group' }, /'groupName' must be at most 63 characters of \[a-z0-9.-\], got "Bad_Group"/],
+  ])('rejects %j', (props, message) => {
+    expect(() => synthIngress(props as Partial<AlbIngressProps>)).toThrow(message);
+  });
+});

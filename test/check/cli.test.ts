@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { listRules } from '../../lib/check';
+import { pairs, runCli, runCliJson } from './helpers';
+
+describe('schema validation (child process: the validators are ESM)', () => {
+  const { code, result } = runCliJson(['test/fixtures/check/schema']);
+  const unknown = result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => `${f.object} ${f.field}`);
+
+  test('exits 1 on schema errors', () => {
+    expect(code).toBe(1);
+  });
+
+  test.each([
+    ['Deployment demo/typo', 'spec.replica'],
+    ['Deployment demo/typo', 'spec.template.spec.containers[0].ports[0].protocl'],
+    ['Gateway demo/gw-v1', 'spec.servers[0].tls.minVersion'],
+    ['Gateway demo/gw-v1beta1', 'spec.selectors'],
+    ['Gateway demo/gw-v1alpha3', 'spec.servers[0].host'],
+    ['Application argocd/app', 'spec.syncPolicy.autoSync'],
+    ['Certificate demo/cert', 'spec.dnsName'],
+    ['IngressClassParams params', 'spec.sslPolicies'],
+  ])('unknown field on %s: %s', (object, field) => {
+    expect(unknown).toContain(`${object} ${field}`);
+  });
+
+  test('only the unknown fields are reported as unknown (no false positives on known fields, maps or free-form values)', () => {
+    expect(unknown).toHaveLength(8);
+  });
+
+  test('wrong types and enum values are schema-invalid', () => {
+    expect(pairs(result.findings)).toEqual(expect.arrayContaining([
+      'schema-invalid @ Service demo/bad-port',
+      'schema-invalid @ PeerAuthentication demo/default',
+    ]));
+    const mode = result.findings.find((f) => f.object === 'PeerAuthentication demo/default' && f.ruleId === 'schema-invalid');
+    expect(mode?.field).toBe('spec.mtls.mode');
+  });
+
+  test('kinds without a schema are reported as not checked, never passed silently', () => {
+    expect(pairs(result.findings)).toEqual(expect.arrayContaining([
+      'schema-not-checked @ Widget demo/w',
+      'schema-not-checked @ TargetGroupBinding demo/tgb',
+    ]));
+    expect(result.summary.notChecked).toBe(2);
+    expect(result.findings.find((f) => f.object === 'Widget demo/w')?.severity).toBe('warning');
+  });
+});
+
+describe('CLI input handling and exit codes', () => {
+  test('bad YAML exits 2 with the file and line', () => {
+    const r = runCli(['test/fixtures/check/inputs/bad-yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml: YAML parse error at line \d+/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a missing path exits 2', () => {
+    const r = runCli(['test/fixtures/check/does-not-exist.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does-not-exist\.yaml: no such file or directory/);
+  });
+
+  test('the default path is dist/', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      const r = runCli([], empty);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/dist\/: no such file or directory/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('directories holding a Helm chart (Chart.yaml) are skipped, not parsed', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/inputs/chart-dir']);
+    expect(code).toBe(0);
+    expect(result.summary.objects).toBe(1);
+    expect(result.summary.skipped[0]).toMatch(/mychart \(Helm chart/);
+  });
+
+  test('warnings exit 0, and 1 with --strict', () => {
+    const file = 'test/fixtures/check/inputs/warnings-only.yml';
+    const plain = runCliJson([file]);
+    expect(plain.result.summary.errors).toBe(0);
+    expect(plain.result.summary.warnings).toBeGreaterThan(0);
+    expect(plain.code).toBe(0);
+    expect(runCli(['--strict', file]).code).toBe(1);
+  });
+
+  test('the same objects in several directories are checked per directory, not reported as duplicates', () => {
+    const { result } = runCliJson(['test/fixtures/check/inputs/envs']);
+    expect(result.summary.sets).toEqual(['test/fixtures/check/inputs/envs/dev', 'test/fixtures/check/inputs/envs/prod']);
+    expect(result.summary.objects).toBe(2);
+    expect(result.findings.map((f) => f.ruleId)).not.toContain('duplicate-object');
+  });
+
+  test('--list-rules prints the catalogue', () => {
+    const r = runCli(['--list-rules']);
+    expect(r.code).toBe(0);
+    const ids = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    expect(ids).toEqual(listRules().map((x) => x.id));
+  });
+});

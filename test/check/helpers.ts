@@ -1,0 +1,57 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { CheckResult, Finding, K8sObject, parseYaml, SourcedObject } from '../../lib/check';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const FIXTURES = path.join(ROOT, 'test/fixtures/check');
+
+/** Parses every YAML file of a fixture directory, in name order. */
+export function loadDir(dir: string): SourcedObject[] {
+  const full = path.join(FIXTURES, dir);
+  return fs.readdirSync(full).filter((f) => /\.ya?ml$/.test(f)).sort()
+    .flatMap((f) => parseYaml(fs.readFileSync(path.join(full, f), 'utf8'), `${dir}/${f}`));
+}
+
+/** Deep copy of the raw objects, so a test can mutate them freely. */
+export function objects(dir: string): K8sObject[] {
+  return loadDir(dir).map((o) => JSON.parse(JSON.stringify(o.object)) as K8sObject);
+}
+
+/** The object of a kind and name (first match); throws so a typo in a test fails loudly. */
+export function find(objs: K8sObject[], kind: string, name: string): K8sObject & { spec: any; metadata: any } {
+  const o = objs.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind} ${name} in the fixture`);
+  return o as K8sObject & { spec: any; metadata: any };
+}
+
+export function ruleIds(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => f.ruleId))].sort();
+}
+
+/** `ruleId @ object` pairs, for asserting findings by rule and object. */
+export function pairs(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => `${f.ruleId} @ ${f.object}`))].sort();
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the check CLI in a child process (schema validators are ESM-only and cannot load inside jest). */
+export function runCli(args: string[], cwd = ROOT): CliRun {
+  // The loader is named by URL so the CLI also runs from a working directory outside the project.
+  const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const r = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'lib/cli/check.ts'), ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function runCliJson(args: string[]): { code: number | null; result: CheckResult; stderr: string } {
+  const r = runCli(['--json', ...args]);
+  return { code: r.code, result: JSON.parse(r.stdout) as CheckResult, stderr: r.stderr };
+}

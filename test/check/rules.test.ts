@@ -1,0 +1,475 @@
+import * as path from 'path';
+import { checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
+import { find, objects, pairs, ROOT, ruleIds, runCliJson } from './helpers';
+
+type Mutation = (o: K8sObject[]) => void;
+
+interface Case {
+  /** Rule the broken fixture must trip, and nothing else. */
+  readonly rule: string;
+  readonly what: string;
+  /** Object the finding must be on. */
+  readonly object: string;
+  readonly broken: Mutation;
+  /** The fixed twin; the untouched good stack when omitted. */
+  readonly fixed?: Mutation;
+}
+
+const ALB = 'alb.ingress.kubernetes.io/';
+const ING = 'Ingress istio-system/yelb';
+const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
+const ARN_EU = 'arn:aws:acm:eu-west-1:123456789012:certificate/1f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
+
+const WAF_ARN = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/yelb/a1b2c3d4-5678-90ab-cdef-0123456789ab';
+const PROXY_CONFIG = 'proxy.istio.io/config';
+const TRUSTED_ONE = '{"gatewayTopology":{"numTrustedProxies":1}}';
+const FAIL_POLICY = { base: { validationFailurePolicy: 'Fail' } };
+
+const ingress = (o: K8sObject[]) => find(o, 'Ingress', 'yelb');
+const ann = (o: K8sObject[]) => ingress(o).metadata.annotations as Record<string, string>;
+const gateway = (o: K8sObject[]) => find(o, 'Gateway', 'yelb-gateway');
+const gwService = (o: K8sObject[]) => o.find((x) => x.kind === 'Service' && x.metadata?.name === 'istio-ingressgateway') as any;
+const yelbNs = (o: K8sObject[]) => find(o, 'Namespace', 'yelb');
+const vsUi = (o: K8sObject[]) => find(o, 'VirtualService', 'yelb-ui');
+const gwDeployment = (o: K8sObject[]) => o.find((x) => x.kind === 'Deployment' && x.metadata?.name === 'istio-ingressgateway') as any;
+const istioSystemNs = (o: K8sObject[]) => find(o, 'Namespace', 'istio-system');
+const pinGroup = (o: K8sObject[]) => { find(o, 'IngressClassParams', 'alb').spec.group = { name: 'yelb' }; };
+/** A second Ingress of the same group, identical to the first apart from its name and the given annotations. */
+const groupMate = (o: K8sObject[], annotations: Record<string, string>) => {
+  const mate = JSON.parse(JSON.stringify(ingress(o)));
+  mate.metadata.name = 'yelb-admin';
+  Object.assign(mate.metadata.annotations, annotations);
+  o.push(mate);
+};
+/** An Argo CD Application installing one of Istio's charts into istio-system. */
+const istioApp = (name: string, chart: string, version: string, wave: number, values: Record<string, unknown>, spec: Record<string, unknown> = {}): K8sObject => ({
+  apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+  metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) } },
+  spec: {
+    project: 'default',
+    source: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart, targetRevision: version, helm: { valuesObject: values } },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'istio-system' },
+    ...spec,
+  },
+});
+
+/** The fixture's gateway Deployment runs as ServiceAccount istio-ingressgateway; istioctl's would be ...-service-account. */
+const GW_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway';
+const ISTIOCTL_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
+const authzPolicy = (name: string, spec: Record<string, unknown>, namespace = 'yelb'): K8sObject => ({
+  apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace }, spec,
+});
+/** Zero trust for yelb as the product emits it: allow-nothing plus an ALLOW for the ui from one principal. */
+const zeroTrust = (principal: string, ports = ['80']): K8sObject[] => [
+  authzPolicy('allow-nothing', {}),
+  authzPolicy('yelb-ui', {
+    selector: { matchLabels: { app: 'yelb-ui' } }, action: 'ALLOW',
+    rules: [{ from: [{ source: { principals: [principal] } }], to: [{ operation: { ports } }] }],
+  }),
+];
+/** The ui Service sends to a named container port 8080. */
+const namedTargetPort = (o: K8sObject[]) => {
+  find(o, 'Service', 'yelb-ui').spec.ports[0].targetPort = 'http';
+  find(o, 'Deployment', 'yelb-ui').spec.template.spec.containers[0].ports = [{ name: 'http', containerPort: 8080 }];
+};
+
+const CASES: Case[] = [
+  { rule: 'ingress-class-annotation', what: 'class by deprecated annotation', object: ING,
+    broken: (o) => { delete ingress(o).spec.ingressClassName; ann(o)['kubernetes.io/ingress.class'] = 'alb'; } },
+  { rule: 'ingress-class-conflict', what: 'class by field and annotation', object: ING,
+    broken: (o) => { ann(o)['kubernetes.io/ingress.class'] = 'alb'; } },
+  { rule: 'ingress-class-missing', what: 'no class at all', object: ING,
+    broken: (o) => { delete ingress(o).spec.ingressClassName; } },
+  { rule: 'alb-annotation-invalid', what: 'listen-ports port as a string', object: ING,
+    broken: (o) => { ann(o)[`${ALB}listen-ports`] = '[{"HTTP": "80"}]'; } },
+  { rule: 'ssl-redirect-legacy', what: 'actions.ssl-redirect with a use-annotation backend', object: ING,
+    broken: (o) => {
+      delete ann(o)[`${ALB}ssl-redirect`];
+      ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
+      ingress(o).spec.rules[0].http.paths.unshift({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ssl-redirect', port: { name: 'use-annotation' } } } });
+    } },
+  { rule: 'ssl-redirect-port', what: 'redirect to a port with no HTTPS listener', object: ING,
+    broken: (o) => { ann(o)[`${ALB}ssl-redirect`] = '8443'; } },
+  { rule: 'http-listener-plaintext', what: 'HTTP listener without redirect', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}ssl-redirect`]; },
+    fixed: (o) => { ann(o)[`${ALB}listen-ports`] = '[{"HTTPS": 443}]'; delete ann(o)[`${ALB}ssl-redirect`]; } },
+  { rule: 'listener-certificate', what: 'HTTPS listener, no certificate, no host', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}certificate-arn`]; delete ingress(o).spec.rules[0].host; },
+    fixed: (o) => { delete ann(o)[`${ALB}certificate-arn`]; } },
+  { rule: 'certificate-arn-format', what: 'malformed ARN', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:acm:us-east-1:1234:certificate/abc'; } },
+  { rule: 'certificate-arn-multiline', what: 'ARN from a | block', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN}\n`; } },
+  { rule: 'certificate-arn-region', what: 'ARNs from two regions', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN_EU}`; },
+    fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN.replace('0f6d', '2f6d')}`; } },
+  { rule: 'ssl-policy', what: 'no ssl-policy (controller default allows TLS 1.0)', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}ssl-policy`]; },
+    fixed: (o) => { ann(o)[`${ALB}ssl-policy`] = 'ELBSecurityPolicy-TLS13-1-2-2021-06'; } },
+  { rule: 'target-type-service-type', what: 'instance targets on a ClusterIP gateway Service', object: ING,
+    broken: (o) => { ann(o)[`${ALB}target-type`] = 'instance'; },
+    fixed: (o) => { ann(o)[`${ALB}target-type`] = 'instance'; gwService(o).spec.type = 'NodePort'; } },
+  { rule: 'service-load-balancer', what: 'gateway Service of type LoadBalancer', object: 'Service istio-system/istio-ingressgateway',
+    broken: (o) => { gwService(o).spec.type = 'LoadBalancer'; } },
+  { rule: 'health-check-port', what: 'traffic-port health check', object: ING,
+    broken: (o) => { ann(o)[`${ALB}healthcheck-port`] = 'traffic-port'; } },
+  { rule: 'health-check-port', what: 'numeric 15021 with instance targets', object: ING,
+    broken: (o) => { ann(o)[`${ALB}target-type`] = 'instance'; gwService(o).spec.type = 'NodePort'; ann(o)[`${ALB}healthcheck-port`] = '15021'; },
+    fixed: (o) => { ann(o)[`${ALB}healthcheck-port`] = '15021'; } },
+  { rule: 'health-check-protocol', what: 'HTTPS health check to the status port', object: ING,
+    broken: (o) => { ann(o)[`${ALB}healthcheck-protocol`] = 'HTTPS'; } },
+  { rule: 'health-check-path', what: 'health check on /', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}healthcheck-path`]; } },
+  { rule: 'backend-protocol', what: 'plain HTTP to the TLS gateway port', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}backend-protocol`]; } },
+  { rule: 'backend-protocol-version', what: 'GRPC target group', object: ING,
+    broken: (o) => { ann(o)[`${ALB}backend-protocol-version`] = 'GRPC'; },
+    fixed: (o) => { ann(o)[`${ALB}backend-protocol-version`] = 'HTTP2'; } },
+  { rule: 'service-alb-annotations', what: 'alb.* annotation on the gateway Service', object: 'Service istio-system/istio-ingressgateway',
+    broken: (o) => { gwService(o).metadata.annotations = { [`${ALB}healthcheck-interval-seconds`]: '10' }; } },
+  { rule: 'ingress-namespace', what: 'Ingress outside the gateway namespace', object: 'Ingress yelb/yelb',
+    broken: (o) => { ingress(o).metadata.namespace = 'yelb'; } },
+  { rule: 'ingress-backend-port', what: 'backend port not on the Service', object: ING,
+    broken: (o) => { ingress(o).spec.rules[0].http.paths[0].backend.service.port.number = 8443; } },
+  { rule: 'ingress-backend-gateway', what: 'ALB straight to application pods', object: 'Ingress yelb/yelb',
+    broken: (o) => {
+      ingress(o).metadata.namespace = 'yelb';
+      ingress(o).spec.rules[0].http.paths[0].backend.service = { name: 'yelb-ui', port: { number: 80 } };
+    } },
+  { rule: 'group-name-format', what: 'group.name with upper case and underscore', object: ING,
+    broken: (o) => { ann(o)[`${ALB}group.name`] = 'Team_A'; },
+    fixed: (o) => { ann(o)[`${ALB}group.name`] = 'Team_A'; pinGroup(o); } },
+  { rule: 'group-order-range', what: 'group.order above 1000', object: ING,
+    broken: (o) => { ann(o)[`${ALB}group.order`] = '1001'; },
+    fixed: (o) => { ann(o)[`${ALB}group.order`] = '-1000'; } },
+  { rule: 'group-exclusive-conflict', what: 'two ssl-policies in one IngressGroup', object: 'Ingress istio-system/yelb-admin',
+    broken: (o) => { pinGroup(o); groupMate(o, { [`${ALB}ssl-policy`]: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }); },
+    fixed: (o) => { pinGroup(o); groupMate(o, {}); } },
+  { rule: 'group-exclusive-conflict', what: 'one load balancer attribute with two values in one IngressGroup', object: ING,
+    broken: (o) => {
+      pinGroup(o);
+      ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled=true';
+      groupMate(o, { [`${ALB}load-balancer-attributes`]: 'idle_timeout.timeout_seconds=120,deletion_protection.enabled=false' });
+    },
+    fixed: (o) => {
+      pinGroup(o);
+      ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled=true';
+      groupMate(o, { [`${ALB}load-balancer-attributes`]: 'idle_timeout.timeout_seconds=120' });
+    } },
+  { rule: 'group-membership-unpinned', what: 'IngressGroup joined by annotation', object: ING,
+    broken: (o) => { ann(o)[`${ALB}group.name`] = 'yelb'; },
+    fixed: (o) => { pinGroup(o); } },
+  { rule: 'wafv2-acl-arn-format', what: 'global (CloudFront) web ACL', object: ING,
+    broken: (o) => { ann(o)[`${ALB}wafv2-acl-arn`] = WAF_ARN.replace('regional/', 'global/'); },
+    fixed: (o) => { ann(o)[`${ALB}wafv2-acl-arn`] = WAF_ARN; } },
+  { rule: 'wafv2-acl-arn-format', what: 'WAF Classic id in IngressClassParams', object: 'IngressClassParams alb',
+    broken: (o) => { find(o, 'IngressClassParams', 'alb').spec.wafv2AclArn = 'a1b2c3d4-5678-90ab-cdef-0123456789ab'; },
+    fixed: (o) => { find(o, 'IngressClassParams', 'alb').spec.wafv2AclArn = 'none'; } },
+  { rule: 'load-balancer-attributes-format', what: 'attributes written key:value', object: ING,
+    broken: (o) => { ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled:true'; },
+    fixed: (o) => { ann(o)[`${ALB}load-balancer-attributes`] = 'routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true'; } },
+  { rule: 'readiness-gate-namespace', what: 'ip targets, gateway Namespace without the readiness gate label', object: 'Namespace istio-system',
+    broken: (o) => { delete istioSystemNs(o).metadata.labels; } },
+  { rule: 'readiness-gate-namespace', what: 'gateway namespace created by Argo CD without the readiness gate label', object: 'Application argocd/istio-base',
+    broken: (o) => {
+      o.splice(o.indexOf(istioSystemNs(o)), 1);
+      o.push(istioApp('istio-base', 'base', '1.30.4', -3, {}, { syncPolicy: { syncOptions: ['CreateNamespace=true'], managedNamespaceMetadata: { labels: { team: 'platform' } } } }));
+    },
+    fixed: (o) => {
+      o.splice(o.indexOf(istioSystemNs(o)), 1);
+      o.push(istioApp('istio-base', 'base', '1.30.4', -3, {}, {
+        syncPolicy: { syncOptions: ['CreateNamespace=true'], managedNamespaceMetadata: { labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } } },
+      }));
+    } },
+  { rule: 'gateway-selector', what: 'selector matching no gateway pods', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { gateway(o).spec.selector = { istio: 'ingress' }; } },
+  { rule: 'gateway-server-port', what: 'no server on the port the ALB targets', object: ING,
+    broken: (o) => { gateway(o).spec.servers[0].port.number = 8443; } },
+  { rule: 'gateway-sni-hosts', what: 'specific host on the HTTPS server', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { gateway(o).spec.servers[0].hosts = ['yelb.example.com']; },
+    fixed: (o) => { gateway(o).spec.servers[0].hosts = ['yelb/*']; } },
+  { rule: 'gateway-tls-mode', what: 'MUTUAL TLS behind the ALB', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { gateway(o).spec.servers[0].tls.mode = 'MUTUAL'; } },
+  { rule: 'gateway-credential', what: 'certificate Secret in the wrong namespace', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'yelb'; } },
+  { rule: 'gateway-credential', what: 'Secret without certificate keys', object: 'Secret istio-system/yelb-gateway-cert',
+    broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'ca.crt': 'eA==' } }); },
+    fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }); } },
+  { rule: 'gateway-https-redirect', what: 'httpsRedirect server behind the ALB', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { gateway(o).spec.servers.push({ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'], tls: { httpsRedirect: true } }); } },
+  { rule: 'gateway-trusted-proxies', what: 'gateway pods without numTrustedProxies', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { delete gwDeployment(o).spec.template.metadata.annotations[PROXY_CONFIG]; },
+    fixed: (o) => {
+      delete gwDeployment(o).spec.template.metadata.annotations[PROXY_CONFIG];
+      o.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'defaultConfig:\n  gatewayTopology:\n    numTrustedProxies: 1\n' } });
+    } },
+  { rule: 'gateway-namespace-injection', what: 'gateway namespace with injection disabled', object: 'Namespace istio-system',
+    broken: (o) => { istioSystemNs(o).metadata.labels['istio-injection'] = 'disabled'; },
+    fixed: (o) => { istioSystemNs(o).metadata.labels['istio-injection'] = 'enabled'; } },
+  { rule: 'host-route', what: 'no VirtualService for the Ingress host', object: ING,
+    broken: (o) => { vsUi(o).spec.hosts = ['other.example.com']; } },
+  { rule: 'vs-gateway-ref', what: 'gateway reference that does not resolve', object: 'VirtualService yelb/extra',
+    broken: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'extra', namespace: 'yelb' },
+      spec: { hosts: ['extra.example.com'], gateways: ['yelb-gateway'], http: [{ route: [{ destination: { host: 'yelb-ui', port: { number: 80 } } }] }] } }); },
+    fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'extra', namespace: 'yelb' },
+      spec: { hosts: ['extra.example.com'], gateways: ['istio-system/yelb-gateway'], http: [{ route: [{ destination: { host: 'yelb-ui', port: { number: 80 } } }] }] } }); } },
+  { rule: 'vs-export-to', what: 'VirtualService hidden from the gateway namespace', object: 'VirtualService yelb/yelb-ui',
+    broken: (o) => { vsUi(o).spec.exportTo = ['.']; },
+    fixed: (o) => { vsUi(o).spec.exportTo = ['.', 'istio-system']; } },
+  { rule: 'vs-destination', what: 'destination port not on the Service', object: 'VirtualService yelb/yelb-appserver',
+    broken: (o) => { find(o, 'VirtualService', 'yelb-appserver').spec.http[0].route[0].destination.port.number = 4568; } },
+  { rule: 'vs-destination-absent', what: 'destination Service missing from its namespace', object: 'VirtualService yelb/yelb-appserver',
+    broken: (o) => { find(o, 'VirtualService', 'yelb-appserver').spec.http[0].route[0].destination.host = 'yelb-api'; } },
+  { rule: 'authz-gateway-denied', what: 'allow-nothing plus an ALLOW for the ui from the istioctl principal', object: 'AuthorizationPolicy yelb/yelb-ui',
+    broken: (o) => { o.push(...zeroTrust(ISTIOCTL_PRINCIPAL)); },
+    fixed: (o) => { o.push(...zeroTrust(GW_PRINCIPAL)); } },
+  { rule: 'authz-gateway-denied', what: 'ALLOW on the Service port, not the container port', object: 'AuthorizationPolicy yelb/yelb-ui',
+    broken: (o) => { namedTargetPort(o); o.push(...zeroTrust(GW_PRINCIPAL, ['80'])); },
+    fixed: (o) => { namedTargetPort(o); o.push(...zeroTrust(GW_PRINCIPAL, ['8080'])); } },
+  { rule: 'authz-gateway-denied', what: 'mesh-wide DENY matching the gateway namespace', object: 'AuthorizationPolicy istio-system/deny-gateways',
+    broken: (o) => { o.push(authzPolicy('deny-gateways', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['istio-system'] } }] }] }, 'istio-system')); },
+    fixed: (o) => { o.push(authzPolicy('deny-gateways', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['istio-system'] } }], to: [{ operation: { ports: ['5432'] } }] }] }, 'istio-system')); } },
+  { rule: 'mtls-not-strict', what: 'mesh-wide DISABLE', object: 'PeerAuthentication istio-system/default',
+    broken: (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'DISABLE'; },
+    fixed: (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'STRICT'; } },
+  { rule: 'port-naming', what: 'port name without a protocol', object: 'Service yelb/yelb-db',
+    broken: (o) => { find(o, 'Service', 'yelb-db').spec.ports[0].name = 'postgres'; },
+    fixed: (o) => { Object.assign(find(o, 'Service', 'yelb-db').spec.ports[0], { name: 'postgres', appProtocol: 'tcp' }); } },
+  { rule: 'mtls-permissive', what: 'mesh-wide PERMISSIVE', object: 'PeerAuthentication istio-system/default',
+    broken: (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'PERMISSIVE'; },
+    fixed: (o) => { Object.assign(find(o, 'PeerAuthentication', 'default').metadata, { namespace: 'yelb' }); } },
+  { rule: 'mtls-not-strict', what: 'workload-level PERMISSIVE override', object: 'PeerAuthentication yelb/db',
+    broken: (o) => { o.push({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'db', namespace: 'yelb' },
+      spec: { selector: { matchLabels: { app: 'yelb-db' } }, mtls: { mode: 'PERMISSIVE' } } }); } },
+  { rule: 'namespace-injection', what: 'application namespace without injection label', object: 'Namespace yelb',
+    broken: (o) => { delete yelbNs(o).metadata.labels; },
+    fixed: (o) => { yelbNs(o).metadata.labels = { 'istio.io/rev': 'stable' }; } },
+  { rule: 'injection-labels', what: 'istio-injection and istio.io/rev together', object: 'Namespace yelb',
+    broken: (o) => { yelbNs(o).metadata.labels['istio.io/rev'] = 'stable'; } },
+  { rule: 'destination-rule-tls', what: 'TLS disabled for an in-mesh host', object: 'DestinationRule yelb/redis-server',
+    broken: (o) => { find(o, 'DestinationRule', 'redis-server').spec.trafficPolicy.tls = { mode: 'DISABLE' }; },
+    fixed: (o) => { find(o, 'DestinationRule', 'redis-server').spec.trafficPolicy.tls = { mode: 'ISTIO_MUTUAL' }; } },
+  { rule: 'sidecar-outbound', what: 'Sidecar allowing any outbound host', object: 'Sidecar yelb/default',
+    broken: (o) => { find(o, 'Sidecar', 'default').spec.outboundTrafficPolicy.mode = 'ALLOW_ANY'; } },
+  { rule: 'egress-service-entry', what: 'external host routed without a ServiceEntry', object: 'DestinationRule yelb/themealdb',
+    broken: (o) => {
+      o.splice(o.findIndex((x) => x.kind === 'ServiceEntry'), 1);
+      o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } });
+    },
+    fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } }); } },
+  { rule: 'api-version-deprecated', what: 'v1beta1 Gateway', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { gateway(o).apiVersion = 'networking.istio.io/v1beta1'; } },
+  { rule: 'api-version-deprecated', what: 'v1beta1 PeerAuthentication', object: 'PeerAuthentication istio-system/default',
+    broken: (o) => { find(o, 'PeerAuthentication', 'default').apiVersion = 'security.istio.io/v1beta1'; } },
+  { rule: 'istio-operator', what: 'IstioOperator object', object: 'IstioOperator istio-system/minimal',
+    broken: (o) => { o.push({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'minimal', namespace: 'istio-system' }, spec: { profile: 'minimal' } }); } },
+  { rule: 'istio-profile-demo', what: 'istiod chart with profile demo', object: 'Application argocd/istiod',
+    broken: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, { ...FAIL_POLICY, profile: 'demo' })); },
+    fixed: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, { ...FAIL_POLICY })); } },
+  { rule: 'istio-chart-versions', what: 'istiod a minor version behind base', object: 'Application argocd/istiod',
+    broken: (o) => { o.push(istioApp('istio-base', 'base', '1.30.4', -3, {}), istioApp('istiod', 'istiod', '1.29.2', -2, FAIL_POLICY)); },
+    fixed: (o) => { o.push(istioApp('istio-base', 'base', '1.30.4', -3, {}), istioApp('istiod', 'istiod', '1.30.4', -2, FAIL_POLICY)); } },
+  { rule: 'istio-chart-order', what: 'base and istiod in the same sync wave', object: 'Application argocd/istiod',
+    broken: (o) => { o.push(istioApp('istio-base', 'base', '1.30.4', 0, {}), istioApp('istiod', 'istiod', '1.30.4', 0, FAIL_POLICY)); },
+    fixed: (o) => { o.push(istioApp('istio-base', 'base', '1.30.4', -3, {}), istioApp('istiod', 'istiod', '1.30.4', -2, FAIL_POLICY)); } },
+  { rule: 'istiod-webhook-drift', what: 'istiod Application with the default webhook failurePolicy', object: 'Application argocd/istiod',
+    broken: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, {})); },
+    fixed: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, {}, {
+      ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
+    })); } },
+  { rule: 'duplicate-object', what: 'the same Service twice', object: 'Service yelb/yelb-db',
+    broken: (o) => { o.push(JSON.parse(JSON.stringify(find(o, 'Service', 'yelb-db')))); } },
+  { rule: 'manifest-identity', what: 'document without kind', object: 'document 33',
+    broken: (o) => { o.push({ apiVersion: 'v1', metadata: { name: 'x' } }); } },
+  { rule: 'not-verifiable', what: 'gateway certificate created out of band', object: 'Gateway istio-system/yelb-gateway',
+    broken: (o) => { o.splice(o.findIndex((x) => x.kind === 'Certificate'), 1); } },
+  { rule: 'not-verifiable', what: 'gateway service account unknown, ALLOW restricts the ui', object: 'AuthorizationPolicy yelb/yelb-ui',
+    broken: (o) => {
+      o.splice(0, o.length, ...o.filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && ['Deployment', 'Service', 'ServiceAccount'].includes(x.kind!))));
+      o.push(...zeroTrust(ISTIOCTL_PRINCIPAL));
+    },
+    fixed: (o) => { o.push(...zeroTrust(GW_PRINCIPAL)); } },
+];
+
+describe('each rule trips on its broken fixture and not on the fixed twin', () => {
+  test.each(CASES.map((c) => [c.rule, c.what, c] as const))('%s: %s', (_rule, _what, c) => {
+    // GIVEN the good stack with one thing broken
+    const broken = objects('good');
+    c.broken(broken);
+    // THEN exactly that rule fires, on that object
+    const result = checkRules(broken);
+    expect(ruleIds(result.findings)).toEqual([c.rule]);
+    expect(pairs(result.findings)).toContain(`${c.rule} @ ${c.object}`);
+    for (const f of result.findings) {
+      expect(f.message).not.toMatch(/\n/);
+      expect(f.fix.length).toBeGreaterThan(0);
+    }
+    // AND the fixed twin passes
+    const fixed = objects('good');
+    c.fixed?.(fixed);
+    expect(checkRules(fixed).findings).toEqual([]);
+  });
+
+  test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
+    const covered = new Set([...CASES.map((c) => c.rule), 'schema-invalid', 'schema-unknown-field', 'schema-not-checked']);
+    expect(listRules().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('hop states follow the broken hop', () => {
+  test('backend HTTP makes the ALB -> gateway hop plaintext', () => {
+    const o = objects('good');
+    delete ann(o)[`${ALB}backend-protocol`];
+    const r = checkRules(o);
+    expect(r.hops[0].hops.find((h) => h.step === 'target-group')?.state).toBe('plaintext');
+    expect(r.verdict.line).toMatch(/^end-to-end encrypted: no \(because the ALB sends plain HTTP/);
+  });
+
+  test('an uninjected namespace makes the workload hop plaintext', () => {
+    const o = objects('good');
+    delete yelbNs(o).metadata.labels;
+    const r = checkRules(o);
+    expect(r.hops[0].hops.find((h) => h.step === 'workload')?.state).toBe('plaintext');
+    expect(r.verdict.encrypted).toBe(false);
+  });
+
+  test('specific Gateway hosts make the gateway hop fail; an invalid ARN makes the listener hop fail', () => {
+    const o = objects('good');
+    gateway(o).spec.servers[0].hosts = ['yelb.example.com'];
+    ann(o)[`${ALB}certificate-arn`] = 'arn:aws:acm:xxxxxx:999999999999:certificate/xxxxxxxxx';
+    const [listener, , server] = checkRules(o).hops[0].hops;
+    expect([listener.state, server.state]).toEqual(['unknown', 'unknown']);
+    expect(server.reason).toMatch(/SNI-less ALB handshake fails/);
+    expect(listener.reason).toMatch(/no valid ACM certificate ARN/);
+  });
+
+  test('certificate and ssl-policy pinned in IngressClassParams count for the listener', () => {
+    const o = objects('good');
+    const arn = ann(o)[`${ALB}certificate-arn`];
+    delete ann(o)[`${ALB}certificate-arn`];
+    delete ann(o)[`${ALB}ssl-policy`];
+    Object.assign(find(o, 'IngressClassParams', 'alb').spec, { certificateArn: [arn], sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    const r = checkRules(o);
+    expect(r.findings).toEqual([]);
+    expect(r.hops[0].hops[0].detail).toContain('(from IngressClassParams alb)');
+  });
+
+  test('multi-line annotation values are echoed on one line', () => {
+    const o = objects('good');
+    ann(o)[`${ALB}listen-ports`] = '[\n  {"HTTP": 80},\n  {"HTTPS": "443"}\n]';
+    const r = checkRules(o);
+    expect(r.findings.map((f) => f.ruleId)).toContain('alb-annotation-invalid');
+    expect(r.findings.every((f) => !f.message.includes('\n'))).toBe(true);
+  });
+
+  test('a gateway Service implied by an Argo CD Application of the Istio gateway chart is traced', () => {
+    const o = objects('good').filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && (x.kind === 'Deployment' || x.kind === 'Service')));
+    o.push({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'istio-ingressgateway', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', targetRevision: '1.30.3',
+          helm: { valuesObject: { labels: { istio: 'ingressgateway' }, service: { type: 'ClusterIP' }, podAnnotations: { [PROXY_CONFIG]: TRUSTED_ONE } } } },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'istio-system' },
+      },
+    });
+    const r = checkRules(o);
+    expect(r.findings).toEqual([]);
+    expect(r.verdict.line).toBe('end-to-end encrypted: yes');
+    expect(r.hops[0].hops[1].label).toBe('target group HTTPS -> Service istio-system/istio-ingressgateway:443');
+  });
+});
+
+describe('authorization of the gateway -> workload edge', () => {
+  const workloadHop = (o: K8sObject[]) => checkRules(o).hops[0].hops.find((h) => h.step === 'workload')!;
+
+  test('no AuthorizationPolicy: the hop says so and stays encrypted', () => {
+    const hop = workloadHop(objects('good'));
+    expect(hop.detail).toMatch(/; authz: none$/);
+    expect(hop.state).toBe('encrypted');
+  });
+
+  test('an ALLOW for the gateway principal on the container port is noted on the hop', () => {
+    const o = objects('good');
+    o.push(...zeroTrust(GW_PRINCIPAL));
+    expect(workloadHop(o).detail).toContain(`authz: ALLOW from ${GW_PRINCIPAL} on port 80 (AuthorizationPolicy yelb/yelb-ui)`);
+  });
+
+  test('a denied gateway fails the route and workload hops and the verdict says why', () => {
+    // GIVEN zero trust that admits istioctl's gateway, not the chart-style one of the fixture
+    const o = objects('good');
+    o.push(...zeroTrust(ISTIOCTL_PRINCIPAL));
+    // WHEN checked
+    const r = checkRules(o);
+    // THEN the finding names both principals and the hops carry the 403
+    const finding = r.findings.find((f) => f.ruleId === 'authz-gateway-denied')!;
+    expect(finding.message).toContain(GW_PRINCIPAL);
+    expect(finding.message).toContain(`allowed: ${ISTIOCTL_PRINCIPAL}`);
+    expect(finding.fix).toContain(`add ${GW_PRINCIPAL} to from.source.principals`);
+    const [route, workload] = r.hops[0].hops.slice(3);
+    expect([route.state, workload.state]).toEqual(['unknown', 'unknown']);
+    expect(workload.reason).toBe(`no AuthorizationPolicy allows the gateway ${GW_PRINCIPAL} to call Deployment yelb/yelb-ui on port 80, so every request gets 403`);
+    expect(r.verdict.line).toMatch(/^end-to-end encrypted: no \(because no AuthorizationPolicy allows the gateway .* every request gets 403\)$/);
+  });
+
+  test('rules without from, wildcard principals and path conditions do not deny every request', () => {
+    for (const rules of [
+      [{ to: [{ operation: { ports: ['80'] } }] }],
+      [{ from: [{ source: { principals: ['cluster.local/ns/istio-system/*'] } }] }],
+      [{ from: [{ source: { principals: ['*/sa/istio-ingressgateway'] } }] }],
+      [{ from: [{ source: { principals: [ISTIOCTL_PRINCIPAL] } }] }, { from: [{ source: { principals: ['*'] } }], to: [{ operation: { paths: ['/api/*'] } }] }],
+    ]) {
+      const o = objects('good');
+      o.push(authzPolicy('allow-nothing', {}), authzPolicy('yelb-ui', { selector: { matchLabels: { app: 'yelb-ui' } }, rules }));
+      expect(checkRules(o).findings).toEqual([]);
+    }
+  });
+
+  test('the trust domain comes from the mesh config', () => {
+    const o = objects('good');
+    o.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'trustDomain: corp.example\n' } });
+    o.push(...zeroTrust(GW_PRINCIPAL));
+    expect(ruleIds(checkRules(o).findings)).toEqual(['authz-gateway-denied']);
+    o.splice(-2, 2, ...zeroTrust('corp.example/ns/istio-system/sa/istio-ingressgateway'));
+    expect(checkRules(o).findings).toEqual([]);
+  });
+
+  test.each([
+    ['serviceAccount.name', { serviceAccount: { name: 'gw-sa' } }, 'gw-sa'],
+    ['the name value', { name: 'istio-ingressgateway' }, 'istio-ingressgateway'],
+    ['the release name', {}, 'istio-ingress'],
+    ['default without serviceAccount.create', { serviceAccount: { create: false } }, 'default'],
+  ])('a gateway chart Application runs as %s', (_what, values, sa) => {
+    const o = objects('good').filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && (x.kind === 'Deployment' || x.kind === 'Service')));
+    o.push({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'istio-ingress', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', targetRevision: '1.30.4',
+          helm: { valuesObject: { labels: { istio: 'ingressgateway' }, service: { type: 'ClusterIP', selectorLabels: { istio: 'ingressgateway' } }, podAnnotations: { [PROXY_CONFIG]: TRUSTED_ONE }, ...values } } },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'istio-system' },
+      },
+    });
+    o.push(...zeroTrust(`cluster.local/ns/istio-system/sa/${sa}`));
+    const r = checkRules(o);
+    expect(r.findings.filter((f) => f.ruleId.startsWith('authz') || f.object.startsWith('AuthorizationPolicy'))).toEqual([]);
+    expect(r.hops[0].hops.find((h) => h.step === 'workload')?.detail).toContain(`authz: ALLOW from cluster.local/ns/istio-system/sa/${sa}`);
+  });
+
+  test('the rendered prod environment (manifests + its Argo CD Applications) passes: the chart gateway runs as the allowed account', () => {
+    const r = checkRules(loadPaths([path.join(ROOT, 'dist/prod'), path.join(ROOT, 'dist/argocd/prod')]).objects);
+    expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(r.findings.map((f) => f.object)).not.toContain('AuthorizationPolicy yelb/yelb-ui');
+    expect(r.hops[0].hops.find((h) => h.step === 'workload')?.detail)
+      .toContain(`authz: ALLOW from ${ISTIOCTL_PRINCIPAL} on port 80 (AuthorizationPolicy yelb/yelb-ui)`);
+  });
+
+  test('npm run check on dist/: 0 errors, 0 warnings; the istioctl gateway of the default config is at most an info', () => {
+    const { code, result } = runCliJson(['dist']);
+    expect([result.summary.errors, result.summary.warnings]).toEqual([0, 0]);
+    expect(code).toBe(0);
+    const authz = result.findings.filter((f) => f.object.startsWith('AuthorizationPolicy'));
+    expect(authz.length).toBeGreaterThan(0);
+    expect(authz.every((f) => f.ruleId === 'not-verifiable' && f.message.includes(ISTIOCTL_PRINCIPAL))).toBe(true);
+  });
+});

@@ -1,0 +1,171 @@
+import { mkdirSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
+import * as yaml from 'js-yaml';
+import { loadEnvironments } from '../../lib/config/environments';
+import { loadConfig } from '../../lib/config/load';
+import { helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
+import { CHART_NAME, HELM_LABELS, plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+
+/*
+ * `helm template` of the generated chart against the plain synth, for the same inputs.
+ * Equivalent inputs: the values file, read as a config file. The chart-only values differ: `certificate_arn` is
+ * read as `certificateArn`, and `createNamespaces.<app|gateway>: false` leaves out that Namespace object.
+ * Equal output: the same set of objects, field by field and type by type, except the labels only Helm sets.
+ */
+
+const ARN = (region: string, n: number) => `arn:aws:acm:${region}:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789a${n}`;
+
+interface Case {
+  readonly name: string;
+  readonly values: Record<string, any>;
+}
+
+const CASES: Case[] = [
+  { name: 'defaults', values: {} },
+  { name: 'blog: host and certificate_arn only', values: { host: 'blog.example.com', certificate_arn: ARN('us-east-1', 1) } },
+  {
+    name: 'several hosts and certificates, external-dns',
+    values: {
+      host: ['yelb.example.com', 'www.yelb.example.com', '*.apps.example.com'],
+      certificateArn: [ARN('eu-west-1', 1), ARN('eu-west-1', 2)],
+      dns: { externalDns: true },
+    },
+  },
+  { name: 'ip targets (gateway namespace declared)', values: { alb: { targetType: 'ip' } } },
+  { name: 'ip targets, app in the gateway namespace', values: { alb: { targetType: 'ip' }, namespace: 'istio-system' } },
+  { name: 'yelb off', values: { yelb: { enabled: false } } },
+  { name: 'istioEdge off', values: { istioEdge: { enabled: false } } },
+  { name: 'albIngress off, ip targets', values: { albIngress: { enabled: false }, alb: { targetType: 'ip' } } },
+  {
+    name: 'the blog chart\'s scope: the Ingress only',
+    values: { yelb: { enabled: false }, istioEdge: { enabled: false }, host: 'blog.example.com', certificate_arn: ARN('us-west-2', 3) },
+  },
+  {
+    name: 'workloads: images, replicas, resources; routes; no external hosts',
+    values: {
+      yelb: {
+        ui: { image: 'registry.example.com:5000/team/yelb-ui', replicas: 3, resources: { requests: { cpu: 1, memory: '1Gi' }, limits: { cpu: '1.5', memory: '2Gi' } } },
+        appserver: { image: 'public.ecr.aws/v2k0k1b1/yelb/yelb-appserver@sha256:' + 'ab'.repeat(32), replicas: 0 },
+        db: { image: 'postgres:16.4-alpine', replicas: 2 },
+        redis: { image: 'redis:7.4', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } },
+      },
+      istioEdge: {
+        virtualServiceName: 'edge',
+        routes: [
+          { pathPrefix: '/api', service: 'yelb-appserver', port: 4567 },
+          { pathPrefix: '/static', service: 'assets', port: 8080 },
+          { pathPrefix: '/', service: 'yelb-ui', port: 80 },
+        ],
+      },
+      // A gateway route to the app server needs the authorization policies off (they admit the front end only).
+      mesh: { externalHosts: [], authorization: false },
+    },
+  },
+  {
+    name: 'mesh-wide mTLS, permissive, open egress, internal ALB, IngressGroup, custom names',
+    values: {
+      namespace: 'shop',
+      gateway: {
+        namespace: 'istio-ingress', name: 'edge-gw', serviceName: 'istio-ingress', credentialName: 'edge-tls',
+        selector: { istio: 'ingress', 'app.kubernetes.io/name': 'istio-ingress' },
+      },
+      alb: { ingressName: 'edge', scheme: 'internal', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', groupName: 'shared.alb-1' },
+      mesh: {
+        mtlsMode: 'PERMISSIVE', mtlsScope: 'mesh', rootNamespace: 'istio-root', outboundTrafficPolicy: 'ALLOW_ANY',
+        externalHosts: ['*.amazonaws.com', 'api.example.org', `${'a'.repeat(60)}.example.com`],
+      },
+    },
+  },
+  {
+    name: 'cert-manager, self-signed, ECDSA, a first host too long for the common name',
+    values: {
+      host: [`${'h'.repeat(60)}.example.com`, 'yelb.example.com'],
+      gateway: { credentialName: `${'c'.repeat(61)}x`, tls: { mode: 'certManager', keyAlgorithm: 'ECDSA', duration: '2160h', renewBefore: '360h30m' } },
+    },
+  },
+  {
+    name: 'cert-manager with a ClusterIssuer',
+    values: { gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt' } } } },
+  },
+  {
+    name: 'cert-manager with an Issuer, gateway TLS managed elsewhere otherwise',
+    values: { gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'Issuer', name: 'my-ca' } } } },
+  },
+  { name: 'gateway TLS: none', values: { gateway: { tls: { mode: 'none' } } } },
+  { name: 'mesh authorization off', values: { mesh: { authorization: false } } },
+  {
+    name: 'authorization: a Helm-installed gateway\'s service account, another trust domain and namespace',
+    values: { namespace: 'shop', gateway: { namespace: 'istio-ingress', serviceAccount: 'istio-ingress' }, mesh: { trustDomain: 'corp.example' } },
+  },
+  {
+    name: 'namespaces left to the installer',
+    values: { alb: { targetType: 'ip' }, createNamespaces: { app: false, gateway: false } },
+  },
+  // What an Argo CD Application with the chart as its source passes (gitops.appSource: helm).
+  ...loadEnvironments().map((env) => ({ name: `environment ${env.name}, as Argo CD values`, values: helmValuesOf(env.config) })),
+];
+
+/** The config file equivalent to a values file. */
+function configOf(values: Record<string, any>): Record<string, any> {
+  const { certificate_arn: certificateArn, createNamespaces, ...config } = values;
+  return certificateArn === undefined ? config : { ...config, certificateArn };
+}
+
+describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () => {
+  const { dir, cleanup } = scratch('helm-equivalence');
+  const { chartDir } = writeChart(dir);
+  afterAll(cleanup);
+
+  // Every helm run at once: the suite takes as long as the slowest one.
+  const rendered = Promise.allSettled(CASES.map((c, i) => template(chartDir, dir, `case-${i}`, c.values)));
+  const renderedCase = async (i: number) => {
+    const result = (await rendered)[i];
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  };
+
+  test.each(CASES.map((c, i) => [c.name, i] as const))('%s', async (_, i) => {
+    // GIVEN the values of the case, and the equivalent config file
+    const { values } = CASES[i];
+    const helmObjects = await renderedCase(i);
+    let plain = plainObjects(dir, `case-${i}`, configOf(values));
+    const appNamespace = values.namespace ?? 'yelb';
+    if (values.createNamespaces?.app === false) plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name === appNamespace));
+    if (values.createNamespaces?.gateway === false) plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name !== appNamespace));
+
+    // THEN the same objects; Helm only adds its own labels
+    expect(plain.length).toBeGreaterThan(0);
+    expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(plain)));
+    for (const o of helmObjects) {
+      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'alb-istio-ingress' });
+      expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining(HELM_LABELS));
+    }
+  });
+
+  test('a chart generated from another configuration renders that configuration with no values', async () => {
+    // GIVEN a chart generated by `npm run synth -- --config <file>` from a non-default file
+    const override = { host: 'shop.example.com', alb: { targetType: 'ip', groupName: 'shared' }, gateway: { tls: { mode: 'certManager' } } };
+    const other = scratch('helm-other-config');
+    try {
+      const file = join(other.dir, 'config.yaml');
+      writeFileSync(file, yaml.dump(override));
+      for (const [rel, content] of renderHelmChart(loadConfig(file))) {
+        mkdirSync(dirname(join(other.dir, rel)), { recursive: true });
+        writeFileSync(join(other.dir, rel), content);
+      }
+      // THEN helm template without values gives that file's plain synth
+      const helmObjects = await template(join(other.dir, 'helm', CHART_NAME), other.dir, 'no-values', {});
+      expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(plainObjects(other.dir, 'same', override))));
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  test('the matrix covers every component switch and both target types', async () => {
+    const all = await Promise.all(CASES.map((_, i) => renderedCase(i)));
+    const kinds = new Set(all.flat().map((o) => o.kind));
+    for (const kind of ['Namespace', 'Deployment', 'Gateway', 'VirtualService', 'ServiceEntry', 'PeerAuthentication', 'Certificate', 'Issuer', 'Ingress']) {
+      expect(kinds).toContain(kind);
+    }
+  });
+});

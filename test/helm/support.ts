@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import * as yaml from 'js-yaml';
+import { loadConfig } from '../../lib/config/load';
+import { CHART_NAME, renderHelmChart } from '../../lib/output/helm-chart';
+import { synthManifests } from '../../lib/output/plain';
+import { HelmResult, runHelm } from '../../lib/tools/helm';
+
+export { CHART_NAME };
+
+/** Labels only Helm sets; everything else must be equal between `helm template` and the plain synth. */
+export const HELM_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'helm.sh/chart'];
+
+/** A scratch folder, removed by `cleanup`. */
+export function scratch(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes the chart generated from the built-in config (and its archive) under `dir`; returns the chart folder. */
+export function writeChart(dir: string): { chartDir: string; archive: string } {
+  for (const [rel, content] of renderHelmChart(loadConfig())) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  const archives = [...renderHelmChart(loadConfig()).keys()].filter((k) => k.endsWith('.tgz'));
+  return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, archives[0]) };
+}
+
+export const helm = (args: readonly string[]): Promise<HelmResult> => runHelm(args);
+
+/** `helm template` of `chart` with `values` (a values file) and extra arguments; throws on failure. */
+export async function template(chart: string, dir: string, name: string, values: object, extra: readonly string[] = []): Promise<any[]> {
+  const file = join(dir, `${name}.values.yaml`);
+  writeFileSync(file, yaml.dump(values));
+  const result = await helm(['template', 'alb-istio-ingress', chart, '-f', file, ...extra]);
+  if (result.code !== 0) throw new Error(`helm template (${name}) failed: ${result.stderr}`);
+  return parseObjects(result.stdout);
+}
+
+export const parseObjects = (text: string): any[] => yaml.loadAll(text).filter((o) => o !== null && o !== undefined);
+
+/** Drops the Helm-only labels. */
+export function withoutHelmLabels(objects: readonly any[]): any[] {
+  return objects.map((o) => {
+    const copy = structuredClone(o);
+    for (const l of HELM_LABELS) delete copy.metadata?.labels?.[l];
+    return copy;
+  });
+}
+
+/** The plain synth of a config file holding `config` (merged over the built-in default, as `--config` does). */
+export function plainObjects(dir: string, name: string, config: object): any[] {
+  const file = join(dir, `${name}.config.yaml`);
+  writeFileSync(file, yaml.dump(config));
+  return synthManifests(loadConfig(file)).flatMap((m) => m.objects);
+}
+
+const identity = (o: any) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+/** Objects in a stable order, for comparing sets of objects. */
+export const sorted = (objects: readonly any[]) => [...objects].sort((a, b) => identity(a).localeCompare(identity(b)));

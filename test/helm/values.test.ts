@@ -1,0 +1,122 @@
+import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { CONFIG_SCHEMA } from '../../lib/config/schema';
+import { loadConfig } from '../../lib/config/load';
+import * as yaml from 'js-yaml';
+import { CHART_NAME, helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
+import { NOT_VALUES, VALUE_ROWS, unmappedKeys, valuesSchema } from '../../lib/output/helm-values';
+import { SynthError, synthManifests } from '../../lib/output/plain';
+import { configWith } from '../support';
+import { helm, plainObjects, scratch, writeChart } from './support';
+
+const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
+const SCHEMA_ERROR = /values don't meet the specifications of the schema\(s\) in the following chart\(s\):\neks-alb-istio-tls:/;
+
+/** Bad values: `--set`/`--set-json` arguments, and the field helm's schema error must name. */
+const BAD_VALUES: [string, string[], RegExp][] = [
+  ['an ARN that is not an ACM certificate', ['--set', 'certificateArn=arn:aws:iam::123456789012:server-certificate/x'], /- certificateArn: /],
+  ['the blog alias with a malformed ARN', ['--set', 'certificate_arn=arn:aws:acm:us-east-1:1234:certificate/abc'], /- certificate_arn: /],
+  ['a host with upper case', ['--set', 'host=Blog.Example.com'], /- host: /],
+  ['a host with a scheme', ['--set', 'host=https://blog.example.com'], /- host: /],
+  ['a host over 253 characters', ['--set', `host=${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example.com`], /- host: /],
+  ['replicas as a word', ['--set', 'yelb.ui.replicas=two'], /- yelb.ui.replicas: Invalid type. Expected: integer, given: string/],
+  ['negative replicas', ['--set', 'yelb.db.replicas=-1'], /- yelb.db.replicas: /],
+  ['a switch as a string', ['--set-string', 'yelb.enabled=yes'], /- yelb.enabled: Invalid type. Expected: boolean, given: string/],
+  ['an unknown targetType', ['--set', 'alb.targetType=pod'], /- alb.targetType: /],
+  ['an unknown top-level key', ['--set', 'hosts=blog.example.com'], /Additional property hosts is not allowed/],
+  ['an unknown nested key', ['--set', 'alb.certificateArn=x'], /- alb: Additional property certificateArn is not allowed/],
+  ['a route to port 0', ['--set-json', 'istioEdge.routes=[{"pathPrefix":"/","service":"yelb-ui","port":0}]'], /- istioEdge.routes.0.port: /],
+  ['an empty gateway selector', ['--set', 'gateway.selector.istio=null'], /- gateway.selector: /],
+  ['a gateway selector label value with a space', ['--set', 'gateway.selector.istio=ingress gateway'], /- gateway.selector.istio: /],
+  ['an unknown gateway TLS mode', ['--set', 'gateway.tls.mode=vault'], /- gateway.tls.mode: /],
+  ['an image reference with a space', ['--set', 'yelb.redis.image=redis 7'], /- yelb.redis.image: /],
+  ['a trust domain with a scheme', ['--set', 'mesh.trustDomain=spiffe://cluster.local'], /- mesh.trustDomain: /],
+  ['a git setting, which is not a chart value', ['--set', 'gitops.repoURL=https://example.com/x.git'], /Additional property gitops is not allowed/],
+];
+
+/** Values the schema accepts but the constructs reject together: the chart fails with the constructs' message. */
+const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [
+  ['certificates in two regions', { certificateArn: [ARN, ARN.replace('us-east-1', 'eu-west-1')] }, /'certificateArns' must all be in the ALB's region, got regions us-east-1, eu-west-1/],
+  ['a route to a yelb Service on the wrong port', { istioEdge: { routes: [{ pathPrefix: '/', service: 'yelb-ui', port: 8080 }] } },
+    /'istioEdge.routes\[0\].port' must be 80, the port of Service yelb-ui, got 8080/],
+  ['a gateway route to a yelb Service the authorization policies deny',
+    { istioEdge: { routes: [{ pathPrefix: '/api', service: 'yelb-appserver', port: 4567 }, { pathPrefix: '/', service: 'yelb-ui', port: 80 }] } },
+    /'istioEdge.routes\[0\].service' must be yelb-ui while mesh.authorization is on, got "yelb-appserver"/],
+  ['a gateway VirtualService named like a mesh service', { istioEdge: { virtualServiceName: 'yelb-db' } },
+    /'virtualServiceName' must differ from the mesh service names, got "yelb-db"/],
+  ['renewal after the lifetime', { gateway: { tls: { mode: 'certManager', duration: '24h', renewBefore: '1440m' } } },
+    /'renewBefore' must be shorter than 'duration' \(24h\), got "1440m"/],
+  ['a lifetime under an hour', { gateway: { tls: { mode: 'certManager', duration: '59m', renewBefore: '10m' } } }, /'duration' must be at least 1h, got "59m"/],
+];
+
+describe('chart values', () => {
+  const { dir, cleanup } = scratch('helm-values');
+  const { chartDir } = writeChart(dir);
+  afterAll(cleanup);
+
+  const template = (args: readonly string[]) => helm(['template', 'alb-istio-ingress', chartDir, ...args]);
+
+  describe('values.schema.json rejects bad values at helm template time, with helm\'s own error', () => {
+    const runs = Promise.all(BAD_VALUES.map(([, args]) => template(args)));
+    test.each(BAD_VALUES.map(([name], i) => [name, i] as const))('%s', async (_, i) => {
+      const run = (await runs)[i];
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(SCHEMA_ERROR);
+      expect(run.stderr).toMatch(BAD_VALUES[i][2]);
+    });
+  });
+
+  describe('values that only the constructs reject together fail helm template with the same message as the synth', () => {
+    const runs = Promise.all(BAD_COMBINATIONS.map(([, values], i) => {
+      const file = join(dir, `bad-${i}.json`);
+      writeFileSync(file, JSON.stringify(values));
+      return template(['-f', file]);
+    }));
+    test.each(BAD_COMBINATIONS.map(([name], i) => [name, i] as const))('%s', async (_, i) => {
+      const [, values, message] = BAD_COMBINATIONS[i];
+      const run = (await runs)[i];
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/execution error at \(eks-alb-istio-tls\/templates\/validate.yaml/);
+      expect(run.stderr).toMatch(message);
+      expect(() => plainObjects(dir, `bad-${i}`, values)).toThrow(message);
+    });
+  });
+
+  test('the schema is the config schema: the same keys, minus gitops, plus the chart\'s own', () => {
+    const schema = valuesSchema() as any;
+    const config = CONFIG_SCHEMA as any;
+    expect(Object.keys(schema.properties).sort()).toEqual(
+      [...Object.keys(config.properties).filter((k) => !NOT_VALUES.includes(k)), 'certificate_arn', 'createNamespaces'].sort());
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.alb.properties.targetType).toEqual(config.properties.alb.properties.targetType);
+    // Go's regexp has no lookahead: the host's length limit became maxLength.
+    const host = schema.properties.host.anyOf[0];
+    expect(host).toMatchObject({ type: 'string', minLength: 1, maxLength: 253 });
+    expect(JSON.stringify(schema)).not.toMatch(/\(\?[=!<]/);
+    expect(JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8'))).toEqual(schema);
+  });
+
+  test('every config key is a chart value with a mapping, except gitops', () => {
+    expect(unmappedKeys()).toEqual([]);
+    // A key added to the config without a row is reported.
+    expect(unmappedKeys(VALUE_ROWS.filter((r) => r.path !== 'alb.sslPolicy'))).toEqual(['alb.sslPolicy']);
+    expect(unmappedKeys([...VALUE_ROWS, { path: 'alb.noSuchKey', base: 'x' }])).toEqual(['alb.noSuchKey']);
+  });
+
+  test('values.yaml holds the configuration the chart was generated from, optional keys included', async () => {
+    // GIVEN charts generated from an environment and from a config with the optional keys set
+    const prod = loadConfig(join(__dirname, '..', '..', 'config', 'environments', 'prod.yaml'));
+    const optional = configWith({ alb: { groupName: 'shared' }, gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'ca' } } } });
+    for (const config of [prod, optional]) {
+      const text = String(renderHelmChart(config).get(`helm/${CHART_NAME}/values.yaml`));
+      // THEN its values are that config's (without gitops), every key with its comment
+      expect(yaml.load(text)).toEqual({ ...helmValuesOf(config), createNamespaces: { app: true, gateway: true } });
+      expect(yaml.load(text)).not.toHaveProperty('gitops');
+      expect(() => synthManifests(config)).not.toThrow(SynthError);
+    }
+    const text = String(renderHelmChart(optional).get(`helm/${CHART_NAME}/values.yaml`));
+    expect(text).toMatch(/# IngressGroup: .*\n  groupName: shared\n/);
+    expect(text).toMatch(/# certManager only: the Issuer .*\n    issuerRef:\n      # One of Issuer, ClusterIssuer.\n      kind: ClusterIssuer\n      # A DNS label .*\n      name: ca\n/);
+  });
+});

@@ -19,6 +19,11 @@ export class AlbIngressChart extends ProductChart {
       targetType: config.alb.targetType,
       sslPolicy: config.alb.sslPolicy,
       groupName: config.alb.groupName,
+      loadBalancerAttributes: config.alb.loadBalancerAttributes,
+      targetGroupAttributes: config.alb.targetGroupAttributes,
+      tags: config.alb.tags,
+      inboundCidrs: config.alb.inboundCidrs,
+      wafv2AclArn: config.alb.wafv2AclArn,
       // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at the ALB.
       extraAnnotations: config.dns.externalDns
         ? { 'external-dns.alpha.kubernetes.io/hostname': asList(config.host).join(',') }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, DNS_LABEL, HOSTNAME, SSL_POLICY, assertFormat, assertNonEmpty, assertOneOf, assertPort,
+  ACM_CERTIFICATE_ARN, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, HOSTNAME, INBOUND_CIDR, KEY_VALUE,
+  SSL_POLICY, WAFV2_ACL_ARN, assertFormat, assertNonEmpty, assertOneOf, assertPort,
 } from './patterns';
 
 /** The AWS Load Balancer Controller annotation prefix. */
@@ -9,6 +10,33 @@ export const ALB_ANNOTATION = 'alb.ingress.kubernetes.io';
 
 export const ALB_TARGET_TYPES = ['instance', 'ip'] as const;
 export const ALB_SCHEMES = ['internet-facing', 'internal'] as const;
+
+/** Drops malformed headers before they reach the gateway (AWS Security Hub control ELB.4). */
+export const DEFAULT_LOAD_BALANCER_ATTRIBUTES = ['routing.http.drop_invalid_header_fields.enabled=true'];
+/** AWS keeps a deregistered target for 300 s, which makes every gateway rollout that slow; 30 s is plenty for HTTP. */
+export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`];
+/** What AWS uses when target-group-attributes does not set the deregistration delay. */
+export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
+
+/** ip-address-type values under which the controller accepts IPv6 inbound CIDRs. */
+const DUALSTACK = ['dualstack', 'dualstack-without-public-ipv4'];
+
+/** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
+export function deregistrationDelaySeconds(attributes: readonly string[]): number {
+  const entry = attributes.find((a) => a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`));
+  return entry === undefined ? AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS : Number(entry.slice(DEREGISTRATION_DELAY_KEY.length + 1));
+}
+
+/** Checks the entries of a stringMap annotation: each a key=value pair, no key twice (the controller keeps one). */
+function assertKeyValues(field: string, entries: readonly string[]): void {
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    assertFormat(`${field}[${i}]`, entry, KEY_VALUE);
+    const key = entry.slice(0, entry.indexOf('='));
+    if (seen.has(key)) throw new Error(`'${field}[${i}]' must not repeat the key ${key}, got ${JSON.stringify(entry)}`);
+    seen.add(key);
+  });
+}
 
 export interface AlbIngressProps {
   /** Name of the Ingress. @default 'gw-ingress' */
@@ -35,6 +63,25 @@ export interface AlbIngressProps {
   readonly sslPolicy?: string;
   /** IngressGroup to share one ALB with other Ingresses. @default - the Ingress gets an ALB of its own */
   readonly groupName?: string;
+  /**
+   * ALB attributes as `key=value` (load-balancer-attributes); only those listed are changed. Empty: no annotation.
+   * @default ['routing.http.drop_invalid_header_fields.enabled=true']
+   */
+  readonly loadBalancerAttributes?: string[];
+  /**
+   * Target group attributes as `key=value` (target-group-attributes); `deregistration_delay.timeout_seconds` must be
+   * 0 to 3600. Empty: no annotation. @default ['deregistration_delay.timeout_seconds=30']
+   */
+  readonly targetGroupAttributes?: string[];
+  /** AWS tags of the ALB and its target groups, as `key=value`. @default - no tags annotation */
+  readonly tags?: string[];
+  /**
+   * Source CIDRs allowed to reach the listeners. IPv6 CIDRs need a dualstack ALB (an `ip-address-type` extra
+   * annotation); the controller rejects them otherwise. @default - the controller's 0.0.0.0/0
+   */
+  readonly inboundCidrs?: string[];
+  /** Regional WAFv2 web ACL ARN to attach, or `none` to detach one. @default - the ACL is left as it is */
+  readonly wafv2AclArn?: string;
   /** Extra annotations (for example external-dns), merged after the computed ones. @default - none */
   readonly extraAnnotations?: Record<string, string>;
 }
@@ -73,6 +120,30 @@ export class AlbIngress extends Construct {
     if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
       throw new Error(`'groupName' must be at most 63 characters of [a-z0-9.-], got ${JSON.stringify(props.groupName)}`);
     }
+    const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
+    const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
+    const tags = props.tags ?? [];
+    const inboundCidrs = props.inboundCidrs ?? [];
+    assertKeyValues('loadBalancerAttributes', loadBalancerAttributes);
+    assertKeyValues('targetGroupAttributes', targetGroupAttributes);
+    targetGroupAttributes.forEach((a, i) => {
+      if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`)) assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
+    });
+    assertKeyValues('tags', tags);
+    const ipAddressType = props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`];
+    inboundCidrs.forEach((c, i) => {
+      assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR);
+      if (c.includes(':') && !DUALSTACK.includes(ipAddressType ?? '')) {
+        throw new Error(`'inboundCidrs[${i}]' must be an IPv4 CIDR unless the ALB is dualstack (the controller rejects IPv6 ones otherwise), got ${JSON.stringify(c)}`);
+      }
+    });
+    if (props.wafv2AclArn !== undefined) {
+      assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
+      const region = props.wafv2AclArn.split(':')[3];
+      if (region !== undefined && !regions.has(region)) {
+        throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of certificateArns), got region ${region}`);
+      }
+    }
 
     const annotations: Record<string, string> = {
       [`${ALB_ANNOTATION}/scheme`]: scheme,
@@ -91,6 +162,13 @@ export class AlbIngress extends Construct {
       [`${ALB_ANNOTATION}/success-codes`]: '200',
     };
     if (props.groupName !== undefined) annotations[`${ALB_ANNOTATION}/group.name`] = props.groupName;
+    // stringMap and stringList annotations: one comma-separated line each, absent when empty.
+    const joined: [string, readonly string[]][] = [
+      ['load-balancer-attributes', loadBalancerAttributes], ['target-group-attributes', targetGroupAttributes],
+      ['tags', tags], ['inbound-cidrs', inboundCidrs],
+    ];
+    for (const [key, entries] of joined) if (entries.length > 0) annotations[`${ALB_ANNOTATION}/${key}`] = entries.join(',');
+    if (props.wafv2AclArn !== undefined) annotations[`${ALB_ANNOTATION}/wafv2-acl-arn`] = props.wafv2AclArn;
     Object.assign(annotations, props.extraAnnotations);
 
     this.ingress = new k8s.KubeIngress(this, 'Resource', {

@@ -109,6 +109,41 @@ export const SPIFFE_PRINCIPAL: ValueFormat = {
   expected: 'a SPIFFE principal (<trust-domain>/ns/<ns>/sa/<sa>)',
 };
 
+/**
+ * One `key=value` entry of the controller's stringMap annotations (load-balancer-attributes, target-group-attributes,
+ * tags): the comma separates entries, so neither part may hold one; the controller trims spaces, so none at the ends.
+ */
+export const KEY_VALUE: ValueFormat = {
+  pattern: /^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$/,
+  expected: 'a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)',
+};
+
+/** The target-group attribute the gateway's rollout timing depends on, and the range AWS accepts for it. */
+export const DEREGISTRATION_DELAY_KEY = 'deregistration_delay.timeout_seconds';
+export const DEREGISTRATION_DELAY: ValueFormat = {
+  pattern: /^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$/,
+  expected: 'deregistration_delay.timeout_seconds=<seconds from 0 to 3600>',
+};
+
+const IPV4 = '((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\/(3[0-2]|[12]?[0-9])';
+const H = '[0-9a-fA-F]{1,4}';
+const IPV6 = `(${[
+  `(${H}:){7}${H}`, `(${H}:){1,7}:`, `(${H}:){1,6}:${H}`, `(${H}:){1,5}(:${H}){1,2}`, `(${H}:){1,4}(:${H}){1,3}`,
+  `(${H}:){1,3}(:${H}){1,4}`, `(${H}:){1,2}(:${H}){1,5}`, `${H}:(:${H}){1,6}`, `:((:${H}){1,7}|:)`,
+].join('|')})\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])`;
+
+/** A source CIDR for the ALB's security group (inbound-cidrs): IPv4, or IPv6 without embedded IPv4. */
+export const INBOUND_CIDR: ValueFormat = {
+  pattern: new RegExp(`^(${IPV4}|${IPV6})$`),
+  expected: 'an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32',
+};
+
+/** A regional WAFv2 web ACL (an ALB cannot use a global, CloudFront one), or `none` to detach the ACL. */
+export const WAFV2_ACL_ARN: ValueFormat = {
+  pattern: /^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$/,
+  expected: 'a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none',
+};
+
 /** Throws the house-style error when `value` does not match `format`. */
 export function assertFormat(field: string, value: unknown, format: ValueFormat): void {
   if (typeof value !== 'string' || !format.pattern.test(value)) {

@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
-import { AlbIngress, AlbIngressProps } from '../lib/alb-ingress';
+import { AlbIngress, AlbIngressProps, deregistrationDelaySeconds } from '../lib/alb-ingress';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
 const ARN2 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-4111-8111-111111111111';
+const WAF = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/yelb-edge/a1b2c3d4-5678-90ab-cdef-000000000001';
 const base: AlbIngressProps = {
   namespace: 'istio-system', hosts: ['yelb.example.com'], certificateArns: [ARN], serviceName: 'istio-ingressgateway',
 };
@@ -83,6 +84,53 @@ describe('AlbIngress', () => {
     expect(ann(synthIngress(), 'group.name')).toBeUndefined();
   });
 
+  test('drops invalid header fields and shortens the deregistration delay by default (rules A.12, C.32)', () => {
+    const ingress = synthIngress();
+    expect(ann(ingress, 'load-balancer-attributes')).toBe('routing.http.drop_invalid_header_fields.enabled=true');
+    expect(ann(ingress, 'target-group-attributes')).toBe('deregistration_delay.timeout_seconds=30');
+    for (const key of ['tags', 'inbound-cidrs', 'wafv2-acl-arn']) expect(ann(ingress, key)).toBeUndefined();
+  });
+
+  test('joins attributes, tags and CIDRs on one line each, in the order given (rules A.12, A.13)', () => {
+    const ingress = synthIngress({
+      loadBalancerAttributes: ['deletion_protection.enabled=true', 'access_logs.s3.enabled=true', 'access_logs.s3.bucket=my-logs'],
+      targetGroupAttributes: ['deregistration_delay.timeout_seconds=0', 'slow_start.duration_seconds=30'],
+      tags: ['team=edge', 'aws-cost:center=Platform Team', 'path=/a/b+c@d'],
+      inboundCidrs: ['10.0.0.0/8', '192.168.1.0/24'],
+    });
+    expect(ann(ingress, 'load-balancer-attributes')).toBe('deletion_protection.enabled=true,access_logs.s3.enabled=true,access_logs.s3.bucket=my-logs');
+    expect(ann(ingress, 'target-group-attributes')).toBe('deregistration_delay.timeout_seconds=0,slow_start.duration_seconds=30');
+    expect(ann(ingress, 'tags')).toBe('team=edge,aws-cost:center=Platform Team,path=/a/b+c@d');
+    expect(ann(ingress, 'inbound-cidrs')).toBe('10.0.0.0/8,192.168.1.0/24');
+  });
+
+  test('an empty list leaves its annotation out', () => {
+    const ingress = synthIngress({ loadBalancerAttributes: [], targetGroupAttributes: [], tags: [], inboundCidrs: [] });
+    for (const key of ['load-balancer-attributes', 'target-group-attributes', 'tags', 'inbound-cidrs']) {
+      expect(ann(ingress, key)).toBeUndefined();
+    }
+  });
+
+  test('attaches a regional WAFv2 web ACL of the ALB\'s region, or detaches one with none (rule A.11)', () => {
+    expect(ann(synthIngress({ wafv2AclArn: WAF }), 'wafv2-acl-arn')).toBe(WAF);
+    expect(ann(synthIngress({ wafv2AclArn: 'none' }), 'wafv2-acl-arn')).toBe('none');
+  });
+
+  test('IPv6 inbound CIDRs need a dualstack ALB, as the controller requires', () => {
+    const ingress = synthIngress({
+      inboundCidrs: ['10.0.0.0/8', '2001:db8::/32', '::/0'],
+      extraAnnotations: { 'alb.ingress.kubernetes.io/ip-address-type': 'dualstack' },
+    });
+    expect(ann(ingress, 'inbound-cidrs')).toBe('10.0.0.0/8,2001:db8::/32,::/0');
+  });
+
+  test('the effective deregistration delay: the attribute, else AWS\'s 300 s', () => {
+    expect(deregistrationDelaySeconds(['deregistration_delay.timeout_seconds=30'])).toBe(30);
+    expect(deregistrationDelaySeconds(['slow_start.duration_seconds=60', 'deregistration_delay.timeout_seconds=0'])).toBe(0);
+    expect(deregistrationDelaySeconds(['slow_start.duration_seconds=60'])).toBe(300);
+    expect(deregistrationDelaySeconds([])).toBe(300);
+  });
+
   test.each([
     [{ certificateArns: ['arn:aws:acm:xxxxxx:999999999999:certificate/xxxxxxxxx'] }, /'certificateArns\[0\]' must be an ACM certificate ARN .*got "arn:aws:acm:xxxxxx/],
     [{ certificateArns: [] }, /'certificateArns' must list at least one ACM certificate ARN/],
@@ -97,6 +145,32 @@ describe('AlbIngress', () => {
     [{ scheme: 'public' as any }, /'scheme' must be one of internet-facing, internal, got "public"/],
     [{ sslPolicy: 'TLS13' }, /'sslPolicy' must be an ELB security policy name/],
     [{ groupName: 'Bad_Group' }, /'groupName' must be at most 63 characters of \[a-z0-9.-\], got "Bad_Group"/],
+    [{ loadBalancerAttributes: ['deletion_protection.enabled'] },
+      /^'loadBalancerAttributes\[0\]' must be a key=value pair \(key of A-Z a-z 0-9 _ . : \/ \+ @ -, value not empty and without commas\), got "deletion_protection.enabled"$/],
+    [{ loadBalancerAttributes: ['idle_timeout.timeout_seconds='] }, /^'loadBalancerAttributes\[0\]' must be a key=value pair .*got "idle_timeout.timeout_seconds="$/],
+    [{ loadBalancerAttributes: ['a=1,b=2'] }, /^'loadBalancerAttributes\[0\]' must be a key=value pair .*got "a=1,b=2"$/],
+    [{ loadBalancerAttributes: ['=true'] }, /^'loadBalancerAttributes\[0\]' must be a key=value pair .*got "=true"$/],
+    [{ loadBalancerAttributes: ['x.enabled=true', 'x.enabled=false'] }, /^'loadBalancerAttributes\[1\]' must not repeat the key x.enabled, got "x.enabled=false"$/],
+    [{ targetGroupAttributes: ['deregistration_delay.timeout_seconds=3601'] },
+      /^'targetGroupAttributes\[0\]' must be deregistration_delay.timeout_seconds=<seconds from 0 to 3600>, got "deregistration_delay.timeout_seconds=3601"$/],
+    [{ targetGroupAttributes: ['deregistration_delay.timeout_seconds=-1'] }, /^'targetGroupAttributes\[0\]' must be deregistration_delay.timeout_seconds=<seconds from 0 to 3600>/],
+    [{ targetGroupAttributes: ['deregistration_delay.timeout_seconds=30s'] }, /^'targetGroupAttributes\[0\]' must be deregistration_delay.timeout_seconds=<seconds from 0 to 3600>/],
+    [{ targetGroupAttributes: ['deregistration_delay.timeout_seconds=30', 'deregistration_delay.timeout_seconds=60'] },
+      /^'targetGroupAttributes\[1\]' must not repeat the key deregistration_delay.timeout_seconds, got "deregistration_delay.timeout_seconds=60"$/],
+    [{ targetGroupAttributes: ['stickiness enabled=true'] }, /^'targetGroupAttributes\[0\]' must be a key=value pair/],
+    [{ tags: ['team'] }, /^'tags\[0\]' must be a key=value pair .*got "team"$/],
+    [{ tags: ['team=a', 'team=b'] }, /^'tags\[1\]' must not repeat the key team, got "team=b"$/],
+    [{ inboundCidrs: ['10.0.0.0'] }, /^'inboundCidrs\[0\]' must be an IPv4 or IPv6 CIDR such as 10.0.0.0\/8 or 2001:db8::\/32, got "10.0.0.0"$/],
+    [{ inboundCidrs: ['10.0.0.0/33'] }, /^'inboundCidrs\[0\]' must be an IPv4 or IPv6 CIDR .*got "10.0.0.0\/33"$/],
+    [{ inboundCidrs: ['256.0.0.0/8'] }, /^'inboundCidrs\[0\]' must be an IPv4 or IPv6 CIDR/],
+    [{ inboundCidrs: ['10.0.0.0/8', '2001:db8::/129'] }, /^'inboundCidrs\[1\]' must be an IPv4 or IPv6 CIDR .*got "2001:db8::\/129"$/],
+    [{ inboundCidrs: ['2001:db8::/32'] },
+      /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless the ALB is dualstack \(the controller rejects IPv6 ones otherwise\), got "2001:db8::\/32"$/],
+    [{ wafv2AclArn: WAF.replace('regional', 'global') },
+      /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN \(arn:aws:wafv2:<region>:<12-digit account>:regional\/webacl\/<name>\/<id>\) or none, got "arn:aws:wafv2:us-east-1:123456789012:global/],
+    [{ wafv2AclArn: 'arn:aws:waf::123456789012:webacl/abc' }, /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN/],
+    [{ wafv2AclArn: '' }, /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN .* or none, got ""$/],
+    [{ wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }, /^'wafv2AclArn' must be in the ALB's region, us-east-1 \(that of certificateArns\), got region eu-west-1$/],
   ])('rejects %j', (props, message) => {
     expect(() => synthIngress(props as Partial<AlbIngressProps>)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import {
-  ACM_CERTIFICATE_ARN, CPU, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL, GIT_REVISION, GO_DURATION, HOSTNAME, HTTPS_URL, IMAGE,
-  LABEL_KEY, LABEL_VALUE, MEMORY, PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat,
+  ACM_CERTIFICATE_ARN, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
+  GIT_REVISION, GO_DURATION, HOSTNAME, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
+  PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat, WAFV2_ACL_ARN,
 } from '../patterns';
 
 /**
@@ -28,6 +29,17 @@ const workload = closed({
   resources: closed({ requests: quantities(MEMORY), limits: quantities(MEMORY) }),
 });
 const bool = { type: 'boolean' };
+/** A list of `key=value` entries for a stringMap annotation; empty leaves the annotation out. */
+const keyValues = (item: object = str(KEY_VALUE)) => ({
+  type: 'array', items: item, uniqueItems: true, expected: 'a list of distinct key=value pairs (possibly empty)',
+});
+// The deregistration delay AWS accepts; an entry with that key must also match the range (no lookahead in RE2).
+const targetGroupAttribute = {
+  allOf: [str(KEY_VALUE), {
+    if: { type: 'string', pattern: `^${DEREGISTRATION_DELAY_KEY.replace(/\./g, '\\.')}=` },
+    then: str(DEREGISTRATION_DELAY),
+  }],
+};
 const labelMap = {
   type: 'object',
   minProperties: 1,
@@ -63,7 +75,12 @@ export const CONFIG_SCHEMA = closed({
     groupName: {
       type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$', expected: 'at most 63 characters of [a-z0-9.-]',
     },
-  }, ['groupName']),
+    loadBalancerAttributes: keyValues(),
+    targetGroupAttributes: keyValues(targetGroupAttribute),
+    tags: keyValues(),
+    inboundCidrs: { type: 'array', items: str(INBOUND_CIDR), uniqueItems: true, expected: 'a list of distinct CIDRs (possibly empty)' },
+    wafv2AclArn: str(WAFV2_ACL_ARN),
+  }, ['groupName', 'wafv2AclArn']),
   mesh: closed({
     mtlsMode: { enum: ['STRICT', 'PERMISSIVE'] },
     mtlsScope: { enum: ['namespace', 'mesh'] },

@@ -49,6 +49,15 @@ export interface Config {
     readonly targetType: TargetType;
     readonly sslPolicy: string;
     readonly groupName?: string;
+    /** `key=value` entries of the load-balancer-attributes annotation. */
+    readonly loadBalancerAttributes: string[];
+    /** `key=value` entries of the target-group-attributes annotation. */
+    readonly targetGroupAttributes: string[];
+    /** `key=value` entries of the tags annotation. */
+    readonly tags: string[];
+    readonly inboundCidrs: string[];
+    /** A regional WAFv2 web ACL ARN, or `none`. */
+    readonly wafv2AclArn?: string;
   };
   readonly mesh: {
     readonly mtlsMode: MtlsMode;

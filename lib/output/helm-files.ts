@@ -125,6 +125,28 @@ checks, with the same messages, when the plain YAML is synthesized.
 {{- if gt (len $regions) 1 }}
 {{- fail (printf "'certificateArns' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
 {{- end }}
+{{- range $name := list "loadBalancerAttributes" "targetGroupAttributes" "tags" }}
+{{- $keys := list }}
+{{- range $i, $entry := get $.Values.alb $name }}
+{{- $key := splitList "=" $entry | first }}
+{{- if has $key $keys }}
+{{- fail (printf "'%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry) }}
+{{- end }}
+{{- $keys = append $keys $key }}
+{{- end }}
+{{- end }}
+{{- range $i, $cidr := .Values.alb.inboundCidrs }}
+{{- if contains ":" $cidr }}
+{{- fail (printf "'inboundCidrs[%d]' must be an IPv4 CIDR unless the ALB is dualstack (the controller rejects IPv6 ones otherwise), got %q" $i $cidr) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
+{{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
+{{- $albRegion := index (splitList ":" (include "${helper('certificateArns')}" . | fromJsonArray | first)) 3 }}
+{{- if ne $region $albRegion }}
+{{- fail (printf "'wafv2AclArn' must be in the ALB's region, %s (that of certificateArns), got region %s" $albRegion $region) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- $ports := dict ${ports} }}

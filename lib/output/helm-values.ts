@@ -109,7 +109,13 @@ function oneOf(path: string, base: string): ValueRow {
 const bool = (path: string): ValueRow => ({ path, base: true, variants: [{ value: false, cond: [`not $.Values.${path}`] }] });
 
 /** An optional string: set in the base, absent in the variant. */
-const optional = (path: string): ValueRow => ({ ...str(path), variants: [{ value: undefined, cond: [`not $.Values.${path}`] }] });
+const optional = (path: string, sentinel?: string): ValueRow =>
+  ({ ...str(path, sentinel), variants: [{ value: undefined, cond: [`not $.Values.${path}`] }] });
+
+/** A list whose empty value leaves something out (an annotation): two sentinels in the base, empty in the variant. */
+const optionalList = (row: ValueRow): ValueRow => ({ ...row, variants: [{ value: [], cond: [`not $.Values.${row.path}`] }] });
+/** Sentinels of a `key=value` list, which the constructs accept as such. */
+const keyValueSentinels = (path: string) => [1, 2].map((i) => `${marker(path)}-${i}=helm-value-${i}`);
 
 /** Mirrors the ServiceEntry naming of IstioEdge: `*.a.b` -> `wildcard-a-b`, at most 63 characters. */
 export const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
@@ -155,6 +161,13 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   oneOf('alb.targetType', 'ip'),
   str('alb.sslPolicy', 'ELBSecurityPolicy-helm-value-ssl-policy'),
   optional('alb.groupName'),
+  // Joined into one annotation each; an empty list leaves the annotation out.
+  ...['alb.loadBalancerAttributes', 'alb.targetGroupAttributes', 'alb.tags'].map((path) =>
+    optionalList(list(path, path.split('.')[1], `$.Values.${path}`, [], keyValueSentinels(path)))),
+  // Documentation addresses (RFC 5737) the constructs never write.
+  optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs', [], ['203.0.113.91/32', '203.0.113.92/32'])),
+  // In the region of the certificate sentinels (the constructs require the ALB's region).
+  optional('alb.wafv2AclArn', 'arn:aws:wafv2:zz-helm-value-1:000000000000:regional/webacl/helm-value-waf/helm-value-waf-id'),
   oneOf('mesh.mtlsMode', 'STRICT'),
   oneOf('mesh.mtlsScope', 'namespace'),
   str('mesh.rootNamespace'),
@@ -275,6 +288,7 @@ const EXTRA_COMMENTS: Record<string, string> = {
   'yelb.*.resources': 'CPU and memory requests and limits of the container.',
   'dns': 'DNS records for host.',
   'alb.groupName': 'IngressGroup: Ingresses with the same group share one ALB (at most 63 characters of [a-z0-9.-]).',
+  'alb.wafv2AclArn': 'Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB\'s ACL as it is.',
   'gateway.tls.issuerRef': 'certManager only: the Issuer (in gateway.namespace) or ClusterIssuer that signs the certificate.',
   'createNamespaces': 'Namespace objects (a chart value only: the plain YAML always has them). Helm cannot install a\n'
     + 'Namespace that already exists unless it carries the release\'s ownership label and annotations.',
@@ -293,9 +307,14 @@ const OPTIONAL_EXAMPLES: Record<string, { after: string; text: string }> = {
       + '  --set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>',
   },
   'alb.groupName': {
-    after: 'alb.sslPolicy',
+    after: 'alb.inboundCidrs',
     text: 'IngressGroup: Ingresses with the same group share one ALB (at most 63 characters of [a-z0-9.-]).\n'
       + 'groupName: shared-alb',
+  },
+  'alb.wafv2AclArn': {
+    after: 'alb.inboundCidrs',
+    text: 'Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB\'s ACL as it is.\n'
+      + 'wafv2AclArn: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
   },
 };
 

@@ -98,6 +98,27 @@ const CASES: Case[] = [
     values: { namespace: 'shop', gateway: { namespace: 'istio-ingress', serviceAccount: 'istio-ingress' }, mesh: { trustDomain: 'corp.example' } },
   },
   {
+    name: 'ALB attributes, tags, inbound CIDRs and a web ACL',
+    values: {
+      certificateArn: ARN('eu-west-1', 1),
+      alb: {
+        loadBalancerAttributes: [
+          'routing.http.drop_invalid_header_fields.enabled=true', 'deletion_protection.enabled=true',
+          'access_logs.s3.enabled=true', 'access_logs.s3.bucket=my-alb-logs', 'access_logs.s3.prefix=yelb/prod',
+        ],
+        targetGroupAttributes: ['deregistration_delay.timeout_seconds=0', 'slow_start.duration_seconds=30'],
+        tags: ['team=edge', 'cost-center=Platform Team', 'kubernetes.io/cluster=prod'],
+        inboundCidrs: ['10.0.0.0/8', '192.168.0.0/16', '203.0.113.7/32'],
+        wafv2AclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/yelb-edge/a1b2c3d4-0000-4000-8000-0123456789ab',
+      },
+    },
+  },
+  { name: 'one attribute each, a web ACL detached', values: { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=120'], targetGroupAttributes: ['deregistration_delay.timeout_seconds=3600'], tags: ['team=edge'], inboundCidrs: ['0.0.0.0/0'], wafv2AclArn: 'none' } } },
+  {
+    name: 'all four ALB lists empty: no such annotations',
+    values: { alb: { loadBalancerAttributes: [], targetGroupAttributes: [], tags: [], inboundCidrs: [] } },
+  },
+  {
     name: 'namespaces left to the installer',
     values: { alb: { targetType: 'ip' }, createNamespaces: { app: false, gateway: false } },
   },

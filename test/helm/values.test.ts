@@ -31,6 +31,14 @@ const BAD_VALUES: [string, string[], RegExp][] = [
   ['an unknown gateway TLS mode', ['--set', 'gateway.tls.mode=vault'], /- gateway.tls.mode: /],
   ['an image reference with a space', ['--set', 'yelb.redis.image=redis 7'], /- yelb.redis.image: /],
   ['a trust domain with a scheme', ['--set', 'mesh.trustDomain=spiffe://cluster.local'], /- mesh.trustDomain: /],
+  ['a load-balancer attribute without a value', ['--set-json', 'alb.loadBalancerAttributes=["deletion_protection.enabled"]'], /- alb.loadBalancerAttributes.0: /],
+  ['load-balancer attributes as one string', ['--set', 'alb.loadBalancerAttributes=a.enabled=true'], /- alb.loadBalancerAttributes: Invalid type. Expected: array, given: string/],
+  ['a deregistration delay over an hour', ['--set-json', 'alb.targetGroupAttributes=["deregistration_delay.timeout_seconds=7200"]'], /- alb.targetGroupAttributes.0: /],
+  ['a negative deregistration delay', ['--set-json', 'alb.targetGroupAttributes=["deregistration_delay.timeout_seconds=-5"]'], /- alb.targetGroupAttributes.0: /],
+  ['a tag value with a comma', ['--set-json', 'alb.tags=["team=a,b"]'], /- alb.tags.0: /],
+  ['the same tag twice', ['--set-json', 'alb.tags=["team=a","team=a"]'], /- alb.tags: /],
+  ['an inbound CIDR without a prefix length', ['--set-json', 'alb.inboundCidrs=["10.0.0.1"]'], /- alb.inboundCidrs.0: /],
+  ['a global (CloudFront) web ACL', ['--set', 'alb.wafv2AclArn=arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0000-1111'], /- alb.wafv2AclArn: /],
   ['a git setting, which is not a chart value', ['--set', 'gitops.repoURL=https://example.com/x.git'], /Additional property gitops is not allowed/],
 ];
 
@@ -46,6 +54,15 @@ const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [
     /'virtualServiceName' must differ from the mesh service names, got "yelb-db"/],
   ['renewal after the lifetime', { gateway: { tls: { mode: 'certManager', duration: '24h', renewBefore: '1440m' } } },
     /'renewBefore' must be shorter than 'duration' \(24h\), got "1440m"/],
+  ['one load-balancer attribute key twice', { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=60', 'idle_timeout.timeout_seconds=120'] } },
+    /'loadBalancerAttributes\[1\]' must not repeat the key idle_timeout.timeout_seconds, got "idle_timeout.timeout_seconds=120"/],
+  ['two deregistration delays', { alb: { targetGroupAttributes: ['deregistration_delay.timeout_seconds=30', 'deregistration_delay.timeout_seconds=0'] } },
+    /'targetGroupAttributes\[1\]' must not repeat the key deregistration_delay.timeout_seconds, got "deregistration_delay.timeout_seconds=0"/],
+  ['one tag key with two values', { alb: { tags: ['team=a', 'team=b'] } }, /'tags\[1\]' must not repeat the key team, got "team=b"/],
+  ['an IPv6 inbound CIDR on an IPv4 ALB', { alb: { inboundCidrs: ['10.0.0.0/8', '2001:db8::/32'] } },
+    /'inboundCidrs\[1\]' must be an IPv4 CIDR unless the ALB is dualstack \(the controller rejects IPv6 ones otherwise\), got "2001:db8::\/32"/],
+  ['a web ACL in another region than the certificates', { alb: { wafv2AclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/0000-1111' } },
+    /'wafv2AclArn' must be in the ALB's region, us-east-1 \(that of certificateArns\), got region eu-west-1/],
   ['a lifetime under an hour', { gateway: { tls: { mode: 'certManager', duration: '59m', renewBefore: '10m' } } }, /'duration' must be at least 1h, got "59m"/],
 ];
 
@@ -107,7 +124,7 @@ describe('chart values', () => {
   test('values.yaml holds the configuration the chart was generated from, optional keys included', async () => {
     // GIVEN charts generated from an environment and from a config with the optional keys set
     const prod = loadConfig(join(__dirname, '..', '..', 'config', 'environments', 'prod.yaml'));
-    const optional = configWith({ alb: { groupName: 'shared' }, gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'ca' } } } });
+    const optional = configWith({ alb: { groupName: 'shared', wafv2AclArn: 'none' }, gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'ca' } } } });
     for (const config of [prod, optional]) {
       const text = String(renderHelmChart(config).get(`helm/${CHART_NAME}/values.yaml`));
       // THEN its values are that config's (without gitops), every key with its comment
@@ -117,6 +134,11 @@ describe('chart values', () => {
     }
     const text = String(renderHelmChart(optional).get(`helm/${CHART_NAME}/values.yaml`));
     expect(text).toMatch(/# IngressGroup: .*\n  groupName: shared\n/);
+    expect(text).toMatch(/# Regional WAFv2 web ACL .*\n  wafv2AclArn: none\n/);
+    // unset, they are commented-out examples
+    const defaults = String(renderHelmChart(loadConfig()).get(`helm/${CHART_NAME}/values.yaml`));
+    expect(defaults).toMatch(/\n  # groupName: shared-alb\n  # Regional WAFv2 web ACL .*\n  # wafv2AclArn: arn:aws:wafv2:<region>:/);
+    expect(defaults).toMatch(/\n  targetGroupAttributes:\n    - deregistration_delay.timeout_seconds=30\n  # AWS tags .*\n  tags: \[\]\n/);
     expect(text).toMatch(/# certManager only: the Issuer .*\n    issuerRef:\n      # One of Issuer, ClusterIssuer.\n      kind: ClusterIssuer\n      # A DNS label .*\n      name: ca\n/);
   });
 });

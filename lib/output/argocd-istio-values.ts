@@ -1,3 +1,4 @@
+import { deregistrationDelaySeconds } from '../alb-ingress';
 import { Config } from '../config/types';
 
 /** The gateway Service's TLS port: the ALB Ingress backend port. */
@@ -18,7 +19,14 @@ export interface IstioGatewayValues {
   readonly podDisruptionBudget: { readonly minAvailable: number };
   readonly rbac: { readonly enabled: boolean };
   readonly serviceAccount: { readonly name: string };
+  readonly lifecycle: { readonly preStop: { readonly sleep: { readonly seconds: number } } };
+  readonly terminationGracePeriodSeconds: number;
 }
+
+/** Margin of the preStop sleep over the deregistration delay: the controller deregisters a little after termination starts. */
+export const PRE_STOP_MARGIN_SECONDS = 5;
+/** Time left after the preStop sleep for SIGTERM: Envoy drains its connections (5 s by default), then exits. */
+export const DRAIN_SECONDS = 30;
 
 /** Values of Istio's `base` chart. */
 export function istioBaseValues(config: Config): Record<string, unknown> {
@@ -41,6 +49,7 @@ export function istiodValues(config: Config): Record<string, unknown> {
  * ALB target type can reach.
  */
 export function istioGatewayValues(config: Config): IstioGatewayValues {
+  const preStop = deregistrationDelaySeconds(config.alb.targetGroupAttributes) + PRE_STOP_MARGIN_SECONDS;
   return {
     name: config.gateway.serviceName,
     labels: { ...config.gateway.selector },
@@ -63,5 +72,10 @@ export function istioGatewayValues(config: Config): IstioGatewayValues {
     rbac: { enabled: true },
     // The chart names it after the release by default; the app's AuthorizationPolicies allow this principal.
     serviceAccount: { name: config.gateway.serviceAccount },
+    // Zero-downtime rollouts (rule C32): a terminating pod keeps serving until the ALB has stopped sending to it,
+    // i.e. for the deregistration delay D plus a margin, before SIGTERM makes Envoy drain and exit. The grace
+    // period covers both. The native sleep action (Kubernetes 1.30+) needs no shell in the distroless proxy image.
+    lifecycle: { preStop: { sleep: { seconds: preStop } } },
+    terminationGracePeriodSeconds: preStop + DRAIN_SECONDS,
   };
 }

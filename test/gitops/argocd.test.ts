@@ -126,6 +126,10 @@ describe('the committed Argo CD tree', () => {
     expect(values.serviceAccount).toEqual({ name: 'istio-ingressgateway-service-account' });
     expect(ui.spec.rules[0].from[0].source.principals)
       .toEqual([`cluster.local/ns/${app.spec.destination.namespace}/sa/${values.serviceAccount.name}`]);
+    // AND a terminating pod outlives the target group's deregistration delay, then has time to drain (rule C.32)
+    const delay = Number(/deregistration_delay\.timeout_seconds=(\d+)/.exec(annotations['alb.ingress.kubernetes.io/target-group-attributes'])![1]);
+    expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
+    expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
   });
 
   test('dev uses instance targets (NodePort), prod ip targets (ClusterIP)', () => {
@@ -206,10 +210,29 @@ describe('the gateway chart values', () => {
     expect(validate(values) ? [] : validate.errors).toEqual([]);
   });
 
-  test('the schema fixture rejects a misspelt key and an unknown Service type', () => {
+  test('the schema fixture rejects a misspelt key, an unknown Service type and a malformed lifecycle', () => {
     expect(validate({ servce: { type: 'NodePort' } })).toBe(false);
     expect(validate({ service: { type: 'Nodeport' } })).toBe(false);
     expect(validate({ autoscaling: { minReplicas: '2' } })).toBe(false);
+    expect(validate({ lifecycle: { preStop: 35 } })).toBe(false);
+    expect(validate({ terminationGracePeriodSeconds: '65' })).toBe(false);
+  });
+
+  // The ALB keeps sending to a deregistering target for the delay D: the pod must serve that long (preStop sleep),
+  // then Envoy drains after SIGTERM, within the grace period (rule C.32).
+  test.each([
+    ['the default delay', {}, 30],
+    ['a custom delay', { targetGroupAttributes: ['slow_start.duration_seconds=30', 'deregistration_delay.timeout_seconds=120'] }, 120],
+    ['no delay', { targetGroupAttributes: ['deregistration_delay.timeout_seconds=0'] }, 0],
+    ['no delay attribute (AWS default 300 s)', { targetGroupAttributes: ['slow_start.duration_seconds=30'] }, 300],
+    ['no target-group attributes (AWS default 300 s)', { targetGroupAttributes: [] }, 300],
+  ])('zero-downtime rollouts with %s: preStop sleep past the deregistration delay, grace period past the sleep', (_, alb, delay) => {
+    const values = istioGatewayValues(configWith({ alb }));
+    expect(values.lifecycle).toEqual({ preStop: { sleep: { seconds: delay + 5 } } });
+    expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
+    expect(values.terminationGracePeriodSeconds).toBe(delay + 5 + 30);
+    expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
+    expect(validate(values) ? [] : validate.errors).toEqual([]);
   });
 
   test('follow the config: Service name, pod labels and ports', () => {

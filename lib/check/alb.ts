@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { Findings } from './findings';
 import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
 import { gatewayServers, gatewaysOfService, isTlsServer } from './mesh-model';
@@ -14,6 +15,11 @@ const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}
 const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
 const GROUP_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
 const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+export const DEREGISTRATION_DELAY = 'deregistration_delay.timeout_seconds';
+/** What a target group waits for in-flight requests when target-group-attributes does not say (AWS default). */
+export const DEFAULT_DEREGISTRATION_DELAY = 300;
+const MAX_DEREGISTRATION_DELAY = 3600;
+const DROP_INVALID_HEADERS = 'routing.http.drop_invalid_header_fields.enabled';
 /**
  * Annotations whose MergeBehavior is Exclusive (LBC-ann): one value per IngressGroup. Each maps to the
  * IngressClassParams field that replaces the annotation for the Ingresses of that class, when there is one.
@@ -291,8 +297,80 @@ function checkLoadBalancerAnnotations(ing: Obj, ann: Record<string, string>, par
   if (attrs !== undefined && !parseStringMap(attrs)) {
     f.add('load-balancer-attributes-format', ing, annotationField(`${ALB}load-balancer-attributes`),
       `load-balancer-attributes '${attrs}' is not a list of key=value pairs separated by commas`,
-      `write it as ${ALB}load-balancer-attributes: routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true`);
+      `write it as ${ALB}load-balancer-attributes: ${DROP_INVALID_HEADERS}=true,deletion_protection.enabled=true`);
   }
+  checkAlbAnnotations(ing, annotationField, ann, f);
+  const cidrs = ann[`${ALB}inbound-cidrs`];
+  if (cidrs !== undefined) checkInboundCidrs(ing, annotationField(`${ALB}inbound-cidrs`), cidrs.split(','), f);
+  const paramsCidrs = arr(at(params?.raw.spec, 'inboundCIDRs'));
+  if (params && paramsCidrs.length) checkInboundCidrs(params, 'spec.inboundCIDRs', paramsCidrs.map((c) => String(c)), f);
+}
+
+/**
+ * target-group-attributes and tags, wherever the controller reads them for a target group: the Ingress, and the
+ * backend Service (or the installer values that render it), whose annotations override the Ingress (A7).
+ */
+function checkAlbAnnotations(target: Obj, fieldOf: (key: string) => string, ann: Record<string, string>, f: Findings): void {
+  const tga = ann[`${ALB}target-group-attributes`];
+  if (tga !== undefined) checkTargetGroupAttributes(target, fieldOf(`${ALB}target-group-attributes`), tga, f);
+  const tags = ann[`${ALB}tags`];
+  if (tags !== undefined) checkTags(target, fieldOf(`${ALB}tags`), tags, f);
+}
+
+function checkTargetGroupAttributes(target: Obj, field: string, raw: string, f: Findings): void {
+  const attrs = parseStringMap(raw);
+  if (!attrs) {
+    f.add('target-group-attributes-format', target, field, `target-group-attributes '${raw}' is not a list of key=value pairs separated by commas`,
+      `write it as ${ALB}target-group-attributes: ${DEREGISTRATION_DELAY}=30`);
+    return;
+  }
+  const delay = attrs[DEREGISTRATION_DELAY];
+  if (delay !== undefined && parseDeregistrationDelay(delay) === undefined) {
+    f.add('deregistration-delay-range', target, field, `${DEREGISTRATION_DELAY} '${delay}' is not a whole number of seconds from 0 to ${MAX_DEREGISTRATION_DELAY}: AWS rejects the target group`,
+      `set ${DEREGISTRATION_DELAY} to a number of seconds from 0 to ${MAX_DEREGISTRATION_DELAY} (e.g. 30)`);
+  }
+}
+
+function parseDeregistrationDelay(raw: string): number | undefined {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n <= MAX_DEREGISTRATION_DELAY ? n : undefined;
+}
+
+/** AWS tag limits: keys of 1-128 characters outside the reserved `aws:` prefix, values of at most 256 (empty allowed). */
+function checkTags(target: Obj, field: string, raw: string, f: Findings): void {
+  const fix = `write it as ${ALB}tags: team=platform,environment=prod (keys up to 128 characters, not starting with aws:; values up to 256)`;
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const i = entry.indexOf('=');
+    const key = i < 0 ? '' : entry.slice(0, i).trim();
+    const value = i < 0 ? '' : entry.slice(i + 1).trim();
+    const problem = i < 0 || !key ? 'is not key=value'
+      : /^aws:/i.test(key) ? 'uses the reserved aws: prefix'
+        : key.length > 128 ? 'has a key longer than 128 characters'
+          : value.length > 256 ? 'has a value longer than 256 characters' : undefined;
+    if (problem) {
+      f.add('tags-format', target, field, `tag '${entry}' ${problem}: the controller cannot tag the ALB and its target groups`, fix);
+      return;
+    }
+  }
+}
+
+/** A CIDR as the controller parses it (Go's net.ParseCIDR): an IPv4 or IPv6 address without zone, and a prefix length. */
+export function isCidr(value: string): boolean {
+  const slash = value.indexOf('/');
+  if (slash < 0) return false;
+  const address = value.slice(0, slash);
+  const prefix = value.slice(slash + 1);
+  const family = net.isIP(address);
+  if (!family || address.includes('%') || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function checkInboundCidrs(target: Obj, field: string, cidrs: string[], f: Findings): void {
+  const bad = cidrs.map((c) => c.trim()).filter((c) => c && !isCidr(c));
+  if (!bad.length) return;
+  f.add('inbound-cidrs-format', target, field, `${bad.map((c) => `'${c}'`).join(', ')} ${bad.length > 1 ? 'are not CIDRs' : 'is not a CIDR'}: the controller rejects the Ingress`,
+    'list IPv4 or IPv6 CIDRs separated by commas, e.g. 203.0.113.0/24,2001:db8::/32');
 }
 
 /**
@@ -424,6 +502,11 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
     f.add('ingress-backend-port', ing, `${b.field}.service.port`,
       `port ${JSON.stringify(b.port)} is not a port of ${svc.ref} (ports: ${svc.ports.map((p) => p.name ? `${p.name}/${p.port}` : String(p.port)).join(', ') || 'none'})`,
       `set the backend port to the Service's HTTPS port (e.g. number: 443)`);
+  }
+  const svcTarget = svc.obj ?? svc.installer;
+  if (svcTarget) {
+    const fieldOf = (key: string) => (svc.obj || !svc.annotationsField ? annotationField(key) : `${svc.annotationsField}['${key}']`);
+    checkAlbAnnotations(svcTarget, fieldOf, svc.annotations, f);
   }
   if (svc.obj) {
     const own = Object.keys(svc.annotations).filter((k) => k.startsWith(ALB) && strMap(ing.raw.metadata?.annotations)[k] !== svc.annotations[k]);

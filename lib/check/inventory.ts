@@ -50,6 +50,8 @@ export interface ServiceInfo {
   readonly origin?: string;
   /** The installer object (IstioOperator, Argo CD Application) an implied Service comes from. */
   readonly installer?: Obj;
+  /** Where the installer sets the implied Service's annotations, e.g. `spec.source.helm.valuesObject.service.annotations`. */
+  readonly annotationsField?: string;
 }
 
 export interface WorkloadInfo {
@@ -267,7 +269,7 @@ export class Inventory {
       });
       this.services.push({
         namespace: ns, name, type, ports, selector: labels, annotations: strMap(at(e, 'k8s.serviceAnnotations')),
-        ref: objectRef('Service', ns, name), origin, installer: o,
+        ref: objectRef('Service', ns, name), origin, installer: o, annotationsField: `${installerField === 'spec' ? `spec.components.ingressGateways[${i}]` : installerField}.k8s.serviceAnnotations`,
       });
     });
   }
@@ -298,6 +300,7 @@ export class Inventory {
       });
       this.services.push({
         namespace: ns, name, type, ports, selector, annotations: strMap(service.annotations), ref: objectRef('Service', ns, name), origin, installer: o,
+        annotationsField: `${s.valuesField}.service.annotations`,
       });
     }
   }

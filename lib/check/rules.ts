@@ -48,6 +48,10 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'group-membership-unpinned', severity: 'info', title: 'IngressGroup joined by annotation: anyone who can edit Ingresses can join it', source: 'A10' },
   { id: 'wafv2-acl-arn-format', severity: 'error', title: 'wafv2-acl-arn is not a regional WAFv2 web ACL ARN or none', source: 'A11' },
   { id: 'load-balancer-attributes-format', severity: 'error', title: 'load-balancer-attributes is not a k1=v1,k2=v2 list', source: 'A12' },
+  { id: 'target-group-attributes-format', severity: 'error', title: 'target-group-attributes is not a k1=v1,k2=v2 list', source: 'C32' },
+  { id: 'deregistration-delay-range', severity: 'error', title: 'deregistration_delay.timeout_seconds is not a whole number from 0 to 3600', source: 'C32' },
+  { id: 'tags-format', severity: 'error', title: 'tags is not a k1=v1,k2=v2 list of valid AWS tags', source: 'A13' },
+  { id: 'inbound-cidrs-format', severity: 'error', title: 'inbound-cidrs lists something that is not an IPv4 or IPv6 CIDR', source: 'A13' },
   { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },
   // Istio gateway
   { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16' },

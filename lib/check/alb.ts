@@ -257,7 +257,55 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     }
   }
   checkIngressGroups(inv, out.map((a) => a.obj), f);
+  checkInvalidHeaderFields(inv, out.map((a) => a.obj), f);
   return out;
+}
+
+/** The IngressGroup an Ingress joins (IngressClassParams first, then the annotation), if any. */
+function groupName(inv: Inventory, ing: Obj): string | undefined {
+  return str(at(classParams(inv, ing)?.raw.spec, 'group.name')) ?? strMap(ing.raw.metadata?.annotations)[`${ALB}group.name`];
+}
+
+/**
+ * Security Hub control ELB.4: an ALB should drop header fields that are not valid HTTP (request smuggling and
+ * desync hardening). A warning, not an error: the ALB works without it, but it fails a standard security control
+ * and the fix is one attribute, so `--strict` pipelines should hold it back the way they do a weak ssl-policy.
+ * The attribute belongs to the ALB, so the Ingresses of one IngressGroup share it; an IngressClassParams key wins.
+ */
+function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Findings): void {
+  const albs = new Map<string, Obj[]>();
+  for (const ing of ingresses) {
+    const group = groupName(inv, ing);
+    const key = group ? `group ${group}` : ing.ref;
+    albs.set(key, [...(albs.get(key) ?? []), ing]);
+  }
+  for (const [key, members] of albs) {
+    const group = key.startsWith('group ') ? ` (the ALB of IngressGroup '${key.slice(6)}')` : '';
+    const fix = `add ${DROP_INVALID_HEADERS}=true to ${ALB}load-balancer-attributes${group ? ' of one Ingress of the group' : ''}`;
+    const params = members.map((ing) => classParams(inv, ing)).find((p) => arr(at(p?.raw.spec, 'loadBalancerAttributes'))
+      .some((a) => str(rec(a).key) === DROP_INVALID_HEADERS));
+    if (params) {
+      const value = arr(at(params.raw.spec, 'loadBalancerAttributes')).map(rec).find((a) => str(a.key) === DROP_INVALID_HEADERS)?.value;
+      if (value !== 'true') {
+        f.add('drop-invalid-headers', params, 'spec.loadBalancerAttributes', `${DROP_INVALID_HEADERS} is '${String(value)}'${group}: the ALB forwards requests with invalid header fields (Security Hub ELB.4)`,
+          `set {key: ${DROP_INVALID_HEADERS}, value: 'true'} in spec.loadBalancerAttributes`);
+      }
+      continue;
+    }
+    const raw = members.map((ing) => strMap(ing.raw.metadata?.annotations)[`${ALB}load-balancer-attributes`]);
+    const parsed = raw.map((r) => (r === undefined ? {} : parseStringMap(r)));
+    // An unreadable annotation or a group conflict is reported by its own rule.
+    if (parsed.some((p) => !p)) continue;
+    const values = new Set(parsed.map((p) => p![DROP_INVALID_HEADERS]).filter((v): v is string => v !== undefined));
+    if (values.size > 1 || values.has('true')) continue;
+    const set = values.size ? `is '${[...values][0]}'` : 'is not set (AWS default false)';
+    // An explicit value is fixed where it is written; otherwise on each Ingress of the ALB.
+    const where = values.size ? members.filter((_, i) => parsed[i]![DROP_INVALID_HEADERS] !== undefined) : members;
+    for (const ing of where) {
+      f.add('drop-invalid-headers', ing, annotationField(`${ALB}load-balancer-attributes`),
+        `${DROP_INVALID_HEADERS} ${set}${group}: the ALB forwards requests with invalid header fields to the gateway (Security Hub ELB.4)`, fix);
+    }
+  }
 }
 
 /**

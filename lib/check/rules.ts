@@ -48,6 +48,7 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'group-membership-unpinned', severity: 'info', title: 'IngressGroup joined by annotation: anyone who can edit Ingresses can join it', source: 'A10' },
   { id: 'wafv2-acl-arn-format', severity: 'error', title: 'wafv2-acl-arn is not a regional WAFv2 web ACL ARN or none', source: 'A11' },
   { id: 'load-balancer-attributes-format', severity: 'error', title: 'load-balancer-attributes is not a k1=v1,k2=v2 list', source: 'A12' },
+  { id: 'drop-invalid-headers', severity: 'warning', title: 'ALB does not drop invalid header fields (routing.http.drop_invalid_header_fields.enabled; Security Hub ELB.4)', source: 'A12' },
   { id: 'target-group-attributes-format', severity: 'error', title: 'target-group-attributes is not a k1=v1,k2=v2 list', source: 'C32' },
   { id: 'deregistration-delay-range', severity: 'error', title: 'deregistration_delay.timeout_seconds is not a whole number from 0 to 3600', source: 'C32' },
   { id: 'tags-format', severity: 'error', title: 'tags is not a k1=v1,k2=v2 list of valid AWS tags', source: 'A13' },

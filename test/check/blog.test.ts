@@ -14,6 +14,7 @@ describe('the blog reference manifests', () => {
     ['ssl-policy', INGRESS],
     ['health-check-port', INGRESS],
     ['backend-protocol', INGRESS],
+    ['drop-invalid-headers', INGRESS],
     ['api-version-deprecated', 'Gateway default/yelb-gateway'],
     ['api-version-deprecated', 'VirtualService default/yelb-ui'],
     ['api-version-deprecated', 'DestinationRule default/redis-server'],

@@ -20,6 +20,7 @@ const ING = 'Ingress istio-system/yelb';
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 const ARN_EU = 'arn:aws:acm:eu-west-1:123456789012:certificate/1f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 
+const DROP_INVALID = 'routing.http.drop_invalid_header_fields.enabled=true';
 const WAF_ARN = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/yelb/a1b2c3d4-5678-90ab-cdef-0123456789ab';
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_ONE = '{"gatewayTopology":{"numTrustedProxies":1}}';
@@ -148,12 +149,12 @@ const CASES: Case[] = [
   { rule: 'group-exclusive-conflict', what: 'one load balancer attribute with two values in one IngressGroup', object: ING,
     broken: (o) => {
       pinGroup(o);
-      ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled=true';
+      ann(o)[`${ALB}load-balancer-attributes`] = `${DROP_INVALID},deletion_protection.enabled=true`;
       groupMate(o, { [`${ALB}load-balancer-attributes`]: 'idle_timeout.timeout_seconds=120,deletion_protection.enabled=false' });
     },
     fixed: (o) => {
       pinGroup(o);
-      ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled=true';
+      ann(o)[`${ALB}load-balancer-attributes`] = `${DROP_INVALID},deletion_protection.enabled=true`;
       groupMate(o, { [`${ALB}load-balancer-attributes`]: 'idle_timeout.timeout_seconds=120' });
     } },
   { rule: 'group-membership-unpinned', what: 'IngressGroup joined by annotation', object: ING,
@@ -168,6 +169,19 @@ const CASES: Case[] = [
   { rule: 'load-balancer-attributes-format', what: 'attributes written key:value', object: ING,
     broken: (o) => { ann(o)[`${ALB}load-balancer-attributes`] = 'deletion_protection.enabled:true'; },
     fixed: (o) => { ann(o)[`${ALB}load-balancer-attributes`] = 'routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=true'; } },
+  { rule: 'drop-invalid-headers', what: 'ALB without drop_invalid_header_fields (Security Hub ELB.4)', object: ING,
+    broken: (o) => { delete ann(o)[`${ALB}load-balancer-attributes`]; } },
+  { rule: 'drop-invalid-headers', what: 'drop_invalid_header_fields explicitly false', object: ING,
+    broken: (o) => { ann(o)[`${ALB}load-balancer-attributes`] = 'routing.http.drop_invalid_header_fields.enabled=false'; },
+    fixed: (o) => {
+      delete ann(o)[`${ALB}load-balancer-attributes`];
+      find(o, 'IngressClassParams', 'alb').spec.loadBalancerAttributes = [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: 'true' }];
+    } },
+  { rule: 'drop-invalid-headers', what: 'IngressClassParams turns drop_invalid_header_fields off', object: 'IngressClassParams alb',
+    broken: (o) => { find(o, 'IngressClassParams', 'alb').spec.loadBalancerAttributes = [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: 'false' }]; } },
+  { rule: 'drop-invalid-headers', what: 'no Ingress of the IngressGroup sets drop_invalid_header_fields', object: 'Ingress istio-system/yelb-admin',
+    broken: (o) => { pinGroup(o); delete ann(o)[`${ALB}load-balancer-attributes`]; groupMate(o, {}); },
+    fixed: (o) => { pinGroup(o); groupMate(o, {}); delete find(o, 'Ingress', 'yelb-admin').metadata.annotations[`${ALB}load-balancer-attributes`]; } },
   { rule: 'target-group-attributes-format', what: 'target group attributes written key:value', object: ING,
     broken: (o) => { ann(o)[`${ALB}target-group-attributes`] = 'deregistration_delay.timeout_seconds:30'; },
     fixed: (o) => { ann(o)[`${ALB}target-group-attributes`] = 'deregistration_delay.timeout_seconds=30,slow_start.duration_seconds=0'; } },

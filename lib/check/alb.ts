@@ -379,6 +379,20 @@ function checkTargetGroupAttributes(target: Obj, field: string, raw: string, f: 
   }
 }
 
+/**
+ * The deregistration delay of a backend's target group: target-group-attributes of the Service if it has it,
+ * else of the Ingress, else AWS's 300 s. `seconds` is undefined when the annotation cannot be read.
+ */
+export function deregistrationDelay(b: AlbBackend): { seconds?: number; from: 'Ingress' | 'Service' | 'default' } {
+  const key = `${ALB}target-group-attributes`;
+  const raw = b.annotations[key];
+  const attrs = raw === undefined ? {} : parseStringMap(raw);
+  if (!attrs) return { from: b.service?.annotations[key] !== undefined ? 'Service' : 'Ingress' };
+  const value = attrs[DEREGISTRATION_DELAY];
+  if (value === undefined) return { seconds: DEFAULT_DEREGISTRATION_DELAY, from: 'default' };
+  return { seconds: parseDeregistrationDelay(value), from: b.service?.annotations[key] !== undefined ? 'Service' : 'Ingress' };
+}
+
 function parseDeregistrationDelay(raw: string): number | undefined {
   if (!/^\d+$/.test(raw)) return undefined;
   const n = Number(raw);
@@ -425,7 +439,7 @@ function checkInboundCidrs(target: Obj, field: string, cidrs: string[], f: Findi
  * Whether a backend's targets are, or may be, the gateway pods in the Ingress namespace: not when it selects
  * application pods or lives in another namespace (other rules report those).
  */
-function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
+export function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
   if (!b.service) return !inv.services.some((s) => s.name === b.serviceName);
   const workloads = inv.workloadsOf(b.service);
   return !workloads.length || workloads.some((w) => w.gateway);

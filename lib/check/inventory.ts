@@ -70,6 +70,63 @@ export interface WorkloadInfo {
   readonly installer?: Obj;
   /** Where in the installer the workload is declared, e.g. `spec.source.helm.valuesObject`. */
   readonly installerField?: string;
+  /** How the pods stop; undefined when the manifests do not tell (istioctl sets it only through overlays). */
+  readonly shutdown?: PodShutdown;
+}
+
+/** The shutdown of a pod's main container (the gateway's `istio-proxy`): preStop hook and grace period. */
+export interface PodShutdown {
+  /** Seconds the preStop hook sleeps at least: 0 without a hook, undefined for a hook that is not a readable sleep. */
+  readonly preStopSleep: number | undefined;
+  /** Field path of the preStop hook, or of where it belongs. */
+  readonly preStopField: string;
+  readonly terminationGracePeriod: number;
+  /** Whether the grace period is the default (Kubernetes' and the gateway chart's 30 s). */
+  readonly terminationGraceDefault: boolean;
+  readonly terminationGraceField: string;
+}
+
+const DEFAULT_TERMINATION_GRACE = 30;
+
+/** A whole number of seconds; Helm parameters arrive as strings. */
+function seconds(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
+  return typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
+}
+
+/**
+ * The time a preStop hook sleeps: the `sleep` action, or an exec of `sleep N` directly or through a shell
+ * (`sh -c "sleep N"`, possibly followed by more commands, so N is a lower bound). 0 without a hook.
+ */
+export function preStopSleep(preStop: unknown): number | undefined {
+  if (preStop === undefined || preStop === null) return 0;
+  const action = at(preStop, 'sleep.seconds');
+  if (action !== undefined) return seconds(action);
+  const command = arr(at(preStop, 'exec.command')).map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : ''));
+  const base = (c: string | undefined) => (c ?? '').split('/').pop();
+  const duration = (d: string | undefined) => (d && /^\d+s?$/.test(d) ? parseInt(d, 10) : undefined);
+  if (base(command[0]) === 'sleep' && command.length === 2) return duration(command[1]);
+  if (['sh', 'bash', 'ash', 'dash'].includes(base(command[0]) ?? '') && command[1] === '-c' && command.length === 3) {
+    const m = /^sleep\s+(\S+?)\s*(?:$|;|&&)/.exec(command[2].trim());
+    return duration(m?.[1]);
+  }
+  return undefined;
+}
+
+/** Shutdown of a pod template: the `istio-proxy` container, else the only container. */
+function templateShutdown(podSpec: unknown, base: string): PodShutdown {
+  const containers = arr(at(podSpec, 'containers')).map(rec);
+  let index = containers.findIndex((c) => c.name === 'istio-proxy');
+  if (index < 0 && containers.length === 1) index = 0;
+  const preStop = index < 0 ? undefined : at(containers[index], 'lifecycle.preStop');
+  const grace = seconds(at(podSpec, 'terminationGracePeriodSeconds'));
+  return {
+    preStopSleep: preStopSleep(preStop),
+    preStopField: index < 0 ? `${base}.containers` : `${base}.containers[${index}].lifecycle.preStop`,
+    terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE,
+    terminationGraceDefault: grace === undefined,
+    terminationGraceField: `${base}.terminationGracePeriodSeconds`,
+  };
 }
 
 /** One Helm source of an Argo CD Application, with its values merged from valuesObject/values and parameters. */
@@ -233,7 +290,7 @@ export class Inventory {
       this.workloads.push({
         namespace: o.namespace, name: o.name, podLabels, podAnnotations, ref: o.ref, obj: o,
         serviceAccount: str(at(template, 'spec.serviceAccountName')) ?? str(at(template, 'spec.serviceAccount')) ?? 'default',
-        gateway: isGatewayPod(podLabels, podAnnotations, template.spec),
+        gateway: isGatewayPod(podLabels, podAnnotations, template.spec), shutdown: templateShutdown(template.spec, 'spec.template.spec'),
       });
     } else if (o.kind === 'IstioOperator') {
       this.impliedFromIstioOperator(o);
@@ -294,9 +351,16 @@ export class Inventory {
       // The chart's serviceAccountName helper: serviceAccount.name, else the gateway name (or `default` without create).
       const sa = rec(values.serviceAccount);
       const serviceAccount = str(sa.name) || (sa.create === false ? 'default' : name);
+      // The chart puts `lifecycle` on the istio-proxy container and `terminationGracePeriodSeconds` (default 30) on the pod.
+      const grace = seconds(values.terminationGracePeriodSeconds);
+      const shutdown: PodShutdown = {
+        preStopSleep: preStopSleep(at(values, 'lifecycle.preStop')), preStopField: `${s.valuesField}.lifecycle.preStop`,
+        terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE, terminationGraceDefault: grace === undefined,
+        terminationGraceField: `${s.valuesField}.terminationGracePeriodSeconds`,
+      };
       this.workloads.push({
         namespace: ns, name, podLabels: labels, podAnnotations: strMap(values.podAnnotations), ref: objectRef('Deployment', ns, name),
-        gateway: true, origin, serviceAccount, installer: o, installerField: s.valuesField,
+        gateway: true, origin, serviceAccount, installer: o, installerField: s.valuesField, shutdown,
       });
       this.services.push({
         namespace: ns, name, type, ports, selector, annotations: strMap(service.annotations), ref: objectRef('Service', ns, name), origin, installer: o,

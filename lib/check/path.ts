@@ -6,6 +6,7 @@ import {
   describeMtls, GatewayServer, gatewayRefKey, gatewayServers, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
   resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
 } from './mesh-model';
+import { targetDrain } from './rollout';
 import { Hop, HopState, HostPath, Verdict } from './types';
 import { arr, at, hostMatches, rec, str, unique } from './util';
 
@@ -36,13 +37,14 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
   const hcPort = b.annotations[`${ALB}healthcheck-port`] ?? 'traffic-port';
   const hcProtocol = (b.annotations[`${ALB}healthcheck-protocol`] ?? protocol).toUpperCase();
   const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? '/';
-  const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}`;
+  const { drain, text } = targetDrain(inv, b);
+  const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}; ${text}`;
   const label = `target group ${protocol} -> ${target}`;
-  if (protocol !== 'HTTPS') return { step: 'target-group', label, detail, state: 'plaintext', reason: `the ALB sends plain HTTP to ${target} (backend-protocol ${protocol})` };
+  if (protocol !== 'HTTPS') return { step: 'target-group', label, detail, state: 'plaintext', reason: `the ALB sends plain HTTP to ${target} (backend-protocol ${protocol})`, drain };
   if (b.service && b.servicePort && portSpeaks(inv, b.service, b.servicePort) === 'plain') {
-    return { step: 'target-group', label, detail, state: 'unknown', reason: `the ALB opens TLS to ${target}, which serves plain HTTP, so requests fail` };
+    return { step: 'target-group', label, detail, state: 'unknown', reason: `the ALB opens TLS to ${target}, which serves plain HTTP, so requests fail`, drain };
   }
-  return { step: 'target-group', label, detail, state: 'encrypted' };
+  return { step: 'target-group', label, detail, state: 'encrypted', drain };
 }
 
 /** Gateway servers the ALB backend port lands on. */

@@ -53,6 +53,8 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'deregistration-delay-range', severity: 'error', title: 'deregistration_delay.timeout_seconds is not a whole number from 0 to 3600', source: 'C32' },
   { id: 'tags-format', severity: 'error', title: 'tags is not a k1=v1,k2=v2 list of valid AWS tags', source: 'A13' },
   { id: 'inbound-cidrs-format', severity: 'error', title: 'inbound-cidrs lists something that is not an IPv4 or IPv6 CIDR', source: 'A13' },
+  { id: 'gateway-prestop-sleep', severity: 'warning', title: 'ip targets, but the gateway pods have no preStop sleep longer than the deregistration delay (502/504 during rollouts)', source: 'C32' },
+  { id: 'gateway-termination-grace', severity: 'warning', title: 'Gateway terminationGracePeriodSeconds is not longer than its preStop sleep: the proxy is killed before it drains', source: 'C32' },
   { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },
   // Istio gateway
   { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16' },

@@ -52,6 +52,27 @@ export interface Hop {
   readonly state: HopState;
   /** Why the hop is not encrypted, when it is not. */
   readonly reason?: string;
+  /** Target-group hops: how long the ALB drains a deregistered target, and how long the gateway pods outlive it. */
+  readonly drain?: TargetDrain;
+}
+
+/** The deregistration delay of a target group and the shutdown of the gateway pods behind it (rule C32). */
+export interface TargetDrain {
+  /** deregistration_delay.timeout_seconds; undefined when target-group-attributes cannot be read. */
+  readonly deregistrationDelay?: number;
+  /** Where the delay is set: the Ingress or the Service annotation (which wins), or the AWS default of 300 s. */
+  readonly deregistrationDelayFrom: 'Ingress' | 'Service' | 'default';
+  /** The gateway workloads behind the target group that the manifests describe (empty when none). */
+  readonly gateways: GatewayShutdown[];
+}
+
+export interface GatewayShutdown {
+  /** `Deployment ns/name`. */
+  readonly workload: string;
+  /** Seconds the preStop hook sleeps: 0 without one; absent when the hook is not a readable sleep or not in the manifests. */
+  readonly preStopSleep?: number;
+  /** Absent when the manifests do not tell (istioctl gateway). */
+  readonly terminationGracePeriod?: number;
 }
 
 /** The path one host takes from the client to the workloads behind it. */

@@ -22,6 +22,17 @@ describe('a correct ALB + Istio stack', () => {
     expect(code).toBe(0);
   });
 
+  test('text and --json show the deregistration delay and the gateway shutdown on the target-group hop', () => {
+    const text = runCli(['test/fixtures/check/good']);
+    expect(text.stdout).toContain('[encrypted] target group HTTPS -> Service istio-system/istio-ingressgateway:443  -- target-type ip (Service ClusterIP); '
+      + 'health check HTTP status-port /healthz/ready; deregistration 30s, gateway preStop 35s, grace 65s\n');
+    const { result } = runCliJson(['test/fixtures/check/good']);
+    expect(result.hops[0].hops[1].drain).toEqual({
+      deregistrationDelay: 30, deregistrationDelayFrom: 'Ingress',
+      gateways: [{ workload: 'Deployment istio-system/istio-ingressgateway', preStopSleep: 35, terminationGracePeriod: 65 }],
+    });
+  });
+
   test('text output ends with the verdict; --mermaid draws the path', () => {
     const text = runCli(['test/fixtures/check/good']);
     expect(text.stdout.trim().split('\n').pop()).toBe('end-to-end encrypted: yes');
@@ -30,5 +41,6 @@ describe('a correct ALB + Istio stack', () => {
     expect(mermaid.code).toBe(0);
     expect(mermaid.stdout).toMatch(/^flowchart LR/);
     expect(mermaid.stdout).toContain('-->|encrypted|');
+    expect(mermaid.stdout).toContain('h0_1["target group HTTPS -#gt; Service istio-system/istio-ingressgateway:443"]');
   });
 });

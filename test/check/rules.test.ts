@@ -54,6 +54,25 @@ const istioApp = (name: string, chart: string, version: string, wave: number, va
   },
 });
 
+const gwProxy = (o: K8sObject[]) => gwDeployment(o).spec.template.spec.containers[0];
+/** The gateway installed by the Istio gateway chart through Argo CD instead of the fixture's Deployment and Service. */
+const chartGateway = (o: K8sObject[], values: Record<string, unknown>, parameters: { name: string; value: string }[] = []) => {
+  o.splice(0, o.length, ...o.filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && (x.kind === 'Deployment' || x.kind === 'Service'))));
+  o.push({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'istio-ingress', namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', targetRevision: '1.30.4', helm: {
+        valuesObject: { name: 'istio-ingressgateway', labels: { istio: 'ingressgateway' }, service: { type: 'ClusterIP' }, podAnnotations: { [PROXY_CONFIG]: TRUSTED_ONE },
+          serviceAccount: { name: 'istio-ingressgateway' }, ...values },
+        ...(parameters.length ? { parameters } : {}),
+      } },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'istio-system' },
+    },
+  });
+};
+const CHART_APP = 'Application argocd/istio-ingress';
+
 /** The fixture's gateway Deployment runs as ServiceAccount istio-ingressgateway; istioctl's would be ...-service-account. */
 const GW_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway';
 const ISTIOCTL_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
@@ -203,6 +222,23 @@ const CASES: Case[] = [
   { rule: 'inbound-cidrs-format', what: 'address without a prefix, and a bad octet, in IngressClassParams', object: 'IngressClassParams alb',
     broken: (o) => { find(o, 'IngressClassParams', 'alb').spec.inboundCIDRs = ['203.0.113.7', '10.0.0.256/24']; },
     fixed: (o) => { find(o, 'IngressClassParams', 'alb').spec.inboundCIDRs = ['203.0.113.7/32', '0.0.0.0/0']; } },
+  { rule: 'gateway-prestop-sleep', what: 'gateway Deployment without a preStop hook', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { delete gwProxy(o).lifecycle; } },
+  { rule: 'gateway-prestop-sleep', what: 'exec preStop sleep shorter than the deregistration delay', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { gwProxy(o).lifecycle.preStop = { exec: { command: ['/bin/sh', '-c', 'sleep 20'] } }; },
+    fixed: (o) => { gwProxy(o).lifecycle.preStop = { exec: { command: ['/bin/sh', '-c', 'sleep 35; echo drained'] } }; } },
+  { rule: 'gateway-prestop-sleep', what: 'no deregistration delay set: AWS drains for 300 s', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { delete ann(o)[`${ALB}target-group-attributes`]; },
+    fixed: (o) => { ann(o)[`${ALB}target-group-attributes`] = 'stickiness.enabled=false,deregistration_delay.timeout_seconds=10'; } },
+  { rule: 'gateway-prestop-sleep', what: 'gateway chart sleeping exactly the deregistration delay', object: CHART_APP,
+    broken: (o) => { chartGateway(o, { lifecycle: { preStop: { sleep: { seconds: 30 } } }, terminationGracePeriodSeconds: 60 }); },
+    // Helm parameters arrive as strings.
+    fixed: (o) => { chartGateway(o, {}, [{ name: 'lifecycle.preStop.sleep.seconds', value: '35' }, { name: 'terminationGracePeriodSeconds', value: '65' }]); } },
+  { rule: 'gateway-termination-grace', what: 'default 30 s grace period shorter than a 35 s preStop sleep', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { delete gwDeployment(o).spec.template.spec.terminationGracePeriodSeconds; } },
+  { rule: 'gateway-termination-grace', what: 'gateway chart grace period equal to its preStop sleep', object: CHART_APP,
+    broken: (o) => { chartGateway(o, { lifecycle: { preStop: { sleep: { seconds: 35 } } }, terminationGracePeriodSeconds: 35 }); },
+    fixed: (o) => { chartGateway(o, { lifecycle: { preStop: { exec: { command: ['sleep', '35'] } } }, terminationGracePeriodSeconds: 65 }); } },
   { rule: 'readiness-gate-namespace', what: 'ip targets, gateway Namespace without the readiness gate label', object: 'Namespace istio-system',
     broken: (o) => { delete istioSystemNs(o).metadata.labels; } },
   { rule: 'readiness-gate-namespace', what: 'gateway namespace created by Argo CD without the readiness gate label', object: 'Application argocd/istio-base',
@@ -316,6 +352,8 @@ const CASES: Case[] = [
     broken: (o) => { o.push(JSON.parse(JSON.stringify(find(o, 'Service', 'yelb-db')))); } },
   { rule: 'manifest-identity', what: 'document without kind', object: 'document 33',
     broken: (o) => { o.push({ apiVersion: 'v1', metadata: { name: 'x' } }); } },
+  { rule: 'not-verifiable', what: 'gateway preStop hook that is not a sleep', object: 'Deployment istio-system/istio-ingressgateway',
+    broken: (o) => { gwProxy(o).lifecycle.preStop = { httpGet: { path: '/drain', port: 15000 } }; } },
   { rule: 'not-verifiable', what: 'gateway certificate created out of band', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { o.splice(o.findIndex((x) => x.kind === 'Certificate'), 1); } },
   { rule: 'not-verifiable', what: 'gateway service account unknown, ALLOW restricts the ui', object: 'AuthorizationPolicy yelb/yelb-ui',
@@ -404,7 +442,8 @@ describe('hop states follow the broken hop', () => {
       spec: {
         project: 'default',
         source: { repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'gateway', targetRevision: '1.30.3',
-          helm: { valuesObject: { labels: { istio: 'ingressgateway' }, service: { type: 'ClusterIP' }, podAnnotations: { [PROXY_CONFIG]: TRUSTED_ONE } } } },
+          helm: { valuesObject: { labels: { istio: 'ingressgateway' }, service: { type: 'ClusterIP' }, podAnnotations: { [PROXY_CONFIG]: TRUSTED_ONE },
+            lifecycle: { preStop: { sleep: { seconds: 35 } } }, terminationGracePeriodSeconds: 65 } } },
         destination: { server: 'https://kubernetes.default.svc', namespace: 'istio-system' },
       },
     });
@@ -506,5 +545,75 @@ describe('authorization of the gateway -> workload edge', () => {
     const authz = result.findings.filter((f) => f.object.startsWith('AuthorizationPolicy'));
     expect(authz.length).toBeGreaterThan(0);
     expect(authz.every((f) => f.ruleId === 'not-verifiable' && f.message.includes(ISTIOCTL_PRINCIPAL))).toBe(true);
+  });
+});
+
+describe('zero-downtime rollouts of the gateway (C32)', () => {
+  const targetGroup = (o: K8sObject[]) => checkRules(o).hops[0].hops.find((h) => h.step === 'target-group')!;
+
+  test('the target-group hop shows the deregistration delay and the gateway shutdown', () => {
+    const hop = targetGroup(objects('good'));
+    expect(hop.detail).toMatch(/; deregistration 30s, gateway preStop 35s, grace 65s$/);
+    expect(hop.drain).toEqual({
+      deregistrationDelay: 30, deregistrationDelayFrom: 'Ingress',
+      gateways: [{ workload: 'Deployment istio-system/istio-ingressgateway', preStopSleep: 35, terminationGracePeriod: 65 }],
+    });
+  });
+
+  test('without target-group-attributes the hop shows the AWS default and the missing hook', () => {
+    const o = objects('good');
+    delete ann(o)[`${ALB}target-group-attributes`];
+    delete gwProxy(o).lifecycle;
+    delete gwDeployment(o).spec.template.spec.terminationGracePeriodSeconds;
+    const r = checkRules(o);
+    expect(r.hops[0].hops[1].detail).toMatch(/; deregistration 300s \(AWS default\), gateway preStop none, grace 30s \(default\)$/);
+    const finding = r.findings.find((f) => f.ruleId === 'gateway-prestop-sleep')!;
+    expect(finding.message).toContain('has no preStop sleep, but Ingress istio-system/yelb drains its pod targets for up to the 300s deregistration delay (AWS default)');
+    expect(finding.fix).toBe(`set ${ALB}target-group-attributes: deregistration_delay.timeout_seconds=30 and give the gateway lifecycle.preStop.sleep.seconds: 35 and terminationGracePeriodSeconds: 65`);
+  });
+
+  test('a deregistration delay on the gateway Service overrides the Ingress', () => {
+    const o = objects('good');
+    gwService(o).metadata.annotations = { [`${ALB}target-group-attributes`]: 'deregistration_delay.timeout_seconds=60' };
+    const r = checkRules(o);
+    expect(pairs(r.findings)).toEqual([
+      'gateway-prestop-sleep @ Deployment istio-system/istio-ingressgateway',
+      'service-alb-annotations @ Service istio-system/istio-ingressgateway',
+    ]);
+    const finding = r.findings.find((f) => f.ruleId === 'gateway-prestop-sleep')!;
+    expect(finding.message).toContain('sleeps only 35s in preStop');
+    expect(finding.message).toContain('60s deregistration delay (set on Service istio-system/istio-ingressgateway)');
+    expect(finding.field).toBe('spec.template.spec.containers[0].lifecycle.preStop');
+    expect(r.hops[0].hops[1].drain?.deregistrationDelayFrom).toBe('Service');
+  });
+
+  test('instance targets: the ALB targets nodes, so only the grace period is checked', () => {
+    const o = objects('good');
+    ann(o)[`${ALB}target-type`] = 'instance';
+    gwService(o).spec.type = 'NodePort';
+    delete gwProxy(o).lifecycle;
+    expect(checkRules(o).findings).toEqual([]);
+    gwProxy(o).lifecycle = { preStop: { sleep: { seconds: 90 } } };
+    expect(pairs(checkRules(o).findings)).toEqual(['gateway-termination-grace @ Deployment istio-system/istio-ingressgateway']);
+  });
+
+  test('a gateway outside the manifests is an info naming the delay to outlast', () => {
+    const o = objects('good').filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && x.kind === 'Deployment'));
+    const r = checkRules(o);
+    const info = r.findings.filter((f) => f.ruleId === 'not-verifiable' && f.message.includes('preStop'));
+    expect(info.map((f) => [f.severity, f.object])).toEqual([['info', ING]]);
+    expect(info[0].message).toContain('must outlast the 30s deregistration delay');
+    expect(r.hops[0].hops[1].detail).toMatch(/; deregistration 30s, gateway not in the manifests$/);
+    expect(r.hops[0].hops[1].drain?.gateways).toEqual([]);
+  });
+
+  test('an istioctl gateway (IstioOperator) is not verifiable: its hook lives in k8s overlays', () => {
+    const o = objects('good').filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && ['Deployment', 'Service'].includes(x.kind!)));
+    o.push({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'default', namespace: 'istio-system' },
+      spec: { components: { ingressGateways: [{ name: 'istio-ingressgateway', enabled: true, k8s: { service: { type: 'ClusterIP' } } }] } } });
+    const r = checkRules(o);
+    expect(pairs(r.findings)).toContain('not-verifiable @ IstioOperator istio-system/default');
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('gateway-prestop-sleep');
+    expect(r.hops[0].hops[1].detail).toMatch(/gateway preStop not in the manifests$/);
   });
 });

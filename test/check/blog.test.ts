@@ -36,6 +36,14 @@ describe('the blog reference manifests', () => {
     }
   });
 
+  test('instance targets and an istioctl gateway: no rollout finding, the hop names the AWS default delay', () => {
+    const ids = result.findings.map((f) => f.ruleId);
+    expect(ids).not.toContain('gateway-prestop-sleep');
+    expect(ids).not.toContain('gateway-termination-grace');
+    const main = result.hops.find((p) => p.backend.startsWith('/ ->'))!;
+    expect(main.hops.find((h) => h.step === 'target-group')?.detail).toMatch(/; deregistration 300s \(AWS default\), gateway preStop not in the manifests$/);
+  });
+
   test('the hop report says mTLS is not enforced and the verdict is no', () => {
     const main = result.hops.find((p) => p.backend.startsWith('/ ->'))!;
     expect(main.host).toBe('blog.yourdomain.com');

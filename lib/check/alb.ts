@@ -348,10 +348,12 @@ function checkLoadBalancerAnnotations(ing: Obj, ann: Record<string, string>, par
       `write it as ${ALB}load-balancer-attributes: ${DROP_INVALID_HEADERS}=true,deletion_protection.enabled=true`);
   }
   checkAlbAnnotations(ing, annotationField, ann, f);
+  // IngressClassParams settings take precedence over the Ingress annotations.
+  const ipAddressType = str(at(params?.raw.spec, 'ipAddressType')) ?? ann[`${ALB}ip-address-type`] ?? 'ipv4';
   const cidrs = ann[`${ALB}inbound-cidrs`];
-  if (cidrs !== undefined) checkInboundCidrs(ing, annotationField(`${ALB}inbound-cidrs`), cidrs.split(','), f);
+  if (cidrs !== undefined) checkInboundCidrs(ing, annotationField(`${ALB}inbound-cidrs`), cidrs.split(','), ipAddressType, f);
   const paramsCidrs = arr(at(params?.raw.spec, 'inboundCIDRs'));
-  if (params && paramsCidrs.length) checkInboundCidrs(params, 'spec.inboundCIDRs', paramsCidrs.map((c) => String(c)), f);
+  if (params && paramsCidrs.length) checkInboundCidrs(params, 'spec.inboundCIDRs', paramsCidrs.map((c) => String(c)), ipAddressType, f);
 }
 
 /**
@@ -428,11 +430,21 @@ export function isCidr(value: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-function checkInboundCidrs(target: Obj, field: string, cidrs: string[], f: Findings): void {
-  const bad = cidrs.map((c) => c.trim()).filter((c) => c && !isCidr(c));
-  if (!bad.length) return;
-  f.add('inbound-cidrs-format', target, field, `${bad.map((c) => `'${c}'`).join(', ')} ${bad.length > 1 ? 'are not CIDRs' : 'is not a CIDR'}: the controller rejects the Ingress`,
-    'list IPv4 or IPv6 CIDRs separated by commas, e.g. 203.0.113.0/24,2001:db8::/32');
+function checkInboundCidrs(target: Obj, field: string, cidrs: string[], ipAddressType: string, f: Findings): void {
+  const listed = cidrs.map((c) => c.trim()).filter((c) => c);
+  const bad = listed.filter((c) => !isCidr(c));
+  if (bad.length) {
+    f.add('inbound-cidrs-format', target, field, `${bad.map((c) => `'${c}'`).join(', ')} ${bad.length > 1 ? 'are not CIDRs' : 'is not a CIDR'}: the controller rejects the Ingress`,
+      'list IPv4 or IPv6 CIDRs separated by commas, e.g. 203.0.113.0/24,2001:db8::/32');
+    return;
+  }
+  // The controller refuses IPv6 source ranges for an IPv4-only ALB ("unsupported v6 cidr ... when lb is not dualstack").
+  const v6 = listed.filter((c) => c.includes(':'));
+  if (v6.length && !ipAddressType.startsWith('dualstack')) {
+    f.add('inbound-cidrs-format', target, field,
+      `${v6.map((c) => `'${c}'`).join(', ')} ${v6.length > 1 ? 'are IPv6 CIDRs' : 'is an IPv6 CIDR'}, but the ALB's ip-address-type is ${ipAddressType}: the controller rejects the Ingress`,
+      `set ${ALB}ip-address-type: dualstack, or list only IPv4 CIDRs`);
+  }
 }
 
 /**

@@ -52,7 +52,7 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'target-group-attributes-format', severity: 'error', title: 'target-group-attributes is not a k1=v1,k2=v2 list', source: 'C32' },
   { id: 'deregistration-delay-range', severity: 'error', title: 'deregistration_delay.timeout_seconds is not a whole number from 0 to 3600', source: 'C32' },
   { id: 'tags-format', severity: 'error', title: 'tags is not a k1=v1,k2=v2 list of valid AWS tags', source: 'A13' },
-  { id: 'inbound-cidrs-format', severity: 'error', title: 'inbound-cidrs lists something that is not an IPv4 or IPv6 CIDR', source: 'A13' },
+  { id: 'inbound-cidrs-format', severity: 'error', title: 'inbound-cidrs lists something that is not a CIDR, or an IPv6 CIDR for an IPv4-only ALB', source: 'A13' },
   { id: 'gateway-prestop-sleep', severity: 'warning', title: 'ip targets, but the gateway pods have no preStop sleep longer than the deregistration delay (502/504 during rollouts)', source: 'C32' },
   { id: 'gateway-termination-grace', severity: 'warning', title: 'Gateway terminationGracePeriodSeconds is not longer than its preStop sleep: the proxy is killed before it drains', source: 'C32' },
   { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },

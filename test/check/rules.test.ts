@@ -218,7 +218,11 @@ const CASES: Case[] = [
     broken: (o) => { ann(o)[`${ALB}tags`] = 'aws:owner=platform'; } },
   { rule: 'inbound-cidrs-format', what: 'IPv6 prefix longer than 128 bits', object: ING,
     broken: (o) => { ann(o)[`${ALB}inbound-cidrs`] = '10.0.0.0/8,2001:db8::/129'; },
-    fixed: (o) => { ann(o)[`${ALB}inbound-cidrs`] = '10.0.0.0/8, 2001:db8::/32,::ffff:203.0.113.0/120'; } },
+    fixed: (o) => { ann(o)[`${ALB}inbound-cidrs`] = '10.0.0.0/8, 2001:db8::/32,::ffff:203.0.113.0/120'; find(o, 'IngressClassParams', 'alb').spec.ipAddressType = 'dualstack'; } },
+  // IngressClassParams' ipAddressType wins over the Ingress annotation.
+  { rule: 'inbound-cidrs-format', what: 'IPv6 CIDR for an ALB its IngressClassParams make IPv4-only', object: ING,
+    broken: (o) => { ann(o)[`${ALB}inbound-cidrs`] = '203.0.113.0/24,2001:db8::/32'; ann(o)[`${ALB}ip-address-type`] = 'dualstack'; },
+    fixed: (o) => { ann(o)[`${ALB}inbound-cidrs`] = '203.0.113.0/24,2001:db8::/32'; find(o, 'IngressClassParams', 'alb').spec.ipAddressType = 'dualstack-without-public-ipv4'; } },
   { rule: 'inbound-cidrs-format', what: 'address without a prefix, and a bad octet, in IngressClassParams', object: 'IngressClassParams alb',
     broken: (o) => { find(o, 'IngressClassParams', 'alb').spec.inboundCIDRs = ['203.0.113.7', '10.0.0.256/24']; },
     fixed: (o) => { find(o, 'IngressClassParams', 'alb').spec.inboundCIDRs = ['203.0.113.7/32', '0.0.0.0/0']; } },

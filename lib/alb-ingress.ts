@@ -10,6 +10,9 @@ export const ALB_ANNOTATION = 'alb.ingress.kubernetes.io';
 
 export const ALB_TARGET_TYPES = ['instance', 'ip'] as const;
 export const ALB_SCHEMES = ['internet-facing', 'internal'] as const;
+/** ALB address types: IPv4 only, IPv4 and IPv6, or public IPv6 with private IPv4 (internet-facing ALBs only). */
+export const ALB_IP_ADDRESS_TYPES = ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] as const;
+export type AlbIpAddressType = (typeof ALB_IP_ADDRESS_TYPES)[number];
 
 /** Drops malformed headers before they reach the gateway (AWS Security Hub control ELB.4). */
 export const DEFAULT_LOAD_BALANCER_ATTRIBUTES = ['routing.http.drop_invalid_header_fields.enabled=true'];
@@ -17,9 +20,6 @@ export const DEFAULT_LOAD_BALANCER_ATTRIBUTES = ['routing.http.drop_invalid_head
 export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`];
 /** What AWS uses when target-group-attributes does not set the deregistration delay. */
 export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
-
-/** ip-address-type values under which the controller accepts IPv6 inbound CIDRs. */
-const DUALSTACK = ['dualstack', 'dualstack-without-public-ipv4'];
 
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
 export function deregistrationDelaySeconds(attributes: readonly string[]): number {
@@ -57,6 +57,12 @@ export interface AlbIngressProps {
   readonly healthCheckPath?: string;
   /** `internet-facing` or `internal`. @default 'internet-facing' */
   readonly scheme?: (typeof ALB_SCHEMES)[number];
+  /**
+   * Addresses of the ALB (ip-address-type, always emitted): `ipv4`, `dualstack` (IPv4 and IPv6) or
+   * `dualstack-without-public-ipv4` (public IPv6 and private IPv4; needs an internet-facing scheme). The only source
+   * of the annotation: an `ip-address-type` in extraAnnotations is an error. @default 'ipv4'
+   */
+  readonly ipAddressType?: AlbIpAddressType;
   /** `instance` (NodePort gateway Service) or `ip` (pod IPs). @default 'instance' */
   readonly targetType?: (typeof ALB_TARGET_TYPES)[number];
   /** Listener TLS policy. @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
@@ -76,8 +82,8 @@ export interface AlbIngressProps {
   /** AWS tags of the ALB and its target groups, as `key=value`. @default - no tags annotation */
   readonly tags?: string[];
   /**
-   * Source CIDRs allowed to reach the listeners. IPv6 CIDRs need a dualstack ALB (an `ip-address-type` extra
-   * annotation); the controller rejects them otherwise. @default - the controller's 0.0.0.0/0
+   * Source CIDRs allowed to reach the listeners. IPv6 CIDRs need a dualstack `ipAddressType`; the controller rejects
+   * them for an IPv4-only ALB. @default - the controller's 0.0.0.0/0
    */
   readonly inboundCidrs?: string[];
   /** Regional WAFv2 web ACL ARN to attach, or `none` to detach one. @default - the ACL is left as it is */
@@ -99,6 +105,7 @@ export class AlbIngress extends Construct {
     const name = props.name ?? 'gw-ingress';
     const servicePort = props.servicePort ?? 443;
     const scheme = props.scheme ?? 'internet-facing';
+    const ipAddressType = props.ipAddressType ?? 'ipv4';
     const targetType = props.targetType ?? 'instance';
     const sslPolicy = props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
 
@@ -115,6 +122,15 @@ export class AlbIngress extends Construct {
     assertFormat('serviceName', props.serviceName, DNS_LABEL);
     assertPort('servicePort', servicePort);
     assertOneOf('scheme', scheme, ALB_SCHEMES);
+    assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
+    // AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4.
+    if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
+      throw new Error(`'ipAddressType' dualstack-without-public-ipv4 needs scheme internet-facing, got scheme ${JSON.stringify(scheme)}`);
+    }
+    // The annotation has one source, so the dualstack check below sees what the controller will see.
+    if (props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`] !== undefined) {
+      throw new Error(`'extraAnnotations' must not set ${ALB_ANNOTATION}/ip-address-type (use ipAddressType), got ${JSON.stringify(props.extraAnnotations[`${ALB_ANNOTATION}/ip-address-type`])}`);
+    }
     assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
     assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
     if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
@@ -130,10 +146,10 @@ export class AlbIngress extends Construct {
       if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`)) assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
     });
     assertKeyValues('tags', tags);
-    const ipAddressType = props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`];
     inboundCidrs.forEach((c, i) => {
       assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR);
-      if (c.includes(':') && !DUALSTACK.includes(ipAddressType ?? '')) {
+      // The controller refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
+      if (c.includes(':') && !ipAddressType.startsWith('dualstack')) {
         throw new Error(`'inboundCidrs[${i}]' must be an IPv4 CIDR unless the ALB is dualstack (the controller rejects IPv6 ones otherwise), got ${JSON.stringify(c)}`);
       }
     });
@@ -147,6 +163,8 @@ export class AlbIngress extends Construct {
 
     const annotations: Record<string, string> = {
       [`${ALB_ANNOTATION}/scheme`]: scheme,
+      // Explicit even for ipv4: another IngressGroup member's dualstack then conflicts instead of silently applying.
+      [`${ALB_ANNOTATION}/ip-address-type`]: ipAddressType,
       [`${ALB_ANNOTATION}/target-type`]: targetType,
       [`${ALB_ANNOTATION}/listen-ports`]: '[{"HTTP": 80}, {"HTTPS": 443}]',
       // The v2.2+ redirect: every HTTP listener answers 301 to HTTPS, no `use-annotation` backend needed.

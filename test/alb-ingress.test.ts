@@ -116,12 +116,29 @@ describe('AlbIngress', () => {
     expect(ann(synthIngress({ wafv2AclArn: 'none' }), 'wafv2-acl-arn')).toBe('none');
   });
 
-  test('IPv6 inbound CIDRs need a dualstack ALB, as the controller requires', () => {
-    const ingress = synthIngress({
-      inboundCidrs: ['10.0.0.0/8', '2001:db8::/32', '::/0'],
-      extraAnnotations: { 'alb.ingress.kubernetes.io/ip-address-type': 'dualstack' },
-    });
+  test('states the address type explicitly, ipv4 by default', () => {
+    expect(ann(synthIngress(), 'ip-address-type')).toBe('ipv4');
+    expect(ann(synthIngress({ ipAddressType: 'dualstack' }), 'ip-address-type')).toBe('dualstack');
+    expect(ann(synthIngress({ ipAddressType: 'dualstack-without-public-ipv4' }), 'ip-address-type')).toBe('dualstack-without-public-ipv4');
+    expect(ann(synthIngress({ ipAddressType: 'dualstack', scheme: 'internal' }), 'ip-address-type')).toBe('dualstack');
+  });
+
+  test.each(['dualstack', 'dualstack-without-public-ipv4'] as const)('IPv6 inbound CIDRs need a dualstack ALB, as the controller requires: %s', (ipAddressType) => {
+    const ingress = synthIngress({ ipAddressType, inboundCidrs: ['10.0.0.0/8', '2001:db8::/32', '::/0'] });
     expect(ann(ingress, 'inbound-cidrs')).toBe('10.0.0.0/8,2001:db8::/32,::/0');
+    expect(ann(ingress, 'ip-address-type')).toBe(ipAddressType);
+  });
+
+  test('extra annotations cannot override the address type that the IPv6 check relies on', () => {
+    const extraAnnotations = { 'alb.ingress.kubernetes.io/ip-address-type': 'dualstack' };
+    // Not even to the value of the prop: the prop is the one place the address type is set.
+    for (const props of [{ extraAnnotations }, { ipAddressType: 'dualstack' as const, extraAnnotations, inboundCidrs: ['2001:db8::/32'] }]) {
+      expect(() => synthIngress(props)).toThrow(
+        /^'extraAnnotations' must not set alb.ingress.kubernetes.io\/ip-address-type \(use ipAddressType\), got "dualstack"$/);
+    }
+    // Other extra annotations still merge after the computed ones.
+    const ingress = synthIngress({ extraAnnotations: { 'external-dns.alpha.kubernetes.io/hostname': 'yelb.example.com' } });
+    expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('yelb.example.com');
   });
 
   test('the effective deregistration delay: the attribute, else AWS\'s 300 s', () => {
@@ -166,6 +183,10 @@ describe('AlbIngress', () => {
     [{ inboundCidrs: ['10.0.0.0/8', '2001:db8::/129'] }, /^'inboundCidrs\[1\]' must be an IPv4 or IPv6 CIDR .*got "2001:db8::\/129"$/],
     [{ inboundCidrs: ['2001:db8::/32'] },
       /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless the ALB is dualstack \(the controller rejects IPv6 ones otherwise\), got "2001:db8::\/32"$/],
+    [{ ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '::/0'] }, /^'inboundCidrs\[1\]' must be an IPv4 CIDR unless the ALB is dualstack .*got "::\/0"$/],
+    [{ ipAddressType: 'ipv6' as any }, /^'ipAddressType' must be one of ipv4, dualstack, dualstack-without-public-ipv4, got "ipv6"$/],
+    [{ ipAddressType: 'dualstack-without-public-ipv4', scheme: 'internal' },
+      /^'ipAddressType' dualstack-without-public-ipv4 needs scheme internet-facing, got scheme "internal"$/],
     [{ wafv2AclArn: WAF.replace('regional', 'global') },
       /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN \(arn:aws:wafv2:<region>:<12-digit account>:regional\/webacl\/<name>\/<id>\) or none, got "arn:aws:wafv2:us-east-1:123456789012:global/],
     [{ wafv2AclArn: 'arn:aws:waf::123456789012:webacl/abc' }, /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN/],

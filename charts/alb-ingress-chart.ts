@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlbIngress } from '../lib/alb-ingress';
+import { AlbIngress, addressTypeProblem } from '../lib/alb-ingress';
 import { Config, asList } from '../lib/config/types';
 import { ProductChart } from './product-chart';
 
@@ -9,6 +9,11 @@ export class AlbIngressChart extends ProductChart {
 
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'alb-ingress', 30);
+    // Checked here too, before AlbIngress (which would name its props), so the message names the config keys;
+    // the Helm chart's validate.yaml makes the same check with the same message.
+    const problem = addressTypeProblem({ ipAddressType: 'alb.ipAddressType', scheme: 'alb.scheme', inboundCidrs: 'alb.inboundCidrs' },
+      config.alb.ipAddressType, config.alb.scheme, config.alb.inboundCidrs);
+    if (problem !== undefined) throw new Error(problem);
     this.alb = new AlbIngress(this, 'Alb', {
       name: config.alb.ingressName,
       namespace: config.gateway.namespace,
@@ -16,6 +21,7 @@ export class AlbIngressChart extends ProductChart {
       certificateArns: asList(config.certificateArn),
       serviceName: config.gateway.serviceName,
       scheme: config.alb.scheme,
+      ipAddressType: config.alb.ipAddressType,
       targetType: config.alb.targetType,
       sslPolicy: config.alb.sslPolicy,
       groupName: config.alb.groupName,

@@ -21,6 +21,29 @@ export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`
 /** What AWS uses when target-group-attributes does not set the deregistration delay. */
 export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
 
+/** What address-type errors call the fields: AlbIngress names its props, the configuration its keys. */
+export interface AddressTypeFields {
+  readonly ipAddressType: string;
+  readonly scheme: string;
+  readonly inboundCidrs: string;
+}
+
+/**
+ * The first conflict of an ALB's address type with its scheme or inbound CIDRs, as a one-line message, else undefined.
+ * AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4; the controller
+ * refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
+ */
+export function addressTypeProblem(fields: AddressTypeFields, ipAddressType: AlbIpAddressType, scheme: string,
+  inboundCidrs: readonly string[]): string | undefined {
+  if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
+    return `'${fields.ipAddressType}' dualstack-without-public-ipv4 needs ${fields.scheme} internet-facing, got ${fields.scheme} ${JSON.stringify(scheme)}`;
+  }
+  if (ipAddressType.startsWith('dualstack')) return undefined;
+  const i = inboundCidrs.findIndex((c) => c.includes(':'));
+  return i < 0 ? undefined : `'${fields.inboundCidrs}[${i}]' must be an IPv4 CIDR unless ${fields.ipAddressType} is dualstack or `
+    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${JSON.stringify(inboundCidrs[i])}`;
+}
+
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
 export function deregistrationDelaySeconds(attributes: readonly string[]): number {
   const entry = attributes.find((a) => a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`));
@@ -123,10 +146,6 @@ export class AlbIngress extends Construct {
     assertPort('servicePort', servicePort);
     assertOneOf('scheme', scheme, ALB_SCHEMES);
     assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
-    // AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4.
-    if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-      throw new Error(`'ipAddressType' dualstack-without-public-ipv4 needs scheme internet-facing, got scheme ${JSON.stringify(scheme)}`);
-    }
     // The annotation has one source, so the dualstack check below sees what the controller will see.
     if (props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`] !== undefined) {
       throw new Error(`'extraAnnotations' must not set ${ALB_ANNOTATION}/ip-address-type (use ipAddressType), got ${JSON.stringify(props.extraAnnotations[`${ALB_ANNOTATION}/ip-address-type`])}`);
@@ -146,13 +165,10 @@ export class AlbIngress extends Construct {
       if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`)) assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
     });
     assertKeyValues('tags', tags);
-    inboundCidrs.forEach((c, i) => {
-      assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR);
-      // The controller refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
-      if (c.includes(':') && !ipAddressType.startsWith('dualstack')) {
-        throw new Error(`'inboundCidrs[${i}]' must be an IPv4 CIDR unless the ALB is dualstack (the controller rejects IPv6 ones otherwise), got ${JSON.stringify(c)}`);
-      }
-    });
+    inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
+    const problem = addressTypeProblem({ ipAddressType: 'ipAddressType', scheme: 'scheme', inboundCidrs: 'inboundCidrs' },
+      ipAddressType, scheme, inboundCidrs);
+    if (problem !== undefined) throw new Error(problem);
     if (props.wafv2AclArn !== undefined) {
       assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
       const region = props.wafv2AclArn.split(':')[3];

@@ -120,7 +120,6 @@ describe('AlbIngress', () => {
     expect(ann(synthIngress(), 'ip-address-type')).toBe('ipv4');
     expect(ann(synthIngress({ ipAddressType: 'dualstack' }), 'ip-address-type')).toBe('dualstack');
     expect(ann(synthIngress({ ipAddressType: 'dualstack-without-public-ipv4' }), 'ip-address-type')).toBe('dualstack-without-public-ipv4');
-    expect(ann(synthIngress({ ipAddressType: 'dualstack', scheme: 'internal' }), 'ip-address-type')).toBe('dualstack');
   });
 
   test.each(['dualstack', 'dualstack-without-public-ipv4'] as const)('IPv6 inbound CIDRs need a dualstack ALB, as the controller requires: %s', (ipAddressType) => {
@@ -182,8 +181,8 @@ describe('AlbIngress', () => {
     [{ inboundCidrs: ['256.0.0.0/8'] }, /^'inboundCidrs\[0\]' must be an IPv4 or IPv6 CIDR/],
     [{ inboundCidrs: ['10.0.0.0/8', '2001:db8::/129'] }, /^'inboundCidrs\[1\]' must be an IPv4 or IPv6 CIDR .*got "2001:db8::\/129"$/],
     [{ inboundCidrs: ['2001:db8::/32'] },
-      /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless the ALB is dualstack \(the controller rejects IPv6 ones otherwise\), got "2001:db8::\/32"$/],
-    [{ ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '::/0'] }, /^'inboundCidrs\[1\]' must be an IPv4 CIDR unless the ALB is dualstack .*got "::\/0"$/],
+      /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless ipAddressType is dualstack or dualstack-without-public-ipv4 \(the controller rejects IPv6 ones for an IPv4-only ALB\), got "2001:db8::\/32"$/],
+    [{ ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '::/0'] }, /^'inboundCidrs\[1\]' must be an IPv4 CIDR unless ipAddressType is dualstack .*got "::\/0"$/],
     [{ ipAddressType: 'ipv6' as any }, /^'ipAddressType' must be one of ipv4, dualstack, dualstack-without-public-ipv4, got "ipv6"$/],
     [{ ipAddressType: 'dualstack-without-public-ipv4', scheme: 'internal' },
       /^'ipAddressType' dualstack-without-public-ipv4 needs scheme internet-facing, got scheme "internal"$/],

@@ -70,6 +70,7 @@ export const CONFIG_SCHEMA = closed({
   alb: closed({
     ingressName: str(DNS_LABEL),
     scheme: { enum: ['internet-facing', 'internal'] },
+    ipAddressType: { enum: ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] },
     targetType: { enum: ['instance', 'ip'] },
     sslPolicy: str(SSL_POLICY),
     groupName: {

@@ -17,6 +17,7 @@ export type OutboundTrafficPolicy = 'REGISTRY_ONLY' | 'ALLOW_ANY';
 export type GatewayTlsMode = 'existingSecret' | 'certManager' | 'none';
 export type KeyAlgorithm = 'RSA' | 'ECDSA';
 export type AppSource = 'directory' | 'helm';
+export type AlbIpAddressType = 'ipv4' | 'dualstack' | 'dualstack-without-public-ipv4';
 
 export interface EdgeRouteConfig {
   readonly pathPrefix: string;
@@ -46,6 +47,7 @@ export interface Config {
   readonly alb: {
     readonly ingressName: string;
     readonly scheme: 'internet-facing' | 'internal';
+    readonly ipAddressType: AlbIpAddressType;
     readonly targetType: TargetType;
     readonly sslPolicy: string;
     readonly groupName?: string;

@@ -114,7 +114,8 @@ ${labelLines(chartLabels).join('\n')}
 
 {{/*
 Checks that involve several values, which values.schema.json cannot express. The constructs make the same
-checks, with the same messages, when the plain YAML is synthesized.
+checks, with the same messages, when the plain YAML is synthesized; the ALB address-type ones are made by
+AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "${helper('validate')}" -}}
 {{- if .Values.albIngress.enabled }}
@@ -135,9 +136,12 @@ checks, with the same messages, when the plain YAML is synthesized.
 {{- $keys = append $keys $key }}
 {{- end }}
 {{- end }}
+{{- if and (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
+{{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs alb.scheme internet-facing, got alb.scheme %q" .Values.alb.scheme) }}
+{{- end }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
-{{- if contains ":" $cidr }}
-{{- fail (printf "'inboundCidrs[%d]' must be an IPv4 CIDR unless the ALB is dualstack (the controller rejects IPv6 ones otherwise), got %q" $i $cidr) }}
+{{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}
+{{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless alb.ipAddressType is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
 {{- end }}
 {{- end }}
 {{- if and .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}

@@ -158,6 +158,8 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   str('gateway.tls.renewBefore', '86421h'),
   str('alb.ingressName'),
   oneOf('alb.scheme', 'internet-facing'),
+  // ipv4 in the base: the constructs refuse dualstack-without-public-ipv4 in the internal-scheme variant.
+  oneOf('alb.ipAddressType', 'ipv4'),
   oneOf('alb.targetType', 'ip'),
   str('alb.sslPolicy', 'ELBSecurityPolicy-helm-value-ssl-policy'),
   optional('alb.groupName'),

@@ -115,6 +115,14 @@ const CASES: Case[] = [
   },
   { name: 'one attribute each, a web ACL detached', values: { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=120'], targetGroupAttributes: ['deregistration_delay.timeout_seconds=3600'], tags: ['team=edge'], inboundCidrs: ['0.0.0.0/0'], wafv2AclArn: 'none' } } },
   {
+    name: 'dualstack ALB with IPv6 inbound CIDRs',
+    values: { alb: { ipAddressType: 'dualstack', inboundCidrs: ['10.0.0.0/8', '2001:db8::/32', '::/0'] } },
+  },
+  {
+    name: 'dualstack-without-public-ipv4: public IPv6 only, an IPv6 source range, external-dns',
+    values: { alb: { ipAddressType: 'dualstack-without-public-ipv4', inboundCidrs: ['2001:db8:1234::/48'] }, dns: { externalDns: true } },
+  },
+  {
     name: 'all four ALB lists empty: no such annotations',
     values: { alb: { loadBalancerAttributes: [], targetGroupAttributes: [], tags: [], inboundCidrs: [] } },
   },

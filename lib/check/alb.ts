@@ -282,10 +282,18 @@ function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Findings)
   for (const [key, members] of albs) {
     const group = key.startsWith('group ') ? ` (the ALB of IngressGroup '${key.slice(6)}')` : '';
     const fix = `add ${DROP_INVALID_HEADERS}=true to ${ALB}load-balancer-attributes${group ? ' of one Ingress of the group' : ''}`;
-    const params = members.map((ing) => classParams(inv, ing)).find((p) => arr(at(p?.raw.spec, 'loadBalancerAttributes'))
-      .some((a) => str(rec(a).key) === DROP_INVALID_HEADERS));
+    // The IngressClassParams attribute, when one of the ALB's classes sets it: read once.
+    let params: Obj | undefined;
+    let value: unknown;
+    for (const ing of members) {
+      const p = classParams(inv, ing);
+      const attribute = arr(at(p?.raw.spec, 'loadBalancerAttributes')).map(rec).find((a) => str(a.key) === DROP_INVALID_HEADERS);
+      if (p && attribute) {
+        [params, value] = [p, attribute.value];
+        break;
+      }
+    }
     if (params) {
-      const value = arr(at(params.raw.spec, 'loadBalancerAttributes')).map(rec).find((a) => str(a.key) === DROP_INVALID_HEADERS)?.value;
       if (value !== 'true') {
         f.add('drop-invalid-headers', params, 'spec.loadBalancerAttributes', `${DROP_INVALID_HEADERS} is '${String(value)}'${group}: the ALB forwards requests with invalid header fields (Security Hub ELB.4)`,
           `set {key: ${DROP_INVALID_HEADERS}, value: 'true'} in spec.loadBalancerAttributes`);

@@ -118,14 +118,19 @@ function templateShutdown(podSpec: unknown, base: string): PodShutdown {
   const containers = arr(at(podSpec, 'containers')).map(rec);
   let index = containers.findIndex((c) => c.name === 'istio-proxy');
   if (index < 0 && containers.length === 1) index = 0;
-  const preStop = index < 0 ? undefined : at(containers[index], 'lifecycle.preStop');
-  const grace = seconds(at(podSpec, 'terminationGracePeriodSeconds'));
+  return podShutdown(
+    index < 0 ? undefined : at(containers[index], 'lifecycle.preStop'),
+    index < 0 ? `${base}.containers` : `${base}.containers[${index}].lifecycle.preStop`,
+    at(podSpec, 'terminationGracePeriodSeconds'), `${base}.terminationGracePeriodSeconds`,
+  );
+}
+
+/** A PodShutdown from a preStop hook and a grace period as written (absent: the 30 s default). */
+function podShutdown(preStop: unknown, preStopField: string, graceValue: unknown, terminationGraceField: string): PodShutdown {
+  const grace = seconds(graceValue);
   return {
-    preStopSleep: preStopSleep(preStop),
-    preStopField: index < 0 ? `${base}.containers` : `${base}.containers[${index}].lifecycle.preStop`,
-    terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE,
-    terminationGraceDefault: grace === undefined,
-    terminationGraceField: `${base}.terminationGracePeriodSeconds`,
+    preStopSleep: preStopSleep(preStop), preStopField,
+    terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE, terminationGraceDefault: grace === undefined, terminationGraceField,
   };
 }
 
@@ -352,12 +357,8 @@ export class Inventory {
       const sa = rec(values.serviceAccount);
       const serviceAccount = str(sa.name) || (sa.create === false ? 'default' : name);
       // The chart puts `lifecycle` on the istio-proxy container and `terminationGracePeriodSeconds` (default 30) on the pod.
-      const grace = seconds(values.terminationGracePeriodSeconds);
-      const shutdown: PodShutdown = {
-        preStopSleep: preStopSleep(at(values, 'lifecycle.preStop')), preStopField: `${s.valuesField}.lifecycle.preStop`,
-        terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE, terminationGraceDefault: grace === undefined,
-        terminationGraceField: `${s.valuesField}.terminationGracePeriodSeconds`,
-      };
+      const shutdown = podShutdown(at(values, 'lifecycle.preStop'), `${s.valuesField}.lifecycle.preStop`,
+        values.terminationGracePeriodSeconds, `${s.valuesField}.terminationGracePeriodSeconds`);
       this.workloads.push({
         namespace: ns, name, podLabels: labels, podAnnotations: strMap(values.podAnnotations), ref: objectRef('Deployment', ns, name),
         gateway: true, origin, serviceAccount, installer: o, installerField: s.valuesField, shutdown,

@@ -12,6 +12,8 @@ import { TargetDrain } from './types';
  */
 
 const SUGGESTED_DELAY = 30;
+/** How much longer than the deregistration delay a suggested preStop sleep is: the controller deregisters a bit late. */
+const PRE_STOP_MARGIN = 5;
 /** What the suggested grace period leaves Envoy to drain after the preStop sleep. */
 const DRAIN_MARGIN = 30;
 
@@ -53,7 +55,7 @@ function checkPreStop(inv: Inventory, alb: AlbIngress, b: AlbBackend, f: Finding
   const d = deregistrationDelay(b);
   if (d.seconds === undefined) return; // unreadable: reported by target-group-attributes-format / deregistration-delay-range
   const delay = `${d.seconds}s deregistration delay${d.from === 'default' ? ' (AWS default)' : d.from === 'Service' ? ` (set on ${b.service!.ref})` : ''}`;
-  const sleep = d.seconds + 5;
+  const sleep = d.seconds + PRE_STOP_MARGIN;
   const gateways = gatewaysBehind(inv, b);
   if (!gateways.length) {
     const svc = b.service?.ref ?? `Service ${alb.obj.namespace}/${b.serviceName}`;
@@ -82,8 +84,8 @@ function checkPreStop(inv: Inventory, alb: AlbIngress, b: AlbBackend, f: Finding
     const has = s.preStopSleep === 0 ? 'has no preStop sleep' : `sleeps only ${s.preStopSleep}s in preStop`;
     const grace = s.terminationGracePeriod > sleep ? '' : ` and terminationGracePeriodSeconds: ${sleep + DRAIN_MARGIN}`;
     const fix = d.from === 'default'
-      ? `set ${ALB}target-group-attributes: ${DEREGISTRATION_DELAY}=${SUGGESTED_DELAY} and give the gateway lifecycle.preStop.sleep.seconds: ${SUGGESTED_DELAY + 5}`
-        + (s.terminationGracePeriod > SUGGESTED_DELAY + 5 ? '' : ` and terminationGracePeriodSeconds: ${SUGGESTED_DELAY + 5 + DRAIN_MARGIN}`)
+      ? `set ${ALB}target-group-attributes: ${DEREGISTRATION_DELAY}=${SUGGESTED_DELAY} and give the gateway lifecycle.preStop.sleep.seconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN}`
+        + (s.terminationGracePeriod > SUGGESTED_DELAY + PRE_STOP_MARGIN ? '' : ` and terminationGracePeriodSeconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN + DRAIN_MARGIN}`)
       : `give the gateway lifecycle.preStop.sleep.seconds: ${sleep}${grace}, or lower ${DEREGISTRATION_DELAY} below its sleep`;
     f.add('gateway-prestop-sleep', target, s.preStopField,
       `${describe(w)} ${has}, but ${alb.obj.ref} drains its pod targets for up to the ${delay}: a terminating gateway stops serving first, so requests in flight during rollouts get 502/504`,

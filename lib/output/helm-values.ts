@@ -308,15 +308,10 @@ const OPTIONAL_EXAMPLES: Record<string, { after: string; text: string }> = {
     text: 'certificate_arn: the ALB-Istio-TLS chart\'s name for certificateArn, accepted as is (it wins when set):\n'
       + '  --set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>',
   },
-  'alb.groupName': {
-    after: 'alb.inboundCidrs',
-    text: 'IngressGroup: Ingresses with the same group share one ALB (at most 63 characters of [a-z0-9.-]).\n'
-      + 'groupName: shared-alb',
-  },
+  'alb.groupName': { after: 'alb.inboundCidrs', text: `${EXTRA_COMMENTS['alb.groupName']}\ngroupName: shared-alb` },
   'alb.wafv2AclArn': {
     after: 'alb.inboundCidrs',
-    text: 'Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB\'s ACL as it is.\n'
-      + 'wafv2AclArn: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>',
+    text: `${EXTRA_COMMENTS['alb.wafv2AclArn']}\nwafv2AclArn: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`,
   },
 };
 

@@ -1,10 +1,11 @@
+import { join } from 'path';
 import { checkManifests, checkRules, CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
-import { writeTreeAtomically } from './output/dist';
 import { CHART_NAME, helmValuesOf, renderHelmChart } from './output/helm-chart';
+import { OutputError, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
 
 export interface SynthOptions {
@@ -14,8 +15,15 @@ export interface SynthOptions {
    * @default - the built-in default and every environment
    */
   readonly configFile?: string;
-  /** Output directory. @default 'dist' */
+  /**
+   * Output directory. synth replaces or removes only the files it wrote there before (listed in its record file)
+   * and refuses a directory holding other files it would have to replace. Required with `configFile`, so that a
+   * custom render never lands in the committed `dist/`.
+   * @default 'dist' of the project, without `configFile`
+   */
   readonly outDir?: string;
+  /** Test hook: called after each step of the output update. */
+  readonly onWriteStep?: WriteOwnedOptions['onStep'];
   /** Folder of the environment files (`<env>.yaml`). @default 'config/environments' */
   readonly environmentsDir?: string;
   /**
@@ -108,10 +116,31 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
   return warnings;
 }
 
-/** Renders, checks and writes `dist/`; throws (leaving `dist/` untouched) on any error. */
-export async function synth(options: SynthOptions = {}): Promise<SynthResult & { warnings: string[] }> {
+/** The project's root: its own folders may never be an output directory. */
+const PROJECT_ROOT = join(__dirname, '..');
+export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist');
+
+/** Where synth writes: `outDir`, or the project's `dist/`; a custom config needs an explicit directory. */
+export function outputDirOf(options: Pick<SynthOptions, 'configFile' | 'outDir'>): string {
+  if (options.outDir !== undefined) return options.outDir;
+  if (options.configFile !== undefined) {
+    throw new SynthError(`--config ${options.configFile} needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config ${options.configFile} --out out)`);
+  }
+  return DEFAULT_OUT_DIR;
+}
+
+/**
+ * Renders, checks and writes the output directory; throws (leaving it untouched) on any error. Only files synth wrote
+ * itself are ever replaced or removed.
+ */
+export async function synth(options: SynthOptions = {}): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
+  const outDir = outputDirOf(options);
   const result = renderAll(options.configFile, options);
   const warnings = await verifyRendered(result, options.schemaCheck ?? true);
-  writeTreeAtomically(options.outDir ?? 'dist', result.files);
-  return { ...result, warnings };
+  const protectedDirs = [PROJECT_ROOT, repositoryRoot(PROJECT_ROOT), repositoryRoot(process.cwd())]
+    .filter((d): d is string => d !== undefined);
+  const output = writeOwnedTree(outDir, result.files, { protectedDirs, onStep: options.onWriteStep });
+  return { ...result, warnings, output };
 }
+
+export { OutputError };

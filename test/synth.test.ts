@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -172,17 +172,50 @@ describe('synth to disk', () => {
     }
   });
 
-  test('replaces the whole output directory (no stale files survive)', async () => {
+  test('removes the files it wrote that are no longer generated, and keeps the user\'s own', async () => {
     const dir = tmp();
     try {
       await synth({ outDir: join(dir, 'dist'), schemaCheck: false });
-      writeFileSync(join(dir, 'dist', 'stale.yaml'), 'kind: Stale\n');
-      await synth({ outDir: join(dir, 'dist'), schemaCheck: false });
-      expect(readTree(join(dir, 'dist')).has('stale.yaml')).toBe(false);
-      expect(readdirSync(dir)).toEqual(['dist']);
+      writeFileSync(join(dir, 'dist', 'mine.yaml'), 'kind: Mine\n');
+      const file = join(dir, 'no-alb.yaml');
+      writeFileSync(file, 'albIngress:\n  enabled: false\n');
+      const { output } = await synth({ configFile: file, outDir: join(dir, 'dist'), schemaCheck: false });
+      expect(output.removed).toContain('30-alb-ingress.yaml');
+      expect(output.removed).toContain('dev/30-alb-ingress.yaml');
+      const tree = readTree(join(dir, 'dist'));
+      expect(tree.has('30-alb-ingress.yaml')).toBe(false);
+      expect(tree.has('dev/10-yelb.yaml')).toBe(false);
+      expect(tree.get('mine.yaml')?.toString()).toBe('kind: Mine\n');
+      expect(readdirSync(dir).sort()).toEqual(['dist', 'no-alb.yaml']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the CLI refuses a folder of the user\'s and an empty --out with one line, exit 1, nothing touched', async () => {
+    const dir = tmp();
+    try {
+      mkdirSync(join(dir, 'user', 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'user', 'notes.txt'), 'mine');
+      writeFileSync(join(dir, 'user', 'sub', 'keep.bin'), 'bin');
+      const before = readTree(dir);
+      for (const [out, message] of [
+        [join(dir, 'user'), `error: refusing to write to ${join(dir, 'user')}: it is not empty and has no .synth-files record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory\n`],
+        ['', 'error: the output directory must be a path, got an empty string\n'],
+      ]) {
+        const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--out', out], { cwd: ROOT })
+          .then(() => ({ code: 0, stderr: '', stdout: '' }), (e) => e);
+        expect([out, result.code, result.stderr, result.stdout]).toEqual([out, 1, message, '']);
+      }
+      expect(readTree(dir)).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a custom config needs an explicit output directory, so the committed dist/ is never replaced by it', async () => {
+    const error: Error = await synth({ configFile: 'my.yaml', schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
+    expect(error.message).toBe('--config my.yaml needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config my.yaml --out out)');
   });
 });
 

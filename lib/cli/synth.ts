@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { relative } from 'path';
+import { synth } from '../synth';
+
+/** Where a command writes its lines; the process's streams unless a test passes its own. */
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+export const PROCESS_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** At most this many removed paths are listed; the rest are counted. */
+const LISTED_REMOVALS = 10;
+
+/** `npm run synth -- [--config FILE --out DIR]`: 0 on success, 1 on any error (one line, nothing written). */
+export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = new Command()
+    .name('synth')
+    .description('Generate the ALB -> Istio -> mTLS manifests into the output directory')
+    .option('-c, --config <file>', 'render only this config (merged over config/default.yaml) instead of the default and every config/environments/<env>.yaml; needs --out')
+    // `cdk8s synth` passes its output directory in CDK8S_OUTDIR.
+    .option('-o, --out <dir>', 'output directory (default: the project\'s dist/); only files synth wrote there before are replaced or removed', env.CDK8S_OUTDIR)
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 1;
+  }
+  const options = program.opts<{ config?: string; out?: string }>();
+  try {
+    const { files, warnings, output } = await synth({ configFile: options.config, outDir: options.out });
+    for (const w of warnings) io.err(`warning: ${w}`);
+    const rel = relative(process.cwd(), output.dir);
+    const shown = rel.startsWith('..') ? output.dir : rel || '.';
+    if (output.completedInterrupted) io.out(`completed the interrupted synth of ${shown}/ first`);
+    if (output.removed.length > 0) {
+      const listed = output.removed.slice(0, LISTED_REMOVALS).join(', ');
+      const more = output.removed.length > LISTED_REMOVALS ? ` and ${output.removed.length - LISTED_REMOVALS} more` : '';
+      io.out(`removed ${output.removed.length} files an earlier synth wrote that are no longer generated: ${listed}${more}`);
+    }
+    io.out(`wrote ${files.size} files to ${shown}/ (checked: no errors, ${warnings.length} warnings)`);
+    return 0;
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}

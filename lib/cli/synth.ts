@@ -19,6 +19,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: No
     .description('Generate the ALB -> Istio -> mTLS manifests into the output directory')
     .option('-c, --config <file>', 'render only this config (merged over config/default.yaml) instead of the default and every config/environments/<env>.yaml; needs --out')
     // `cdk8s synth` passes its output directory in CDK8S_OUTDIR.
+    .option('-e, --environments <dir>', 'folder of the environment files (<env>.yaml)', undefined)
     .option('-o, --out <dir>', 'output directory (default: the project\'s dist/); only files synth wrote there before are replaced or removed', env.CDK8S_OUTDIR)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
@@ -27,9 +28,13 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: No
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 1;
   }
-  const options = program.opts<{ config?: string; out?: string }>();
+  const options = program.opts<{ config?: string; out?: string; environments?: string }>();
+  if (options.config !== undefined && options.environments !== undefined) {
+    io.err('error: --environments has no effect with --config, which renders that one configuration only; pass one of them');
+    return 1;
+  }
   try {
-    const { files, warnings, output } = await synth({ configFile: options.config, outDir: options.out });
+    const { files, warnings, output } = await synth({ configFile: options.config, outDir: options.out, environmentsDir: options.environments });
     for (const w of warnings) io.err(`warning: ${w}`);
     const rel = relative(process.cwd(), output.dir);
     const shown = rel.startsWith('..') ? output.dir : rel || '.';

@@ -174,7 +174,7 @@ export function partitionOfRegion(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
-const PARTITION_REGIONS: Record<string, string> = {
+export const PARTITION_REGIONS: Record<string, string> = {
   aws: 'a region other than cn-* and us-gov-*', 'aws-cn': 'a cn-* region', 'aws-us-gov': 'a us-gov-* region',
 };
 

@@ -16,11 +16,18 @@ export function appNamespaceProblem(config: Config): string | undefined {
   if (!config.yelb.enabled && !config.istioEdge.enabled) return undefined;
   const ns = config.namespace;
   const not = (what: string) => `'namespace' must be a namespace of its own, not ${what}, got ${echo(ns)}`;
-  if (ns === config.mesh.rootNamespace) return not('the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh');
-  if (ns === config.gateway.namespace) return not('the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway');
-  if ((KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)) return not(`a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')})`);
+  if (ns === config.mesh.rootNamespace) return not(APP_NAMESPACE_NOT.root);
+  if (ns === config.gateway.namespace) return not(APP_NAMESPACE_NOT.gateway);
+  if ((KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)) return not(APP_NAMESPACE_NOT.system);
   return undefined;
 }
+
+/** What the app namespace must not be, as the messages (and the chart's validate.yaml) say it. */
+export const APP_NAMESPACE_NOT = {
+  root: 'the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh',
+  gateway: 'the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway',
+  system: `a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')})`,
+} as const;
 
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>

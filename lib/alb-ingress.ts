@@ -1,9 +1,13 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, HOSTNAME, INBOUND_CIDR, KEY_VALUE,
-  SSL_POLICY, WAFV2_ACL_ARN, assertFormat, assertNonEmpty, assertOneOf, assertPort,
+  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
+  SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
 } from './patterns';
+
+const fail = (problem: string | undefined): void => {
+  if (problem !== undefined) throw new Error(problem);
+};
 
 /** The AWS Load Balancer Controller annotation prefix. */
 export const ALB_ANNOTATION = 'alb.ingress.kubernetes.io';
@@ -36,12 +40,12 @@ export interface AddressTypeFields {
 export function addressTypeProblem(fields: AddressTypeFields, ipAddressType: AlbIpAddressType, scheme: string,
   inboundCidrs: readonly string[]): string | undefined {
   if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-    return `'${fields.ipAddressType}' dualstack-without-public-ipv4 needs ${fields.scheme} internet-facing, got ${fields.scheme} ${JSON.stringify(scheme)}`;
+    return `'${fields.ipAddressType}' dualstack-without-public-ipv4 needs ${fields.scheme} internet-facing, got ${fields.scheme} ${echo(scheme)}`;
   }
   if (ipAddressType.startsWith('dualstack')) return undefined;
   const i = inboundCidrs.findIndex((c) => c.includes(':'));
   return i < 0 ? undefined : `'${fields.inboundCidrs}[${i}]' must be an IPv4 CIDR unless ${fields.ipAddressType} is dualstack or `
-    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${JSON.stringify(inboundCidrs[i])}`;
+    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`;
 }
 
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
@@ -56,7 +60,7 @@ function assertKeyValues(field: string, entries: readonly string[]): void {
   entries.forEach((entry, i) => {
     assertFormat(`${field}[${i}]`, entry, KEY_VALUE);
     const key = entry.slice(0, entry.indexOf('='));
-    if (seen.has(key)) throw new Error(`'${field}[${i}]' must not repeat the key ${key}, got ${JSON.stringify(entry)}`);
+    if (seen.has(key)) throw new Error(`'${field}[${i}]' must not repeat the key ${key}, got ${echo(entry)}`);
     seen.add(key);
   });
 }
@@ -135,9 +139,12 @@ export class AlbIngress extends Construct {
     assertFormat('name', name, DNS_LABEL);
     assertFormat('namespace', props.namespace, DNS_LABEL);
     assertNonEmpty('hosts', props.hosts, 'host');
-    props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, HOSTNAME));
+    props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, ALB_HOSTNAME));
     assertNonEmpty('certificateArns', props.certificateArns, 'ACM certificate ARN');
-    props.certificateArns.forEach((a, i) => assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN));
+    props.certificateArns.forEach((a, i) => {
+      assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN);
+      fail(arnPartitionProblem(`certificateArns[${i}]`, a));
+    });
     const regions = new Set(props.certificateArns.map((a) => a.split(':')[3]));
     if (regions.size > 1) {
       throw new Error(`'certificateArns' must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
@@ -148,12 +155,12 @@ export class AlbIngress extends Construct {
     assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
     // The annotation has one source, so the dualstack check below sees what the controller will see.
     if (props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`] !== undefined) {
-      throw new Error(`'extraAnnotations' must not set ${ALB_ANNOTATION}/ip-address-type (use ipAddressType), got ${JSON.stringify(props.extraAnnotations[`${ALB_ANNOTATION}/ip-address-type`])}`);
+      throw new Error(`'extraAnnotations' must not set ${ALB_ANNOTATION}/ip-address-type (use ipAddressType), got ${echo(props.extraAnnotations[`${ALB_ANNOTATION}/ip-address-type`])}`);
     }
     assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
     assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
     if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
-      throw new Error(`'groupName' must be at most 63 characters of [a-z0-9.-], got ${JSON.stringify(props.groupName)}`);
+      throw new Error(`'groupName' must be at most 63 characters of [a-z0-9.-], got ${echo(props.groupName)}`);
     }
     const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
     const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
@@ -171,6 +178,7 @@ export class AlbIngress extends Construct {
     if (problem !== undefined) throw new Error(problem);
     if (props.wafv2AclArn !== undefined) {
       assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
+      fail(arnPartitionProblem('wafv2AclArn', props.wafv2AclArn));
       const region = props.wafv2AclArn.split(':')[3];
       if (region !== undefined && !regions.has(region)) {
         throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of certificateArns), got region ${region}`);

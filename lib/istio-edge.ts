@@ -5,7 +5,8 @@ import {
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
 import {
-  DNS_LABEL, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, assertFormat, assertNonEmpty, assertOneOf, assertPort,
+  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, assertFormat, assertNonEmpty, assertOneOf,
+  assertPort, echo,
 } from './patterns';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE'] as const;
@@ -118,13 +119,17 @@ export class IstioEdge extends Construct {
     });
     const clash = meshServices.find((s) => s.name === virtualServiceName);
     if (clash) {
-      throw new Error(`'virtualServiceName' must differ from the mesh service names, got ${JSON.stringify(clash.name)}`);
+      throw new Error(`'virtualServiceName' must differ from the mesh service names, got ${echo(clash.name)}`);
     }
-    externalHosts.forEach((h, i) => assertFormat(`externalHosts[${i}]`, h, HOSTNAME));
+    externalHosts.forEach((h, i) => assertFormat(`externalHosts[${i}]`, h, EXTERNAL_HOSTNAME));
     assertOneOf('outboundTrafficPolicy', outboundTrafficPolicy, OUTBOUND_POLICIES);
     assertOneOf('mtlsMode', mtlsMode, MTLS_MODES);
     assertOneOf('mtlsScope', mtlsScope, MTLS_SCOPES);
     assertFormat('rootNamespace', rootNamespace, DNS_LABEL);
+    // The Sidecar and PeerAuthentication here are namespace-wide: in the root namespace they would cover the whole mesh.
+    if (props.namespace === rootNamespace) {
+      throw new Error(`'namespace' must be a namespace of its own, not the mesh root namespace (rootNamespace), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
+    }
 
     this.gateway = new Gateway(this, 'Gateway', {
       metadata: { name: props.gatewayName, namespace: props.gatewayNamespace },

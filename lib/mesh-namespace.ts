@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { DNS_LABEL, assertFormat } from './patterns';
+import { DNS_LABEL, assertFormat, echo } from './patterns';
+
+/** Namespaces Kubernetes itself owns: injecting sidecars there breaks the control plane's add-ons. */
+export const KUBERNETES_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 export interface MeshNamespaceProps {
   /** Namespace name. */
@@ -20,6 +23,9 @@ export class MeshNamespace extends Construct {
   constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
     super(scope, id);
     assertFormat('name', props.name, DNS_LABEL);
+    if ((props.sidecarInjection ?? true) && (KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(props.name)) {
+      throw new Error(`'name' must not be a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}) when labelled for sidecar injection, got ${echo(props.name)}`);
+    }
     this.name = props.name;
     const labels: Record<string, string> = {};
     // `istio-injection`, never also `istio.io/rev`: when both are set, istio-injection wins silently.

@@ -9,10 +9,26 @@ export interface ValueFormat {
   readonly expected: string;
 }
 
+/** One or more labels and a top-level label that starts with a letter. */
+const DNS_NAME = '([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?';
+
 /** A lowercase DNS name; ALB rule hosts and Istio hosts are matched case-insensitively but stored as given. */
 export const HOSTNAME: ValueFormat = {
-  pattern: /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  pattern: new RegExp(`^(?=.{1,253}$)(\\*\\.)?${DNS_NAME}$`),
   expected: 'a lowercase DNS name such as yelb.example.com (no scheme, port or path)',
+};
+
+/** ALB host conditions take at most 128 characters per value, fewer than a DNS name may have. */
+export const ALB_HOST_MAX_LENGTH = 128;
+export const ALB_HOSTNAME: ValueFormat = {
+  pattern: new RegExp(`^(?=.{1,${ALB_HOST_MAX_LENGTH}}$)(\\*\\.)?${DNS_NAME}$`),
+  expected: `a lowercase DNS name of at most ${ALB_HOST_MAX_LENGTH} characters (the ALB host condition limit) such as yelb.example.com`,
+};
+
+/** An egress host: the ServiceEntry resolves it by DNS, which Istio rejects for wildcard hosts. */
+export const EXTERNAL_HOSTNAME: ValueFormat = {
+  pattern: new RegExp(`^(?=.{1,253}$)${DNS_NAME}$`),
+  expected: 'an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)',
 };
 
 export const ACM_CERTIFICATE_ARN: ValueFormat = {
@@ -144,22 +160,82 @@ export const WAFV2_ACL_ARN: ValueFormat = {
   expected: 'a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none',
 };
 
+/** How much of a bad value an error message shows: a 50 MB value must still give a short line. */
+export const ECHO_LIMIT = 100;
+
+/** A value as error messages show it: its JSON, cut to ECHO_LIMIT characters with the full length after it. */
+export function echo(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= ECHO_LIMIT ? json : `${json.slice(0, ECHO_LIMIT)}... (${json.length} characters)`;
+}
+
+/** The AWS partition a region belongs to: the China and GovCloud regions have partitions of their own. */
+export function partitionOfRegion(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
+export const PARTITION_REGIONS: Record<string, string> = {
+  aws: 'a region other than cn-* and us-gov-*', 'aws-cn': 'a cn-* region', 'aws-us-gov': 'a us-gov-* region',
+};
+
+/**
+ * The one-line problem of an ARN whose partition does not own its region (arn:aws-cn: needs cn-*, arn:aws-us-gov:
+ * needs us-gov-*, arn:aws: neither; AWS rejects any other pairing), else undefined. Other formats are not its concern.
+ */
+export function arnPartitionProblem(field: string, arn: string): string | undefined {
+  const [scheme, partition, , region] = arn.split(':');
+  if (scheme !== 'arn' || !region || !(partition in PARTITION_REGIONS) || partitionOfRegion(region) === partition) return undefined;
+  return `'${field}' must name ${PARTITION_REGIONS[partition]}, as its partition is ${partition}, got ${echo(arn)}`;
+}
+
+/** A Kubernetes quantity as an exact fraction, or undefined when `value` is not one. */
+export function parseQuantity(value: unknown): { num: bigint; den: bigint } | undefined {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string') return undefined;
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:([KMGTPE]i)|([numkMGTPE])|[eE]([+-]?[0-9]+))?$/.exec(text.trim());
+  if (!m || !(m[2] || m[3])) return undefined;
+  const [, sign, whole, fraction = '', binary, decimal, exponent] = m;
+  let num = BigInt(`${whole || '0'}${fraction}`) * (sign === '-' ? -1n : 1n);
+  let den = 10n ** BigInt(fraction.length);
+  if (binary) num *= 1024n ** BigInt('KMGTPE'.indexOf(binary[0]) + 1);
+  const power = decimal ? { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }[decimal]! : exponent ? Number(exponent) : 0;
+  if (Math.abs(power) > 100) return undefined;
+  if (power >= 0) num *= 10n ** BigInt(power); else den *= 10n ** BigInt(-power);
+  return { num, den };
+}
+
+/**
+ * The one-line problem of a container whose request of a resource exceeds its limit (the API server rejects it),
+ * else undefined. `field` names the resources (e.g. yelb.ui.resources); unreadable quantities are not its concern.
+ */
+export function requestAboveLimitProblem(field: string, resources: { requests?: object; limits?: object } | undefined): string | undefined {
+  const requests = (resources?.requests ?? {}) as Record<string, unknown>;
+  for (const [name, limit] of Object.entries(resources?.limits ?? {})) {
+    const r = parseQuantity(requests[name]);
+    const l = parseQuantity(limit);
+    if (r && l && r.num * l.den > l.num * r.den) {
+      return `'${field}.requests.${name}' must not exceed ${field}.limits.${name} (${String(limit).slice(0, ECHO_LIMIT)}), got ${echo(String(requests[name]))}`;
+    }
+  }
+  return undefined;
+}
+
 /** Throws the house-style error when `value` does not match `format`. */
 export function assertFormat(field: string, value: unknown, format: ValueFormat): void {
   if (typeof value !== 'string' || !format.pattern.test(value)) {
-    throw new Error(`'${field}' must be ${format.expected}, got ${JSON.stringify(value)}`);
+    throw new Error(`'${field}' must be ${format.expected}, got ${echo(value)}`);
   }
 }
 
 export function assertOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T)) {
-    throw new Error(`'${field}' must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new Error(`'${field}' must be one of ${allowed.join(', ')}, got ${echo(value)}`);
   }
 }
 
 export function assertPort(field: string, value: unknown): void {
   if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 65535) {
-    throw new Error(`'${field}' must be a port number from 1 to 65535, got ${JSON.stringify(value)}`);
+    throw new Error(`'${field}' must be a port number from 1 to 65535, got ${echo(value)}`);
   }
 }
 

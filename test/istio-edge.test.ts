@@ -105,7 +105,7 @@ describe('IstioEdge', () => {
     [{ gatewaySelector: { istio: 'bad value!' } }, /'gatewaySelector.istio' must be a Kubernetes label value/],
     [{ credentialName: 'Bad_Secret' }, /'credentialName' must be a DNS label/],
     [{ gatewayNamespace: '' }, /'gatewayNamespace' must be a DNS label/],
-    [{ externalHosts: ['http://x.com'] }, /'externalHosts\[0\]' must be a lowercase DNS name/],
+    [{ externalHosts: ['http://x.com'] }, /'externalHosts\[0\]' must be an exact lowercase DNS name/],
     [{ mtlsMode: 'DISABLE' as any }, /'mtlsMode' must be one of STRICT, PERMISSIVE, got "DISABLE"/],
     [{ mtlsScope: 'cluster' as any }, /'mtlsScope' must be one of namespace, mesh, got "cluster"/],
     [{ outboundTrafficPolicy: 'DENY' as any }, /'outboundTrafficPolicy' must be one of REGISTRY_ONLY, ALLOW_ANY/],

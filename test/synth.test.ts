@@ -226,7 +226,7 @@ const BAD_CONFIGS: [string, string, RegExp][] = [
   ['ARN list with a bad entry', 'certificateArn: [arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000, nope]', /^'certificateArn' must be .* got \[/],
   ['certificates in two regions', 'certificateArn: [arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000, arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000]',
     /'certificateArns' must all be in the ALB's region, got regions us-east-1, eu-west-1$/],
-  ['host with uppercase', 'host: Yelb.Example.com', /^'host' must be a lowercase DNS name such as yelb.example.com \(no scheme, port or path\), or a non-empty list of them, got "Yelb.Example.com"$/],
+  ['host with uppercase', 'host: Yelb.Example.com', /^'host' must be a lowercase DNS name of at most 128 characters \(the ALB host condition limit\) such as yelb.example.com, or a non-empty list of them, got "Yelb.Example.com"$/],
   ['host with scheme', 'host: https://yelb.example.com', /^'host' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"$/],
   ['host with path', 'host: yelb.example.com/app', /^'host' must be a lowercase DNS name .*got "yelb.example.com\/app"$/],
   ['host with port', 'host: "yelb.example.com:443"', /^'host' must be a lowercase DNS name .*got "yelb.example.com:443"$/],

@@ -78,7 +78,7 @@ function isAlbIngress(inv: Inventory, ing: Obj): boolean {
   return Object.keys(ann).some((k) => k.startsWith(ALB));
 }
 
-function classParams(inv: Inventory, ing: Obj): Obj | undefined {
+export function classParams(inv: Inventory, ing: Obj): Obj | undefined {
   const className = str(at(ing.raw.spec, 'ingressClassName')) ?? strMap(ing.raw.metadata?.annotations)[CLASS_ANNOTATION];
   if (!className) return undefined;
   const params = rec(at(inv.find('IngressClass', '', className)?.raw.spec, 'parameters'));
@@ -262,7 +262,7 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
 }
 
 /** The IngressGroup an Ingress joins (IngressClassParams first, then the annotation), if any. */
-function groupName(inv: Inventory, ing: Obj): string | undefined {
+export function groupName(inv: Inventory, ing: Obj): string | undefined {
   return str(at(classParams(inv, ing)?.raw.spec, 'group.name')) ?? strMap(ing.raw.metadata?.annotations)[`${ALB}group.name`];
 }
 

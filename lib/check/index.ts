@@ -16,6 +16,7 @@ import { identity, Inventory } from './inventory';
 import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPortNames, checkVirtualServices } from './istio';
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
+import { checkLimits } from './limits';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
@@ -117,6 +118,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   const albs = analyseAlbIngresses(inv, f);
   checkLoadBalancerServices(inv, f);
   checkRollouts(inv, albs, f);
+  checkLimits(inv, albs, f);
   checkGateways(inv, albs, f);
   checkVirtualServices(inv, f);
   checkGatewayAuthorization(inv, f);

@@ -89,6 +89,13 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'istio-chart-versions', severity: 'error', title: 'Istio base, istiod and gateway charts pinned to different versions', source: 'C29' },
   { id: 'istio-chart-order', severity: 'warning', title: 'Sync waves do not install base, then istiod, then gateway', source: 'C29' },
   { id: 'istiod-webhook-drift', severity: 'warning', title: 'istiod Application neither ignores nor pins the webhook failurePolicy (perpetual drift)', source: 'C31' },
+  // Limits of AWS, the API server and Istio (limits.ts)
+  { id: 'alb-host-length', severity: 'error', title: 'Ingress host longer than 128 characters, the ALB host condition limit', source: 'A3' },
+  { id: 'alb-certificate-quota', severity: 'warning', title: 'More than 26 certificates (the default plus 25) on one ALB listener: over the default quota', source: 'A8' },
+  { id: 'arn-partition-region', severity: 'error', title: 'Certificate or web ACL ARN whose partition does not own its region (aws-cn: cn-*, aws-us-gov: us-gov-*)', source: 'A8, A11' },
+  { id: 'resources-request-above-limit', severity: 'error', title: 'Container requests more of a resource than its limit (the API server rejects it)', source: 'API' },
+  { id: 'service-entry-wildcard-dns', severity: 'error', title: 'ServiceEntry with DNS resolution and no endpoints lists a wildcard host (Istio rejects it)', source: 'B22' },
+  { id: 'root-namespace-workload', severity: 'warning', title: 'Application workload in the mesh root namespace, where namespace-wide policies apply to the whole mesh', source: 'B20' },
   // Cross-references that the manifests alone cannot settle
   { id: 'not-verifiable', severity: 'info', title: 'Referenced object is not in the manifests: not verifiable here', source: 'API' },
 ];

@@ -1,12 +1,12 @@
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it, before the library loads
 import { KeyObject, webcrypto } from 'crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as x509 from '@peculiar/x509';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load';
 import { KeyAlgorithm, asList } from '../config/types';
-import { HOSTNAME } from '../patterns';
+import { HOSTNAME, echo } from '../patterns';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -110,14 +110,17 @@ export async function main(argv: string[]): Promise<number> {
     const config = loadConfig(opts.config);
     const hosts = opts.host ?? asList(config.host);
     for (const host of hosts) {
-      if (!HOSTNAME.pattern.test(host)) throw new ConfigError(`'--host' must be ${HOSTNAME.expected}, got ${JSON.stringify(host)}`);
+      if (!HOSTNAME.pattern.test(host)) throw new ConfigError(`'--host' must be ${HOSTNAME.expected}, got ${echo(host)}`);
     }
     const keyAlgorithm = opts.keyAlgorithm ?? config.gateway.tls.keyAlgorithm;
     if (keyAlgorithm !== 'RSA' && keyAlgorithm !== 'ECDSA') {
-      throw new ConfigError(`'--key-algorithm' must be one of RSA, ECDSA, got ${JSON.stringify(keyAlgorithm)}`);
+      throw new ConfigError(`'--key-algorithm' must be one of RSA, ECDSA, got ${echo(keyAlgorithm)}`);
     }
     if (config.gateway.tls.mode !== 'existingSecret') {
       console.error(`note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`);
+    }
+    if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+      throw new ConfigError(`'--out' must be a folder (existing or to create), got ${echo(opts.out)}, which is a file`);
     }
     const base = join(opts.out, hosts[0].replace(/^\*/, 'wildcard'));
     const certFile = `${base}.crt`;
@@ -126,9 +129,16 @@ export async function main(argv: string[]): Promise<number> {
       for (const f of [certFile, keyFile]) if (existsSync(f)) throw new ConfigError(`${shellQuote(f)} exists; pass --force to replace it`);
     }
     const pem = await createGatewayCertificate({ hosts, keyAlgorithm, days: opts.days });
-    mkdirSync(opts.out, { recursive: true, mode: 0o700 });
-    writePrivate(keyFile, pem.privateKey, opts.force ?? false);
-    writePrivate(certFile, pem.certificate, opts.force ?? false);
+    try {
+      mkdirSync(opts.out, { recursive: true, mode: 0o700 });
+      writePrivate(keyFile, pem.privateKey, opts.force ?? false);
+      writePrivate(certFile, pem.certificate, opts.force ?? false);
+    } catch (e) {
+      // A parent that is a file, no permission, a full disk: one line naming the path, not a stack trace.
+      const err = e as NodeJS.ErrnoException;
+      if (typeof err.code !== 'string') throw e;
+      throw new ConfigError(`cannot write to '--out' ${echo(opts.out)}: ${err.code} ${err.syscall ?? ''} ${err.path ?? ''}`.trimEnd());
+    }
     const { credentialName, namespace } = config.gateway;
     console.log(`wrote ${shellQuote(certFile)} and ${shellQuote(keyFile)} (${keyAlgorithm === 'RSA' ? 'RSA 4096' : 'ECDSA P-256'}, SHA-256, ${opts.days} days, SAN ${hosts.join(', ')})`);
     console.log('store them in the cluster (the key stays out of git and dist/):');

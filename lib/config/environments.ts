@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'fs';
 import { join, relative } from 'path';
-import { DNS_LABEL } from '../patterns';
+import { DNS_LABEL, echo } from '../patterns';
 import { ConfigError, loadConfig } from './load';
 import { Config } from './types';
 
@@ -20,21 +20,34 @@ export interface Environment {
   readonly config: Config;
 }
 
-/** The environment files of `dir` (`<env>.yaml`), sorted by name; other files are ignored. */
+/**
+ * The environment files of `dir` (`<env>.yaml`), sorted by name; files that are not YAML are ignored. Other spellings
+ * of the extension (`.yml`, `.YAML`) are refused rather than skipped, which would silently drop an environment.
+ */
 export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string; file: string }[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.yaml'))
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile());
+  const names = new Set(entries.map((d) => d.name));
+  for (const d of entries) {
+    if (!/\.ya?ml$/i.test(d.name) || d.name.endsWith('.yaml')) continue;
+    const renamed = d.name.replace(/\.ya?ml$/i, '.yaml');
+    const shown = relative(process.cwd(), join(dir, d.name)) || d.name;
+    throw new ConfigError(names.has(renamed)
+      ? `environment file ${shown}: environment files end in .yaml and ${renamed} exists too; merge it into ${renamed} and delete it, got ${echo(d.name)}`
+      : `environment file ${shown}: environment files end in .yaml; rename it to ${renamed}, got ${echo(d.name)}`);
+  }
+  return entries
+    .filter((d) => d.name.endsWith('.yaml'))
     .map((d) => d.name)
     .sort()
     .map((f) => {
       const name = f.slice(0, -'.yaml'.length);
       const shown = relative(process.cwd(), join(dir, f)) || f;
       if (!DNS_LABEL.pattern.test(name)) {
-        throw new ConfigError(`environment file ${shown}: the name must be ${DNS_LABEL.expected}, got ${JSON.stringify(name)}`);
+        throw new ConfigError(`environment file ${shown}: the name must be ${DNS_LABEL.expected}, got ${echo(name)}`);
       }
       if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
-        throw new ConfigError(`environment file ${shown}: the name must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')} (dist/${name}/ is taken), got ${JSON.stringify(name)}`);
+        throw new ConfigError(`environment file ${shown}: the name must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')} (dist/${name}/ is taken), got ${echo(name)}`);
       }
       return { name, file: join(dir, f) };
     });

@@ -1,8 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import Ajv, { ErrorObject } from 'ajv';
-import * as yaml from 'js-yaml';
+import { parseDocument } from 'yaml';
+import { echo } from '../patterns';
 import { CONFIG_SCHEMA } from './schema';
+import { configProblem } from './semantics';
 import { Config } from './types';
 
 /** A configuration problem: the message is one line naming the key, the value and the expected form. */
@@ -25,6 +27,9 @@ export function mergeConfig(base: unknown, override: unknown): unknown {
   return merged;
 }
 
+/** How many nodes aliases may expand to in a config file: plenty for reuse, far too few for an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
 function readYaml(file: string): unknown {
   let text: string;
   try {
@@ -32,10 +37,14 @@ function readYaml(file: string): unknown {
   } catch (e) {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(`config file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   try {
-    return yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file }) ?? {};
+    // Bounded alias expansion: a few nested aliases can otherwise expand to billions of nodes (an "alias bomb").
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (e) {
-    throw new ConfigError(`config file ${file} is not valid YAML: ${(e as yaml.YAMLException).message.split('\n')[0]}`);
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new ConfigError(`config file ${file} uses YAML aliases that expand to more than ${MAX_ALIAS_COUNT} nodes; write the values out instead of aliasing them`);
   }
 }
 
@@ -47,7 +56,7 @@ function fieldName(instancePath: string, child?: string): string {
 
 function describe(error: ErrorObject): string {
   const parent = error.parentSchema as { expected?: string } | undefined;
-  const value = JSON.stringify(error.data);
+  const value = echo(error.data);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -61,7 +70,7 @@ function describe(error: ErrorObject): string {
     case 'enum':
       return `'${fieldName(error.instancePath)}' must be one of ${(error.schema as string[]).join(', ')}, got ${value}`;
     case 'propertyNames':
-      return `'${fieldName(error.instancePath)}' has a key that is not ${parent?.expected ?? 'valid'}`;
+      return `'${fieldName(error.instancePath)}' has a key that is not ${parent?.expected ?? 'valid'}, got ${echo((error.params as { propertyName: string }).propertyName)}`;
     default: {
       const expected = parent?.expected ?? error.message ?? 'valid';
       const shown = error.keyword === 'type' && !parent?.expected ? `of type ${(error.params as { type: string }).type}` : expected;
@@ -85,6 +94,8 @@ export function validateConfig(candidate: unknown): Config {
     const resources = (workload as any).resources;
     for (const kind of ['requests', 'limits']) resources[kind].cpu = String(resources[kind].cpu);
   }
+  const problem = configProblem(config);
+  if (problem !== undefined) throw new ConfigError(problem);
   return config as Config;
 }
 
@@ -93,6 +104,6 @@ export function loadConfig(file?: string): Config {
   const base = readYaml(DEFAULT_CONFIG_FILE);
   if (file === undefined) return validateConfig(base);
   const override = readYaml(file);
-  if (!isPlainObject(override)) throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${JSON.stringify(override)}`);
+  if (!isPlainObject(override)) throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${echo(override)}`);
   return validateConfig(mergeConfig(base, override));
 }

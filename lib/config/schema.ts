@@ -1,6 +1,6 @@
 import {
-  ACM_CERTIFICATE_ARN, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
-  GIT_REVISION, GO_DURATION, HOSTNAME, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
+  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, EXTERNAL_HOSTNAME, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
+  GIT_REVISION, GO_DURATION, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
   PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat, WAFV2_ACL_ARN,
 } from '../patterns';
 
@@ -49,7 +49,7 @@ const labelMap = {
 };
 
 export const CONFIG_SCHEMA = closed({
-  host: oneOrMany(HOSTNAME),
+  host: oneOrMany(ALB_HOSTNAME),
   certificateArn: oneOrMany(ACM_CERTIFICATE_ARN),
   namespace: str(DNS_LABEL),
   gateway: closed({
@@ -87,7 +87,7 @@ export const CONFIG_SCHEMA = closed({
     mtlsScope: { enum: ['namespace', 'mesh'] },
     rootNamespace: str(DNS_LABEL),
     outboundTrafficPolicy: { enum: ['REGISTRY_ONLY', 'ALLOW_ANY'] },
-    externalHosts: { type: 'array', items: str(HOSTNAME), uniqueItems: true },
+    externalHosts: { type: 'array', items: str(EXTERNAL_HOSTNAME), uniqueItems: true },
     authorization: bool,
     trustDomain: str(TRUST_DOMAIN),
   }),

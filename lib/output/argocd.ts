@@ -8,6 +8,7 @@ import { PRODUCT_NAME } from '../product';
 import { istioBaseValues, istioGatewayValues, istiodValues } from './argocd-istio-values';
 import { GENERATED_HEADER, SynthError } from './plain';
 import { toYamlDocuments } from './yaml';
+import { echo } from '../patterns';
 
 /** Folder of `dist/` holding the Argo CD objects. */
 export const ARGOCD_DIR = 'argocd';
@@ -200,7 +201,7 @@ export function applicationSet(envs: readonly GitOpsEnvironment[], config: Confi
   const namespace = config.gitops.argocdNamespace;
   for (const env of envs) {
     if (env.config.gitops.argocdNamespace !== namespace) {
-      throw new SynthError(`environment ${env.name}: 'gitops.argocdNamespace' must be ${namespace} like the default config's, since the ApplicationSet creates every root in its own namespace, got ${JSON.stringify(env.config.gitops.argocdNamespace)}`);
+      throw new SynthError(`environment ${env.name}: 'gitops.argocdNamespace' must be ${namespace} like the default config's, since the ApplicationSet creates every root in its own namespace, got ${echo(env.config.gitops.argocdNamespace)}`);
     }
   }
   // Each element carries the root's values; `syncPolicy` goes in whole through templatePatch, since a template

@@ -1,7 +1,15 @@
 import * as yaml from 'js-yaml';
 import { PRODUCT_VERSION } from '../product';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../yelb-app';
-import { CHART_NAME, helper } from './helm-values';
+import { CHART_NAME, helper, valuesSourceSchema } from './helm-values';
+import { ValueChecks, checkHelpers } from './helm-checks';
+import { APP_NAMESPACE_NOT } from '../config/semantics';
+import { KUBERNETES_SYSTEM_NAMESPACES } from '../mesh-namespace';
+import { PARTITION_REGIONS } from '../patterns';
+
+/** The format checks of every value, as template lines (see helm-checks.ts). */
+const formatChecks = () => new ValueChecks(helper('match')).lines(valuesSourceSchema(), '$.Values', { format: '', args: [] }).join('\n');
+const goDict = (entries: Record<string, string>) => `dict ${Object.entries(entries).map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`).join(' ')}`;
 
 /*
  * The chart files that are not objects: Chart.yaml, the named templates, the cross-value checks and NOTES.txt.
@@ -112,12 +120,68 @@ ${labelLines(chartLabels).join('\n')}
 {{- $total -}}
 {{- end }}
 
+${checkHelpers(helper('echo'), helper('match'))}
+{{/* Fails when an ARN's partition does not own its region. Takes (list key arn). */}}
+{{- define "${helper('partition')}" -}}
+{{- $arn := index . 1 -}}
+{{- $parts := splitList ":" $arn -}}
+{{- if ge (len $parts) 4 }}
+{{- $region := index $parts 3 }}
+{{- $owner := "aws" }}
+{{- if hasPrefix "cn-" $region }}{{ $owner = "aws-cn" }}{{ else if hasPrefix "us-gov-" $region }}{{ $owner = "aws-us-gov" }}{{ end }}
+{{- $regions := ${goDict(PARTITION_REGIONS)} }}
+{{- if and (hasKey $regions (index $parts 1)) (ne (index $parts 1) $owner) }}
+{{- fail (printf "'%s' must name %s, as its partition is %s, got %s" (index . 0) (get $regions (index $parts 1)) (index $parts 1) (include "${helper('echo')}" $arn)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A CPU quantity of the config's form (256m, 1, 0.5) in millicores, and a memory one (256Mi) in bytes. */}}
+{{- define "${helper('millicores')}" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "m" $q }}{{ trimSuffix "m" $q | float64 }}{{ else }}{{ mulf ($q | float64) 1000.0 }}{{ end -}}
+{{- end }}
+{{- define "${helper('bytes')}" -}}
+{{- mulf (regexFind "^[0-9]+" . | float64) (get (dict "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0) (regexFind "[KMGT]i$" .)) -}}
+{{- end }}
+
 {{/*
 Checks that involve several values, which values.schema.json cannot express. The constructs make the same
 checks, with the same messages, when the plain YAML is synthesized; the ALB address-type ones are made by
 AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "${helper('validate')}" -}}
+${formatChecks()}
+{{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
+{{- $ns := .Values.namespace }}
+{{- $not := "" }}
+{{- if eq $ns .Values.mesh.rootNamespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.root)} }}
+{{- else if eq $ns .Values.gateway.namespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.gateway)} }}
+{{- else if has $ns (list ${KUBERNETES_SYSTEM_NAMESPACES.map((n) => JSON.stringify(n)).join(' ')}) }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
+{{- end }}
+{{- if $not }}
+{{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "${helper('echo')}" $ns)) }}
+{{- end }}
+{{- end }}
+{{- $arnKey := ternary "certificate_arn" "certificateArn" (not (empty .Values.certificate_arn)) }}
+{{- $arns := .Values.certificate_arn | default .Values.certificateArn }}
+{{- if kindIs "slice" $arns }}
+{{- range $i, $arn := $arns }}{{ include "${helper('partition')}" (list (printf "%s[%d]" $arnKey $i) $arn) }}{{ end }}
+{{- else }}{{ include "${helper('partition')}" (list $arnKey $arns) }}
+{{- end }}
+{{- if .Values.alb.wafv2AclArn }}{{ include "${helper('partition')}" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn) }}{{ end }}
+{{- if .Values.yelb.enabled }}
+{{- range $w := list ${YELB_WORKLOADS.map((w) => JSON.stringify(w.key)).join(' ')} }}
+{{- $r := (get $.Values.yelb $w).resources }}
+{{- range $resource, $size := dict "cpu" "${helper('millicores')}" "memory" "${helper('bytes')}" }}
+{{- $request := get $r.requests $resource }}
+{{- $limit := get $r.limits $resource }}
+{{- if gt (include $size $request | float64) (include $size $limit | float64) }}
+{{- fail (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "${helper('echo')}" (toString $request))) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if .Values.albIngress.enabled }}
 {{- $regions := list }}
 {{- range include "${helper('certificateArns')}" . | fromJsonArray }}
@@ -224,6 +288,12 @@ Next steps:
        kubectl get ingress {{ .Values.alb.ingressName }} -n {{ $gw.namespace }} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'
 {{- end }}
   3. Open https://{{ first $hosts }}/
+{{- $certificates := include "${helper('certificateArns')}" . | fromJsonArray }}
+{{- if gt (len $certificates) 26 }}
+
+WARNING: {{ len $certificates }} certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 (26) unless the
+"Certificates per Application Load Balancer" quota is raised.
+{{- end }}
 {{- end }}
 `;
 }

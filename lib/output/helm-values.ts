@@ -394,42 +394,51 @@ export function renderValuesYaml(values: Record<string, unknown>): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Converts a config-schema node for Helm: `expected` becomes `description`; lookaheads become length limits. */
+/**
+ * Converts a config-schema node for Helm: `expected` becomes `description`. Patterns (and conditions on them) are left
+ * to templates/validate.yaml, which names the expected form where Helm's schema error would print the raw regex.
+ */
 function forHelm(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(forHelm);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === 'expected') out.description = v;
-    else if (k === 'pattern' && typeof v === 'string') {
-      // Helm checks patterns with Go's RE2, which has no lookaround: `^(?=.{m,n}$)` is a length limit.
-      const length = /^\^\(\?=\.\{(\d+),(\d+)\}\$\)/.exec(v);
-      const pattern = length ? `^${v.slice(length[0].length)}` : v;
-      if (/\(\?[=!<]|\\\d/.test(pattern)) throw new Error(`values.schema.json: pattern ${v} has no RE2 equivalent`);
-      out.pattern = pattern;
-      if (length) Object.assign(out, { minLength: Number(length[1]), maxLength: Number(length[2]) });
-    } else out[k] = forHelm(v);
+    else if (k === 'propertyNames') out[k] = { type: 'string' };
+    else if (k !== 'pattern' && k !== 'if' && k !== 'then') out[k] = forHelm(v);
   }
   return out;
 }
 
-/** values.schema.json: the config schema without the keys that are not values, plus the chart's own values. */
-export function valuesSchema(): Record<string, unknown> {
+/** The chart's values as a config-schema node (patterns and `expected` included): the config's keys but gitops, and the chart's own. */
+export function valuesSourceSchema(): { type: 'object'; properties: Record<string, unknown>; required: string[] } {
   const root = CONFIG_SCHEMA as unknown as { properties: Record<string, unknown>; required: string[] };
   const properties = Object.fromEntries(Object.entries(root.properties).filter(([k]) => !NOT_VALUES.includes(k)));
+  return {
+    type: 'object',
+    required: [...root.required.filter((k) => !NOT_VALUES.includes(k)), 'createNamespaces'],
+    properties: {
+      ...properties,
+      certificate_arn: { ...(properties.certificateArn as object), expected: (properties.certificateArn as { expected: string }).expected },
+      createNamespaces: {
+        type: 'object', additionalProperties: false, required: ['app', 'gateway'],
+        properties: { app: { type: 'boolean' }, gateway: { type: 'boolean' } },
+      },
+    },
+  };
+}
+
+/** values.schema.json: types, enums and closed objects of the values; their formats are checked by validate.yaml. */
+export function valuesSchema(): Record<string, unknown> {
+  const source = valuesSourceSchema();
+  const properties = forHelm(source.properties) as Record<string, Record<string, unknown>>;
+  properties.certificate_arn.description = 'the ALB-Istio-TLS name of certificateArn; wins when set';
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${CHART_NAME} chart`,
     type: 'object',
     additionalProperties: false,
-    required: [...root.required.filter((k) => !NOT_VALUES.includes(k)), 'createNamespaces'],
-    properties: forHelm({
-      ...properties,
-      certificate_arn: { ...(properties.certificateArn as object), expected: 'the ALB-Istio-TLS name of certificateArn; wins when set' },
-      createNamespaces: {
-        type: 'object', additionalProperties: false, required: ['app', 'gateway'],
-        properties: { app: { type: 'boolean' }, gateway: { type: 'boolean' } },
-      },
-    }),
+    required: source.required,
+    properties,
   };
 }

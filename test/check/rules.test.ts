@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
 import { find, objects, pairs, ROOT, ruleIds, runCliJson } from './helpers';
+import { LIMIT_CASES } from './limit-cases';
 
 type Mutation = (o: K8sObject[]) => void;
 
@@ -366,6 +367,7 @@ const CASES: Case[] = [
       o.push(...zeroTrust(ISTIOCTL_PRINCIPAL));
     },
     fixed: (o) => { o.push(...zeroTrust(GW_PRINCIPAL)); } },
+  ...LIMIT_CASES,
 ];
 
 describe('each rule trips on its broken fixture and not on the fixed twin', () => {

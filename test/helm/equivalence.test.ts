@@ -32,7 +32,8 @@ const CASES: Case[] = [
     },
   },
   { name: 'ip targets (gateway namespace declared)', values: { alb: { targetType: 'ip' } } },
-  { name: 'ip targets, app in the gateway namespace', values: { alb: { targetType: 'ip' }, namespace: 'istio-system' } },
+  // The app namespace may only be the gateway's when nothing is deployed in it: the Ingress alone, ip targets.
+  { name: 'ip targets, the Ingress only, app namespace = gateway namespace', values: { alb: { targetType: 'ip' }, namespace: 'istio-system', yelb: { enabled: false }, istioEdge: { enabled: false } } },
   { name: 'yelb off', values: { yelb: { enabled: false } } },
   { name: 'istioEdge off', values: { istioEdge: { enabled: false } } },
   { name: 'albIngress off, ip targets', values: { albIngress: { enabled: false }, alb: { targetType: 'ip' } } },
@@ -72,7 +73,7 @@ const CASES: Case[] = [
       alb: { ingressName: 'edge', scheme: 'internal', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', groupName: 'shared.alb-1' },
       mesh: {
         mtlsMode: 'PERMISSIVE', mtlsScope: 'mesh', rootNamespace: 'istio-root', outboundTrafficPolicy: 'ALLOW_ANY',
-        externalHosts: ['*.amazonaws.com', 'api.example.org', `${'a'.repeat(60)}.example.com`],
+        externalHosts: ['s3.amazonaws.com', 'api.example.org', `${'a'.repeat(60)}.example.com`],
       },
     },
   },

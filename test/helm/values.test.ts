@@ -14,11 +14,6 @@ const SCHEMA_ERROR = /values don't meet the specifications of the schema\(s\) in
 
 /** Bad values: `--set`/`--set-json` arguments, and the field helm's schema error must name. */
 const BAD_VALUES: [string, string[], RegExp][] = [
-  ['an ARN that is not an ACM certificate', ['--set', 'certificateArn=arn:aws:iam::123456789012:server-certificate/x'], /- certificateArn: /],
-  ['the blog alias with a malformed ARN', ['--set', 'certificate_arn=arn:aws:acm:us-east-1:1234:certificate/abc'], /- certificate_arn: /],
-  ['a host with upper case', ['--set', 'host=Blog.Example.com'], /- host: /],
-  ['a host with a scheme', ['--set', 'host=https://blog.example.com'], /- host: /],
-  ['a host over 253 characters', ['--set', `host=${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example.com`], /- host: /],
   ['replicas as a word', ['--set', 'yelb.ui.replicas=two'], /- yelb.ui.replicas: Invalid type. Expected: integer, given: string/],
   ['negative replicas', ['--set', 'yelb.db.replicas=-1'], /- yelb.db.replicas: /],
   ['a switch as a string', ['--set-string', 'yelb.enabled=yes'], /- yelb.enabled: Invalid type. Expected: boolean, given: string/],
@@ -27,19 +22,10 @@ const BAD_VALUES: [string, string[], RegExp][] = [
   ['an unknown nested key', ['--set', 'alb.certificateArn=x'], /- alb: Additional property certificateArn is not allowed/],
   ['a route to port 0', ['--set-json', 'istioEdge.routes=[{"pathPrefix":"/","service":"yelb-ui","port":0}]'], /- istioEdge.routes.0.port: /],
   ['an empty gateway selector', ['--set', 'gateway.selector.istio=null'], /- gateway.selector: /],
-  ['a gateway selector label value with a space', ['--set', 'gateway.selector.istio=ingress gateway'], /- gateway.selector.istio: /],
   ['an unknown gateway TLS mode', ['--set', 'gateway.tls.mode=vault'], /- gateway.tls.mode: /],
-  ['an image reference with a space', ['--set', 'yelb.redis.image=redis 7'], /- yelb.redis.image: /],
-  ['a trust domain with a scheme', ['--set', 'mesh.trustDomain=spiffe://cluster.local'], /- mesh.trustDomain: /],
-  ['a load-balancer attribute without a value', ['--set-json', 'alb.loadBalancerAttributes=["deletion_protection.enabled"]'], /- alb.loadBalancerAttributes.0: /],
   ['load-balancer attributes as one string', ['--set', 'alb.loadBalancerAttributes=a.enabled=true'], /- alb.loadBalancerAttributes: Invalid type. Expected: array, given: string/],
-  ['a deregistration delay over an hour', ['--set-json', 'alb.targetGroupAttributes=["deregistration_delay.timeout_seconds=7200"]'], /- alb.targetGroupAttributes.0: /],
-  ['a negative deregistration delay', ['--set-json', 'alb.targetGroupAttributes=["deregistration_delay.timeout_seconds=-5"]'], /- alb.targetGroupAttributes.0: /],
-  ['a tag value with a comma', ['--set-json', 'alb.tags=["team=a,b"]'], /- alb.tags.0: /],
   ['the same tag twice', ['--set-json', 'alb.tags=["team=a","team=a"]'], /- alb.tags: /],
   ['an unknown ip address type', ['--set', 'alb.ipAddressType=ipv6'], /- alb.ipAddressType: /],
-  ['an inbound CIDR without a prefix length', ['--set-json', 'alb.inboundCidrs=["10.0.0.1"]'], /- alb.inboundCidrs.0: /],
-  ['a global (CloudFront) web ACL', ['--set', 'alb.wafv2AclArn=arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0000-1111'], /- alb.wafv2AclArn: /],
   ['a git setting, which is not a chart value', ['--set', 'gitops.repoURL=https://example.com/x.git'], /Additional property gitops is not allowed/],
 ];
 
@@ -110,10 +96,9 @@ describe('chart values', () => {
       [...Object.keys(config.properties).filter((k) => !NOT_VALUES.includes(k)), 'certificate_arn', 'createNamespaces'].sort());
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.alb.properties.targetType).toEqual(config.properties.alb.properties.targetType);
-    // Go's regexp has no lookahead: the host's length limit became maxLength.
-    const host = schema.properties.host.anyOf[0];
-    expect(host).toMatchObject({ type: 'string', minLength: 1, maxLength: 253 });
-    expect(JSON.stringify(schema)).not.toMatch(/\(\?[=!<]/);
+    // Formats are checked by validate.yaml (Helm's schema error would print the raw regex): no pattern is left.
+    expect(schema.properties.host.anyOf[0]).toEqual({ type: 'string', description: config.properties.host.anyOf[0].expected });
+    expect(JSON.stringify(schema)).not.toMatch(/"pattern"/);
     expect(JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8'))).toEqual(schema);
   });
 

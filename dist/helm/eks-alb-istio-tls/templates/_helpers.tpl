@@ -62,12 +62,157 @@ helm.sh/chart: {{ include "eks-alb-istio-tls.chart" .root | quote }}
 {{- $total -}}
 {{- end }}
 
+{{/* A value as error messages show it: JSON, cut to 100 characters with the full length after it. */}}
+{{- define "eks-alb-istio-tls.echo" -}}
+{{- $json := toJson . -}}
+{{- if gt (len $json) 100 }}{{ printf "%s... (%d characters)" (trunc 100 $json) (len $json) }}{{ else }}{{ $json }}{{ end -}}
+{{- end }}
+
+{{/* Fails unless a string value (or, for one-or-many values, each item) matches a pattern and length bounds. */}}
+{{- define "eks-alb-istio-tls.match" -}}
+{{- $value := index . 0 -}}
+{{- $items := list $value -}}
+{{- if and (index . 6) (kindIs "slice" $value) }}{{ $items = $value }}{{ end -}}
+{{- range $items }}
+{{- if and (kindIs "string" .) (or (not (regexMatch (index $ 2) .)) (lt (len .) (int (index $ 4))) (gt (len .) (int (index $ 5)))) }}
+{{- fail (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "eks-alb-istio-tls.echo" $value)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Fails when an ARN's partition does not own its region. Takes (list key arn). */}}
+{{- define "eks-alb-istio-tls.partition" -}}
+{{- $arn := index . 1 -}}
+{{- $parts := splitList ":" $arn -}}
+{{- if ge (len $parts) 4 }}
+{{- $region := index $parts 3 }}
+{{- $owner := "aws" }}
+{{- if hasPrefix "cn-" $region }}{{ $owner = "aws-cn" }}{{ else if hasPrefix "us-gov-" $region }}{{ $owner = "aws-us-gov" }}{{ end }}
+{{- $regions := dict "aws" "a region other than cn-* and us-gov-*" "aws-cn" "a cn-* region" "aws-us-gov" "a us-gov-* region" }}
+{{- if and (hasKey $regions (index $parts 1)) (ne (index $parts 1) $owner) }}
+{{- fail (printf "'%s' must name %s, as its partition is %s, got %s" (index . 0) (get $regions (index $parts 1)) (index $parts 1) (include "eks-alb-istio-tls.echo" $arn)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A CPU quantity of the config's form (256m, 1, 0.5) in millicores, and a memory one (256Mi) in bytes. */}}
+{{- define "eks-alb-istio-tls.millicores" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "m" $q }}{{ trimSuffix "m" $q | float64 }}{{ else }}{{ mulf ($q | float64) 1000.0 }}{{ end -}}
+{{- end }}
+{{- define "eks-alb-istio-tls.bytes" -}}
+{{- mulf (regexFind "^[0-9]+" . | float64) (get (dict "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0) (regexFind "[KMGT]i$" .)) -}}
+{{- end }}
+
 {{/*
 Checks that involve several values, which values.schema.json cannot express. The constructs make the same
 checks, with the same messages, when the plain YAML is synthesized; the ALB address-type ones are made by
 AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "eks-alb-istio-tls.validate" -}}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "host") "host" `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com, or a non-empty list of them" 1 128 true) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificateArn") "certificateArn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "namespace") "namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "namespace") "gateway.namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "name") "gateway.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceName") "gateway.serviceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceAccount") "gateway.serviceAccount" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- range $k1, $v1 := (index (index $.Values "gateway") "selector") }}
+{{- include "eks-alb-istio-tls.match" (list $k1 "gateway.selector" `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $v1 (printf "gateway.selector.%s" $k1) `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$` "a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)" 0 1000000000 false) }}
+{{- end }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "credentialName") "gateway.credentialName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- if hasKey (index (index $.Values "gateway") "tls") "issuerRef" }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index $.Values "gateway") "tls") "issuerRef") "name") "gateway.tls.issuerRef.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- end }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "duration") "gateway.tls.duration" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "renewBefore") "gateway.tls.renewBefore" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "ingressName") "alb.ingressName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "sslPolicy") "alb.sslPolicy" `^ELBSecurityPolicy-[A-Za-z0-9-]+$` "an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" 0 1000000000 false) }}
+{{- if hasKey (index $.Values "alb") "groupName" }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "groupName") "alb.groupName" `^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$` "at most 63 characters of [a-z0-9.-]" 0 1000000000 false) }}
+{{- end }}
+{{- range $i2, $e2 := (index (index $.Values "alb") "loadBalancerAttributes") }}
+{{- include "eks-alb-istio-tls.match" (list $e2 (printf "alb.loadBalancerAttributes[%d]" $i2) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- end }}
+{{- range $i3, $e3 := (index (index $.Values "alb") "targetGroupAttributes") }}
+{{- include "eks-alb-istio-tls.match" (list $e3 (printf "alb.targetGroupAttributes[%d]" $i3) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- if regexMatch `^deregistration_delay\.timeout_seconds=` (toString $e3) }}
+{{- include "eks-alb-istio-tls.match" (list $e3 (printf "alb.targetGroupAttributes[%d]" $i3) `^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$` "deregistration_delay.timeout_seconds=<seconds from 0 to 3600>" 0 1000000000 false) }}
+{{- end }}
+{{- end }}
+{{- range $i4, $e4 := (index (index $.Values "alb") "tags") }}
+{{- include "eks-alb-istio-tls.match" (list $e4 (printf "alb.tags[%d]" $i4) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- end }}
+{{- range $i5, $e5 := (index (index $.Values "alb") "inboundCidrs") }}
+{{- include "eks-alb-istio-tls.match" (list $e5 (printf "alb.inboundCidrs[%d]" $i5) `^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` "an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32" 0 1000000000 false) }}
+{{- end }}
+{{- if hasKey (index $.Values "alb") "wafv2AclArn" }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "wafv2AclArn") "alb.wafv2AclArn" `^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$` "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none" 0 1000000000 false) }}
+{{- end }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "rootNamespace") "mesh.rootNamespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- range $i6, $e6 := (index (index $.Values "mesh") "externalHosts") }}
+{{- include "eks-alb-istio-tls.match" (list $e6 (printf "mesh.externalHosts[%d]" $i6) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
+{{- end }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "trustDomain") "mesh.trustDomain" `^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?$` "a trust domain such as cluster.local (lowercase letters, digits, \".\", \"-\" and \"_\")" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "istioEdge") "virtualServiceName") "istioEdge.virtualServiceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- range $i7, $e7 := (index (index $.Values "istioEdge") "routes") }}
+{{- include "eks-alb-istio-tls.match" (list (index $e7 "pathPrefix") (printf "istioEdge.routes[%d].pathPrefix" $i7) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e7 "service") (printf "istioEdge.routes[%d].service" $i7) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- end }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "ui") "image") "yelb.ui.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "cpu") "yelb.ui.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "memory") "yelb.ui.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "cpu") "yelb.ui.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "memory") "yelb.ui.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "appserver") "image") "yelb.appserver.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "cpu") "yelb.appserver.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "memory") "yelb.appserver.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "cpu") "yelb.appserver.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "memory") "yelb.appserver.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "db") "image") "yelb.db.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "cpu") "yelb.db.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "memory") "yelb.db.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "cpu") "yelb.db.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "memory") "yelb.db.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "redis") "image") "yelb.redis.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "cpu") "yelb.redis.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "memory") "yelb.redis.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "cpu") "yelb.redis.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "memory") "yelb.redis.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- if hasKey $.Values "certificate_arn" }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
+{{- end }}
+{{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
+{{- $ns := .Values.namespace }}
+{{- $not := "" }}
+{{- if eq $ns .Values.mesh.rootNamespace }}{{ $not = "the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh" }}
+{{- else if eq $ns .Values.gateway.namespace }}{{ $not = "the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway" }}
+{{- else if has $ns (list "kube-system" "kube-public" "kube-node-lease") }}{{ $not = "a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)" }}
+{{- end }}
+{{- if $not }}
+{{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- end }}
+{{- end }}
+{{- $arnKey := ternary "certificate_arn" "certificateArn" (not (empty .Values.certificate_arn)) }}
+{{- $arns := .Values.certificate_arn | default .Values.certificateArn }}
+{{- if kindIs "slice" $arns }}
+{{- range $i, $arn := $arns }}{{ include "eks-alb-istio-tls.partition" (list (printf "%s[%d]" $arnKey $i) $arn) }}{{ end }}
+{{- else }}{{ include "eks-alb-istio-tls.partition" (list $arnKey $arns) }}
+{{- end }}
+{{- if .Values.alb.wafv2AclArn }}{{ include "eks-alb-istio-tls.partition" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn) }}{{ end }}
+{{- if .Values.yelb.enabled }}
+{{- range $w := list "ui" "appserver" "db" "redis" }}
+{{- $r := (get $.Values.yelb $w).resources }}
+{{- range $resource, $size := dict "cpu" "eks-alb-istio-tls.millicores" "memory" "eks-alb-istio-tls.bytes" }}
+{{- $request := get $r.requests $resource }}
+{{- $limit := get $r.limits $resource }}
+{{- if gt (include $size $request | float64) (include $size $limit | float64) }}
+{{- fail (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "eks-alb-istio-tls.echo" (toString $request))) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if .Values.albIngress.enabled }}
 {{- $regions := list }}
 {{- range include "eks-alb-istio-tls.certificateArns" . | fromJsonArray }}

@@ -40,6 +40,8 @@ const config = (values: object) => configError(yaml.dump(values, { lineWidth: -1
 
 describe('configuration values the schema alone would accept but AWS, Kubernetes or Istio reject', () => {
   test.each([
+    ['yelb without the Istio objects (no PeerAuthentication: plaintext accepted)', { istioEdge: { enabled: false } },
+      `'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false`],
     ['the app namespace is the mesh root namespace', { namespace: 'istio-system' },
       `'namespace' must be a namespace of its own, not the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh, got "istio-system"`],
     ['the app namespace is the gateway namespace', { namespace: 'ingress', gateway: { namespace: 'ingress' } },

@@ -151,7 +151,7 @@ describe('zero-trust authorization (rule B.23)', () => {
 
   test('mesh.authorization: false, or istioEdge off, emits none', () => {
     expect(policies(objectsOf('mesh:\n  authorization: false'))).toEqual([]);
-    expect(policies(objectsOf('istioEdge:\n  enabled: false'))).toEqual([]);
+    expect(policies(objectsOf('istioEdge:\n  enabled: false\nyelb:\n  enabled: false'))).toEqual([]);
   });
 });
 

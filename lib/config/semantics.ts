@@ -29,6 +29,16 @@ export const APP_NAMESPACE_NOT = {
   system: `a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')})`,
 } as const;
 
+/**
+ * yelb's mTLS is enforced by the PeerAuthentication among the Istio objects: yelb in an injected namespace without
+ * them accepts plaintext, which the checks refuse. (The Istio objects without yelb are the edge for other apps.)
+ */
+export const YELB_NEEDS_ISTIO_EDGE = "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false";
+
+export function componentProblem(config: Config): string | undefined {
+  return config.yelb.enabled && !config.istioEdge.enabled ? YELB_NEEDS_ISTIO_EDGE : undefined;
+}
+
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>
   (typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]));
@@ -36,6 +46,7 @@ const itemsOf = (key: string, value: string | readonly string[]): [string, strin
 /** The first problem of `config` that the schema cannot see, else undefined. */
 export function configProblem(config: Config): string | undefined {
   const problems = [
+    componentProblem(config),
     appNamespaceProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),

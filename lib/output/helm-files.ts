@@ -3,7 +3,7 @@ import { PRODUCT_VERSION } from '../product';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../yelb-app';
 import { CHART_NAME, helper, valuesSourceSchema } from './helm-values';
 import { ValueChecks, checkHelpers } from './helm-checks';
-import { APP_NAMESPACE_NOT } from '../config/semantics';
+import { APP_NAMESPACE_NOT, YELB_NEEDS_ISTIO_EDGE } from '../config/semantics';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../mesh-namespace';
 import { PARTITION_REGIONS } from '../patterns';
 
@@ -152,6 +152,9 @@ AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "${helper('validate')}" -}}
 ${formatChecks()}
+{{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
+{{- fail ${JSON.stringify(YELB_NEEDS_ISTIO_EDGE)} }}
+{{- end }}
 {{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- $ns := .Values.namespace }}
 {{- $not := "" }}

@@ -40,7 +40,7 @@ describe(`the ${CHART_NAME} chart`, () => {
       helm(['lint', '--strict', chartDir]),
       helm(['lint', '--strict', archive]),
       helm(['lint', '--strict', chartDir, ...flipped]),
-      helm(['lint', '--strict', chartDir, '--set', 'istioEdge.enabled=false', '--set', 'albIngress.enabled=false']),
+      helm(['lint', '--strict', chartDir, '--set', 'istioEdge.enabled=false', '--set', 'yelb.enabled=false', '--set', 'albIngress.enabled=false']),
     ]);
     for (const run of runs) {
       expect(run.stderr).toBe('');

@@ -35,7 +35,7 @@ const CASES: Case[] = [
   // The app namespace may only be the gateway's when nothing is deployed in it: the Ingress alone, ip targets.
   { name: 'ip targets, the Ingress only, app namespace = gateway namespace', values: { alb: { targetType: 'ip' }, namespace: 'istio-system', yelb: { enabled: false }, istioEdge: { enabled: false } } },
   { name: 'yelb off', values: { yelb: { enabled: false } } },
-  { name: 'istioEdge off', values: { istioEdge: { enabled: false } } },
+  { name: 'istioEdge and yelb off, ip targets', values: { istioEdge: { enabled: false }, yelb: { enabled: false }, alb: { targetType: 'ip' } } },
   { name: 'albIngress off, ip targets', values: { albIngress: { enabled: false }, alb: { targetType: 'ip' } } },
   {
     name: 'the blog chart\'s scope: the Ingress only',

@@ -41,6 +41,7 @@ const CASES: [string, Record<string, unknown>, string, 'chartOnly'?][] = [
   ['a global (CloudFront) web ACL', { alb: { wafv2AclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0000-1111' } },
     `'alb.wafv2AclArn' must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none, got "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0000-1111"`],
   // Values whose form is right but which AWS, Kubernetes or Istio reject (lib/config/semantics.ts)
+  ['yelb without the Istio objects', { istioEdge: { enabled: false } }, `'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false`],
   ['the app namespace is the mesh root namespace', { namespace: 'istio-system' }, `'namespace' must be a namespace of its own, not the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh, got "istio-system"`],
   ['the app namespace is the gateway namespace', { namespace: 'ingress', gateway: { namespace: 'ingress' } }, `'namespace' must be a namespace of its own, not the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway, got "ingress"`],
   ['the app namespace is kube-public', { namespace: 'kube-public' }, `'namespace' must be a namespace of its own, not a Kubernetes system namespace (kube-system, kube-public, kube-node-lease), got "kube-public"`],

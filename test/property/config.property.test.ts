@@ -73,6 +73,7 @@ const validOverride = fc.record({
       externalHosts: v.externalHosts, authorization: v.authorization,
     },
     istioEdge: {
+      // yelb needs the Istio objects (its PeerAuthentication); config/semantics.ts refuses yelb without them
       enabled: v.istioEdgeEnabled || v.yelbEnabled,
       // a route to another team's Service; with authorization on, the gateway may only call yelb-ui
       routes: [

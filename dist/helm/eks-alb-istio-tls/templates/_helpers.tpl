@@ -183,6 +183,9 @@ AlbIngressChart, so that they name the config keys.
 {{- if hasKey $.Values "certificate_arn" }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
 {{- end }}
+{{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
+{{- fail "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false" }}
+{{- end }}
 {{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- $ns := .Values.namespace }}
 {{- $not := "" }}

@@ -1,7 +1,16 @@
 import { Construct } from 'constructs';
-import { AlbIngress, addressTypeProblem } from '../lib/alb-ingress';
+import { AlbIngress } from '../lib/alb-ingress';
 import { Config, asList } from '../lib/config/types';
-import { ProductChart } from './product-chart';
+import { ProductChart, namingConfigKeys } from './product-chart';
+
+/** AlbIngress props -> the config keys they come from. */
+export const ALB_INGRESS_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  name: 'alb.ingressName', namespace: 'gateway.namespace', hosts: 'host', certificateArns: 'certificateArn',
+  serviceName: 'gateway.serviceName', scheme: 'alb.scheme', ipAddressType: 'alb.ipAddressType', targetType: 'alb.targetType',
+  sslPolicy: 'alb.sslPolicy', groupName: 'alb.groupName', loadBalancerAttributes: 'alb.loadBalancerAttributes',
+  targetGroupAttributes: 'alb.targetGroupAttributes', tags: 'alb.tags', inboundCidrs: 'alb.inboundCidrs',
+  wafv2AclArn: 'alb.wafv2AclArn',
+};
 
 /** The ALB Ingress, in the gateway namespace. */
 export class AlbIngressChart extends ProductChart {
@@ -9,12 +18,7 @@ export class AlbIngressChart extends ProductChart {
 
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'alb-ingress', 30);
-    // Checked here too, before AlbIngress (which would name its props), so the message names the config keys;
-    // the Helm chart's validate.yaml makes the same check with the same message.
-    const problem = addressTypeProblem({ ipAddressType: 'alb.ipAddressType', scheme: 'alb.scheme', inboundCidrs: 'alb.inboundCidrs' },
-      config.alb.ipAddressType, config.alb.scheme, config.alb.inboundCidrs);
-    if (problem !== undefined) throw new Error(problem);
-    this.alb = new AlbIngress(this, 'Alb', {
+    this.alb = namingConfigKeys(ALB_INGRESS_CONFIG_KEYS, () => new AlbIngress(this, 'Alb', {
       name: config.alb.ingressName,
       namespace: config.gateway.namespace,
       hosts: asList(config.host),
@@ -34,6 +38,6 @@ export class AlbIngressChart extends ProductChart {
       extraAnnotations: config.dns.externalDns
         ? { 'external-dns.alpha.kubernetes.io/hostname': asList(config.host).join(',') }
         : undefined,
-    });
+    }));
   }
 }

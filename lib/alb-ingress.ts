@@ -25,26 +25,18 @@ export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`
 /** What AWS uses when target-group-attributes does not set the deregistration delay. */
 export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
 
-/** What address-type errors call the fields: AlbIngress names its props, the configuration its keys. */
-export interface AddressTypeFields {
-  readonly ipAddressType: string;
-  readonly scheme: string;
-  readonly inboundCidrs: string;
-}
-
 /**
  * The first conflict of an ALB's address type with its scheme or inbound CIDRs, as a one-line message, else undefined.
  * AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4; the controller
  * refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
  */
-export function addressTypeProblem(fields: AddressTypeFields, ipAddressType: AlbIpAddressType, scheme: string,
-  inboundCidrs: readonly string[]): string | undefined {
+export function addressTypeProblem(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined {
   if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-    return `'${fields.ipAddressType}' dualstack-without-public-ipv4 needs ${fields.scheme} internet-facing, got ${fields.scheme} ${echo(scheme)}`;
+    return `'ipAddressType' dualstack-without-public-ipv4 needs 'scheme' internet-facing, got 'scheme' ${echo(scheme)}`;
   }
   if (ipAddressType.startsWith('dualstack')) return undefined;
   const i = inboundCidrs.findIndex((c) => c.includes(':'));
-  return i < 0 ? undefined : `'${fields.inboundCidrs}[${i}]' must be an IPv4 CIDR unless ${fields.ipAddressType} is dualstack or `
+  return i < 0 ? undefined : `'inboundCidrs[${i}]' must be an IPv4 CIDR unless 'ipAddressType' is dualstack or `
     + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`;
 }
 
@@ -173,15 +165,14 @@ export class AlbIngress extends Construct {
     });
     assertKeyValues('tags', tags);
     inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
-    const problem = addressTypeProblem({ ipAddressType: 'ipAddressType', scheme: 'scheme', inboundCidrs: 'inboundCidrs' },
-      ipAddressType, scheme, inboundCidrs);
+    const problem = addressTypeProblem(ipAddressType, scheme, inboundCidrs);
     if (problem !== undefined) throw new Error(problem);
     if (props.wafv2AclArn !== undefined) {
       assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
       fail(arnPartitionProblem('wafv2AclArn', props.wafv2AclArn));
       const region = props.wafv2AclArn.split(':')[3];
       if (region !== undefined && !regions.has(region)) {
-        throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of certificateArns), got region ${region}`);
+        throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of 'certificateArns'), got region ${region}`);
       }
     }
 

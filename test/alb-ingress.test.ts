@@ -181,16 +181,16 @@ describe('AlbIngress', () => {
     [{ inboundCidrs: ['256.0.0.0/8'] }, /^'inboundCidrs\[0\]' must be an IPv4 or IPv6 CIDR/],
     [{ inboundCidrs: ['10.0.0.0/8', '2001:db8::/129'] }, /^'inboundCidrs\[1\]' must be an IPv4 or IPv6 CIDR .*got "2001:db8::\/129"$/],
     [{ inboundCidrs: ['2001:db8::/32'] },
-      /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless ipAddressType is dualstack or dualstack-without-public-ipv4 \(the controller rejects IPv6 ones for an IPv4-only ALB\), got "2001:db8::\/32"$/],
-    [{ ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '::/0'] }, /^'inboundCidrs\[1\]' must be an IPv4 CIDR unless ipAddressType is dualstack .*got "::\/0"$/],
+      /^'inboundCidrs\[0\]' must be an IPv4 CIDR unless 'ipAddressType' is dualstack or dualstack-without-public-ipv4 \(the controller rejects IPv6 ones for an IPv4-only ALB\), got "2001:db8::\/32"$/],
+    [{ ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '::/0'] }, /^'inboundCidrs\[1\]' must be an IPv4 CIDR unless 'ipAddressType' is dualstack .*got "::\/0"$/],
     [{ ipAddressType: 'ipv6' as any }, /^'ipAddressType' must be one of ipv4, dualstack, dualstack-without-public-ipv4, got "ipv6"$/],
     [{ ipAddressType: 'dualstack-without-public-ipv4', scheme: 'internal' },
-      /^'ipAddressType' dualstack-without-public-ipv4 needs scheme internet-facing, got scheme "internal"$/],
+      /^'ipAddressType' dualstack-without-public-ipv4 needs 'scheme' internet-facing, got 'scheme' "internal"$/],
     [{ wafv2AclArn: WAF.replace('regional', 'global') },
       /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN \(arn:aws:wafv2:<region>:<12-digit account>:regional\/webacl\/<name>\/<id>\) or none, got "arn:aws:wafv2:us-east-1:123456789012:global/],
     [{ wafv2AclArn: 'arn:aws:waf::123456789012:webacl/abc' }, /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN/],
     [{ wafv2AclArn: '' }, /^'wafv2AclArn' must be a regional WAFv2 web ACL ARN .* or none, got ""$/],
-    [{ wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }, /^'wafv2AclArn' must be in the ALB's region, us-east-1 \(that of certificateArns\), got region eu-west-1$/],
+    [{ wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }, /^'wafv2AclArn' must be in the ALB's region, us-east-1 \(that of 'certificateArns'\), got region eu-west-1$/],
   ])('rejects %j', (props, message) => {
     expect(() => synthIngress(props as Partial<AlbIngressProps>)).toThrow(message);
   });

@@ -3,6 +3,7 @@ import { KeyObject, webcrypto } from 'crypto';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as x509 from '@peculiar/x509';
+import { commanderOutput, Io, PROCESS_IO } from './io';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load';
 import { KeyAlgorithm, asList } from '../config/types';
@@ -84,7 +85,7 @@ function writePrivate(path: string, content: string, force: boolean): void {
 const shellQuote = (s: string) => (/^[A-Za-z0-9_./=:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** `npm run gateway-cert -- [--host H ...] [--out DIR] [--config FILE]`: exit 0 done, 1 on error. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const program = new Command()
     .name('gateway-cert')
     .description('Create the Istio gateway\'s self-signed certificate and key locally (gateway.tls.mode: existingSecret) and print the kubectl command that stores them')
@@ -98,10 +99,10 @@ export async function main(argv: string[]): Promise<number> {
       return n;
     }, 365)
     .option('--force', 'replace existing files')
-    .showHelpAfterError()
+    .configureOutput(commanderOutput(io))
     .exitOverride();
   try {
-    program.parse(argv);
+    program.parse(argv, { from: 'user' });
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 1;
   }
@@ -117,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new ConfigError(`'--key-algorithm' must be one of RSA, ECDSA, got ${echo(keyAlgorithm)}`);
     }
     if (config.gateway.tls.mode !== 'existingSecret') {
-      console.error(`note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`);
+      io.err(`note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`);
     }
     if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
       throw new ConfigError(`'--out' must be a folder (existing or to create), got ${echo(opts.out)}, which is a file`);
@@ -140,19 +141,19 @@ export async function main(argv: string[]): Promise<number> {
       throw new ConfigError(`cannot write to '--out' ${echo(opts.out)}: ${err.code} ${err.syscall ?? ''} ${err.path ?? ''}`.trimEnd());
     }
     const { credentialName, namespace } = config.gateway;
-    console.log(`wrote ${shellQuote(certFile)} and ${shellQuote(keyFile)} (${keyAlgorithm === 'RSA' ? 'RSA 4096' : 'ECDSA P-256'}, SHA-256, ${opts.days} days, SAN ${hosts.join(', ')})`);
-    console.log('store them in the cluster (the key stays out of git and dist/):');
-    console.log(`kubectl create secret tls ${credentialName} -n ${namespace} --cert=${shellQuote(certFile)} --key=${shellQuote(keyFile)}`);
+    io.out(`wrote ${shellQuote(certFile)} and ${shellQuote(keyFile)} (${keyAlgorithm === 'RSA' ? 'RSA 4096' : 'ECDSA P-256'}, SHA-256, ${opts.days} days, SAN ${hosts.join(', ')})`);
+    io.out('store them in the cluster (the key stays out of git and dist/):');
+    io.out(`kubectl create secret tls ${credentialName} -n ${namespace} --cert=${shellQuote(certFile)} --key=${shellQuote(keyFile)}`);
     return 0;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    console.error(`error: ${e.message}`);
+    io.err(`error: ${e.message}`);
     return 1;
   }
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => { process.exitCode = code; }, (e) => {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
     console.error(`error: ${(e as Error).stack ?? e}`);
     process.exitCode = 1;
   });

@@ -1,13 +1,10 @@
 import { Command } from 'commander';
 import { relative } from 'path';
 import { synth } from '../synth';
+import { commanderOutput, Io, PROCESS_IO } from './io';
 
-/** Where a command writes its lines; the process's streams unless a test passes its own. */
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-export const PROCESS_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+export type { Io };
+
 
 /** At most this many removed paths are listed; the rest are counted. */
 const LISTED_REMOVALS = 10;
@@ -21,7 +18,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: No
     // `cdk8s synth` passes its output directory in CDK8S_OUTDIR.
     .option('-e, --environments <dir>', 'folder of the environment files (<env>.yaml)', undefined)
     .option('-o, --out <dir>', 'output directory (default: the project\'s dist/); only files synth wrote there before are replaced or removed', env.CDK8S_OUTDIR)
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput(commanderOutput(io))
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });

@@ -191,31 +191,31 @@ ${formatChecks()}
 {{- $regions = append $regions (index (splitList ":" .) 3) | uniq }}
 {{- end }}
 {{- if gt (len $regions) 1 }}
-{{- fail (printf "'certificateArns' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
+{{- fail (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
 {{- end }}
 {{- range $name := list "loadBalancerAttributes" "targetGroupAttributes" "tags" }}
 {{- $keys := list }}
 {{- range $i, $entry := get $.Values.alb $name }}
 {{- $key := splitList "=" $entry | first }}
 {{- if has $key $keys }}
-{{- fail (printf "'%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry) }}
+{{- fail (printf "'alb.%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry) }}
 {{- end }}
 {{- $keys = append $keys $key }}
 {{- end }}
 {{- end }}
 {{- if and (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
-{{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs alb.scheme internet-facing, got alb.scheme %q" .Values.alb.scheme) }}
+{{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
 {{- end }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
 {{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}
-{{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless alb.ipAddressType is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
+{{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
 {{- end }}
 {{- end }}
 {{- if and .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
 {{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
 {{- $albRegion := index (splitList ":" (include "${helper('certificateArns')}" . | fromJsonArray | first)) 3 }}
 {{- if ne $region $albRegion }}
-{{- fail (printf "'wafv2AclArn' must be in the ALB's region, %s (that of certificateArns), got region %s" $albRegion $region) }}
+{{- fail (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -236,10 +236,10 @@ ${formatChecks()}
 {{- if eq .Values.gateway.tls.mode "certManager" }}
 {{- $duration := include "${helper('seconds')}" .Values.gateway.tls.duration | float64 }}
 {{- if ge (include "${helper('seconds')}" .Values.gateway.tls.renewBefore | float64) $duration }}
-{{- fail (printf "'renewBefore' must be shorter than 'duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore) }}
+{{- fail (printf "'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore) }}
 {{- end }}
 {{- if lt $duration 3600.0 }}
-{{- fail (printf "'duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
+{{- fail (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
 {{- end }}
 {{- end }}
 {{- end }}

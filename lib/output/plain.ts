@@ -28,7 +28,8 @@ export interface SynthFile {
 export function synthObjects(config: Config): SynthFile[] {
   const app = new App({ outdir: '/nonexistent' });
   const charts = buildCharts(app, config);
-  const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
+  // A message that starts with a quoted key names what to fix; the construct path would only add noise.
+  const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => (m.startsWith("'") ? m : `${c.node.path}: ${m}`)));
   if (problems.length > 0) throw new Error(problems.join('; '));
   return charts.map((chart) => ({
     fileName: chart.fileName,

@@ -31,7 +31,7 @@ const BAD_VALUES: [string, string[], RegExp][] = [
 
 /** Values the schema accepts but the constructs reject together: the chart fails with the constructs' message. */
 const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [
-  ['certificates in two regions', { certificateArn: [ARN, ARN.replace('us-east-1', 'eu-west-1')] }, /'certificateArns' must all be in the ALB's region, got regions us-east-1, eu-west-1/],
+  ['certificates in two regions', { certificateArn: [ARN, ARN.replace('us-east-1', 'eu-west-1')] }, /'certificateArn' must all be in the ALB's region, got regions us-east-1, eu-west-1/],
   ['a route to a yelb Service on the wrong port', { istioEdge: { routes: [{ pathPrefix: '/', service: 'yelb-ui', port: 8080 }] } },
     /'istioEdge.routes\[0\].port' must be 80, the port of Service yelb-ui, got 8080/],
   ['a gateway route to a yelb Service the authorization policies deny',
@@ -40,19 +40,19 @@ const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [
   ['a gateway VirtualService named like a mesh service', { istioEdge: { virtualServiceName: 'yelb-db' } },
     /'virtualServiceName' must differ from the mesh service names, got "yelb-db"/],
   ['renewal after the lifetime', { gateway: { tls: { mode: 'certManager', duration: '24h', renewBefore: '1440m' } } },
-    /'renewBefore' must be shorter than 'duration' \(24h\), got "1440m"/],
+    /'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' \(24h\), got "1440m"/],
   ['one load-balancer attribute key twice', { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=60', 'idle_timeout.timeout_seconds=120'] } },
-    /'loadBalancerAttributes\[1\]' must not repeat the key idle_timeout.timeout_seconds, got "idle_timeout.timeout_seconds=120"/],
+    /'alb.loadBalancerAttributes\[1\]' must not repeat the key idle_timeout.timeout_seconds, got "idle_timeout.timeout_seconds=120"/],
   ['two deregistration delays', { alb: { targetGroupAttributes: ['deregistration_delay.timeout_seconds=30', 'deregistration_delay.timeout_seconds=0'] } },
-    /'targetGroupAttributes\[1\]' must not repeat the key deregistration_delay.timeout_seconds, got "deregistration_delay.timeout_seconds=0"/],
-  ['one tag key with two values', { alb: { tags: ['team=a', 'team=b'] } }, /'tags\[1\]' must not repeat the key team, got "team=b"/],
+    /'alb.targetGroupAttributes\[1\]' must not repeat the key deregistration_delay.timeout_seconds, got "deregistration_delay.timeout_seconds=0"/],
+  ['one tag key with two values', { alb: { tags: ['team=a', 'team=b'] } }, /'alb.tags\[1\]' must not repeat the key team, got "team=b"/],
   ['an IPv6 inbound CIDR on an IPv4 ALB', { alb: { ipAddressType: 'ipv4', inboundCidrs: ['10.0.0.0/8', '2001:db8::/32'] } },
-    /'alb.inboundCidrs\[1\]' must be an IPv4 CIDR unless alb.ipAddressType is dualstack or dualstack-without-public-ipv4 \(the controller rejects IPv6 ones for an IPv4-only ALB\), got "2001:db8::\/32"/],
+    /'alb.inboundCidrs\[1\]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 \(the controller rejects IPv6 ones for an IPv4-only ALB\), got "2001:db8::\/32"/],
   ['no public IPv4 on an internal ALB', { alb: { scheme: 'internal', ipAddressType: 'dualstack-without-public-ipv4' } },
-    /'alb.ipAddressType' dualstack-without-public-ipv4 needs alb.scheme internet-facing, got alb.scheme "internal"/],
+    /'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' "internal"/],
   ['a web ACL in another region than the certificates', { alb: { wafv2AclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/0000-1111' } },
-    /'wafv2AclArn' must be in the ALB's region, us-east-1 \(that of certificateArns\), got region eu-west-1/],
-  ['a lifetime under an hour', { gateway: { tls: { mode: 'certManager', duration: '59m', renewBefore: '10m' } } }, /'duration' must be at least 1h, got "59m"/],
+    /'alb.wafv2AclArn' must be in the ALB's region, us-east-1 \(that of 'certificateArn'\), got region eu-west-1/],
+  ['a lifetime under an hour', { gateway: { tls: { mode: 'certManager', duration: '59m', renewBefore: '10m' } } }, /'gateway.tls.duration' must be at least 1h, got "59m"/],
 ];
 
 describe('chart values', () => {

@@ -1,0 +1,10 @@
+/** Where a command writes its lines: the process's streams, or a test's own collectors. */
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const PROCESS_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** commander's output routed to `io`, without the trailing newline it adds. */
+export const commanderOutput = (io: Io) => ({ writeOut: (s: string) => io.out(s.trimEnd()), writeErr: (s: string) => io.err(s.trimEnd()) });

@@ -5,7 +5,7 @@ import { loadConfig } from './config/load';
 import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
 import { CHART_NAME, helmValuesOf, renderHelmChart } from './output/helm-chart';
-import { OutputError, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
+import { OutputError, checkOutputDir, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
 
 export interface SynthOptions {
@@ -135,10 +135,11 @@ export function outputDirOf(options: Pick<SynthOptions, 'configFile' | 'outDir'>
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
   const outDir = outputDirOf(options);
-  const result = renderAll(options.configFile, options);
-  const warnings = await verifyRendered(result, options.schemaCheck ?? true);
   const protectedDirs = [PROJECT_ROOT, repositoryRoot(PROJECT_ROOT), repositoryRoot(process.cwd())]
     .filter((d): d is string => d !== undefined);
+  checkOutputDir(outDir, { protectedDirs });
+  const result = renderAll(options.configFile, options);
+  const warnings = await verifyRendered(result, options.schemaCheck ?? true);
   const output = writeOwnedTree(outDir, result.files, { protectedDirs, onStep: options.onWriteStep });
   return { ...result, warnings, output };
 }

@@ -6,5 +6,11 @@ export interface Io {
 
 export const PROCESS_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-/** commander's output routed to `io`, without the trailing newline it adds. */
-export const commanderOutput = (io: Io) => ({ writeOut: (s: string) => io.out(s.trimEnd()), writeErr: (s: string) => io.err(s.trimEnd()) });
+/**
+ * commander's output routed to `io`. An error and its suggestion ("(Did you mean --out?)") become one line; help text
+ * stays as it is.
+ */
+export const commanderOutput = (io: Io) => ({
+  writeOut: (s: string) => io.out(s.trimEnd()),
+  writeErr: (s: string) => io.err(s.startsWith('error:') ? s.trim().split('\n').join(' ') : s.trimEnd()),
+});

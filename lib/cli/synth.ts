@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { relative } from 'path';
+import { shownPath } from '../config/load';
 import { synth } from '../synth';
 import { commanderOutput, Io, PROCESS_IO } from './io';
 
@@ -33,8 +33,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: No
   try {
     const { files, warnings, output } = await synth({ configFile: options.config, outDir: options.out, environmentsDir: options.environments });
     for (const w of warnings) io.err(`warning: ${w}`);
-    const rel = relative(process.cwd(), output.dir);
-    const shown = rel.startsWith('..') ? output.dir : rel || '.';
+    const shown = shownPath(output.dir);
     if (output.completedInterrupted) io.out(`completed the interrupted synth of ${shown}/ first`);
     if (output.removed.length > 0) {
       const listed = output.removed.slice(0, LISTED_REMOVALS).join(', ');

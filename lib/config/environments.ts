@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'fs';
-import { join, relative } from 'path';
+import { join } from 'path';
 import { DNS_LABEL, echo } from '../patterns';
-import { ConfigError, loadConfig } from './load';
+import { ConfigError, loadConfig, shownPath } from './load';
 import { Config } from './types';
 
 /** Where environment files live: `config/environments/<env>.yaml`. */
@@ -31,7 +31,7 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
   for (const d of entries) {
     if (!/\.ya?ml$/i.test(d.name) || d.name.endsWith('.yaml')) continue;
     const renamed = d.name.replace(/\.ya?ml$/i, '.yaml');
-    const shown = relative(process.cwd(), join(dir, d.name)) || d.name;
+    const shown = shownPath(join(dir, d.name));
     throw new ConfigError(names.has(renamed)
       ? `environment file ${shown}: environment files end in .yaml and ${renamed} exists too; merge it into ${renamed} and delete it, got ${echo(d.name)}`
       : `environment file ${shown}: environment files end in .yaml; rename it to ${renamed}, got ${echo(d.name)}`);
@@ -42,7 +42,7 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
     .sort()
     .map((f) => {
       const name = f.slice(0, -'.yaml'.length);
-      const shown = relative(process.cwd(), join(dir, f)) || f;
+      const shown = shownPath(join(dir, f));
       if (!DNS_LABEL.pattern.test(name)) {
         throw new ConfigError(`environment file ${shown}: the name must be ${DNS_LABEL.expected}, got ${echo(name)}`);
       }
@@ -60,7 +60,7 @@ export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): Environment[] 
       return { name, file, config: loadConfig(file) };
     } catch (e) {
       if (!(e instanceof ConfigError) || e.message.startsWith('config file ')) throw e;
-      throw new ConfigError(`${relative(process.cwd(), file) || file}: ${e.message}`);
+      throw new ConfigError(`${shownPath(file)}: ${e.message}`);
     }
   });
 }

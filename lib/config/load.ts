@@ -1,11 +1,17 @@
 import { readFileSync } from 'fs';
-import { join } from 'path';
+import { isAbsolute, join, relative, resolve } from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { echo } from '../patterns';
 import { CONFIG_SCHEMA } from './schema';
 import { configProblem } from './semantics';
 import { Config } from './types';
+
+/** A path as messages show it: relative to the working directory when below it, else absolute. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? resolve(path) : rel;
+}
 
 /** A configuration problem: the message is one line naming the key, the value and the expected form. */
 export class ConfigError extends Error {}
@@ -38,7 +44,7 @@ function readYaml(file: string): unknown {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
   const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(`config file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length > 0) throw new ConfigError(`config file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
   try {
     // Bounded alias expansion: a few nested aliases can otherwise expand to billions of nodes (an "alias bomb").
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};

@@ -1,6 +1,6 @@
 import {
-  chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync,
-  renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, writeSync,
+  chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync,
+  rmdirSync, unlinkSync, writeFileSync,
 } from 'fs';
 import { homedir } from 'os';
 import { dirname, join, parse, resolve, sep } from 'path';
@@ -157,25 +157,32 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Takes the directory's lock, or refuses while another live synth holds it; a dead holder's lock is taken over. */
+/**
+ * Takes the directory's lock, or refuses while another live synth holds it; a dead holder's lock is taken over. The
+ * lock file is created whole (a hard link to a file already holding the pid), so no reader ever sees it empty.
+ */
 function lock(dir: string): () => void {
   const path = join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', FILE_MODE);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (e) {
-      if (errno(e) !== 'EEXIST') throw new OutputError(`cannot lock ${dir}: ${errno(e)}`);
-      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (holder !== process.pid && pidAlive(holder)) {
-        throw new OutputError(`another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${path} if no synth is running`);
+  const mine = `${path}.${process.pid}`;
+  writeFileSync(mine, `${process.pid}\n`, { mode: FILE_MODE });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(mine, path);
+        return () => rmSync(path, { force: true });
+      } catch (e) {
+        if (errno(e) !== 'EEXIST') throw new OutputError(`cannot lock ${dir}: ${errno(e)}`);
+        const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+        if (holder !== process.pid && pidAlive(holder)) {
+          throw new OutputError(`another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${path} if no synth is running`);
+        }
+        rmSync(path, { force: true });
       }
-      rmSync(path, { force: true });
     }
+    throw new OutputError(`cannot lock ${dir}: ${path} keeps coming back; is another synth starting at the same time?`);
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new OutputError(`cannot lock ${dir}: ${path} keeps coming back; is another synth starting at the same time?`);
 }
 
 /** Removes the directories of `paths` that became empty, deepest first; never a directory that still holds anything. */
@@ -229,7 +236,32 @@ function readJournal(dir: string): Journal | undefined {
 }
 
 /** Entries of `dir` other than the writer's bookkeeping. */
-const userVisibleEntries = (dir: string) => readdirSync(dir).filter((n) => !BOOKKEEPING.has(n));
+const userVisibleEntries = (dir: string) => readdirSync(dir).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith(`${LOCK}.`));
+
+function refuseForeign(dir: string): void {
+  if (userVisibleEntries(dir).length > 0) {
+    throw new OutputError(`refusing to write to ${dir}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`);
+  }
+}
+
+/**
+ * The checks of an output directory that need no file list: made before rendering, so that a refused directory
+ * costs nothing, and again by writeOwnedTree. Returns the directory, absolute, links resolved.
+ */
+export function checkOutputDir(outDir: string, options: Pick<WriteOwnedOptions, 'protectedDirs'> = {}): string {
+  if (outDir.trim() === '') throw new OutputError('the output directory must be a path, got an empty string');
+  const dir = realLocation(resolve(outDir));
+  refuseProtected(dir, options.protectedDirs ?? []);
+  if (!existsSync(dir)) {
+    let ancestor = dirname(dir);
+    while (!existsSync(ancestor)) ancestor = dirname(ancestor);
+    if (!lstatSync(ancestor).isDirectory()) throw new OutputError(`cannot create ${dir}: ${ancestor} is a file, not a directory; choose another output directory`);
+    return dir;
+  }
+  if (!lstatSync(dir).isDirectory()) throw new OutputError(`refusing to write to ${dir}: it is a file, not a directory; choose a new or empty directory`);
+  if (!existsSync(join(dir, OWNERSHIP_RECORD))) refuseForeign(dir);
+  return dir;
+}
 
 /**
  * Makes `files` (relative path -> content) the generated content of `outDir`: writes them, and removes the files an
@@ -238,9 +270,7 @@ const userVisibleEntries = (dir: string) => readdirSync(dir).filter((n) => !BOOK
  * did not write.
  */
 export function writeOwnedTree(outDir: string, files: ReadonlyMap<string, string | Buffer>, options: WriteOwnedOptions = {}): WriteOwnedResult {
-  if (outDir.trim() === '') throw new OutputError('the output directory must be a path, got an empty string');
-  const dir = realLocation(resolve(outDir));
-  refuseProtected(dir, options.protectedDirs ?? []);
+  const dir = checkOutputDir(outDir, options);
   const names = [...files.keys()].sort(byCodeUnit);
   const badName = names.find((n) => !isSafeRelative(n));
   if (badName !== undefined) throw new OutputError(`cannot write ${JSON.stringify(badName)}: not a relative path inside the output directory`);
@@ -249,9 +279,7 @@ export function writeOwnedTree(outDir: string, files: ReadonlyMap<string, string
   if (fileAndFolder !== undefined) throw new OutputError(`cannot write ${JSON.stringify(fileAndFolder)} both as a file and as a folder`);
 
   let created: string[] = [];
-  if (existsSync(dir)) {
-    if (!lstatSync(dir).isDirectory()) throw new OutputError(`refusing to write to ${dir}: it is a file, not a directory; choose a new or empty directory`);
-  } else {
+  if (!existsSync(dir)) {
     try {
       created = makeDirs(dir);
     } catch (e) {
@@ -269,9 +297,7 @@ export function writeOwnedTree(outDir: string, files: ReadonlyMap<string, string
     rmSync(join(dir, JOURNAL_TMP), { force: true });
 
     const record = readRecord(dir);
-    if (record === undefined && userVisibleEntries(dir).length > 0) {
-      throw new OutputError(`refusing to write to ${dir}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`);
-    }
+    if (record === undefined) refuseForeign(dir);
     const owned = record ?? new Set<string>();
     for (const rel of names) {
       checkParents(dir, rel);

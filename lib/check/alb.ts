@@ -2,7 +2,7 @@ import * as net from 'net';
 import { Findings } from './findings';
 import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
 import { gatewayServers, gatewaysOfService, isTlsServer } from './mesh-model';
-import { annotationField, arr, at, isRec, rec, str, strMap } from './util';
+import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
@@ -277,7 +277,7 @@ function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Findings)
   for (const ing of ingresses) {
     const group = groupName(inv, ing);
     const key = group ? `group ${group}` : ing.ref;
-    albs.set(key, [...(albs.get(key) ?? []), ing]);
+    append(albs, key, ing);
   }
   for (const [key, members] of albs) {
     const group = key.startsWith('group ') ? ` (the ALB of IngressGroup '${key.slice(6)}')` : '';
@@ -460,7 +460,7 @@ function checkInboundCidrs(target: Obj, field: string, cidrs: string[], ipAddres
  * application pods or lives in another namespace (other rules report those).
  */
 export function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
-  if (!b.service) return !inv.services.some((s) => s.name === b.serviceName);
+  if (!b.service) return !inv.servicesNamed(b.serviceName).length;
   const workloads = inv.workloadsOf(b.service);
   return !workloads.length || workloads.some((w) => w.gateway);
 }
@@ -511,14 +511,19 @@ function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void
         `set ${ALB}group.order to an integer from -1000 to 1000 (lower is evaluated first)`);
     }
     const name = pinned ?? rawName;
-    if (name) groups.set(name, [...(groups.get(name) ?? []), { ing, params }]);
+    if (name) append(groups, name, { ing, params });
   }
   for (const [name, members] of groups) {
     if (members.length < 2) continue;
     const conflict = (annotation: string, what: string, set: { ing: Obj; value: string }[]) => {
-      if (new Set(set.map((m) => m.value)).size < 2) return;
+      const byValue = new Map<string, Obj[]>();
+      for (const m of set) append(byValue, m.value, m.ing);
+      if (byValue.size < 2) return;
+      // Each finding names at most a few of the other values, so a large group costs linear time, not quadratic.
+      const sample = [...byValue].slice(0, 3).map(([value, ings]) => `'${value}' on ${ings[0].ref}${ings.length > 1 ? ` (+${ings.length - 1} more)` : ''}`);
       for (const m of set) {
-        const others = set.filter((o) => o.value !== m.value).map((o) => `'${o.value}' on ${o.ing.ref}`).join(', ');
+        const shown = [...byValue.keys()].slice(0, 3);
+        const others = sample.filter((_, i) => shown[i] !== m.value).join(', ') + (byValue.size > 3 ? `, +${byValue.size - 3} more values` : '');
         f.add('group-exclusive-conflict', m.ing, annotationField(`${ALB}${annotation}`),
           `${what} is '${m.value}' here but ${others} in IngressGroup '${name}': the controller stops reconciling the whole group`,
           `set the same ${what} on every Ingress of the group, or on one Ingress only`);
@@ -539,7 +544,7 @@ function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void
     for (const { ing, params } of members) {
       const attrs = parseStringMap(strMap(ing.raw.metadata?.annotations)[`${ALB}load-balancer-attributes`] ?? '') ?? {};
       const pinnedKeys = new Set(arr(at(params?.raw.spec, 'loadBalancerAttributes')).map((a) => str(rec(a).key)));
-      for (const [k, v] of Object.entries(attrs)) if (!pinnedKeys.has(k)) byKey.set(k, [...(byKey.get(k) ?? []), { ing, value: v }]);
+      for (const [k, v] of Object.entries(attrs)) if (!pinnedKeys.has(k)) append(byKey, k, { ing, value: v });
     }
     for (const [k, set] of byKey) conflict('load-balancer-attributes', `load-balancer-attributes key ${k}`, set);
   }
@@ -556,8 +561,8 @@ function checkClass(inv: Inventory, ing: Obj, ann: Record<string, string>, f: Fi
     f.add('ingress-class-annotation', ing, field, `uses the deprecated ${CLASS_ANNOTATION} annotation, which the controller can be told to ignore`,
       `replace the annotation with spec.ingressClassName: alb`);
   } else if (!className) {
-    const defaultClass = inv.of('IngressClass', 'networking.k8s.io').some((ic) => strMap(ic.raw.metadata?.annotations)['ingressclass.kubernetes.io/is-default-class'] === 'true'
-      && str(at(ic.raw.spec, 'controller')) === 'ingress.k8s.aws/alb');
+    const defaultClass = inv.memo('albDefaultClass', () => inv.of('IngressClass', 'networking.k8s.io').some((ic) => strMap(ic.raw.metadata?.annotations)['ingressclass.kubernetes.io/is-default-class'] === 'true'
+      && str(at(ic.raw.spec, 'controller')) === 'ingress.k8s.aws/alb'));
     if (!defaultClass) {
       f.add('ingress-class-missing', ing, 'spec.ingressClassName', 'Ingress carries alb.* annotations but names no ingress class, so no controller may reconcile it',
         'set spec.ingressClassName: alb');
@@ -569,7 +574,7 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
   const ann = b.annotations;
   const svc = b.service;
   if (!svc) {
-    const elsewhere = inv.services.filter((s) => s.name === b.serviceName);
+    const elsewhere = inv.servicesNamed(b.serviceName);
     if (elsewhere.length) {
       f.add('ingress-namespace', ing, `${b.field}.service.name`,
         `backend Service '${b.serviceName}' is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}, not in the Ingress namespace ${ing.namespace}`,

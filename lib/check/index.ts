@@ -20,6 +20,7 @@ import { checkLimits } from './limits';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
+import { append } from './util';
 
 export * from './types';
 export { InputError, loadPaths, parseYaml } from './load';
@@ -60,7 +61,7 @@ export function checkRules(objects: readonly (K8sObject | SourcedObject)[], opti
 export async function checkPaths(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const loaded = loadPaths(paths);
   const bySet = new Map<string, SourcedObject[]>();
-  for (const o of loaded.objects) bySet.set(o.set ?? '', [...(bySet.get(o.set ?? '') ?? []), o]);
+  for (const o of loaded.objects) append(bySet, o.set ?? '', o);
   const setsOf = new Map<string, Set<string>>();
   for (const o of loaded.objects) {
     const id = identity(o.object, options.defaultNamespace);

@@ -3,10 +3,10 @@ import { Findings } from './findings';
 import * as yaml from 'js-yaml';
 import { helmSources, Inventory, isIstioChartRepo, Obj, WorkloadInfo } from './inventory';
 import {
-  gatewayRefKey, gatewayServers, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
+  gatewayByRef, gatewayRefKey, gatewayServers, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
   serviceEntryFor, workloadsOfGateway,
 } from './mesh-model';
-import { arr, at, isRec, num, rec, str, strMap, unique } from './util';
+import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
 
 const V1_KINDS: Record<string, string[]> = {
   'networking.istio.io': ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'],
@@ -79,6 +79,18 @@ function hasCertKeys(secret: Obj): boolean {
   return (keys.has('tls.crt') && keys.has('tls.key')) || (keys.has('cert') && keys.has('key'));
 }
 
+/** Secrets, and cert-manager Certificates by the Secret they write, by Secret name: indexed once. */
+function credentialProviders(inv: Inventory): Map<string, Obj[]> {
+  return inv.memo('credentialProviders', () => {
+    const m = new Map<string, Obj[]>();
+    for (const o of [...inv.of('Secret', ''), ...inv.of('Certificate', 'cert-manager.io')]) {
+      const name = o.kind === 'Secret' ? o.name : str(at(o.raw.spec, 'secretName'));
+      if (name) append(m, name, o);
+    }
+    return m;
+  });
+}
+
 function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined, field: string, workloadNamespaces: string[], f: Findings): void {
   if (!credential) {
     f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace');
@@ -95,9 +107,10 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
       return;
     }
   }
+  const providers = credentialProviders(inv);
   for (const ns of namespaces) {
     const secret = inv.find('Secret', ns, name, '');
-    const certificate = inv.of('Certificate', 'cert-manager.io').find((c) => c.namespace === ns && str(at(c.raw.spec, 'secretName')) === name);
+    const certificate = (providers.get(name) ?? []).find((c) => c.kind === 'Certificate' && c.namespace === ns);
     if (secret) {
       if (!hasCertKeys(secret)) {
         f.add('gateway-credential', secret, 'data', `Secret ${ns}/${name} has neither tls.crt/tls.key nor cert/key`,
@@ -106,8 +119,7 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
       continue;
     }
     if (certificate) continue;
-    const elsewhere = [...inv.of('Secret', ''), ...inv.of('Certificate', 'cert-manager.io')]
-      .filter((o) => (o.kind === 'Secret' ? o.name : str(at(o.raw.spec, 'secretName'))) === name);
+    const elsewhere = providers.get(name) ?? [];
     if (elsewhere.length) {
       f.add('gateway-credential', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}, but the gateway workload reads Secrets only from ${ns}`,
         `create the Secret (or Certificate) in namespace ${ns}`);
@@ -120,19 +132,21 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
 
 export function checkVirtualServices(inv: Inventory, f: Findings): void {
   const gateways = inv.istio('Gateway');
+  const byName = new Map<string, Obj[]>();
+  for (const g of gateways) append(byName, g.name, g);
   for (const vs of inv.istio('VirtualService')) {
     const spec = rec(vs.raw.spec);
     const refs = arr(spec.gateways).map(str).filter((g): g is string => !!g && g !== 'mesh');
     refs.forEach((ref) => {
       const index = arr(spec.gateways).indexOf(ref);
       const key = gatewayRefKey(vs.namespace, ref);
-      const gw = gateways.find((g) => g.namespace === key.namespace && g.name === key.name);
+      const gw = gatewayByRef(inv, vs.namespace, ref);
       const field = `spec.gateways[${index}]`;
       if (!gw) {
         if (!gateways.length) {
           f.add('not-verifiable', vs, field, `Gateway ${key.namespace}/${key.name} is not in the manifests`, 'check the Gateway exists');
         } else {
-          const same = gateways.filter((g) => g.name === key.name);
+          const same = byName.get(key.name) ?? [];
           f.add('vs-gateway-ref', vs, field, `gateway '${ref}' resolves to ${key.namespace}/${key.name}, which does not exist${same.length ? ` (found ${same.map((g) => g.ref).join(', ')})` : ''}`,
             same.length ? `write it as ${same[0].namespace}/${same[0].name}` : 'reference an existing Gateway as <namespace>/<name>');
         }
@@ -212,7 +226,7 @@ export function checkMesh(inv: Inventory, f: Findings): void {
     const nsObj = inv.namespaceObj(ns);
     const target = nsObj ?? `Namespace ${ns}`;
     // Sidecar injection.
-    const workloads = inv.workloads.filter((w) => w.namespace === ns && !w.gateway);
+    const workloads = inv.workloadsIn(ns).filter((w) => !w.gateway);
     const states = workloads.map((w) => injectionOf(inv, w));
     if (states.some((s) => s.state === 'no')) {
       const why = states.find((s) => s.state === 'no')!.why;
@@ -230,7 +244,7 @@ export function checkMesh(inv: Inventory, f: Findings): void {
         `mTLS in ${ns} is ${mode.mode} (${mode.by ? mode.by.ref : 'Istio default: no PeerAuthentication'}): plaintext is accepted, mTLS is not enforced`,
         `add PeerAuthentication 'default' in ${inv.rootNamespace} (mesh-wide) or in ${ns} with spec.mtls.mode: STRICT`);
     }
-    for (const pa of inv.istio('PeerAuthentication').filter((p) => p.namespace === ns && Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length)) {
+    for (const pa of inv.istioIn('PeerAuthentication', ns).filter((p) => Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length)) {
       const m = str(at(pa.raw.spec, 'mtls.mode'));
       const weakPorts = Object.entries(rec(at(pa.raw.spec, 'portLevelMtls'))).filter(([, v]) => ['PERMISSIVE', 'DISABLE'].includes(str(rec(v).mode) ?? ''));
       if (m === 'PERMISSIVE' || m === 'DISABLE' || weakPorts.length) {
@@ -240,8 +254,8 @@ export function checkMesh(inv: Inventory, f: Findings): void {
       }
     }
     // Egress.
-    const sidecars = inv.istio('Sidecar').filter((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
-    const sidecar = sidecars.find((s) => s.namespace === ns) ?? sidecars.find((s) => s.namespace === inv.rootNamespace);
+    const namespaceWide = (scope: string) => inv.istioIn('Sidecar', scope).find((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
+    const sidecar = namespaceWide(ns) ?? namespaceWide(inv.rootNamespace);
     const mode2 = str(at(sidecar?.raw.spec, 'outboundTrafficPolicy.mode'));
     if (mode2 !== 'REGISTRY_ONLY') {
       f.add('sidecar-outbound', sidecar ?? target, sidecar ? 'spec.outboundTrafficPolicy.mode' : '-',
@@ -257,13 +271,13 @@ export function checkMesh(inv: Inventory, f: Findings): void {
 /** With REGISTRY_ONLY, external hosts routed from the namespace need a ServiceEntry or the sidecar drops them. */
 function checkEgressHosts(inv: Inventory, ns: string, f: Findings): void {
   const routed: { obj: Obj; field: string; host: string }[] = [];
-  for (const vs of inv.istio('VirtualService').filter((v) => v.namespace === ns)) {
+  for (const vs of inv.istioIn('VirtualService', ns)) {
     // Hosts of gateway-only VirtualServices are what the gateway serves, not egress destinations.
     const gws = arr(at(vs.raw.spec, 'gateways'));
     if (gws.length && !gws.includes('mesh')) continue;
     arr(at(vs.raw.spec, 'hosts')).forEach((h, i) => { if (typeof h === 'string') routed.push({ obj: vs, field: `spec.hosts[${i}]`, host: h }); });
   }
-  for (const dr of inv.istio('DestinationRule').filter((d) => d.namespace === ns)) {
+  for (const dr of inv.istioIn('DestinationRule', ns)) {
     const h = str(at(dr.raw.spec, 'host'));
     if (h) routed.push({ obj: dr, field: 'spec.host', host: h });
   }

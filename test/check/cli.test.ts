@@ -80,6 +80,55 @@ describe('CLI input handling and exit codes', () => {
     expect(result.summary.skipped[0]).toMatch(/mychart \(Helm chart/);
   });
 
+  test('a Helm chart directory named on the command line: one line telling to render it with helm template, exit 2', () => {
+    const r = runCli(['test/fixtures/check/inputs/chart-dir/mychart']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'check: test/fixtures/check/inputs/chart-dir/mychart is a Helm chart (Chart.yaml): render it first, e.g. helm template my-release test/fixtures/check/inputs/chart-dir/mychart > rendered.yaml, then check rendered.yaml',
+    ]);
+  });
+
+  describe('symbolic links', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-links-'));
+      fs.symlinkSync('self', path.join(dir, 'self'));
+      fs.mkdirSync(path.join(dir, 'cycle'));
+      fs.copyFileSync('test/fixtures/check/inputs/warnings-only.yml', path.join(dir, 'cycle/a.yml'));
+      fs.symlinkSync('..', path.join(dir, 'cycle/up'));
+      fs.mkdirSync(path.join(dir, 'linked'));
+      fs.symlinkSync(path.resolve('test/fixtures/check/inputs/warnings-only.yml'), path.join(dir, 'linked/w.yaml'));
+      fs.symlinkSync('missing.yaml', path.join(dir, 'dangling.yaml'));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('a link to itself is reported as a loop, not as a missing file', () => {
+      const r = runCli([path.join(dir, 'self')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'self')}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
+    });
+
+    test('a directory link back to an ancestor is a loop, found without endless recursion', () => {
+      const r = runCli([path.join(dir, 'cycle')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^check: .*cycle\/up\/cycle: symbolic link loop \(leads back to .*cycle\); remove the link/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+
+    test('a dangling link names its target', () => {
+      const r = runCli([path.join(dir, 'dangling.yaml')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'dangling.yaml')}: broken symbolic link (its target missing.yaml does not exist)`);
+    });
+
+    test('a link to a manifest inside a directory is followed and checked', () => {
+      const { code, result } = runCliJson([path.join(dir, 'linked')]);
+      expect(code).toBe(0);
+      expect(result.summary.objects).toBeGreaterThan(0);
+    });
+  });
+
   test('warnings exit 0, and 1 with --strict', () => {
     const file = 'test/fixtures/check/inputs/warnings-only.yml';
     const plain = runCliJson([file]);

@@ -48,6 +48,25 @@ describe('schema validation (child process: the validators are ESM)', () => {
   });
 });
 
+describe('CustomResourceDefinitions (child process)', () => {
+  test('descriptions, x-kubernetes-* extensions and free-form defaults in a CRD schema are not unknown fields', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/crd']);
+    expect(result.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  test('its twin with misspelt schema fields gets exactly those as unknown', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/crd-broken']);
+    expect(code).toBe(1);
+    const schema = 'spec.versions[0].schema.openAPIV3Schema';
+    expect(result.findings.map((f) => `${f.ruleId} ${f.field}`).sort()).toEqual([
+      `schema-unknown-field ${schema}.descripton`,
+      `schema-unknown-field ${schema}.properties.spec.properties.config.x-kubernetes-preserve-unknown-field`,
+      `schema-unknown-field ${schema}.properties.spec.x-kubernetes-validations[0].mesage`,
+    ]);
+  });
+});
+
 describe('CLI input handling and exit codes', () => {
   test('bad YAML exits 2 with the file and line', () => {
     const r = runCli(['test/fixtures/check/inputs/bad-yaml']);

@@ -1,4 +1,5 @@
 import * as yaml from 'js-yaml';
+import { analysisGroup, RemovedApi, removedApi, upgraded } from './removed-apis';
 import { CheckOptions, K8sObject, SourcedObject } from './types';
 import { append, arr, at, isRec, num, rec, selects, str, strMap } from './util';
 
@@ -24,6 +25,8 @@ export interface Obj {
   /** `Kind ns/name` or `Kind name`. */
   readonly ref: string;
   readonly source?: string;
+  /** Set when the apiVersion is one Kubernetes no longer serves; `raw` then holds the object in its replacement's form. */
+  readonly removed?: RemovedApi;
 }
 
 export interface ServicePortInfo {
@@ -286,9 +289,14 @@ export class Inventory {
         this.malformed.push({ source, index, reason: `missing ${missing}` });
         return;
       }
-      const { group, version } = splitApiVersion(apiVersion);
+      const split = splitApiVersion(apiVersion);
+      const { version } = split;
+      // A removed API version is still analysed, as the object its replacement would hold (api-removed reports it).
+      const removed = removedApi(apiVersion, kind);
+      const group = analysisGroup(apiVersion, kind, split.group);
       const namespace = CLUSTER_SCOPED.has(kind) ? '' : (str(object.metadata?.namespace) ?? defaultNamespace);
-      const obj: Obj = { raw: object, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source };
+      const raw = removed ? upgraded(object, apiVersion, kind) : object;
+      const obj: Obj = { raw, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source, ...(removed ? { removed } : {}) };
       const id = `${group}/${kind}/${namespace}/${name}`;
       const first = this.byIdentity.get(id);
       if (first) {

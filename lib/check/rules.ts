@@ -82,6 +82,7 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'sidecar-outbound', severity: 'warning', title: 'Application namespace has no Sidecar with outboundTrafficPolicy REGISTRY_ONLY', source: 'B22' },
   { id: 'egress-service-entry', severity: 'warning', title: 'External host is routed but has no ServiceEntry (REGISTRY_ONLY blocks it)', source: 'B22' },
   // API versions
+  { id: 'api-removed', severity: 'error', title: 'Kubernetes API version no longer served (e.g. extensions/v1beta1 Ingress, removed in 1.22): the API server rejects it', source: 'API' },
   { id: 'api-version-deprecated', severity: 'warning', title: 'Deprecated Istio API version (use networking/security.istio.io/v1)', source: 'B15' },
   { id: 'istio-operator', severity: 'error', title: 'IstioOperator: CRD no longer installed, in-cluster operator removed', source: 'B15' },
   { id: 'istio-profile-demo', severity: 'warning', title: 'Istio installed with the demo profile (not for production)', source: 'B28' },

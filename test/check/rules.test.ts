@@ -55,6 +55,17 @@ const istioApp = (name: string, chart: string, version: string, wave: number, va
   },
 });
 
+/** Rewrites an Ingress into the pre-1.22 form: an old apiVersion and serviceName/servicePort backends. */
+const toV1beta1 = (ing: any, apiVersion: string) => {
+  ing.apiVersion = apiVersion;
+  for (const r of ing.spec.rules) {
+    for (const p of r.http.paths) {
+      p.backend = { serviceName: p.backend.service.name, servicePort: p.backend.service.port.number };
+      delete p.pathType;
+    }
+  }
+};
+
 const gwProxy = (o: K8sObject[]) => gwDeployment(o).spec.template.spec.containers[0];
 /** The gateway installed by the Istio gateway chart through Argo CD instead of the fixture's Deployment and Service. */
 const chartGateway = (o: K8sObject[], values: Record<string, unknown>, parameters: { name: string; value: string }[] = []) => {
@@ -337,6 +348,13 @@ const CASES: Case[] = [
     broken: (o) => { gateway(o).apiVersion = 'networking.istio.io/v1beta1'; } },
   { rule: 'api-version-deprecated', what: 'v1beta1 PeerAuthentication', object: 'PeerAuthentication istio-system/default',
     broken: (o) => { find(o, 'PeerAuthentication', 'default').apiVersion = 'security.istio.io/v1beta1'; } },
+  { rule: 'api-removed', what: 'extensions/v1beta1 Ingress with a v1beta1 backend (removed in 1.22)', object: ING,
+    broken: (o) => { toV1beta1(ingress(o), 'extensions/v1beta1'); } },
+  { rule: 'api-removed', what: 'networking.k8s.io/v1beta1 Ingress (removed in 1.22)', object: ING,
+    broken: (o) => { toV1beta1(ingress(o), 'networking.k8s.io/v1beta1'); } },
+  { rule: 'api-removed', what: 'policy/v1beta1 PodDisruptionBudget (removed in 1.25)', object: 'PodDisruptionBudget istio-system/gw',
+    broken: (o) => { o.push({ apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { minAvailable: 1, selector: { matchLabels: { istio: 'ingressgateway' } } } }); },
+    fixed: (o) => { o.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { minAvailable: 1, selector: { matchLabels: { istio: 'ingressgateway' } } } }); } },
   { rule: 'istio-operator', what: 'IstioOperator object', object: 'IstioOperator istio-system/minimal',
     broken: (o) => { o.push({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'minimal', namespace: 'istio-system' }, spec: { profile: 'minimal' } }); } },
   { rule: 'istio-profile-demo', what: 'istiod chart with profile demo', object: 'Application argocd/istiod',
@@ -392,6 +410,26 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
   test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
     const covered = new Set([...CASES.map((c) => c.rule), 'schema-invalid', 'schema-unknown-field', 'schema-not-checked']);
     expect(listRules().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('removed API versions', () => {
+  test('an extensions/v1beta1 Ingress is an error naming networking.k8s.io/v1, and its path is still traced hop by hop', () => {
+    const o = objects('good');
+    toV1beta1(ingress(o), 'extensions/v1beta1');
+    const r = checkRules(o);
+    const removed = r.findings.find((f) => f.ruleId === 'api-removed');
+    expect(removed?.severity).toBe('error');
+    expect(removed?.message).toBe('extensions/v1beta1 Ingress was removed in Kubernetes 1.22: the API server rejects it; the replacement is networking.k8s.io/v1');
+    expect(removed?.fix).toMatch(/^set apiVersion: networking\.k8s\.io\/v1 \(backend\.serviceName\/servicePort become/);
+    expect(r.hops.map((p) => `${p.host} ${p.backend} ${p.state}`)).toEqual(['yelb.example.com / -> istio-ingressgateway:443 encrypted']);
+  });
+
+  test('what the old Ingress gets wrong is still found: an HTTP backend protocol', () => {
+    const o = objects('good');
+    toV1beta1(ingress(o), 'networking.k8s.io/v1beta1');
+    delete ann(o)[`${ALB}backend-protocol`];
+    expect(ruleIds(checkRules(o).findings)).toEqual(['api-removed', 'backend-protocol']);
   });
 });
 

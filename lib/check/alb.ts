@@ -168,8 +168,11 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     const httpsPorts = listeners.filter((l) => l.protocol === 'HTTPS').map((l) => l.port);
     const hasHttp = listeners.some((l) => l.protocol === 'HTTP');
     const redirectRaw = ann[`${ALB}ssl-redirect`] ?? str(pspec.sslRedirectPort);
-    const legacy = ann[`${ALB}actions.ssl-redirect`] !== undefined
-      || arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+    // The controller reads actions.<name> only for a backend {service.name: <name>, port.name: use-annotation}; a
+    // referenced action without its annotation becomes a fixed 503. Either half alone redirects nothing.
+    const action = ann[`${ALB}actions.ssl-redirect`];
+    const referenced = arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+    const legacy = action !== undefined && referenced;
     if (legacy) {
       f.add('ssl-redirect-legacy', ing, annotationField(`${ALB}actions.ssl-redirect`),
         'uses the v2.0 redirect pattern (actions.ssl-redirect plus a use-annotation backend that must stay the first rule)',
@@ -183,9 +186,11 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     // A wrong ssl-redirect port is its own error (the controller rejects the Ingress), not a plaintext listener.
     const redirect = redirectRaw !== undefined ? 'annotation' : legacy ? 'legacy-action' : 'none';
     if (hasHttp && redirect === 'none') {
+      const why = action !== undefined ? ` (actions.ssl-redirect does nothing: no backend names it with service.name: ssl-redirect and port.name: use-annotation)`
+        : referenced ? ' (the ssl-redirect use-annotation backend has no actions.ssl-redirect annotation, so the controller answers it with a fixed 503)' : '';
       f.add('http-listener-plaintext', ing, annotationField(`${ALB}listen-ports`),
-        'an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS',
-        `set ${ALB}ssl-redirect: '443' (with an HTTPS 443 listen port)`);
+        `an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS${why}`,
+        `set ${ALB}ssl-redirect: '443' (with an HTTPS 443 listen port)${action !== undefined || referenced ? ' and remove the actions.ssl-redirect annotation and backend' : ''}`);
     }
 
     // Certificates.

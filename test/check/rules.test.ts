@@ -120,6 +120,17 @@ const CASES: Case[] = [
       ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
       ingress(o).spec.rules[0].http.paths.unshift({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ssl-redirect', port: { name: 'use-annotation' } } } });
     } },
+  { rule: 'http-listener-plaintext', what: 'actions.ssl-redirect that no backend references (the controller ignores it)', object: ING,
+    broken: (o) => {
+      delete ann(o)[`${ALB}ssl-redirect`];
+      ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
+    },
+    fixed: (o) => { ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'; } },
+  { rule: 'http-listener-plaintext', what: 'a use-annotation ssl-redirect backend without its action annotation (fixed 503)', object: ING,
+    broken: (o) => {
+      delete ann(o)[`${ALB}ssl-redirect`];
+      ingress(o).spec.rules[0].http.paths.unshift({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ssl-redirect', port: { name: 'use-annotation' } } } });
+    } },
   { rule: 'ssl-redirect-port', what: 'redirect to a port with no HTTPS listener', object: ING,
     broken: (o) => { ann(o)[`${ALB}ssl-redirect`] = '8443'; } },
   { rule: 'http-listener-plaintext', what: 'HTTP listener without redirect', object: ING,
@@ -410,6 +421,20 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
   test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
     const covered = new Set([...CASES.map((c) => c.rule), 'schema-invalid', 'schema-unknown-field', 'schema-not-checked']);
     expect(listRules().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('legacy redirect action', () => {
+  test('an unreferenced actions.ssl-redirect is no redirect: the listener hop is plaintext and the message says why', () => {
+    const o = objects('good');
+    delete ann(o)[`${ALB}ssl-redirect`];
+    ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
+    const r = checkRules(o);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      'an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS (actions.ssl-redirect does nothing: no backend names it with service.name: ssl-redirect and port.name: use-annotation)',
+    ]);
+    const listener = r.hops[0].hops[0];
+    expect([listener.state, listener.detail]).toEqual(['plaintext', expect.stringContaining('HTTP forwards plaintext')]);
   });
 });
 

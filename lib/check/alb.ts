@@ -1,7 +1,8 @@
 import * as net from 'net';
 import { Findings } from './findings';
 import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
-import { gatewayServers, gatewaysOfService, isTlsServer } from './mesh-model';
+import { albGatewayWorkloads } from './istio';
+import { gatewayServers, gatewaysOfService, isTlsServer, meshNamespace } from './mesh-model';
 import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
@@ -614,6 +615,8 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
   const workloads = inv.workloadsOf(svc);
   const isGateway = workloads.some((w) => w.gateway);
   if (workloads.length && !isGateway) {
+    // Straight to application pods is the plain ALB design; only pods in the mesh answer it with 502.
+    if (!meshNamespace(inv, svc.namespace)) return;
     f.add('ingress-backend-gateway', ing, `${b.field}.service.name`, `${svc.ref} selects application pods, not the Istio ingress gateway: the ALB bypasses the gateway and STRICT mTLS answers 502`,
       'point the backend at the ingress gateway Service (e.g. istio-ingressgateway, port 443)');
     return;
@@ -684,17 +687,24 @@ function checkHealth(ing: Obj, b: AlbBackend, svc: ServiceInfo, targetType: stri
   }
 }
 
-/** LoadBalancer Services: a gateway one gets its own load balancer next to the ALB, an application one bypasses ALB and gateway. */
-export function checkLoadBalancerServices(inv: Inventory, f: Findings): void {
+/**
+ * LoadBalancer Services next to an ALB: a gateway one the ALB targets gets its own load balancer next to the ALB,
+ * an application one in the mesh bypasses ALB and gateway. A gateway no ALB targets may well be fronted by its NLB.
+ */
+export function checkLoadBalancerServices(inv: Inventory, albs: AlbIngress[], f: Findings): void {
+  if (!albs.length) return;
+  const behindAlb = new Set(albGatewayWorkloads(inv, albs));
   for (const svc of inv.services) {
     if (svc.type !== 'LoadBalancer') continue;
     const target = svc.obj ?? svc.installer;
     if (!target) continue;
     const field = svc.obj ? 'spec.type' : svc.installer?.kind === 'Application' ? 'spec.source.helm.valuesObject.service.type' : 'spec';
-    if (inv.workloadsOf(svc).some((w) => w.gateway)) {
+    const workloads = inv.workloadsOf(svc);
+    if (workloads.some((w) => w.gateway)) {
+      if (!workloads.some((w) => behindAlb.has(w))) continue;
       f.add('service-load-balancer', target, field, `gateway ${svc.ref}${svc.obj ? '' : ` (${svc.origin})`} is type LoadBalancer: it gets a load balancer of its own next to the ALB`,
         'set the gateway Service type to NodePort (instance targets) or ClusterIP (ip targets)');
-    } else {
+    } else if (meshNamespace(inv, svc.namespace)) {
       f.add('service-load-balancer', target, field, `${svc.ref} is type LoadBalancer: it exposes the workload directly, bypassing the ALB and the Istio gateway`,
         'set type: ClusterIP and reach it through the gateway and a VirtualService');
     }

@@ -117,7 +117,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   }
   checkApiVersions(inv, f);
   const albs = analyseAlbIngresses(inv, f);
-  checkLoadBalancerServices(inv, f);
+  checkLoadBalancerServices(inv, albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
   checkGateways(inv, albs, f);

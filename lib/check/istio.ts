@@ -3,7 +3,7 @@ import { Findings } from './findings';
 import * as yaml from 'js-yaml';
 import { helmSources, Inventory, isIstioChartRepo, Obj, WorkloadInfo } from './inventory';
 import {
-  gatewayByRef, gatewayRefKey, gatewayServers, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
+  gatewayByRef, gatewayRefKey, gatewayServers, gatewayServersOnPort, meshNamespace, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
   serviceEntryFor, workloadsOfGateway,
 } from './mesh-model';
 import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
@@ -16,11 +16,19 @@ const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_PROXIES = 'gatewayTopology.numTrustedProxies';
 const PROTOCOL_PORT_NAME = /^(grpc|grpc-web|http|http2|https|mongo|mysql|redis|tcp|tls|udp)(-.*)?$/;
 
-/** Gateways the ALB reaches: those selecting a gateway workload behind an ALB backend; all Gateways when that is unknown. */
+/**
+ * Gateways an ALB reaches: those selecting a gateway workload behind an ALB backend and, for a backend Service that
+ * is not in the manifests, those with a server on the backend's port number. None without an ALB.
+ */
 export function gatewaysBehindAlb(inv: Inventory, albs: AlbIngress[]): Obj[] {
-  const picked = new Set<Obj>();
-  for (const b of albs.flatMap((a) => a.backends)) if (b.service) gatewaysOfService(inv, b.service).forEach((g) => picked.add(g));
-  return picked.size ? [...picked] : inv.istio('Gateway');
+  const picked: Obj[] = [];
+  const unresolvedPorts = new Set<number>();
+  for (const b of albs.flatMap((a) => a.backends)) {
+    if (b.service) picked.push(...gatewaysOfService(inv, b.service));
+    else if (typeof b.port === 'number' && !inv.servicesNamed(b.serviceName).length) unresolvedPorts.add(b.port);
+  }
+  for (const port of unresolvedPorts) picked.push(...gatewayServersOnPort(inv, port).map((s) => s.gateway));
+  return inv.inOrder(picked);
 }
 
 export function checkApiVersions(inv: Inventory, f: Findings): void {
@@ -53,9 +61,13 @@ export function checkGateways(inv: Inventory, albs: AlbIngress[], f: Findings): 
       f.add('not-verifiable', gw, 'spec.selector', `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,
         'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)');
     }
-    if (!behind.has(gw)) continue;
     for (const s of gatewayServers(gw)) {
       const field = `spec.servers[${s.index}]`;
+      // Whatever fronts a Gateway no ALB targets (an NLB, nothing yet), only its credential is checked here.
+      if (!behind.has(gw)) {
+        if (isTlsServer(s) && s.tlsMode === 'SIMPLE') checkCredential(inv, gw, s.credentialName, `${field}.tls.credentialName`, workloads.map((w) => w.namespace), f);
+        continue;
+      }
       if (s.httpsRedirect) {
         f.add('gateway-https-redirect', gw, `${field}.tls.httpsRedirect`, 'httpsRedirect behind an ALB that already terminates TLS can loop redirects',
           'remove tls.httpsRedirect; let the ALB redirect HTTP with ssl-redirect');
@@ -208,7 +220,7 @@ function checkDestination(inv: Inventory, vs: Obj, field: string, host: string, 
 export function checkPortNames(inv: Inventory, f: Findings): void {
   const apps = new Set(inv.appNamespaces());
   for (const svc of inv.services) {
-    if (!svc.obj || !apps.has(svc.namespace)) continue;
+    if (!svc.obj || !apps.has(svc.namespace) || !meshNamespace(inv, svc.namespace)) continue;
     if (inv.workloadsOf(svc).some((w) => w.gateway)) continue;
     svc.ports.forEach((p) => {
       if (p.appProtocol || (p.name && PROTOCOL_PORT_NAME.test(p.name))) return;
@@ -228,6 +240,7 @@ export function checkMesh(inv: Inventory, f: Findings): void {
     }
   }
   for (const ns of inv.appNamespaces()) {
+    if (!meshNamespace(inv, ns)) continue;
     const nsObj = inv.namespaceObj(ns);
     const target = nsObj ?? `Namespace ${ns}`;
     // Sidecar injection.
@@ -355,17 +368,33 @@ function reliesOnInjection(w: WorkloadInfo): boolean {
   return arr(at(w.obj?.raw.spec, 'template.spec.containers')).some((c) => str(rec(c).image) === 'auto');
 }
 
-/** Ingress gateways the ALB reaches; every ingress gateway workload when no ALB backend resolves to one. */
-function ingressGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
-  const behind = unique(albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway));
-  return behind.length ? behind : inv.gatewayWorkloads().filter((w) => w.podLabels.istio !== 'egressgateway');
+/** Gateway workloads an ALB reaches: behind an ALB backend, or selected by a Gateway behind one. */
+export function albGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
+  const direct = albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway);
+  return unique([...direct, ...gatewaysBehindAlb(inv, albs).flatMap((gw) => workloadsOfGateway(inv, gw))]);
+}
+
+function checkGatewayInjection(inv: Inventory, w: WorkloadInfo, f: Findings): void {
+  if (!reliesOnInjection(w)) return;
+  for (const src of inv.namespaceLabelSources(w.namespace)) {
+    if (src.labels['istio-injection'] !== 'disabled') continue;
+    f.add('gateway-namespace-injection', src.obj, src.field,
+      `namespace ${w.namespace} has istio-injection=disabled, but ${w.ref}${w.obj ? '' : ` (${w.origin})`} gets its proxy by injection: its pods never start`,
+      `remove istio-injection=disabled from namespace ${w.namespace} (leave it unlabelled or set istio-injection=enabled)`);
+  }
 }
 
 /** How Istio and its gateway are installed: forwarded-header trust, gateway injection, installation profile. */
 export function checkIstioInstall(inv: Inventory, albs: AlbIngress[], f: Findings): void {
   const meshDefault = meshTrustedProxies(inv);
-  for (const w of ingressGatewayWorkloads(inv, albs)) {
+  const behindAlb = new Set(albGatewayWorkloads(inv, albs));
+  for (const w of inv.gatewayWorkloads().filter((x) => x.podLabels.istio !== 'egressgateway')) {
     const target = podAnnotationTarget(w);
+    // Only an ALB in front makes the proxy count hops: an NLB passes the client address through.
+    if (!behindAlb.has(w)) {
+      checkGatewayInjection(inv, w, f);
+      continue;
+    }
     const raw = w.podAnnotations[PROXY_CONFIG];
     const own = raw === undefined ? undefined : num(at(parseYamlText(raw), TRUSTED_PROXIES));
     const trusted = own ?? meshDefault;
@@ -374,13 +403,7 @@ export function checkIstioInstall(inv: Inventory, albs: AlbIngress[], f: Finding
         `${w.ref}${w.obj ? '' : ` (${w.origin})`} ${trusted === undefined ? 'does not set' : `sets ${trusted} for`} ${TRUSTED_PROXIES}: behind the ALB, Envoy takes the ALB as the client and ignores X-Forwarded-For`,
         `annotate the gateway pods ${PROXY_CONFIG}: '{"gatewayTopology":{"numTrustedProxies":1}}' (or set meshConfig.defaultConfig.gatewayTopology)`);
     }
-    if (!reliesOnInjection(w)) continue;
-    for (const src of inv.namespaceLabelSources(w.namespace)) {
-      if (src.labels['istio-injection'] !== 'disabled') continue;
-      f.add('gateway-namespace-injection', src.obj, src.field,
-        `namespace ${w.namespace} has istio-injection=disabled, but ${w.ref}${w.obj ? '' : ` (${w.origin})`} gets its proxy by injection: its pods never start`,
-        `remove istio-injection=disabled from namespace ${w.namespace} (leave it unlabelled or set istio-injection=enabled)`);
-    }
+    checkGatewayInjection(inv, w, f);
   }
   for (const io of inv.of('IstioOperator')) {
     if (str(at(io.raw.spec, 'profile')) === 'demo') {

@@ -174,3 +174,54 @@ export function serviceEntryFor(inv: Inventory, host: string): Obj | undefined {
   const found = candidates.filter((se): se is Obj => !!se);
   return found.length ? inv.inOrder(found)[0] : undefined;
 }
+
+/** Whether the manifests involve Istio at all: an Istio object, an Istio install (IstioOperator, Istio chart) or a gateway. */
+export function meshPresent(inv: Inventory): boolean {
+  return inv.memo('meshPresent', () => inv.objects.some((o) => o.group.endsWith('.istio.io'))
+    || inv.gatewayWorkloads().length > 0);
+}
+
+/**
+ * Whether Istio's mesh rules apply to a namespace: Istio is in the manifests, and the namespace is in the mesh or
+ * meant to be: labelled for injection, holding Istio objects, the destination of a route, or under mesh-wide policy
+ * (a PeerAuthentication or Sidecar in the root namespace).
+ */
+export function meshNamespace(inv: Inventory, ns: string): boolean {
+  if (!meshPresent(inv)) return false;
+  const namespaces = inv.memo('meshNamespaces', () => {
+    const out = new Set<string>();
+    for (const o of inv.objects) if (o.group.endsWith('.istio.io')) out.add(o.namespace);
+    for (const ns of inv.namespaces()) {
+      const labels = strMap(ns.raw.metadata?.labels);
+      if (labels['istio-injection'] !== undefined || labels['istio.io/rev'] !== undefined) out.add(ns.name);
+    }
+    for (const vs of inv.istio('VirtualService')) {
+      for (const kind of ['http', 'tcp', 'tls']) {
+        for (const route of arr(rec(vs.raw.spec)[kind])) {
+          for (const dest of arr(rec(route).route)) {
+            const host = str(at(dest, 'destination.host'));
+            const key = host ? resolveHost(inv, vs.namespace, host) : undefined;
+            if (key && !('external' in key)) out.add(key.namespace);
+          }
+        }
+      }
+    }
+    return out;
+  });
+  const meshWide = inv.istioIn('PeerAuthentication', inv.rootNamespace).length > 0 || inv.istioIn('Sidecar', inv.rootNamespace).length > 0;
+  return meshWide || namespaces.has(ns);
+}
+
+/** Gateway servers on a port number, over every Gateway: indexed once. */
+export function gatewayServersOnPort(inv: Inventory, port: number | undefined): GatewayServer[] {
+  const byPort = inv.memo('gatewayServersByPort', () => {
+    const m = new Map<number | undefined, GatewayServer[]>();
+    for (const s of inv.istio('Gateway').flatMap(gatewayServers)) {
+      const list = m.get(s.port);
+      if (list) list.push(s);
+      else m.set(s.port, [s]);
+    }
+    return m;
+  });
+  return byPort.get(port) ?? [];
+}

@@ -3,7 +3,7 @@ import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
 import {
-  describeMtls, GatewayServer, gatewayRefKey, gatewayServers, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
+  describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
   resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
@@ -54,16 +54,7 @@ function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; 
     return { servers: gatewaysOfService(inv, b.service).flatMap(gatewayServers).filter((s) => s.port === port), note: '' };
   }
   // Gateway Service unknown: the best available match is any Gateway server on the same port number.
-  const byPort = inv.memo('gatewayServersByPort', () => {
-    const m = new Map<number | undefined, GatewayServer[]>();
-    for (const s of inv.istio('Gateway').flatMap(gatewayServers)) {
-      const list = m.get(s.port);
-      if (list) list.push(s);
-      else m.set(s.port, [s]);
-    }
-    return m;
-  });
-  return { servers: byPort.get(port) ?? [], note: ' (matched by port: gateway Service not in the manifests)' };
+  return { servers: gatewayServersOnPort(inv, port), note: ' (matched by port: gateway Service not in the manifests)' };
 }
 
 function gatewayHop(inv: Inventory, server: GatewayServer | undefined, note: string, missing: string): Hop {
@@ -276,6 +267,7 @@ export function verdictOf(inv: Inventory, paths: HostPath[]): Verdict {
   // Mesh-internal hops (workload to workload) count too, also for namespaces no host path reaches.
   const reported = new Set(reasons.map((r) => /^mTLS is not enforced in (\S+) /.exec(r)?.[1]).filter((ns) => ns !== undefined));
   for (const ns of inv.appNamespaces()) {
+    if (!meshNamespace(inv, ns)) continue;
     const m = namespaceMtls(inv, ns);
     if (m.mode !== 'STRICT' && !reported.has(ns)) {
       reasons.push(`mTLS is not enforced in ${ns} (${m.mode}${m.by ? ` by ${m.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`);

@@ -424,6 +424,48 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
   });
 });
 
+describe('rules fire only where their premise holds', () => {
+  const plain = () => objects('plain-alb');
+  const shopNs = (o: K8sObject[]) => find(o, 'Namespace', 'shop');
+
+  test('a plain ALB to application pods, no Istio in the set: no mesh rule fires', () => {
+    const r = checkRules(plain());
+    expect(r.findings).toEqual([]);
+    expect(r.verdict.reasons.some((x) => /mTLS/.test(x))).toBe(false);
+  });
+
+  test('its twin with the namespace in the mesh: the ALB bypassing the gateway and the mesh rules fire', () => {
+    const o = plain();
+    shopNs(o).metadata.labels = { 'istio-injection': 'enabled' };
+    o.push({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec: { mtls: { mode: 'STRICT' } } });
+    expect(ruleIds(checkRules(o).findings)).toEqual(['ingress-backend-gateway', 'port-naming', 'sidecar-outbound']);
+  });
+
+  /** The good stack's gateway behind an NLB of its own instead of the ALB. */
+  const nlbFronted = (o: K8sObject[]) => {
+    o.splice(o.findIndex((x) => x.kind === 'Ingress'), 1);
+    const svc = gwService(o);
+    svc.spec.type = 'LoadBalancer';
+    svc.metadata.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
+    delete gwDeployment(o).spec.template.metadata.annotations?.[PROXY_CONFIG];
+    gateway(o).spec.servers[0].hosts = ['yelb.example.com'];
+  };
+
+  test('a gateway fronted by an NLB: no ALB rule (service-load-balancer, trusted proxies, SNI hosts) fires', () => {
+    const o = objects('good');
+    nlbFronted(o);
+    expect(checkRules(o).findings).toEqual([]);
+  });
+
+  test('its twin with the ALB Ingress targeting that gateway: all three fire', () => {
+    const o = objects('good');
+    const ing = JSON.parse(JSON.stringify(ingress(o)));
+    nlbFronted(o);
+    o.push(ing);
+    expect(ruleIds(checkRules(o).findings)).toEqual(expect.arrayContaining(['gateway-sni-hosts', 'gateway-trusted-proxies', 'service-load-balancer']));
+  });
+});
+
 describe('legacy redirect action', () => {
   test('an unreferenced actions.ssl-redirect is no redirect: the listener hop is plaintext and the message says why', () => {
     const o = objects('good');

@@ -113,11 +113,19 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
     f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace');
     return;
   }
-  const namespaces = unique(workloadNamespaces.length ? workloadNamespaces : [gw.namespace]);
+  // Istio reads the Secret from the namespace of the gateway pods the selector matches, not of the Gateway; with
+  // those pods not in the manifests, their namespace is unknown and the Gateway's is only a guess.
+  const known = workloadNamespaces.length > 0;
+  const namespaces = unique(known ? workloadNamespaces : [gw.namespace]);
   let name = credential;
   if (credential.includes('/')) {
     const [ns, n] = credential.split('/', 2);
     name = n;
+    if (!known) {
+      f.add('not-verifiable', gw, field, `credentialName '${credential}' names namespace ${ns}: it works only if the gateway pods run there, and they are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${ns}, or include the gateway Deployment`);
+      return;
+    }
     if (!namespaces.includes(ns)) {
       f.add('gateway-credential', gw, field, `credentialName '${credential}' points outside the gateway namespace ${namespaces.join(', ')}; istiod never allows that`,
         `create the Secret in ${namespaces[0]} and set credentialName: ${n}`);
@@ -137,7 +145,10 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
     }
     if (certificate) continue;
     const elsewhere = providers.get(name) ?? [];
-    if (elsewhere.length) {
+    if (elsewhere.length && !known) {
+      f.add('not-verifiable', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}; the gateway pods, whose namespace Istio reads it from, are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${unique(elsewhere.map((o) => o.namespace)).join(' or ')}, or include the gateway Deployment`);
+    } else if (elsewhere.length) {
       f.add('gateway-credential', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}, but the gateway workload reads Secrets only from ${ns}`,
         `create the Secret (or Certificate) in namespace ${ns}`);
     } else {

@@ -66,6 +66,12 @@ const toV1beta1 = (ing: any, apiVersion: string) => {
   }
 };
 
+/** Moves the Gateway to another namespace and points the VirtualServices at it there. */
+const gatewayIn = (o: K8sObject[], ns: string) => {
+  gateway(o).metadata.namespace = ns;
+  for (const vs of o.filter((x) => x.kind === 'VirtualService') as any[]) if (vs.spec.gateways) vs.spec.gateways = [`${ns}/yelb-gateway`];
+};
+
 const gwProxy = (o: K8sObject[]) => gwDeployment(o).spec.template.spec.containers[0];
 /** The gateway installed by the Istio gateway chart through Argo CD instead of the fixture's Deployment and Service. */
 const chartGateway = (o: K8sObject[], values: Record<string, unknown>, parameters: { name: string; value: string }[] = []) => {
@@ -290,6 +296,18 @@ const CASES: Case[] = [
     broken: (o) => { gateway(o).spec.servers[0].tls.mode = 'MUTUAL'; } },
   { rule: 'gateway-credential', what: 'certificate Secret in the wrong namespace', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'yelb'; } },
+  { rule: 'gateway-credential', what: 'Gateway in default with its Secret beside it, but the gateway pods (which read it) in istio-system',
+    object: 'Gateway default/yelb-gateway',
+    broken: (o) => { gatewayIn(o, 'default'); find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'default'; },
+    fixed: (o) => { gatewayIn(o, 'default'); } },
+  { rule: 'not-verifiable', what: 'Gateway in default, its Secret in istio-system, the gateway pods not in the manifests', object: 'Gateway default/yelb-gateway',
+    broken: (o) => {
+      gatewayIn(o, 'default');
+      o.splice(o.indexOf(gwDeployment(o)), 1);
+      // Without the pods, the preStop sleep and the selector are not verifiable either: keep this case to the credential.
+      ann(o)[`${ALB}target-type`] = 'instance';
+      gwService(o).spec.type = 'NodePort';
+    } },
   { rule: 'gateway-credential', what: 'Secret without certificate keys', object: 'Secret istio-system/yelb-gateway-cert',
     broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'ca.crt': 'eA==' } }); },
     fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }); } },

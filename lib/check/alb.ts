@@ -12,6 +12,22 @@ const HEALTH_PATH = '/healthz/ready';
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An IAM server certificate, which a listener accepts too; IAM is global, so it has no region. */
+const IAM_SERVER_CERTIFICATE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:server-certificate\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,128}$/;
+const CERTIFICATE_FORM = 'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid> (or an IAM arn:aws:iam::<account>:server-certificate/<name>)';
+/** What the controller uses for a gRPC target group's health check when healthcheck-path is not set. */
+const GRPC_HEALTH_PATH = '/AWS.ALB/healthcheck';
+
+/** The region of a listener certificate ARN; '' for an IAM server certificate; undefined when it is neither. */
+function certificateRegion(arn: string): string | undefined {
+  if (IAM_SERVER_CERTIFICATE_ARN.test(arn)) return '';
+  return ACM_ARN.exec(arn)?.[1];
+}
+
+/** The health-check path the controller uses when healthcheck-path is not set: gRPC target groups have their own. */
+export function defaultHealthPath(ann: Record<string, string>): string {
+  return ann[`${ALB}backend-protocol-version`]?.toUpperCase() === 'GRPC' ? GRPC_HEALTH_PATH : '/';
+}
 /** An ALB can only use regional web ACLs; `global/webacl` ones belong to CloudFront. */
 const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
 const GROUP_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
@@ -200,29 +216,29 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     let invalidCertificate = false;
     if (certRaw !== undefined) {
       const field = annotationField(`${ALB}certificate-arn`);
-      if (/\n/.test(certRaw.trim()) || certRaw !== certRaw.trim()) {
-        f.add('certificate-arn-multiline', ing, field, 'certificate-arn spans several lines or carries surrounding whitespace (a YAML | block adds a newline)',
-          'write the ARNs on one line, comma-separated, in a plain or quoted scalar');
-      }
+      // The controller splits on commas and trims each part, so a | block or line breaks after commas are fine;
+      // ARNs separated by line breaks alone stay one part, which no certificate matches.
       certificateArns = certRaw.split(',').map((s) => s.trim()).filter(Boolean);
       for (const arn of certificateArns) {
-        const m = ACM_ARN.exec(arn);
-        if (!m) {
+        const region = certificateRegion(arn);
+        if (region === undefined && /\s/.test(arn) && arn.split(/\s+/).every((a) => certificateRegion(a) !== undefined)) {
           invalidCertificate = true;
-          f.add('certificate-arn-format', ing, field, `'${arn}' is not an ACM certificate ARN`,
-            'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>, several separated by commas');
-        } else regions.push({ obj: ing, field, region: m[1] });
+          f.add('certificate-arn-multiline', ing, field, `certificate-arn separates ARNs by line breaks, not commas: the controller reads '${arn.slice(0, 100)}' as one ARN, which matches no certificate`,
+            'separate the ARNs with commas (line breaks around the commas are fine)');
+        } else if (region === undefined) {
+          invalidCertificate = true;
+          f.add('certificate-arn-format', ing, field, `'${arn.slice(0, 100)}' is not an ACM or IAM server certificate ARN`, `${CERTIFICATE_FORM}, several separated by commas`);
+        } else if (region) regions.push({ obj: ing, field, region });
       }
       certificateSource = `ACM ${certificateArns.join(', ')}`;
     } else if (paramArns.length && params) {
       certificateArns = paramArns;
       paramArns.forEach((arn, i) => {
-        const m = ACM_ARN.exec(arn);
-        if (!m) {
+        const region = certificateRegion(arn.trim());
+        if (region === undefined) {
           invalidCertificate = true;
-          f.add('certificate-arn-format', params, `spec.certificateArn[${i}]`, `'${arn}' is not an ACM certificate ARN`, 'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
-        }
-        else regions.push({ obj: params, field: `spec.certificateArn[${i}]`, region: m[1] });
+          f.add('certificate-arn-format', params, `spec.certificateArn[${i}]`, `'${arn.slice(0, 100)}' is not an ACM or IAM server certificate ARN`, CERTIFICATE_FORM);
+        } else if (region) regions.push({ obj: params, field: `spec.certificateArn[${i}]`, region });
       });
       certificateSource = `ACM ${paramArns.join(', ')} (from ${params.ref})`;
     } else if (httpsPorts.length) {
@@ -681,7 +697,7 @@ function checkHealth(ing: Obj, b: AlbBackend, svc: ServiceInfo, targetType: stri
     f.add('health-check-protocol', ing, annotationField(`${ALB}healthcheck-protocol`),
       `${ann[`${ALB}healthcheck-protocol`] ? '' : 'no healthcheck-protocol: it defaults to the backend protocol, '}${hcProtocol} against the plain-HTTP status port fails`, fix);
   }
-  const path = ann[`${ALB}healthcheck-path`] ?? '/';
+  const path = ann[`${ALB}healthcheck-path`] ?? defaultHealthPath(ann);
   if (path !== HEALTH_PATH) {
     f.add('health-check-path', ing, annotationField(`${ALB}healthcheck-path`), `healthcheck-path '${path}' is not the gateway readiness endpoint ${HEALTH_PATH}`, fix);
   }

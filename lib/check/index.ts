@@ -17,6 +17,7 @@ import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPor
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
+import { checkPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
@@ -116,6 +117,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
       'keep one definition, or give the objects different names');
   }
   checkApiVersions(inv, f);
+  checkPlaceholders(inv, f);
   const albs = analyseAlbIngresses(inv, f);
   checkLoadBalancerServices(inv, albs, f);
   checkRollouts(inv, albs, f);

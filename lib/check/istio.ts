@@ -11,6 +11,7 @@ import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
 const V1_KINDS: Record<string, string[]> = {
   'networking.istio.io': ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'],
   'security.istio.io': ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'],
+  'telemetry.istio.io': ['Telemetry'],
 };
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_PROXIES = 'gatewayTopology.numTrustedProxies';
@@ -42,7 +43,8 @@ export function checkApiVersions(inv: Inventory, f: Findings): void {
       f.add('istio-operator', o, 'kind', 'IstioOperator: istioctl and Helm stopped installing its CRD in Istio 1.21 and the in-cluster operator was removed in 1.24',
         'install Istio with the base, istiod and gateway Helm charts (values instead of IstioOperator spec)');
     } else if (V1_KINDS[o.group]?.includes(o.kind) && o.version !== 'v1') {
-      f.add('api-version-deprecated', o, 'apiVersion', `${o.apiVersion} is deprecated; v1 is the storage version since Istio 1.22`, `set apiVersion: ${o.group}/v1`);
+      // Istio still serves these versions and plans no removal: a note, not a deprecation.
+      f.add('api-version-deprecated', o, 'apiVersion', `${o.apiVersion} is an older API version, prefer v1 (the stored version since Istio 1.22; same fields)`, `set apiVersion: ${o.group}/v1`);
     }
   }
 }

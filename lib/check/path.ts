@@ -1,4 +1,4 @@
-import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, portSpeaks } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb';
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
@@ -36,7 +36,7 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
   const target = `${b.service ? b.service.ref : `Service ${alb.obj.namespace}/${b.serviceName}`}:${b.port ?? '?'}`;
   const hcPort = b.annotations[`${ALB}healthcheck-port`] ?? 'traffic-port';
   const hcProtocol = (b.annotations[`${ALB}healthcheck-protocol`] ?? protocol).toUpperCase();
-  const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? '/';
+  const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? defaultHealthPath(b.annotations);
   const { drain, text } = targetDrain(inv, b);
   const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}; ${text}`;
   const label = `target group ${protocol} -> ${target}`;

@@ -243,7 +243,8 @@ async function assertEsm(): Promise<void> {
 export async function validateSchemas(inv: Inventory, f: Findings): Promise<number> {
   await assertEsm();
   let notChecked = 0;
-  for (const o of inv.objects) {
+  // A repeated object is validated too: either copy may be the one that reaches the cluster.
+  for (const o of [...inv.objects, ...inv.duplicates.map((d) => d.obj)]) {
     // A removed API version has no schema left to check against; api-removed reports it.
     if (o.removed) continue;
     const validate = await validatorFor(o);

@@ -67,6 +67,17 @@ describe('CustomResourceDefinitions (child process)', () => {
   });
 });
 
+describe('duplicate objects (child process)', () => {
+  test('both copies are validated: the misspelt field of the second copy is found', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/inputs/duplicates']);
+    expect(code).toBe(1);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.field} ${f.source}`).sort()).toEqual([
+      'duplicate-object metadata.name test/fixtures/check/inputs/duplicates/services.yaml#2',
+      'schema-unknown-field spec.ports[0].targetPrt test/fixtures/check/inputs/duplicates/services.yaml#2',
+    ]);
+  });
+});
+
 describe('CLI input handling and exit codes', () => {
   test('bad YAML exits 2 with the file and line', () => {
     const r = runCli(['test/fixtures/check/inputs/bad-yaml']);

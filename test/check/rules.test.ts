@@ -19,6 +19,7 @@ interface Case {
 const ALB = 'alb.ingress.kubernetes.io/';
 const ING = 'Ingress istio-system/yelb';
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
+const ARN_2 = 'arn:aws:acm:us-east-1:123456789012:certificate/2f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 const ARN_EU = 'arn:aws:acm:eu-west-1:123456789012:certificate/1f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 
 const DROP_INVALID = 'routing.http.drop_invalid_header_fields.enabled=true';
@@ -147,8 +148,12 @@ const CASES: Case[] = [
     fixed: (o) => { delete ann(o)[`${ALB}certificate-arn`]; } },
   { rule: 'certificate-arn-format', what: 'malformed ARN', object: ING,
     broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:acm:us-east-1:1234:certificate/abc'; } },
-  { rule: 'certificate-arn-multiline', what: 'ARN from a | block', object: ING,
-    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN}\n`; } },
+  { rule: 'certificate-arn-format', what: 'IAM certificate ARN without a name (an IAM server certificate is fine)', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:iam::123456789012:server-certificate/'; },
+    fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:iam::123456789012:server-certificate/prod/yelb-2026'; } },
+  { rule: 'certificate-arn-multiline', what: 'two ARNs separated by a line break only (a | block with commas is fine)', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN}\n${ARN_2}\n`; },
+    fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},\n${ARN_2}\n`; } },
   { rule: 'certificate-arn-region', what: 'ARNs from two regions', object: ING,
     broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN_EU}`; },
     fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN.replace('0f6d', '2f6d')}`; } },
@@ -375,6 +380,9 @@ const CASES: Case[] = [
     fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } }); } },
   { rule: 'api-version-deprecated', what: 'v1beta1 Gateway', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).apiVersion = 'networking.istio.io/v1beta1'; } },
+  { rule: 'api-version-deprecated', what: 'telemetry.istio.io/v1alpha1 Telemetry', object: 'Telemetry istio-system/mesh-default',
+    broken: (o) => { o.push({ apiVersion: 'telemetry.istio.io/v1alpha1', kind: 'Telemetry', metadata: { name: 'mesh-default', namespace: 'istio-system' }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] } }); },
+    fixed: (o) => { o.push({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'mesh-default', namespace: 'istio-system' }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] } }); } },
   { rule: 'api-version-deprecated', what: 'v1beta1 PeerAuthentication', object: 'PeerAuthentication istio-system/default',
     broken: (o) => { find(o, 'PeerAuthentication', 'default').apiVersion = 'security.istio.io/v1beta1'; } },
   { rule: 'api-removed', what: 'extensions/v1beta1 Ingress with a v1beta1 backend (removed in 1.22)', object: ING,
@@ -400,6 +408,12 @@ const CASES: Case[] = [
     fixed: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, {}, {
       ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
     })); } },
+  { rule: 'unfilled-placeholder', what: 'Ingress host <FQDN> copied from documentation', object: ING,
+    broken: (o) => { ingress(o).spec.rules[0].host = '<FQDN>'; vsUi(o).spec.hosts = ['<FQDN>']; },
+    fixed: (o) => { ingress(o).spec.rules[0].host = 'shop.example.com'; vsUi(o).spec.hosts = ['shop.example.com']; } },
+  { rule: 'unfilled-placeholder', what: 'unrendered Helm expression in a Service name', object: 'Service yelb/{{ .Values.name }}',
+    broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: '{{ .Values.name }}', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); },
+    fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'extra', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); } },
   { rule: 'duplicate-object', what: 'the same Service twice', object: 'Service yelb/yelb-db',
     broken: (o) => { o.push(JSON.parse(JSON.stringify(find(o, 'Service', 'yelb-db')))); } },
   { rule: 'manifest-identity', what: 'document without kind', object: 'document 33',
@@ -481,6 +495,17 @@ describe('rules fire only where their premise holds', () => {
     nlbFronted(o);
     o.push(ing);
     expect(ruleIds(checkRules(o).findings)).toEqual(expect.arrayContaining(['gateway-sni-hosts', 'gateway-trusted-proxies', 'service-load-balancer']));
+  });
+});
+
+describe('gRPC target groups', () => {
+  test('the health check defaults to /AWS.ALB/healthcheck, not /', () => {
+    const o = objects('good');
+    ann(o)[`${ALB}backend-protocol-version`] = 'GRPC';
+    delete ann(o)[`${ALB}healthcheck-path`];
+    const r = checkRules(o);
+    expect(r.findings.find((f) => f.ruleId === 'health-check-path')?.message).toBe("healthcheck-path '/AWS.ALB/healthcheck' is not the gateway readiness endpoint /healthz/ready");
+    expect(r.hops[0].hops[1].detail).toMatch(/health check HTTP status-port \/AWS\.ALB\/healthcheck;/);
   });
 });
 

@@ -1,8 +1,9 @@
 import * as net from 'net';
 import { Findings } from './findings';
 import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
-import { gatewayServers, gatewaysOfService, isTlsServer } from './mesh-model';
-import { annotationField, arr, at, isRec, rec, str, strMap } from './util';
+import { albGatewayWorkloads } from './istio';
+import { gatewayServers, gatewaysOfService, isTlsServer, meshNamespace } from './mesh-model';
+import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
@@ -11,6 +12,22 @@ const HEALTH_PATH = '/healthz/ready';
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An IAM server certificate, which a listener accepts too; IAM is global, so it has no region. */
+const IAM_SERVER_CERTIFICATE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:server-certificate\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,128}$/;
+const CERTIFICATE_FORM = 'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid> (or an IAM arn:aws:iam::<account>:server-certificate/<name>)';
+/** What the controller uses for a gRPC target group's health check when healthcheck-path is not set. */
+const GRPC_HEALTH_PATH = '/AWS.ALB/healthcheck';
+
+/** The region of a listener certificate ARN; '' for an IAM server certificate; undefined when it is neither. */
+function certificateRegion(arn: string): string | undefined {
+  if (IAM_SERVER_CERTIFICATE_ARN.test(arn)) return '';
+  return ACM_ARN.exec(arn)?.[1];
+}
+
+/** The health-check path the controller uses when healthcheck-path is not set: gRPC target groups have their own. */
+export function defaultHealthPath(ann: Record<string, string>): string {
+  return ann[`${ALB}backend-protocol-version`]?.toUpperCase() === 'GRPC' ? GRPC_HEALTH_PATH : '/';
+}
 /** An ALB can only use regional web ACLs; `global/webacl` ones belong to CloudFront. */
 const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
 const GROUP_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
@@ -168,8 +185,11 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     const httpsPorts = listeners.filter((l) => l.protocol === 'HTTPS').map((l) => l.port);
     const hasHttp = listeners.some((l) => l.protocol === 'HTTP');
     const redirectRaw = ann[`${ALB}ssl-redirect`] ?? str(pspec.sslRedirectPort);
-    const legacy = ann[`${ALB}actions.ssl-redirect`] !== undefined
-      || arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+    // The controller reads actions.<name> only for a backend {service.name: <name>, port.name: use-annotation}; a
+    // referenced action without its annotation becomes a fixed 503. Either half alone redirects nothing.
+    const action = ann[`${ALB}actions.ssl-redirect`];
+    const referenced = arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+    const legacy = action !== undefined && referenced;
     if (legacy) {
       f.add('ssl-redirect-legacy', ing, annotationField(`${ALB}actions.ssl-redirect`),
         'uses the v2.0 redirect pattern (actions.ssl-redirect plus a use-annotation backend that must stay the first rule)',
@@ -183,9 +203,11 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     // A wrong ssl-redirect port is its own error (the controller rejects the Ingress), not a plaintext listener.
     const redirect = redirectRaw !== undefined ? 'annotation' : legacy ? 'legacy-action' : 'none';
     if (hasHttp && redirect === 'none') {
+      const why = action !== undefined ? ` (actions.ssl-redirect does nothing: no backend names it with service.name: ssl-redirect and port.name: use-annotation)`
+        : referenced ? ' (the ssl-redirect use-annotation backend has no actions.ssl-redirect annotation, so the controller answers it with a fixed 503)' : '';
       f.add('http-listener-plaintext', ing, annotationField(`${ALB}listen-ports`),
-        'an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS',
-        `set ${ALB}ssl-redirect: '443' (with an HTTPS 443 listen port)`);
+        `an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS${why}`,
+        `set ${ALB}ssl-redirect: '443' (with an HTTPS 443 listen port)${action !== undefined || referenced ? ' and remove the actions.ssl-redirect annotation and backend' : ''}`);
     }
 
     // Certificates.
@@ -194,29 +216,29 @@ export function analyseAlbIngresses(inv: Inventory, f: Findings): AlbIngress[] {
     let invalidCertificate = false;
     if (certRaw !== undefined) {
       const field = annotationField(`${ALB}certificate-arn`);
-      if (/\n/.test(certRaw.trim()) || certRaw !== certRaw.trim()) {
-        f.add('certificate-arn-multiline', ing, field, 'certificate-arn spans several lines or carries surrounding whitespace (a YAML | block adds a newline)',
-          'write the ARNs on one line, comma-separated, in a plain or quoted scalar');
-      }
+      // The controller splits on commas and trims each part, so a | block or line breaks after commas are fine;
+      // ARNs separated by line breaks alone stay one part, which no certificate matches.
       certificateArns = certRaw.split(',').map((s) => s.trim()).filter(Boolean);
       for (const arn of certificateArns) {
-        const m = ACM_ARN.exec(arn);
-        if (!m) {
+        const region = certificateRegion(arn);
+        if (region === undefined && /\s/.test(arn) && arn.split(/\s+/).every((a) => certificateRegion(a) !== undefined)) {
           invalidCertificate = true;
-          f.add('certificate-arn-format', ing, field, `'${arn}' is not an ACM certificate ARN`,
-            'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>, several separated by commas');
-        } else regions.push({ obj: ing, field, region: m[1] });
+          f.add('certificate-arn-multiline', ing, field, `certificate-arn separates ARNs by line breaks, not commas: the controller reads '${arn.slice(0, 100)}' as one ARN, which matches no certificate`,
+            'separate the ARNs with commas (line breaks around the commas are fine)');
+        } else if (region === undefined) {
+          invalidCertificate = true;
+          f.add('certificate-arn-format', ing, field, `'${arn.slice(0, 100)}' is not an ACM or IAM server certificate ARN`, `${CERTIFICATE_FORM}, several separated by commas`);
+        } else if (region) regions.push({ obj: ing, field, region });
       }
       certificateSource = `ACM ${certificateArns.join(', ')}`;
     } else if (paramArns.length && params) {
       certificateArns = paramArns;
       paramArns.forEach((arn, i) => {
-        const m = ACM_ARN.exec(arn);
-        if (!m) {
+        const region = certificateRegion(arn.trim());
+        if (region === undefined) {
           invalidCertificate = true;
-          f.add('certificate-arn-format', params, `spec.certificateArn[${i}]`, `'${arn}' is not an ACM certificate ARN`, 'use arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
-        }
-        else regions.push({ obj: params, field: `spec.certificateArn[${i}]`, region: m[1] });
+          f.add('certificate-arn-format', params, `spec.certificateArn[${i}]`, `'${arn.slice(0, 100)}' is not an ACM or IAM server certificate ARN`, CERTIFICATE_FORM);
+        } else if (region) regions.push({ obj: params, field: `spec.certificateArn[${i}]`, region });
       });
       certificateSource = `ACM ${paramArns.join(', ')} (from ${params.ref})`;
     } else if (httpsPorts.length) {
@@ -277,7 +299,7 @@ function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Findings)
   for (const ing of ingresses) {
     const group = groupName(inv, ing);
     const key = group ? `group ${group}` : ing.ref;
-    albs.set(key, [...(albs.get(key) ?? []), ing]);
+    append(albs, key, ing);
   }
   for (const [key, members] of albs) {
     const group = key.startsWith('group ') ? ` (the ALB of IngressGroup '${key.slice(6)}')` : '';
@@ -460,7 +482,7 @@ function checkInboundCidrs(target: Obj, field: string, cidrs: string[], ipAddres
  * application pods or lives in another namespace (other rules report those).
  */
 export function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
-  if (!b.service) return !inv.services.some((s) => s.name === b.serviceName);
+  if (!b.service) return !inv.servicesNamed(b.serviceName).length;
   const workloads = inv.workloadsOf(b.service);
   return !workloads.length || workloads.some((w) => w.gateway);
 }
@@ -511,14 +533,19 @@ function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void
         `set ${ALB}group.order to an integer from -1000 to 1000 (lower is evaluated first)`);
     }
     const name = pinned ?? rawName;
-    if (name) groups.set(name, [...(groups.get(name) ?? []), { ing, params }]);
+    if (name) append(groups, name, { ing, params });
   }
   for (const [name, members] of groups) {
     if (members.length < 2) continue;
     const conflict = (annotation: string, what: string, set: { ing: Obj; value: string }[]) => {
-      if (new Set(set.map((m) => m.value)).size < 2) return;
+      const byValue = new Map<string, Obj[]>();
+      for (const m of set) append(byValue, m.value, m.ing);
+      if (byValue.size < 2) return;
+      // Each finding names at most a few of the other values, so a large group costs linear time, not quadratic.
+      const sample = [...byValue].slice(0, 3).map(([value, ings]) => `'${value}' on ${ings[0].ref}${ings.length > 1 ? ` (+${ings.length - 1} more)` : ''}`);
       for (const m of set) {
-        const others = set.filter((o) => o.value !== m.value).map((o) => `'${o.value}' on ${o.ing.ref}`).join(', ');
+        const shown = [...byValue.keys()].slice(0, 3);
+        const others = sample.filter((_, i) => shown[i] !== m.value).join(', ') + (byValue.size > 3 ? `, +${byValue.size - 3} more values` : '');
         f.add('group-exclusive-conflict', m.ing, annotationField(`${ALB}${annotation}`),
           `${what} is '${m.value}' here but ${others} in IngressGroup '${name}': the controller stops reconciling the whole group`,
           `set the same ${what} on every Ingress of the group, or on one Ingress only`);
@@ -539,7 +566,7 @@ function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void
     for (const { ing, params } of members) {
       const attrs = parseStringMap(strMap(ing.raw.metadata?.annotations)[`${ALB}load-balancer-attributes`] ?? '') ?? {};
       const pinnedKeys = new Set(arr(at(params?.raw.spec, 'loadBalancerAttributes')).map((a) => str(rec(a).key)));
-      for (const [k, v] of Object.entries(attrs)) if (!pinnedKeys.has(k)) byKey.set(k, [...(byKey.get(k) ?? []), { ing, value: v }]);
+      for (const [k, v] of Object.entries(attrs)) if (!pinnedKeys.has(k)) append(byKey, k, { ing, value: v });
     }
     for (const [k, set] of byKey) conflict('load-balancer-attributes', `load-balancer-attributes key ${k}`, set);
   }
@@ -556,8 +583,8 @@ function checkClass(inv: Inventory, ing: Obj, ann: Record<string, string>, f: Fi
     f.add('ingress-class-annotation', ing, field, `uses the deprecated ${CLASS_ANNOTATION} annotation, which the controller can be told to ignore`,
       `replace the annotation with spec.ingressClassName: alb`);
   } else if (!className) {
-    const defaultClass = inv.of('IngressClass', 'networking.k8s.io').some((ic) => strMap(ic.raw.metadata?.annotations)['ingressclass.kubernetes.io/is-default-class'] === 'true'
-      && str(at(ic.raw.spec, 'controller')) === 'ingress.k8s.aws/alb');
+    const defaultClass = inv.memo('albDefaultClass', () => inv.of('IngressClass', 'networking.k8s.io').some((ic) => strMap(ic.raw.metadata?.annotations)['ingressclass.kubernetes.io/is-default-class'] === 'true'
+      && str(at(ic.raw.spec, 'controller')) === 'ingress.k8s.aws/alb'));
     if (!defaultClass) {
       f.add('ingress-class-missing', ing, 'spec.ingressClassName', 'Ingress carries alb.* annotations but names no ingress class, so no controller may reconcile it',
         'set spec.ingressClassName: alb');
@@ -569,7 +596,7 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
   const ann = b.annotations;
   const svc = b.service;
   if (!svc) {
-    const elsewhere = inv.services.filter((s) => s.name === b.serviceName);
+    const elsewhere = inv.servicesNamed(b.serviceName);
     if (elsewhere.length) {
       f.add('ingress-namespace', ing, `${b.field}.service.name`,
         `backend Service '${b.serviceName}' is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}, not in the Ingress namespace ${ing.namespace}`,
@@ -604,6 +631,8 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
   const workloads = inv.workloadsOf(svc);
   const isGateway = workloads.some((w) => w.gateway);
   if (workloads.length && !isGateway) {
+    // Straight to application pods is the plain ALB design; only pods in the mesh answer it with 502.
+    if (!meshNamespace(inv, svc.namespace)) return;
     f.add('ingress-backend-gateway', ing, `${b.field}.service.name`, `${svc.ref} selects application pods, not the Istio ingress gateway: the ALB bypasses the gateway and STRICT mTLS answers 502`,
       'point the backend at the ingress gateway Service (e.g. istio-ingressgateway, port 443)');
     return;
@@ -668,23 +697,30 @@ function checkHealth(ing: Obj, b: AlbBackend, svc: ServiceInfo, targetType: stri
     f.add('health-check-protocol', ing, annotationField(`${ALB}healthcheck-protocol`),
       `${ann[`${ALB}healthcheck-protocol`] ? '' : 'no healthcheck-protocol: it defaults to the backend protocol, '}${hcProtocol} against the plain-HTTP status port fails`, fix);
   }
-  const path = ann[`${ALB}healthcheck-path`] ?? '/';
+  const path = ann[`${ALB}healthcheck-path`] ?? defaultHealthPath(ann);
   if (path !== HEALTH_PATH) {
     f.add('health-check-path', ing, annotationField(`${ALB}healthcheck-path`), `healthcheck-path '${path}' is not the gateway readiness endpoint ${HEALTH_PATH}`, fix);
   }
 }
 
-/** LoadBalancer Services: a gateway one gets its own load balancer next to the ALB, an application one bypasses ALB and gateway. */
-export function checkLoadBalancerServices(inv: Inventory, f: Findings): void {
+/**
+ * LoadBalancer Services next to an ALB: a gateway one the ALB targets gets its own load balancer next to the ALB,
+ * an application one in the mesh bypasses ALB and gateway. A gateway no ALB targets may well be fronted by its NLB.
+ */
+export function checkLoadBalancerServices(inv: Inventory, albs: AlbIngress[], f: Findings): void {
+  if (!albs.length) return;
+  const behindAlb = new Set(albGatewayWorkloads(inv, albs));
   for (const svc of inv.services) {
     if (svc.type !== 'LoadBalancer') continue;
     const target = svc.obj ?? svc.installer;
     if (!target) continue;
     const field = svc.obj ? 'spec.type' : svc.installer?.kind === 'Application' ? 'spec.source.helm.valuesObject.service.type' : 'spec';
-    if (inv.workloadsOf(svc).some((w) => w.gateway)) {
+    const workloads = inv.workloadsOf(svc);
+    if (workloads.some((w) => w.gateway)) {
+      if (!workloads.some((w) => behindAlb.has(w))) continue;
       f.add('service-load-balancer', target, field, `gateway ${svc.ref}${svc.obj ? '' : ` (${svc.origin})`} is type LoadBalancer: it gets a load balancer of its own next to the ALB`,
         'set the gateway Service type to NodePort (instance targets) or ClusterIP (ip targets)');
-    } else {
+    } else if (meshNamespace(inv, svc.namespace)) {
       f.add('service-load-balancer', target, field, `${svc.ref} is type LoadBalancer: it exposes the workload directly, bypassing the ALB and the Istio gateway`,
         'set type: ClusterIP and reach it through the gateway and a VirtualService');
     }

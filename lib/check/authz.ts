@@ -1,7 +1,7 @@
 import { Findings } from './findings';
 import { helmSources, Inventory, isIstioChartRepo, Obj, ServiceInfo, WorkloadInfo } from './inventory';
 import { parseYamlText } from './istio';
-import { gatewayRefKey, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
+import { gatewayByRef, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
 import { arr, at, isRec, rec, selects, str, strMap, unique } from './util';
 
 /**
@@ -77,13 +77,52 @@ function ruleMatches(rule: unknown, caller: Caller, port: number | undefined): T
 
 /** AuthorizationPolicies enforced by a workload's sidecar: its namespace's and the root namespace's, by selector. */
 export function policiesFor(inv: Inventory, w: WorkloadInfo): Obj[] {
-  return inv.of('AuthorizationPolicy', 'security.istio.io').filter((p) => {
-    if (p.namespace !== w.namespace && p.namespace !== inv.rootNamespace) return false;
-    const spec = rec(p.raw.spec);
-    // targetRef(s) attach a policy to a Gateway API gateway or a waypoint, never to a sidecar.
-    if (isRec(spec.targetRef) || arr(spec.targetRefs).length) return false;
-    const selector = strMap(at(spec, 'selector.matchLabels'));
-    return Object.keys(selector).length === 0 || selects(selector, w.podLabels);
+  return inv.memoOn(w, 'policies', () => {
+    const index = policyIndex(inv);
+    const candidates: Obj[] = [];
+    for (const ns of unique([w.namespace, inv.rootNamespace])) {
+      candidates.push(...(index.namespaceWide.get(ns) ?? []));
+      for (const [k, v] of Object.entries(w.podLabels)) candidates.push(...(index.byLabel.get(`${ns}\u0000${k}=${v}`) ?? []));
+    }
+    return inv.inOrder(candidates).filter((p) => {
+      const selector = strMap(at(p.raw.spec, 'selector.matchLabels'));
+      return Object.keys(selector).length === 0 || selects(selector, w.podLabels);
+    });
+  });
+}
+
+interface PolicyIndex {
+  /** Sidecar policies without a selector, by namespace. */
+  readonly namespaceWide: Map<string, Obj[]>;
+  /** Sidecar policies with a selector, by `namespace label=value` of one of its pairs: the one fewest workloads carry. */
+  readonly byLabel: Map<string, Obj[]>;
+}
+
+/** AuthorizationPolicies indexed once, so finding a workload's policies costs what it matches, not every policy. */
+function policyIndex(inv: Inventory): PolicyIndex {
+  return inv.memo('authorizationPolicies', () => {
+    const namespaceWide = new Map<string, Obj[]>();
+    const byLabel = new Map<string, Obj[]>();
+    const add = (m: Map<string, Obj[]>, key: string, p: Obj) => {
+      const list = m.get(key);
+      if (list) list.push(p);
+      else m.set(key, [p]);
+    };
+    for (const p of inv.of('AuthorizationPolicy', 'security.istio.io')) {
+      const spec = rec(p.raw.spec);
+      // targetRef(s) attach a policy to a Gateway API gateway or a waypoint, never to a sidecar.
+      if (isRec(spec.targetRef) || arr(spec.targetRefs).length) continue;
+      const pairs = Object.entries(strMap(at(spec, 'selector.matchLabels')));
+      if (!pairs.length) {
+        add(namespaceWide, p.namespace, p);
+        continue;
+      }
+      // A root-namespace policy applies to matching workloads of every namespace.
+      const scope = p.namespace === inv.rootNamespace ? undefined : p.namespace;
+      const [k, v] = pairs.reduce((best, pair) => (inv.labelCarriers(scope, ...pair) < inv.labelCarriers(scope, ...best) ? pair : best));
+      add(byLabel, `${p.namespace}\u0000${k}=${v}`, p);
+    }
+    return { namespaceWide, byLabel };
   });
 }
 
@@ -138,6 +177,10 @@ export function authorize(inv: Inventory, w: WorkloadInfo, caller: Caller, port:
 
 /** The mesh's trust domain: meshConfig of an IstioOperator or the istiod chart, or the `istio` ConfigMap; else cluster.local. */
 export function meshTrustDomain(inv: Inventory): string {
+  return inv.memo('trustDomain', () => readTrustDomain(inv));
+}
+
+function readTrustDomain(inv: Inventory): string {
   const found: unknown[] = [];
   for (const io of inv.of('IstioOperator')) found.push(at(io.raw.spec, 'meshConfig.trustDomain'));
   for (const app of inv.of('Application', 'argoproj.io')) {
@@ -180,8 +223,7 @@ export interface Edge {
 function gatewayWorkloadsOf(inv: Inventory, vs: Obj): WorkloadInfo[] {
   const refs = arr(at(vs.raw.spec, 'gateways')).map(str).filter((g): g is string => !!g && g !== 'mesh');
   return unique(refs.flatMap((ref) => {
-    const key = gatewayRefKey(vs.namespace, ref);
-    const gw = inv.istio('Gateway').find((g) => g.namespace === key.namespace && g.name === key.name);
+    const gw = gatewayByRef(inv, vs.namespace, ref);
     return gw ? workloadsOfGateway(inv, gw) : [];
   }));
 }

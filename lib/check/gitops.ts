@@ -1,6 +1,6 @@
 import { Findings } from './findings';
 import { HelmSource, helmSources, Inventory, isIstioChartRepo, Obj } from './inventory';
-import { annotationField, arr, at, rec, str, strMap } from './util';
+import { annotationField, append, arr, at, rec, str, strMap } from './util';
 
 /** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */
 const CHART_ORDER = ['base', 'istiod', 'gateway'];
@@ -29,7 +29,7 @@ function istioChartsByCluster(inv: Inventory): Map<string, IstioChartApp[]> {
     for (const source of helmSources(app)) {
       if (!source.chart || !CHART_ORDER.includes(source.chart) || !isIstioChartRepo(source.repoURL)) continue;
       const entry = { app, chart: source.chart, source, version: str(source.source.targetRevision) ?? '(unset)', wave: syncWave(app) };
-      out.set(cluster, [...(out.get(cluster) ?? []), entry]);
+      append(out, cluster, entry);
     }
   }
   return out;

@@ -17,9 +17,11 @@ import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPor
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
+import { checkPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
+import { append } from './util';
 
 export * from './types';
 export { InputError, loadPaths, parseYaml } from './load';
@@ -60,7 +62,7 @@ export function checkRules(objects: readonly (K8sObject | SourcedObject)[], opti
 export async function checkPaths(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const loaded = loadPaths(paths);
   const bySet = new Map<string, SourcedObject[]>();
-  for (const o of loaded.objects) bySet.set(o.set ?? '', [...(bySet.get(o.set ?? '') ?? []), o]);
+  for (const o of loaded.objects) append(bySet, o.set ?? '', o);
   const setsOf = new Map<string, Set<string>>();
   for (const o of loaded.objects) {
     const id = identity(o.object, options.defaultNamespace);
@@ -115,8 +117,9 @@ function run(objects: SourcedObject[], options: CheckOptions) {
       'keep one definition, or give the objects different names');
   }
   checkApiVersions(inv, f);
+  checkPlaceholders(inv, f);
   const albs = analyseAlbIngresses(inv, f);
-  checkLoadBalancerServices(inv, f);
+  checkLoadBalancerServices(inv, albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
   checkGateways(inv, albs, f);

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
+import { analysisGroup, RemovedApi, removedApi, upgraded } from './removed-apis';
 import { CheckOptions, K8sObject, SourcedObject } from './types';
-import { arr, at, isRec, num, rec, selects, str, strMap } from './util';
+import { append, arr, at, isRec, num, rec, selects, str, strMap } from './util';
 
 /** Kinds that live outside namespaces, so their reference reads `Kind name`. */
 const CLUSTER_SCOPED = new Set([
@@ -24,6 +25,8 @@ export interface Obj {
   /** `Kind ns/name` or `Kind name`. */
   readonly ref: string;
   readonly source?: string;
+  /** Set when the apiVersion is one Kubernetes no longer serves; `raw` then holds the object in its replacement's form. */
+  readonly removed?: RemovedApi;
 }
 
 export interface ServicePortInfo {
@@ -252,6 +255,24 @@ export class Inventory {
   /** Objects whose group/kind/namespace/name repeats an earlier one, with the earlier one's source. */
   readonly duplicates: { obj: Obj; first?: string }[] = [];
 
+  /** Objects by identity (group/kind/namespace/name), for duplicates. */
+  private readonly byIdentity = new Map<string, Obj>();
+  /** Position of each object in the input: indexed lookups return objects in input order, as a scan would. */
+  private readonly position = new Map<Obj, number>();
+  private readonly byKind = new Map<string, Obj[]>();
+  private readonly byName = new Map<string, Obj[]>();
+  private readonly knownNamespaces = new Set<string>();
+  private readonly serviceByKey = new Map<string, ServiceInfo>();
+  private readonly servicesByName = new Map<string, ServiceInfo[]>();
+  private readonly workloadsByNamespace = new Map<string, WorkloadInfo[]>();
+  /** Workloads by `namespace label=value` and gateway workloads by `label=value`: selectors look up their rarest pair. */
+  private readonly workloadsByLabel = new Map<string, WorkloadInfo[]>();
+  private readonly gatewaysByLabel = new Map<string, WorkloadInfo[]>();
+  /** How many workloads, in all namespaces, carry each `label=value`. */
+  private readonly labelCounts = new Map<string, number>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly objectMemos = new WeakMap<object, Map<string, unknown>>();
+
   constructor(input: SourcedObject[], options: CheckOptions = {}) {
     const defaultNamespace = options.defaultNamespace ?? 'default';
     this.rootNamespace = options.rootNamespace ?? 'istio-system';
@@ -268,17 +289,71 @@ export class Inventory {
         this.malformed.push({ source, index, reason: `missing ${missing}` });
         return;
       }
-      const { group, version } = splitApiVersion(apiVersion);
+      const split = splitApiVersion(apiVersion);
+      const { version } = split;
+      // A removed API version is still analysed, as the object its replacement would hold (api-removed reports it).
+      const removed = removedApi(apiVersion, kind);
+      const group = analysisGroup(apiVersion, kind, split.group);
       const namespace = CLUSTER_SCOPED.has(kind) ? '' : (str(object.metadata?.namespace) ?? defaultNamespace);
-      const obj: Obj = { raw: object, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source };
-      const first = this.objects.find((o) => o.group === group && o.kind === kind && o.namespace === namespace && o.name === name);
+      const raw = removed ? upgraded(object, apiVersion, kind) : object;
+      const obj: Obj = { raw, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source, ...(removed ? { removed } : {}) };
+      const id = `${group}/${kind}/${namespace}/${name}`;
+      const first = this.byIdentity.get(id);
       if (first) {
         this.duplicates.push({ obj, first: first.source });
         return;
       }
+      this.byIdentity.set(id, obj);
+      this.position.set(obj, this.objects.length);
       this.objects.push(obj);
+      append(this.byKind, kind, obj);
+      append(this.byName, `${kind}\u0000${namespace}\u0000${name}`, obj);
+      if (namespace) this.knownNamespaces.add(namespace);
+      if (kind === 'Namespace' && group === '') this.knownNamespaces.add(name);
     });
     for (const o of this.objects) this.index(o);
+    for (const s of this.services) {
+      const key = `${s.namespace}\u0000${s.name}`;
+      if (!this.serviceByKey.has(key)) this.serviceByKey.set(key, s);
+      append(this.servicesByName, s.name, s);
+      this.knownNamespaces.add(s.namespace);
+    }
+    for (const w of this.workloads) {
+      append(this.workloadsByNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.podLabels)) {
+        append(this.workloadsByLabel, `${w.namespace}\u0000${k}=${v}`, w);
+        if (w.gateway) append(this.gatewaysByLabel, `${k}=${v}`, w);
+        this.labelCounts.set(`${k}=${v}`, (this.labelCounts.get(`${k}=${v}`) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** Computes a value once per inventory (objects never change after construction). */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  /** Computes a value once per inventory and object (an Obj, ServiceInfo, WorkloadInfo ...). */
+  memoOn<T>(target: object, key: string, compute: () => T): T {
+    let m = this.objectMemos.get(target);
+    if (!m) this.objectMemos.set(target, (m = new Map()));
+    if (m.has(key)) return m.get(key) as T;
+    const value = compute();
+    m.set(key, value);
+    return value;
+  }
+
+  /** Input order of an object, for merging indexed lookups back into the order a scan would give. */
+  order(o: Obj): number {
+    return this.position.get(o) ?? -1;
+  }
+
+  /** Objects in input order, without repeats. */
+  inOrder(objs: Iterable<Obj>): Obj[] {
+    return [...new Set(objs)].sort((a, b) => this.order(a) - this.order(b));
   }
 
   private index(o: Obj): void {
@@ -371,19 +446,34 @@ export class Inventory {
   }
 
   of(kind: string, group?: string): Obj[] {
-    return this.objects.filter((o) => o.kind === kind && (group === undefined || o.group === group));
+    return this.memo(`of\u0000${kind}\u0000${group ?? '*'}`, () => (this.byKind.get(kind) ?? []).filter((o) => group === undefined || o.group === group));
   }
 
   istio(kind: string): Obj[] {
-    return this.objects.filter((o) => o.kind === kind && o.group.endsWith('.istio.io'));
+    return this.memo(`istio\u0000${kind}`, () => (this.byKind.get(kind) ?? []).filter((o) => o.group.endsWith('.istio.io')));
+  }
+
+  /** Istio objects of a kind in one namespace. */
+  istioIn(kind: string, namespace: string): Obj[] {
+    const byNs = this.memo(`istioIn\u0000${kind}`, () => {
+      const m = new Map<string, Obj[]>();
+      for (const o of this.istio(kind)) append(m, o.namespace, o);
+      return m;
+    });
+    return byNs.get(namespace) ?? [];
   }
 
   find(kind: string, namespace: string, name: string, group?: string): Obj | undefined {
-    return this.objects.find((o) => o.kind === kind && o.namespace === namespace && o.name === name && (group === undefined || o.group === group));
+    return this.byName.get(`${kind}\u0000${namespace}\u0000${name}`)?.find((o) => group === undefined || o.group === group);
   }
 
   service(namespace: string, name: string): ServiceInfo | undefined {
-    return this.services.find((s) => s.namespace === namespace && s.name === name);
+    return this.serviceByKey.get(`${namespace}\u0000${name}`);
+  }
+
+  /** Services of a name in any namespace. */
+  servicesNamed(name: string): ServiceInfo[] {
+    return this.servicesByName.get(name) ?? [];
   }
 
   namespaces(): Obj[] {
@@ -399,32 +489,64 @@ export class Inventory {
    * (CreateNamespace=true) with managedNamespaceMetadata labels.
    */
   namespaceLabelSources(ns: string): { obj: Obj; field: string; labels: Record<string, string> }[] {
-    const out: { obj: Obj; field: string; labels: Record<string, string> }[] = [];
+    const creators = this.memo('namespaceCreators', () => {
+      const m = new Map<string, { obj: Obj; field: string; labels: Record<string, string> }[]>();
+      for (const app of this.of('Application', 'argoproj.io')) {
+        const sync = rec(at(app.raw.spec, 'syncPolicy'));
+        const dest = str(at(app.raw.spec, 'destination.namespace'));
+        if (dest === undefined || !arr(sync.syncOptions).includes('CreateNamespace=true')) continue;
+        append(m, dest, { obj: app, field: 'spec.syncPolicy.managedNamespaceMetadata.labels', labels: strMap(at(sync, 'managedNamespaceMetadata.labels')) });
+      }
+      return m;
+    });
     const nsObj = this.namespaceObj(ns);
-    if (nsObj) out.push({ obj: nsObj, field: 'metadata.labels', labels: strMap(nsObj.raw.metadata?.labels) });
-    for (const app of this.of('Application', 'argoproj.io')) {
-      const sync = rec(at(app.raw.spec, 'syncPolicy'));
-      if (str(at(app.raw.spec, 'destination.namespace')) !== ns || !arr(sync.syncOptions).includes('CreateNamespace=true')) continue;
-      out.push({ obj: app, field: 'spec.syncPolicy.managedNamespaceMetadata.labels', labels: strMap(at(sync, 'managedNamespaceMetadata.labels')) });
-    }
-    return out;
+    return [...(nsObj ? [{ obj: nsObj, field: 'metadata.labels', labels: strMap(nsObj.raw.metadata?.labels) }] : []), ...(creators.get(ns) ?? [])];
   }
 
   /** Whether the manifests say anything about a namespace (any object in it, or its Namespace object). */
   knowsNamespace(ns: string): boolean {
-    return !!this.namespaceObj(ns) || this.objects.some((o) => o.namespace === ns) || this.services.some((s) => s.namespace === ns);
+    return this.knownNamespaces.has(ns);
+  }
+
+  /** Workloads of one namespace (explicit and implied). */
+  workloadsIn(ns: string): WorkloadInfo[] {
+    return this.workloadsByNamespace.get(ns) ?? [];
   }
 
   workloadsOf(svc: ServiceInfo): WorkloadInfo[] {
-    return this.workloads.filter((w) => w.namespace === svc.namespace && selects(svc.selector, w.podLabels));
+    return this.memoOn(svc, 'workloads', () => this.selected(this.workloadsByLabel, `${svc.namespace}\u0000`, svc.selector));
+  }
+
+  /** How many workloads carry a pod label, in one namespace or (undefined) in all. */
+  labelCarriers(namespace: string | undefined, key: string, value: string): number {
+    return namespace === undefined ? this.labelCounts.get(`${key}=${value}`) ?? 0 : this.workloadsByLabel.get(`${namespace}\u0000${key}=${value}`)?.length ?? 0;
+  }
+
+  /** Gateway workloads, in any namespace, whose pod labels a selector matches. */
+  gatewayWorkloadsSelected(selector: Record<string, string>): WorkloadInfo[] {
+    return this.selected(this.gatewaysByLabel, '', selector);
+  }
+
+  /** What a selector picks: the entries of its rarest label pair that carry all its pairs (empty selectors pick nothing). */
+  private selected(index: Map<string, WorkloadInfo[]>, prefix: string, selector: Record<string, string>): WorkloadInfo[] {
+    let smallest: WorkloadInfo[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const bucket = index.get(`${prefix}${k}=${v}`) ?? [];
+      if (!smallest || bucket.length < smallest.length) smallest = bucket;
+    }
+    return (smallest ?? []).filter((w) => selects(selector, w.podLabels));
   }
 
   gatewayWorkloads(): WorkloadInfo[] {
-    return this.workloads.filter((w) => w.gateway);
+    return this.memo('gatewayWorkloads', () => this.workloads.filter((w) => w.gateway));
   }
 
   /** Namespaces that run application workloads (not gateways, not the Istio/Argo/cert-manager system namespaces). */
   appNamespaces(): string[] {
+    return this.memo('appNamespaces', () => this.computeAppNamespaces());
+  }
+
+  private computeAppNamespaces(): string[] {
     const system = new Set(['kube-system', 'kube-public', 'kube-node-lease', this.rootNamespace, 'argocd', 'cert-manager']);
     const out = new Set<string>();
     for (const w of this.workloads) if (!w.gateway && !system.has(w.namespace)) out.add(w.namespace);

@@ -3,33 +3,48 @@ import { Findings } from './findings';
 import * as yaml from 'js-yaml';
 import { helmSources, Inventory, isIstioChartRepo, Obj, WorkloadInfo } from './inventory';
 import {
-  gatewayRefKey, gatewayServers, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
+  gatewayByRef, gatewayRefKey, gatewayServers, gatewayServersOnPort, meshNamespace, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
   serviceEntryFor, workloadsOfGateway,
 } from './mesh-model';
-import { arr, at, isRec, num, rec, str, strMap, unique } from './util';
+import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
 
 const V1_KINDS: Record<string, string[]> = {
   'networking.istio.io': ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'],
   'security.istio.io': ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'],
+  'telemetry.istio.io': ['Telemetry'],
 };
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_PROXIES = 'gatewayTopology.numTrustedProxies';
 const PROTOCOL_PORT_NAME = /^(grpc|grpc-web|http|http2|https|mongo|mysql|redis|tcp|tls|udp)(-.*)?$/;
 
-/** Gateways the ALB reaches: those selecting a gateway workload behind an ALB backend; all Gateways when that is unknown. */
+/**
+ * Gateways an ALB reaches: those selecting a gateway workload behind an ALB backend and, for a backend Service that
+ * is not in the manifests, those with a server on the backend's port number. None without an ALB.
+ */
 export function gatewaysBehindAlb(inv: Inventory, albs: AlbIngress[]): Obj[] {
-  const picked = new Set<Obj>();
-  for (const b of albs.flatMap((a) => a.backends)) if (b.service) gatewaysOfService(inv, b.service).forEach((g) => picked.add(g));
-  return picked.size ? [...picked] : inv.istio('Gateway');
+  const picked: Obj[] = [];
+  const unresolvedPorts = new Set<number>();
+  for (const b of albs.flatMap((a) => a.backends)) {
+    if (b.service) picked.push(...gatewaysOfService(inv, b.service));
+    else if (typeof b.port === 'number' && !inv.servicesNamed(b.serviceName).length) unresolvedPorts.add(b.port);
+  }
+  for (const port of unresolvedPorts) picked.push(...gatewayServersOnPort(inv, port).map((s) => s.gateway));
+  return inv.inOrder(picked);
 }
 
 export function checkApiVersions(inv: Inventory, f: Findings): void {
   for (const o of inv.objects) {
-    if (o.kind === 'IstioOperator') {
+    if (o.removed) {
+      const r = o.removed;
+      f.add('api-removed', o, 'apiVersion',
+        `${o.apiVersion} ${o.kind} was removed in Kubernetes ${r.removedIn}: the API server rejects it${r.replacement ? `; the replacement is ${r.replacement}` : ''}`,
+        r.replacement ? `set apiVersion: ${r.replacement}${r.note ? ` (${r.note})` : ''}` : `remove the ${o.kind}${r.note ? `: ${r.note}` : ''}`);
+    } else if (o.kind === 'IstioOperator') {
       f.add('istio-operator', o, 'kind', 'IstioOperator: istioctl and Helm stopped installing its CRD in Istio 1.21 and the in-cluster operator was removed in 1.24',
         'install Istio with the base, istiod and gateway Helm charts (values instead of IstioOperator spec)');
     } else if (V1_KINDS[o.group]?.includes(o.kind) && o.version !== 'v1') {
-      f.add('api-version-deprecated', o, 'apiVersion', `${o.apiVersion} is deprecated; v1 is the storage version since Istio 1.22`, `set apiVersion: ${o.group}/v1`);
+      // Istio still serves these versions and plans no removal: a note, not a deprecation.
+      f.add('api-version-deprecated', o, 'apiVersion', `${o.apiVersion} is an older API version, prefer v1 (the stored version since Istio 1.22; same fields)`, `set apiVersion: ${o.group}/v1`);
     }
   }
 }
@@ -48,9 +63,13 @@ export function checkGateways(inv: Inventory, albs: AlbIngress[], f: Findings): 
       f.add('not-verifiable', gw, 'spec.selector', `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,
         'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)');
     }
-    if (!behind.has(gw)) continue;
     for (const s of gatewayServers(gw)) {
       const field = `spec.servers[${s.index}]`;
+      // Whatever fronts a Gateway no ALB targets (an NLB, nothing yet), only its credential is checked here.
+      if (!behind.has(gw)) {
+        if (isTlsServer(s) && s.tlsMode === 'SIMPLE') checkCredential(inv, gw, s.credentialName, `${field}.tls.credentialName`, workloads.map((w) => w.namespace), f);
+        continue;
+      }
       if (s.httpsRedirect) {
         f.add('gateway-https-redirect', gw, `${field}.tls.httpsRedirect`, 'httpsRedirect behind an ALB that already terminates TLS can loop redirects',
           'remove tls.httpsRedirect; let the ALB redirect HTTP with ssl-redirect');
@@ -79,25 +98,46 @@ function hasCertKeys(secret: Obj): boolean {
   return (keys.has('tls.crt') && keys.has('tls.key')) || (keys.has('cert') && keys.has('key'));
 }
 
+/** Secrets, and cert-manager Certificates by the Secret they write, by Secret name: indexed once. */
+function credentialProviders(inv: Inventory): Map<string, Obj[]> {
+  return inv.memo('credentialProviders', () => {
+    const m = new Map<string, Obj[]>();
+    for (const o of [...inv.of('Secret', ''), ...inv.of('Certificate', 'cert-manager.io')]) {
+      const name = o.kind === 'Secret' ? o.name : str(at(o.raw.spec, 'secretName'));
+      if (name) append(m, name, o);
+    }
+    return m;
+  });
+}
+
 function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined, field: string, workloadNamespaces: string[], f: Findings): void {
   if (!credential) {
     f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace');
     return;
   }
-  const namespaces = unique(workloadNamespaces.length ? workloadNamespaces : [gw.namespace]);
+  // Istio reads the Secret from the namespace of the gateway pods the selector matches, not of the Gateway; with
+  // those pods not in the manifests, their namespace is unknown and the Gateway's is only a guess.
+  const known = workloadNamespaces.length > 0;
+  const namespaces = unique(known ? workloadNamespaces : [gw.namespace]);
   let name = credential;
   if (credential.includes('/')) {
     const [ns, n] = credential.split('/', 2);
     name = n;
+    if (!known) {
+      f.add('not-verifiable', gw, field, `credentialName '${credential}' names namespace ${ns}: it works only if the gateway pods run there, and they are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${ns}, or include the gateway Deployment`);
+      return;
+    }
     if (!namespaces.includes(ns)) {
       f.add('gateway-credential', gw, field, `credentialName '${credential}' points outside the gateway namespace ${namespaces.join(', ')}; istiod never allows that`,
         `create the Secret in ${namespaces[0]} and set credentialName: ${n}`);
       return;
     }
   }
+  const providers = credentialProviders(inv);
   for (const ns of namespaces) {
     const secret = inv.find('Secret', ns, name, '');
-    const certificate = inv.of('Certificate', 'cert-manager.io').find((c) => c.namespace === ns && str(at(c.raw.spec, 'secretName')) === name);
+    const certificate = (providers.get(name) ?? []).find((c) => c.kind === 'Certificate' && c.namespace === ns);
     if (secret) {
       if (!hasCertKeys(secret)) {
         f.add('gateway-credential', secret, 'data', `Secret ${ns}/${name} has neither tls.crt/tls.key nor cert/key`,
@@ -106,9 +146,11 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
       continue;
     }
     if (certificate) continue;
-    const elsewhere = [...inv.of('Secret', ''), ...inv.of('Certificate', 'cert-manager.io')]
-      .filter((o) => (o.kind === 'Secret' ? o.name : str(at(o.raw.spec, 'secretName'))) === name);
-    if (elsewhere.length) {
+    const elsewhere = providers.get(name) ?? [];
+    if (elsewhere.length && !known) {
+      f.add('not-verifiable', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}; the gateway pods, whose namespace Istio reads it from, are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${unique(elsewhere.map((o) => o.namespace)).join(' or ')}, or include the gateway Deployment`);
+    } else if (elsewhere.length) {
       f.add('gateway-credential', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}, but the gateway workload reads Secrets only from ${ns}`,
         `create the Secret (or Certificate) in namespace ${ns}`);
     } else {
@@ -120,19 +162,21 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
 
 export function checkVirtualServices(inv: Inventory, f: Findings): void {
   const gateways = inv.istio('Gateway');
+  const byName = new Map<string, Obj[]>();
+  for (const g of gateways) append(byName, g.name, g);
   for (const vs of inv.istio('VirtualService')) {
     const spec = rec(vs.raw.spec);
     const refs = arr(spec.gateways).map(str).filter((g): g is string => !!g && g !== 'mesh');
     refs.forEach((ref) => {
       const index = arr(spec.gateways).indexOf(ref);
       const key = gatewayRefKey(vs.namespace, ref);
-      const gw = gateways.find((g) => g.namespace === key.namespace && g.name === key.name);
+      const gw = gatewayByRef(inv, vs.namespace, ref);
       const field = `spec.gateways[${index}]`;
       if (!gw) {
         if (!gateways.length) {
           f.add('not-verifiable', vs, field, `Gateway ${key.namespace}/${key.name} is not in the manifests`, 'check the Gateway exists');
         } else {
-          const same = gateways.filter((g) => g.name === key.name);
+          const same = byName.get(key.name) ?? [];
           f.add('vs-gateway-ref', vs, field, `gateway '${ref}' resolves to ${key.namespace}/${key.name}, which does not exist${same.length ? ` (found ${same.map((g) => g.ref).join(', ')})` : ''}`,
             same.length ? `write it as ${same[0].namespace}/${same[0].name}` : 'reference an existing Gateway as <namespace>/<name>');
         }
@@ -189,7 +233,7 @@ function checkDestination(inv: Inventory, vs: Obj, field: string, host: string, 
 export function checkPortNames(inv: Inventory, f: Findings): void {
   const apps = new Set(inv.appNamespaces());
   for (const svc of inv.services) {
-    if (!svc.obj || !apps.has(svc.namespace)) continue;
+    if (!svc.obj || !apps.has(svc.namespace) || !meshNamespace(inv, svc.namespace)) continue;
     if (inv.workloadsOf(svc).some((w) => w.gateway)) continue;
     svc.ports.forEach((p) => {
       if (p.appProtocol || (p.name && PROTOCOL_PORT_NAME.test(p.name))) return;
@@ -209,10 +253,11 @@ export function checkMesh(inv: Inventory, f: Findings): void {
     }
   }
   for (const ns of inv.appNamespaces()) {
+    if (!meshNamespace(inv, ns)) continue;
     const nsObj = inv.namespaceObj(ns);
     const target = nsObj ?? `Namespace ${ns}`;
     // Sidecar injection.
-    const workloads = inv.workloads.filter((w) => w.namespace === ns && !w.gateway);
+    const workloads = inv.workloadsIn(ns).filter((w) => !w.gateway);
     const states = workloads.map((w) => injectionOf(inv, w));
     if (states.some((s) => s.state === 'no')) {
       const why = states.find((s) => s.state === 'no')!.why;
@@ -230,7 +275,7 @@ export function checkMesh(inv: Inventory, f: Findings): void {
         `mTLS in ${ns} is ${mode.mode} (${mode.by ? mode.by.ref : 'Istio default: no PeerAuthentication'}): plaintext is accepted, mTLS is not enforced`,
         `add PeerAuthentication 'default' in ${inv.rootNamespace} (mesh-wide) or in ${ns} with spec.mtls.mode: STRICT`);
     }
-    for (const pa of inv.istio('PeerAuthentication').filter((p) => p.namespace === ns && Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length)) {
+    for (const pa of inv.istioIn('PeerAuthentication', ns).filter((p) => Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length)) {
       const m = str(at(pa.raw.spec, 'mtls.mode'));
       const weakPorts = Object.entries(rec(at(pa.raw.spec, 'portLevelMtls'))).filter(([, v]) => ['PERMISSIVE', 'DISABLE'].includes(str(rec(v).mode) ?? ''));
       if (m === 'PERMISSIVE' || m === 'DISABLE' || weakPorts.length) {
@@ -240,8 +285,8 @@ export function checkMesh(inv: Inventory, f: Findings): void {
       }
     }
     // Egress.
-    const sidecars = inv.istio('Sidecar').filter((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
-    const sidecar = sidecars.find((s) => s.namespace === ns) ?? sidecars.find((s) => s.namespace === inv.rootNamespace);
+    const namespaceWide = (scope: string) => inv.istioIn('Sidecar', scope).find((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
+    const sidecar = namespaceWide(ns) ?? namespaceWide(inv.rootNamespace);
     const mode2 = str(at(sidecar?.raw.spec, 'outboundTrafficPolicy.mode'));
     if (mode2 !== 'REGISTRY_ONLY') {
       f.add('sidecar-outbound', sidecar ?? target, sidecar ? 'spec.outboundTrafficPolicy.mode' : '-',
@@ -257,13 +302,13 @@ export function checkMesh(inv: Inventory, f: Findings): void {
 /** With REGISTRY_ONLY, external hosts routed from the namespace need a ServiceEntry or the sidecar drops them. */
 function checkEgressHosts(inv: Inventory, ns: string, f: Findings): void {
   const routed: { obj: Obj; field: string; host: string }[] = [];
-  for (const vs of inv.istio('VirtualService').filter((v) => v.namespace === ns)) {
+  for (const vs of inv.istioIn('VirtualService', ns)) {
     // Hosts of gateway-only VirtualServices are what the gateway serves, not egress destinations.
     const gws = arr(at(vs.raw.spec, 'gateways'));
     if (gws.length && !gws.includes('mesh')) continue;
     arr(at(vs.raw.spec, 'hosts')).forEach((h, i) => { if (typeof h === 'string') routed.push({ obj: vs, field: `spec.hosts[${i}]`, host: h }); });
   }
-  for (const dr of inv.istio('DestinationRule').filter((d) => d.namespace === ns)) {
+  for (const dr of inv.istioIn('DestinationRule', ns)) {
     const h = str(at(dr.raw.spec, 'host'));
     if (h) routed.push({ obj: dr, field: 'spec.host', host: h });
   }
@@ -336,17 +381,33 @@ function reliesOnInjection(w: WorkloadInfo): boolean {
   return arr(at(w.obj?.raw.spec, 'template.spec.containers')).some((c) => str(rec(c).image) === 'auto');
 }
 
-/** Ingress gateways the ALB reaches; every ingress gateway workload when no ALB backend resolves to one. */
-function ingressGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
-  const behind = unique(albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway));
-  return behind.length ? behind : inv.gatewayWorkloads().filter((w) => w.podLabels.istio !== 'egressgateway');
+/** Gateway workloads an ALB reaches: behind an ALB backend, or selected by a Gateway behind one. */
+export function albGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
+  const direct = albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway);
+  return unique([...direct, ...gatewaysBehindAlb(inv, albs).flatMap((gw) => workloadsOfGateway(inv, gw))]);
+}
+
+function checkGatewayInjection(inv: Inventory, w: WorkloadInfo, f: Findings): void {
+  if (!reliesOnInjection(w)) return;
+  for (const src of inv.namespaceLabelSources(w.namespace)) {
+    if (src.labels['istio-injection'] !== 'disabled') continue;
+    f.add('gateway-namespace-injection', src.obj, src.field,
+      `namespace ${w.namespace} has istio-injection=disabled, but ${w.ref}${w.obj ? '' : ` (${w.origin})`} gets its proxy by injection: its pods never start`,
+      `remove istio-injection=disabled from namespace ${w.namespace} (leave it unlabelled or set istio-injection=enabled)`);
+  }
 }
 
 /** How Istio and its gateway are installed: forwarded-header trust, gateway injection, installation profile. */
 export function checkIstioInstall(inv: Inventory, albs: AlbIngress[], f: Findings): void {
   const meshDefault = meshTrustedProxies(inv);
-  for (const w of ingressGatewayWorkloads(inv, albs)) {
+  const behindAlb = new Set(albGatewayWorkloads(inv, albs));
+  for (const w of inv.gatewayWorkloads().filter((x) => x.podLabels.istio !== 'egressgateway')) {
     const target = podAnnotationTarget(w);
+    // Only an ALB in front makes the proxy count hops: an NLB passes the client address through.
+    if (!behindAlb.has(w)) {
+      checkGatewayInjection(inv, w, f);
+      continue;
+    }
     const raw = w.podAnnotations[PROXY_CONFIG];
     const own = raw === undefined ? undefined : num(at(parseYamlText(raw), TRUSTED_PROXIES));
     const trusted = own ?? meshDefault;
@@ -355,13 +416,7 @@ export function checkIstioInstall(inv: Inventory, albs: AlbIngress[], f: Finding
         `${w.ref}${w.obj ? '' : ` (${w.origin})`} ${trusted === undefined ? 'does not set' : `sets ${trusted} for`} ${TRUSTED_PROXIES}: behind the ALB, Envoy takes the ALB as the client and ignores X-Forwarded-For`,
         `annotate the gateway pods ${PROXY_CONFIG}: '{"gatewayTopology":{"numTrustedProxies":1}}' (or set meshConfig.defaultConfig.gatewayTopology)`);
     }
-    if (!reliesOnInjection(w)) continue;
-    for (const src of inv.namespaceLabelSources(w.namespace)) {
-      if (src.labels['istio-injection'] !== 'disabled') continue;
-      f.add('gateway-namespace-injection', src.obj, src.field,
-        `namespace ${w.namespace} has istio-injection=disabled, but ${w.ref}${w.obj ? '' : ` (${w.origin})`} gets its proxy by injection: its pods never start`,
-        `remove istio-injection=disabled from namespace ${w.namespace} (leave it unlabelled or set istio-injection=enabled)`);
-    }
+    checkGatewayInjection(inv, w, f);
   }
   for (const io of inv.of('IstioOperator')) {
     if (str(at(io.raw.spec, 'profile')) === 'demo') {

@@ -1,6 +1,7 @@
 import { ALB, AlbIngress, classParams, groupName } from './alb';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
+import { meshPresent } from './mesh-model';
 import { annotationField, arr, at, isRec, rec, str } from './util';
 import { ALB_HOST_MAX_LENGTH, arnPartitionProblem, requestAboveLimitProblem } from '../patterns';
 
@@ -116,6 +117,8 @@ function checkServiceEntryHosts(o: Obj, f: Findings): void {
  * whole mesh, so an application there cannot have policies of its own. Istio's own workloads (gateways, istiod) belong there.
  */
 function checkRootNamespaceWorkloads(inv: Inventory, f: Findings): void {
+  // Without Istio in the manifests there is no mesh root namespace to speak of.
+  if (!meshPresent(inv)) return;
   for (const w of inv.workloads) {
     if (w.namespace !== inv.rootNamespace || w.gateway || !w.obj || isIstioControlPlane(w.obj)) continue;
     f.add('root-namespace-workload', w.obj, 'metadata.namespace',

@@ -40,39 +40,98 @@ export function parseYaml(text: string, name: string): SourcedObject[] {
   return out;
 }
 
-function walk(dir: string, files: string[], skipped: string[]): void {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  // A chart's templates are not manifests until rendered.
-  if (entries.some((e) => e.isFile() && e.name === 'Chart.yaml')) {
-    skipped.push(`${dir} (Helm chart: render it with helm template and check the output)`);
+/** One line for a path that cannot be read, by the reason the system gives. */
+function unreadable(p: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return new InputError(`${p}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
+  if (code === 'ENOENT') {
+    let link = false;
+    try {
+      link = fs.lstatSync(p).isSymbolicLink();
+    } catch {
+      // not there at all
+    }
+    return new InputError(link ? `${p}: broken symbolic link (its target ${fs.readlinkSync(p)} does not exist)` : `${p}: no such file or directory`);
+  }
+  if (code === 'EACCES' || code === 'EPERM') return new InputError(`${p}: permission denied`);
+  return new InputError(`${p}: cannot read (${(e as Error).message})`);
+}
+
+function statOf(p: string): fs.Stats {
+  try {
+    return fs.statSync(p);
+  } catch (e) {
+    throw unreadable(p, e);
+  }
+}
+
+const isChart = (dir: string) => fs.existsSync(path.join(dir, 'Chart.yaml'));
+
+/** What to do with an unrendered chart: its templates are not manifests until Helm renders them. */
+export function chartMessage(dir: string): string {
+  return `${dir} is a Helm chart (Chart.yaml): render it first, e.g. helm template my-release ${dir} > rendered.yaml, then check rendered.yaml`;
+}
+
+/**
+ * Collects .yaml/.yml files below `dir`, following symbolic links; `ancestors` holds the real paths of the
+ * directories being walked, so a link back to one of them is a loop rather than endless recursion.
+ */
+interface Walk {
+  readonly files: string[];
+  readonly skipped: string[];
+  readonly charts: string[];
+  /** Real paths of the directories read so far. */
+  readonly seen: Set<string>;
+}
+
+function walk(dir: string, w: Walk, ancestors: Set<string>): void {
+  const real = fs.realpathSync(dir);
+  if (ancestors.has(real)) throw new InputError(`${dir}: symbolic link loop (leads back to ${real}); remove the link or check the directory it points into`);
+  if (w.seen.has(real)) {
+    w.skipped.push(`${dir} (the same directory as ${real}, already read)`);
     return;
   }
+  w.seen.add(real);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (e) {
+    throw unreadable(dir, e);
+  }
+  // A chart's templates are not manifests until rendered.
+  if (entries.some((e) => e.name === 'Chart.yaml')) {
+    w.skipped.push(`${dir} (Helm chart: render it with helm template and check the output)`);
+    w.charts.push(dir);
+    return;
+  }
+  ancestors.add(real);
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, files, skipped);
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) files.push(p);
+    const stat = e.isSymbolicLink() ? statOf(p) : e;
+    if (stat.isDirectory()) walk(p, w, ancestors);
+    else if (stat.isFile() && /\.ya?ml$/i.test(e.name)) w.files.push(p);
   }
+  ancestors.delete(real);
 }
 
 /** Reads files and directories (recursively, .yaml/.yml) into objects. */
 export function loadPaths(paths: string[]): Loaded {
-  const files: string[] = [];
-  const skipped: string[] = [];
+  const w: Walk = { files: [], skipped: [], charts: [], seen: new Set() };
+  const { files, skipped } = w;
   // Files named on the command line form one set; files found in a directory belong to that directory.
   const direct = new Set<string>();
   for (const p of paths) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      throw new InputError(`${p}: no such file or directory`);
-    }
-    if (stat.isDirectory()) walk(p, files, skipped);
-    else {
+    const stat = statOf(p);
+    if (stat.isDirectory()) {
+      // A chart named on the command line is a mistake to point out, not a directory to skip quietly.
+      if (isChart(p)) throw new InputError(chartMessage(p));
+      walk(p, w, new Set());
+    } else {
       files.push(p);
       direct.add(p);
     }
   }
+  if (!files.length && w.charts.length) throw new InputError(chartMessage(w.charts[0]));
   if (!files.length) throw new InputError(`no .yaml or .yml files in ${paths.join(', ')}`);
   const objects: SourcedObject[] = [];
   for (const file of files) {
@@ -80,10 +139,11 @@ export function loadPaths(paths: string[]): Loaded {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new InputError(`${file}: cannot read (${(e as Error).message})`);
+      throw unreadable(file, e);
     }
     const set = direct.has(file) ? '(files)' : path.dirname(file);
-    objects.push(...parseYaml(text, file).map((o) => ({ ...o, set })));
+    // One push per object: spreading a 100k-element array into push() overflows the stack.
+    for (const o of parseYaml(text, file)) objects.push({ ...o, set });
   }
   return { objects, files, skipped };
 }

@@ -39,18 +39,19 @@ function paSelector(pa: Obj): Record<string, string> {
 
 /** Namespace-wide mode: the namespace's selector-less PeerAuthentication, else the root namespace's, else PERMISSIVE. */
 export function namespaceMtls(inv: Inventory, ns: string): MtlsMode {
-  const pas = inv.istio('PeerAuthentication').filter((p) => Object.keys(paSelector(p)).length === 0);
-  for (const scope of [ns, inv.rootNamespace]) {
-    const pa = pas.find((p) => p.namespace === scope && paMode(p));
-    if (pa) return { mode: paMode(pa)!, by: pa, weakerPorts: [] };
-  }
-  return { mode: 'PERMISSIVE', weakerPorts: [] };
+  return inv.memo(`namespaceMtls\u0000${ns}`, () => {
+    for (const scope of [ns, inv.rootNamespace]) {
+      const pa = inv.istioIn('PeerAuthentication', scope).find((p) => Object.keys(paSelector(p)).length === 0 && paMode(p));
+      if (pa) return { mode: paMode(pa)!, by: pa, weakerPorts: [] };
+    }
+    return { mode: 'PERMISSIVE', weakerPorts: [] };
+  });
 }
 
 /** The mode a workload's sidecar enforces: a workload-level PeerAuthentication overrides the namespace one. */
 export function workloadMtls(inv: Inventory, ns: string, podLabels: Record<string, string>): MtlsMode {
   const base = namespaceMtls(inv, ns);
-  const pa = inv.istio('PeerAuthentication').find((p) => p.namespace === ns && selects(paSelector(p), podLabels));
+  const pa = inv.istioIn('PeerAuthentication', ns).find((p) => selects(paSelector(p), podLabels));
   if (!pa) return base;
   const mode = paMode(pa) ?? base.mode;
   const weakerPorts = Object.entries(rec(at(pa.raw.spec, 'portLevelMtls')))
@@ -77,7 +78,15 @@ export interface GatewayServer {
   readonly httpsRedirect: boolean;
 }
 
+const serversMemo = new WeakMap<Obj, GatewayServer[]>();
+
 export function gatewayServers(gw: Obj): GatewayServer[] {
+  let servers = serversMemo.get(gw);
+  if (!servers) serversMemo.set(gw, (servers = readServers(gw)));
+  return servers;
+}
+
+function readServers(gw: Obj): GatewayServer[] {
   return arr(at(gw.raw.spec, 'servers')).filter(isRec).map((s, index) => ({
     gateway: gw,
     index,
@@ -100,13 +109,30 @@ export function gatewaySelector(gw: Obj): Record<string, string> {
 
 /** Gateway workloads (explicit or implied) a Gateway's selector picks. */
 export function workloadsOfGateway(inv: Inventory, gw: Obj): WorkloadInfo[] {
-  return inv.gatewayWorkloads().filter((w) => selects(gatewaySelector(gw), w.podLabels));
+  return inv.memoOn(gw, 'workloads', () => inv.gatewayWorkloadsSelected(gatewaySelector(gw)));
 }
 
 /** Gateways whose selector picks one of the workloads behind a gateway Service. */
 export function gatewaysOfService(inv: Inventory, svc: ServiceInfo): Obj[] {
-  const workloads = inv.workloadsOf(svc).filter((w) => w.gateway);
-  return inv.istio('Gateway').filter((gw) => workloads.some((w) => selects(gatewaySelector(gw), w.podLabels)));
+  return inv.memoOn(svc, 'gateways', () => {
+    // Reverse of workloadsOfGateway, built once: the Gateways selecting each gateway workload.
+    const byWorkload = inv.memo('gatewaysByWorkload', () => {
+      const m = new Map<WorkloadInfo, Obj[]>();
+      for (const gw of inv.istio('Gateway')) for (const w of workloadsOfGateway(inv, gw)) {
+          const list = m.get(w);
+          if (list) list.push(gw);
+          else m.set(w, [gw]);
+        }
+      return m;
+    });
+    return inv.inOrder(inv.workloadsOf(svc).filter((w) => w.gateway).flatMap((w) => byWorkload.get(w) ?? []));
+  });
+}
+
+/** The Gateway a VirtualService `gateways` entry names, if it is in the manifests. */
+export function gatewayByRef(inv: Inventory, vsNamespace: string, ref: string): Obj | undefined {
+  const key = gatewayRefKey(vsNamespace, ref);
+  return inv.istioIn('Gateway', key.namespace).find((g) => g.name === key.name);
 }
 
 /** Resolves a VirtualService `gateways` entry: `ns/name`, or a bare name in the VirtualService's namespace. */
@@ -131,9 +157,71 @@ export function resolveHost(inv: Inventory, fromNs: string, host: string): { nam
 
 /** ServiceEntry hosts, matched like Istio hosts (wildcards allowed). */
 export function serviceEntryFor(inv: Inventory, host: string): Obj | undefined {
-  return inv.istio('ServiceEntry').find((se) => arr(at(se.raw.spec, 'hosts')).some((h) => {
-    const p = str(h);
-    if (!p) return false;
-    return p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))) || p === '*';
-  }));
+  // Indexed once by host: an exact host, `*.suffix` for every domain suffix of the host, or `*`; the first
+  // ServiceEntry in input order wins, as a scan would find it.
+  const index = inv.memo('serviceEntryHosts', () => {
+    const m = new Map<string, Obj>();
+    for (const se of inv.istio('ServiceEntry')) {
+      for (const h of arr(at(se.raw.spec, 'hosts'))) {
+        const p = str(h);
+        if (p && !m.has(p)) m.set(p, se);
+      }
+    }
+    return m;
+  });
+  const candidates = [index.get(host), index.get('*')];
+  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) candidates.push(index.get(`*${host.slice(i)}`));
+  const found = candidates.filter((se): se is Obj => !!se);
+  return found.length ? inv.inOrder(found)[0] : undefined;
+}
+
+/** Whether the manifests involve Istio at all: an Istio object, an Istio install (IstioOperator, Istio chart) or a gateway. */
+export function meshPresent(inv: Inventory): boolean {
+  return inv.memo('meshPresent', () => inv.objects.some((o) => o.group.endsWith('.istio.io'))
+    || inv.gatewayWorkloads().length > 0);
+}
+
+/**
+ * Whether Istio's mesh rules apply to a namespace: Istio is in the manifests, and the namespace is in the mesh or
+ * meant to be: labelled for injection, holding Istio objects, the destination of a route, or under mesh-wide policy
+ * (a PeerAuthentication or Sidecar in the root namespace).
+ */
+export function meshNamespace(inv: Inventory, ns: string): boolean {
+  if (!meshPresent(inv)) return false;
+  const namespaces = inv.memo('meshNamespaces', () => {
+    const out = new Set<string>();
+    for (const o of inv.objects) if (o.group.endsWith('.istio.io')) out.add(o.namespace);
+    for (const ns of inv.namespaces()) {
+      const labels = strMap(ns.raw.metadata?.labels);
+      if (labels['istio-injection'] !== undefined || labels['istio.io/rev'] !== undefined) out.add(ns.name);
+    }
+    for (const vs of inv.istio('VirtualService')) {
+      for (const kind of ['http', 'tcp', 'tls']) {
+        for (const route of arr(rec(vs.raw.spec)[kind])) {
+          for (const dest of arr(rec(route).route)) {
+            const host = str(at(dest, 'destination.host'));
+            const key = host ? resolveHost(inv, vs.namespace, host) : undefined;
+            if (key && !('external' in key)) out.add(key.namespace);
+          }
+        }
+      }
+    }
+    return out;
+  });
+  const meshWide = inv.istioIn('PeerAuthentication', inv.rootNamespace).length > 0 || inv.istioIn('Sidecar', inv.rootNamespace).length > 0;
+  return meshWide || namespaces.has(ns);
+}
+
+/** Gateway servers on a port number, over every Gateway: indexed once. */
+export function gatewayServersOnPort(inv: Inventory, port: number | undefined): GatewayServer[] {
+  const byPort = inv.memo('gatewayServersByPort', () => {
+    const m = new Map<number | undefined, GatewayServer[]>();
+    for (const s of inv.istio('Gateway').flatMap(gatewayServers)) {
+      const list = m.get(s.port);
+      if (list) list.push(s);
+      else m.set(s.port, [s]);
+    }
+    return m;
+  });
+  return byPort.get(port) ?? [];
 }

@@ -1,9 +1,9 @@
-import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, portSpeaks } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb';
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
 import {
-  describeMtls, GatewayServer, gatewayRefKey, gatewayServers, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
+  describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
   resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
@@ -36,7 +36,7 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
   const target = `${b.service ? b.service.ref : `Service ${alb.obj.namespace}/${b.serviceName}`}:${b.port ?? '?'}`;
   const hcPort = b.annotations[`${ALB}healthcheck-port`] ?? 'traffic-port';
   const hcProtocol = (b.annotations[`${ALB}healthcheck-protocol`] ?? protocol).toUpperCase();
-  const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? '/';
+  const hcPath = b.annotations[`${ALB}healthcheck-path`] ?? defaultHealthPath(b.annotations);
   const { drain, text } = targetDrain(inv, b);
   const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}; ${text}`;
   const label = `target group ${protocol} -> ${target}`;
@@ -54,7 +54,7 @@ function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; 
     return { servers: gatewaysOfService(inv, b.service).flatMap(gatewayServers).filter((s) => s.port === port), note: '' };
   }
   // Gateway Service unknown: the best available match is any Gateway server on the same port number.
-  return { servers: inv.istio('Gateway').flatMap(gatewayServers).filter((s) => s.port === port), note: ' (matched by port: gateway Service not in the manifests)' };
+  return { servers: gatewayServersOnPort(inv, port), note: ' (matched by port: gateway Service not in the manifests)' };
 }
 
 function gatewayHop(inv: Inventory, server: GatewayServer | undefined, note: string, missing: string): Hop {
@@ -97,11 +97,7 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
     return [{ step: 'route', label: routeLabel, detail: reason, state: 'unknown', reason }];
   }
   const workloads = inv.workloadsOf(svc).filter((w) => !w.gateway);
-  const disabled = inv.istio('DestinationRule').some((dr) => {
-    const h = str(at(dr.raw.spec, 'host'));
-    const k = h ? resolveHost(inv, dr.namespace, h) : undefined;
-    return k && !('external' in k) && k.namespace === svc.namespace && k.name === svc.name && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE';
-  });
+  const disabled = tlsDisabledServices(inv).has(`${svc.namespace}/${svc.name}`);
   if (!workloads.length) {
     const reason = `no workload selected by ${svc.ref} in the manifests`;
     return [
@@ -133,6 +129,19 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
     hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
   }
   return hops;
+}
+
+/** Services (`ns/name`) a DestinationRule sends plaintext to (trafficPolicy.tls.mode DISABLE), indexed once. */
+function tlsDisabledServices(inv: Inventory): Set<string> {
+  return inv.memo('tlsDisabledServices', () => {
+    const out = new Set<string>();
+    for (const dr of inv.istio('DestinationRule')) {
+      const h = str(at(dr.raw.spec, 'host'));
+      const k = h ? resolveHost(inv, dr.namespace, h) : undefined;
+      if (k && !('external' in k) && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE') out.add(`${k.namespace}/${k.name}`);
+    }
+    return out;
+  });
 }
 
 /** What authz-gateway-denied reports: the gateway's identity is known and no request gets through. */
@@ -187,12 +196,16 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
 
 function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj[], f: Findings): Hop[] {
   const gws = unique(gateways);
-  const bound = inv.istio('VirtualService').filter((vs) => arr(at(vs.raw.spec, 'gateways')).some((g) => {
-    if (typeof g !== 'string') return false;
-    const key = gatewayRefKey(vs.namespace, g);
-    return gws.some((gw) => gw.namespace === key.namespace && gw.name === key.name);
-  }));
-  const matching = bound.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
+  const index = boundVirtualServices(inv);
+  const candidates: Obj[] = [];
+  for (const gw of gws) {
+    const entry = index.get(`${gw.namespace}/${gw.name}`);
+    if (!entry) continue;
+    // A wildcard Ingress host can match any VirtualService host; an exact one only its own and the wildcard ones.
+    if (b.host.startsWith('*')) candidates.push(...entry.all);
+    else candidates.push(...(entry.exact.get(b.host.toLowerCase()) ?? []), ...entry.wildcard);
+  }
+  const matching = inv.inOrder(candidates).filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
   if (!matching.length) {
     const reason = `no VirtualService bound to ${gws.map((g) => g.ref).join(', ')} matches host ${b.host}`;
     f.add('host-route', alb.obj, b.hostField, `${reason}: the gateway answers 404`,
@@ -210,6 +223,40 @@ function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj
   return hops;
 }
 
+interface BoundVirtualServices {
+  readonly all: Obj[];
+  /** By lower-case exact host. */
+  readonly exact: Map<string, Obj[]>;
+  /** Those with a wildcard host (`*`, `*.example.com`). */
+  readonly wildcard: Obj[];
+}
+
+/** VirtualServices by the Gateway (`ns/name`) they are bound to, and by host within it: built once per check. */
+function boundVirtualServices(inv: Inventory): Map<string, BoundVirtualServices> {
+  return inv.memo('boundVirtualServices', () => {
+    const out = new Map<string, BoundVirtualServices>();
+    for (const vs of inv.istio('VirtualService')) {
+      const hosts = arr(at(vs.raw.spec, 'hosts')).filter((h): h is string => typeof h === 'string');
+      const keys = unique(arr(at(vs.raw.spec, 'gateways')).filter((g): g is string => typeof g === 'string').map((g) => {
+        const key = gatewayRefKey(vs.namespace, g);
+        return `${key.namespace}/${key.name}`;
+      }));
+      for (const key of keys) {
+        let entry = out.get(key);
+        if (!entry) out.set(key, (entry = { all: [], exact: new Map(), wildcard: [] }));
+        entry.all.push(vs);
+        if (hosts.some((h) => h.startsWith('*'))) entry.wildcard.push(vs);
+        for (const h of unique(hosts.filter((x) => !x.startsWith('*')).map((x) => x.toLowerCase()))) {
+          const list = entry.exact.get(h);
+          if (list) list.push(vs);
+          else entry.exact.set(h, [vs]);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 export function verdictOf(inv: Inventory, paths: HostPath[]): Verdict {
   const reasons: string[] = [];
   if (!paths.length) reasons.push('no ALB Ingress routes traffic to a backend in these manifests');
@@ -218,9 +265,11 @@ export function verdictOf(inv: Inventory, paths: HostPath[]): Verdict {
     if (hop?.reason) reasons.push(hop.reason);
   }
   // Mesh-internal hops (workload to workload) count too, also for namespaces no host path reaches.
+  const reported = new Set(reasons.map((r) => /^mTLS is not enforced in (\S+) /.exec(r)?.[1]).filter((ns) => ns !== undefined));
   for (const ns of inv.appNamespaces()) {
+    if (!meshNamespace(inv, ns)) continue;
     const m = namespaceMtls(inv, ns);
-    if (m.mode !== 'STRICT' && !reasons.some((r) => r.startsWith(`mTLS is not enforced in ${ns} `))) {
+    if (m.mode !== 'STRICT' && !reported.has(ns)) {
       reasons.push(`mTLS is not enforced in ${ns} (${m.mode}${m.by ? ` by ${m.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`);
     }
   }

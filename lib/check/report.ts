@@ -1,4 +1,5 @@
 import { CheckResult, Finding, HopState } from './types';
+import { append } from './util';
 
 const MARK: Record<HopState, string> = { encrypted: 'encrypted', plaintext: 'PLAINTEXT', unknown: 'unknown  ' };
 
@@ -17,7 +18,7 @@ function grouped(findings: Finding[]): Finding[][] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const key = `${f.ruleId}\u0000${f.field}\u0000${f.message.replace(f.object, '')}\u0000${f.fix}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    append(groups, key, f);
   }
   return [...groups.values()];
 }

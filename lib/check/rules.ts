@@ -14,6 +14,7 @@ export interface RuleInfo {
 const CATALOGUE: readonly RuleInfo[] = [
   // Schemas
   { id: 'manifest-identity', severity: 'error', title: 'Document is not a Kubernetes object (apiVersion, kind, metadata.name)', source: 'API' },
+  { id: 'unfilled-placeholder', severity: 'error', title: 'A name or host still holds a template placeholder (<FQDN>, ${HOST}, {{ .Values.x }})', source: 'API' },
   { id: 'duplicate-object', severity: 'error', title: 'Two objects with the same kind, namespace and name in one manifest set', source: 'API' },
   { id: 'schema-invalid', severity: 'error', title: 'Object does not match its schema', source: 'API' },
   { id: 'schema-unknown-field', severity: 'error', title: 'Field is not defined by the schema (the API server would drop or reject it)', source: 'API' },
@@ -27,8 +28,8 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'ssl-redirect-port', severity: 'error', title: 'ssl-redirect port is not an HTTPS listen port', source: 'A4' },
   { id: 'http-listener-plaintext', severity: 'warning', title: 'HTTP listener forwards plaintext instead of redirecting to HTTPS', source: 'A4' },
   { id: 'listener-certificate', severity: 'error', title: 'HTTPS listener has no certificate-arn and no host to discover one from', source: 'A8' },
-  { id: 'certificate-arn-format', severity: 'error', title: 'certificate-arn is not an ACM certificate ARN', source: 'A8' },
-  { id: 'certificate-arn-multiline', severity: 'warning', title: 'certificate-arn is not on one line', source: 'A8' },
+  { id: 'certificate-arn-format', severity: 'error', title: 'certificate-arn is not an ACM or IAM server certificate ARN', source: 'A8' },
+  { id: 'certificate-arn-multiline', severity: 'error', title: 'certificate-arn separates ARNs by line breaks instead of commas', source: 'A8' },
   { id: 'certificate-arn-region', severity: 'error', title: 'Certificate ARNs name different regions', source: 'A8' },
   { id: 'ssl-policy', severity: 'warning', title: 'Listener ssl-policy is not a TLS 1.3 policy (controller default allows TLS 1.0)', source: 'A9' },
   { id: 'target-type-service-type', severity: 'error', title: 'instance targets need a NodePort or LoadBalancer Service', source: 'A5' },
@@ -82,7 +83,8 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'sidecar-outbound', severity: 'warning', title: 'Application namespace has no Sidecar with outboundTrafficPolicy REGISTRY_ONLY', source: 'B22' },
   { id: 'egress-service-entry', severity: 'warning', title: 'External host is routed but has no ServiceEntry (REGISTRY_ONLY blocks it)', source: 'B22' },
   // API versions
-  { id: 'api-version-deprecated', severity: 'warning', title: 'Deprecated Istio API version (use networking/security.istio.io/v1)', source: 'B15' },
+  { id: 'api-removed', severity: 'error', title: 'Kubernetes API version no longer served (e.g. extensions/v1beta1 Ingress, removed in 1.22): the API server rejects it', source: 'API' },
+  { id: 'api-version-deprecated', severity: 'info', title: 'Older Istio API version (v1alpha3, v1beta1, telemetry v1alpha1): prefer v1', source: 'B15' },
   { id: 'istio-operator', severity: 'error', title: 'IstioOperator: CRD no longer installed, in-cluster operator removed', source: 'B15' },
   { id: 'istio-profile-demo', severity: 'warning', title: 'Istio installed with the demo profile (not for production)', source: 'B28' },
   // GitOps install of Istio (Argo CD)

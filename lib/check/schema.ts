@@ -107,9 +107,62 @@ function traced(root: unknown): { proxy: unknown; access: Map<object, Access> } 
   return { proxy: wrap(root), access };
 }
 
-function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, openRoot: boolean): ValidationIssue[] {
+/**
+ * The fields of a CustomResourceDefinition's schema nodes (apiextensions.k8s.io/v1 JSONSchemaProps, as declared by
+ * kubernetes-models). Its precompiled validator leaves most of them unread (`description`, every `x-kubernetes-*`),
+ * so read access cannot tell them from typos: schema nodes are walked with this list instead.
+ */
+const JSON_SCHEMA_PROPS = new Set([
+  '$ref', '$schema', 'additionalItems', 'additionalProperties', 'allOf', 'anyOf', 'default', 'definitions', 'dependencies',
+  'description', 'enum', 'example', 'exclusiveMaximum', 'exclusiveMinimum', 'externalDocs', 'format', 'id', 'items', 'maxItems',
+  'maxLength', 'maxProperties', 'maximum', 'minItems', 'minLength', 'minProperties', 'minimum', 'multipleOf', 'not', 'nullable',
+  'oneOf', 'pattern', 'patternProperties', 'properties', 'required', 'title', 'type', 'uniqueItems',
+  'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type',
+  'x-kubernetes-map-type', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations',
+]);
+const VALIDATION_RULE = new Set(['rule', 'message', 'messageExpression', 'reason', 'fieldPath', 'optionalOldSelf']);
+const EXTERNAL_DOCS = new Set(['description', 'url']);
+/** Where a CRD holds a schema node: the openAPIV3Schema of each version. */
+const CRD_SCHEMA = /^\/spec\/versions\/\d+\/schema\/openAPIV3Schema$/;
+
+function childPointerOf(pointer: string, key: string): string {
+  return `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function unknownKeys(value: Record<string, unknown>, known: Set<string>, pointer: string): ValidationIssue[] {
+  return Object.keys(value).filter((k) => !known.has(k))
+    .map((k) => ({ field: pointerToField(childPointerOf(pointer, k)), message: 'is not a field of a CRD schema (JSONSchemaProps)', unknown: true }));
+}
+
+/** Unknown fields of a JSONSchemaProps node and the schema nodes below it; values (`default`, `enum`, `example`) are free-form. */
+function schemaPropsUnknowns(node: unknown, pointer: string): ValidationIssue[] {
+  if (!isPlain(node)) return [];
+  const out = unknownKeys(node, JSON_SCHEMA_PROPS, pointer);
+  const sub = (key: string) => childPointerOf(pointer, key);
+  const schemaOrBool = (v: unknown, p: string) => (typeof v === 'boolean' ? [] : schemaPropsUnknowns(v, p));
+  for (const key of ['properties', 'patternProperties', 'definitions', 'dependencies']) {
+    // dependencies map to a schema or to a list of property names.
+    if (isPlain(node[key])) for (const [name, v] of Object.entries(node[key])) if (!Array.isArray(v)) out.push(...schemaPropsUnknowns(v, childPointerOf(sub(key), name)));
+  }
+  for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[key])) node[key].forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub(key)}/${i}`)));
+  if (Array.isArray(node.items)) node.items.forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub('items')}/${i}`)));
+  else out.push(...schemaPropsUnknowns(node.items, sub('items')));
+  out.push(...schemaPropsUnknowns(node.not, sub('not')), ...schemaOrBool(node.additionalProperties, sub('additionalProperties')),
+    ...schemaOrBool(node.additionalItems, sub('additionalItems')));
+  if (isPlain(node.externalDocs)) out.push(...unknownKeys(node.externalDocs, EXTERNAL_DOCS, sub('externalDocs')));
+  const rules = node['x-kubernetes-validations'];
+  if (Array.isArray(rules)) rules.forEach((r: unknown, i: number) => { if (isPlain(r)) out.push(...unknownKeys(r, VALIDATION_RULE, `${sub('x-kubernetes-validations')}/${i}`)); });
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, openRoot: boolean, schemaAt?: RegExp): ValidationIssue[] {
   if (typeof value !== 'object' || value === null) return [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, false));
+  if (schemaAt?.test(pointer)) return schemaPropsUnknowns(value, pointer);
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, false, schemaAt));
   const rec = access.get(value);
   // Never read at all: free-form (preserve-unknown-fields) or not reached because of another error.
   const closed = !!rec && !rec.enumerated && rec.read.size > 0 && !openRoot;
@@ -117,7 +170,7 @@ function unknownFields(value: unknown, access: Map<object, Access>, pointer: str
   for (const [key, child] of Object.entries(value)) {
     const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (closed && !rec!.read.has(key)) out.push({ field: pointerToField(childPointer), message: 'is not a field of this kind', unknown: true });
-    else out.push(...unknownFields(child, access, childPointer, false));
+    else out.push(...unknownFields(child, access, childPointer, false, schemaAt));
   }
   return out;
 }
@@ -142,7 +195,8 @@ async function modelValidator(specifier: string, apiVersion: string, kind: strin
     } catch (e) {
       errors = ((e as { errors?: ErrorObject[] }).errors) ?? [];
     }
-    return [...issuesFromAjv(errors), ...unknownFields(data, access, '', openRoot)];
+    const schemaAt = apiVersion === 'apiextensions.k8s.io/v1' && kind === 'CustomResourceDefinition' ? CRD_SCHEMA : undefined;
+    return [...issuesFromAjv(errors), ...unknownFields(data, access, '', openRoot, schemaAt)];
   };
 }
 
@@ -189,7 +243,10 @@ async function assertEsm(): Promise<void> {
 export async function validateSchemas(inv: Inventory, f: Findings): Promise<number> {
   await assertEsm();
   let notChecked = 0;
-  for (const o of inv.objects) {
+  // A repeated object is validated too: either copy may be the one that reaches the cluster.
+  for (const o of [...inv.objects, ...inv.duplicates.map((d) => d.obj)]) {
+    // A removed API version has no schema left to check against; api-removed reports it.
+    if (o.removed) continue;
     const validate = await validatorFor(o);
     if (!validate) {
       notChecked++;

@@ -63,3 +63,10 @@ export function hostMatches(pattern: string, host: string): boolean {
 export function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
+
+/** Appends to the list under `key`, creating it: grouping in linear time (spreading the list each time is quadratic). */
+export function append<K, V>(m: Map<K, V[]>, key: K, value: V): void {
+  const list = m.get(key);
+  if (list) list.push(value);
+  else m.set(key, [value]);
+}

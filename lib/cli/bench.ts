@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
+import { checkManifests } from '../check';
+import { syntheticManifests } from '../check/synthetic';
 import { renderAll, verifyRendered } from '../synth';
 
 /**
  * Speed and memory figures of the synth path. Goals: a cold `npm run synth` (render, checks, write) under 1.5 s, a
  * first in-process render of every output under 500 ms, warm renders under 50 ms, peak RSS under 300 MiB.
+ * Then `npm run check` (schemas and rules) on generated manifest sets of 1k, 10k and 100k objects: its cost must
+ * grow linearly, so the time per 1k objects stays about the same.
  * Prints figures; exits 0 either way (figures, not a test).
  */
 const ROOT = join(__dirname, '..', '..');
@@ -53,6 +57,15 @@ async function main(): Promise<void> {
     ['peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
     ['heap used now', `${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`],
   ];
+  // Once each, largest last: the first set also pays for loading the schema validators.
+  for (const count of [1_000, 10_000, 100_000]) {
+    const objects = syntheticManifests(count);
+    const start = performance.now();
+    await checkManifests(objects);
+    const took = performance.now() - start;
+    rows.push([`check ${count / 1000}k objects`, `${ms(took)} (${ms(took / (objects.length / 1000))} per 1k)`]);
+  }
+  rows.push(['peak RSS after the checks', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 }

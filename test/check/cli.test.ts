@@ -48,6 +48,36 @@ describe('schema validation (child process: the validators are ESM)', () => {
   });
 });
 
+describe('CustomResourceDefinitions (child process)', () => {
+  test('descriptions, x-kubernetes-* extensions and free-form defaults in a CRD schema are not unknown fields', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/crd']);
+    expect(result.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  test('its twin with misspelt schema fields gets exactly those as unknown', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/crd-broken']);
+    expect(code).toBe(1);
+    const schema = 'spec.versions[0].schema.openAPIV3Schema';
+    expect(result.findings.map((f) => `${f.ruleId} ${f.field}`).sort()).toEqual([
+      `schema-unknown-field ${schema}.descripton`,
+      `schema-unknown-field ${schema}.properties.spec.properties.config.x-kubernetes-preserve-unknown-field`,
+      `schema-unknown-field ${schema}.properties.spec.x-kubernetes-validations[0].mesage`,
+    ]);
+  });
+});
+
+describe('duplicate objects (child process)', () => {
+  test('both copies are validated: the misspelt field of the second copy is found', () => {
+    const { code, result } = runCliJson(['test/fixtures/check/inputs/duplicates']);
+    expect(code).toBe(1);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.field} ${f.source}`).sort()).toEqual([
+      'duplicate-object metadata.name test/fixtures/check/inputs/duplicates/services.yaml#2',
+      'schema-unknown-field spec.ports[0].targetPrt test/fixtures/check/inputs/duplicates/services.yaml#2',
+    ]);
+  });
+});
+
 describe('CLI input handling and exit codes', () => {
   test('bad YAML exits 2 with the file and line', () => {
     const r = runCli(['test/fixtures/check/inputs/bad-yaml']);
@@ -78,6 +108,55 @@ describe('CLI input handling and exit codes', () => {
     expect(code).toBe(0);
     expect(result.summary.objects).toBe(1);
     expect(result.summary.skipped[0]).toMatch(/mychart \(Helm chart/);
+  });
+
+  test('a Helm chart directory named on the command line: one line telling to render it with helm template, exit 2', () => {
+    const r = runCli(['test/fixtures/check/inputs/chart-dir/mychart']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'check: test/fixtures/check/inputs/chart-dir/mychart is a Helm chart (Chart.yaml): render it first, e.g. helm template my-release test/fixtures/check/inputs/chart-dir/mychart > rendered.yaml, then check rendered.yaml',
+    ]);
+  });
+
+  describe('symbolic links', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-links-'));
+      fs.symlinkSync('self', path.join(dir, 'self'));
+      fs.mkdirSync(path.join(dir, 'cycle'));
+      fs.copyFileSync('test/fixtures/check/inputs/warnings-only.yml', path.join(dir, 'cycle/a.yml'));
+      fs.symlinkSync('..', path.join(dir, 'cycle/up'));
+      fs.mkdirSync(path.join(dir, 'linked'));
+      fs.symlinkSync(path.resolve('test/fixtures/check/inputs/warnings-only.yml'), path.join(dir, 'linked/w.yaml'));
+      fs.symlinkSync('missing.yaml', path.join(dir, 'dangling.yaml'));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('a link to itself is reported as a loop, not as a missing file', () => {
+      const r = runCli([path.join(dir, 'self')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'self')}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
+    });
+
+    test('a directory link back to an ancestor is a loop, found without endless recursion', () => {
+      const r = runCli([path.join(dir, 'cycle')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^check: .*cycle\/up\/cycle: symbolic link loop \(leads back to .*cycle\); remove the link/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+
+    test('a dangling link names its target', () => {
+      const r = runCli([path.join(dir, 'dangling.yaml')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'dangling.yaml')}: broken symbolic link (its target missing.yaml does not exist)`);
+    });
+
+    test('a link to a manifest inside a directory is followed and checked', () => {
+      const { code, result } = runCliJson([path.join(dir, 'linked')]);
+      expect(code).toBe(0);
+      expect(result.summary.objects).toBeGreaterThan(0);
+    });
   });
 
   test('warnings exit 0, and 1 with --strict', () => {

@@ -19,6 +19,7 @@ interface Case {
 const ALB = 'alb.ingress.kubernetes.io/';
 const ING = 'Ingress istio-system/yelb';
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
+const ARN_2 = 'arn:aws:acm:us-east-1:123456789012:certificate/2f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 const ARN_EU = 'arn:aws:acm:eu-west-1:123456789012:certificate/1f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 
 const DROP_INVALID = 'routing.http.drop_invalid_header_fields.enabled=true';
@@ -54,6 +55,23 @@ const istioApp = (name: string, chart: string, version: string, wave: number, va
     ...spec,
   },
 });
+
+/** Rewrites an Ingress into the pre-1.22 form: an old apiVersion and serviceName/servicePort backends. */
+const toV1beta1 = (ing: any, apiVersion: string) => {
+  ing.apiVersion = apiVersion;
+  for (const r of ing.spec.rules) {
+    for (const p of r.http.paths) {
+      p.backend = { serviceName: p.backend.service.name, servicePort: p.backend.service.port.number };
+      delete p.pathType;
+    }
+  }
+};
+
+/** Moves the Gateway to another namespace and points the VirtualServices at it there. */
+const gatewayIn = (o: K8sObject[], ns: string) => {
+  gateway(o).metadata.namespace = ns;
+  for (const vs of o.filter((x) => x.kind === 'VirtualService') as any[]) if (vs.spec.gateways) vs.spec.gateways = [`${ns}/yelb-gateway`];
+};
 
 const gwProxy = (o: K8sObject[]) => gwDeployment(o).spec.template.spec.containers[0];
 /** The gateway installed by the Istio gateway chart through Argo CD instead of the fixture's Deployment and Service. */
@@ -109,6 +127,17 @@ const CASES: Case[] = [
       ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
       ingress(o).spec.rules[0].http.paths.unshift({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ssl-redirect', port: { name: 'use-annotation' } } } });
     } },
+  { rule: 'http-listener-plaintext', what: 'actions.ssl-redirect that no backend references (the controller ignores it)', object: ING,
+    broken: (o) => {
+      delete ann(o)[`${ALB}ssl-redirect`];
+      ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
+    },
+    fixed: (o) => { ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'; } },
+  { rule: 'http-listener-plaintext', what: 'a use-annotation ssl-redirect backend without its action annotation (fixed 503)', object: ING,
+    broken: (o) => {
+      delete ann(o)[`${ALB}ssl-redirect`];
+      ingress(o).spec.rules[0].http.paths.unshift({ path: '/', pathType: 'Prefix', backend: { service: { name: 'ssl-redirect', port: { name: 'use-annotation' } } } });
+    } },
   { rule: 'ssl-redirect-port', what: 'redirect to a port with no HTTPS listener', object: ING,
     broken: (o) => { ann(o)[`${ALB}ssl-redirect`] = '8443'; } },
   { rule: 'http-listener-plaintext', what: 'HTTP listener without redirect', object: ING,
@@ -119,8 +148,12 @@ const CASES: Case[] = [
     fixed: (o) => { delete ann(o)[`${ALB}certificate-arn`]; } },
   { rule: 'certificate-arn-format', what: 'malformed ARN', object: ING,
     broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:acm:us-east-1:1234:certificate/abc'; } },
-  { rule: 'certificate-arn-multiline', what: 'ARN from a | block', object: ING,
-    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN}\n`; } },
+  { rule: 'certificate-arn-format', what: 'IAM certificate ARN without a name (an IAM server certificate is fine)', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:iam::123456789012:server-certificate/'; },
+    fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:iam::123456789012:server-certificate/prod/yelb-2026'; } },
+  { rule: 'certificate-arn-multiline', what: 'two ARNs separated by a line break only (a | block with commas is fine)', object: ING,
+    broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN}\n${ARN_2}\n`; },
+    fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},\n${ARN_2}\n`; } },
   { rule: 'certificate-arn-region', what: 'ARNs from two regions', object: ING,
     broken: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN_EU}`; },
     fixed: (o) => { ann(o)[`${ALB}certificate-arn`] = `${ARN},${ARN.replace('0f6d', '2f6d')}`; } },
@@ -268,6 +301,18 @@ const CASES: Case[] = [
     broken: (o) => { gateway(o).spec.servers[0].tls.mode = 'MUTUAL'; } },
   { rule: 'gateway-credential', what: 'certificate Secret in the wrong namespace', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'yelb'; } },
+  { rule: 'gateway-credential', what: 'Gateway in default with its Secret beside it, but the gateway pods (which read it) in istio-system',
+    object: 'Gateway default/yelb-gateway',
+    broken: (o) => { gatewayIn(o, 'default'); find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'default'; },
+    fixed: (o) => { gatewayIn(o, 'default'); } },
+  { rule: 'not-verifiable', what: 'Gateway in default, its Secret in istio-system, the gateway pods not in the manifests', object: 'Gateway default/yelb-gateway',
+    broken: (o) => {
+      gatewayIn(o, 'default');
+      o.splice(o.indexOf(gwDeployment(o)), 1);
+      // Without the pods, the preStop sleep and the selector are not verifiable either: keep this case to the credential.
+      ann(o)[`${ALB}target-type`] = 'instance';
+      gwService(o).spec.type = 'NodePort';
+    } },
   { rule: 'gateway-credential', what: 'Secret without certificate keys', object: 'Secret istio-system/yelb-gateway-cert',
     broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'ca.crt': 'eA==' } }); },
     fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }); } },
@@ -335,8 +380,18 @@ const CASES: Case[] = [
     fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } }); } },
   { rule: 'api-version-deprecated', what: 'v1beta1 Gateway', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).apiVersion = 'networking.istio.io/v1beta1'; } },
+  { rule: 'api-version-deprecated', what: 'telemetry.istio.io/v1alpha1 Telemetry', object: 'Telemetry istio-system/mesh-default',
+    broken: (o) => { o.push({ apiVersion: 'telemetry.istio.io/v1alpha1', kind: 'Telemetry', metadata: { name: 'mesh-default', namespace: 'istio-system' }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] } }); },
+    fixed: (o) => { o.push({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'mesh-default', namespace: 'istio-system' }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] } }); } },
   { rule: 'api-version-deprecated', what: 'v1beta1 PeerAuthentication', object: 'PeerAuthentication istio-system/default',
     broken: (o) => { find(o, 'PeerAuthentication', 'default').apiVersion = 'security.istio.io/v1beta1'; } },
+  { rule: 'api-removed', what: 'extensions/v1beta1 Ingress with a v1beta1 backend (removed in 1.22)', object: ING,
+    broken: (o) => { toV1beta1(ingress(o), 'extensions/v1beta1'); } },
+  { rule: 'api-removed', what: 'networking.k8s.io/v1beta1 Ingress (removed in 1.22)', object: ING,
+    broken: (o) => { toV1beta1(ingress(o), 'networking.k8s.io/v1beta1'); } },
+  { rule: 'api-removed', what: 'policy/v1beta1 PodDisruptionBudget (removed in 1.25)', object: 'PodDisruptionBudget istio-system/gw',
+    broken: (o) => { o.push({ apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { minAvailable: 1, selector: { matchLabels: { istio: 'ingressgateway' } } } }); },
+    fixed: (o) => { o.push({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gw', namespace: 'istio-system' }, spec: { minAvailable: 1, selector: { matchLabels: { istio: 'ingressgateway' } } } }); } },
   { rule: 'istio-operator', what: 'IstioOperator object', object: 'IstioOperator istio-system/minimal',
     broken: (o) => { o.push({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'minimal', namespace: 'istio-system' }, spec: { profile: 'minimal' } }); } },
   { rule: 'istio-profile-demo', what: 'istiod chart with profile demo', object: 'Application argocd/istiod',
@@ -353,6 +408,12 @@ const CASES: Case[] = [
     fixed: (o) => { o.push(istioApp('istiod', 'istiod', '1.30.4', -2, {}, {
       ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
     })); } },
+  { rule: 'unfilled-placeholder', what: 'Ingress host <FQDN> copied from documentation', object: ING,
+    broken: (o) => { ingress(o).spec.rules[0].host = '<FQDN>'; vsUi(o).spec.hosts = ['<FQDN>']; },
+    fixed: (o) => { ingress(o).spec.rules[0].host = 'shop.example.com'; vsUi(o).spec.hosts = ['shop.example.com']; } },
+  { rule: 'unfilled-placeholder', what: 'unrendered Helm expression in a Service name', object: 'Service yelb/{{ .Values.name }}',
+    broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: '{{ .Values.name }}', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); },
+    fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'extra', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); } },
   { rule: 'duplicate-object', what: 'the same Service twice', object: 'Service yelb/yelb-db',
     broken: (o) => { o.push(JSON.parse(JSON.stringify(find(o, 'Service', 'yelb-db')))); } },
   { rule: 'manifest-identity', what: 'document without kind', object: 'document 33',
@@ -392,6 +453,93 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
   test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
     const covered = new Set([...CASES.map((c) => c.rule), 'schema-invalid', 'schema-unknown-field', 'schema-not-checked']);
     expect(listRules().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('rules fire only where their premise holds', () => {
+  const plain = () => objects('plain-alb');
+  const shopNs = (o: K8sObject[]) => find(o, 'Namespace', 'shop');
+
+  test('a plain ALB to application pods, no Istio in the set: no mesh rule fires', () => {
+    const r = checkRules(plain());
+    expect(r.findings).toEqual([]);
+    expect(r.verdict.reasons.some((x) => /mTLS/.test(x))).toBe(false);
+  });
+
+  test('its twin with the namespace in the mesh: the ALB bypassing the gateway and the mesh rules fire', () => {
+    const o = plain();
+    shopNs(o).metadata.labels = { 'istio-injection': 'enabled' };
+    o.push({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec: { mtls: { mode: 'STRICT' } } });
+    expect(ruleIds(checkRules(o).findings)).toEqual(['ingress-backend-gateway', 'port-naming', 'sidecar-outbound']);
+  });
+
+  /** The good stack's gateway behind an NLB of its own instead of the ALB. */
+  const nlbFronted = (o: K8sObject[]) => {
+    o.splice(o.findIndex((x) => x.kind === 'Ingress'), 1);
+    const svc = gwService(o);
+    svc.spec.type = 'LoadBalancer';
+    svc.metadata.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
+    delete gwDeployment(o).spec.template.metadata.annotations?.[PROXY_CONFIG];
+    gateway(o).spec.servers[0].hosts = ['yelb.example.com'];
+  };
+
+  test('a gateway fronted by an NLB: no ALB rule (service-load-balancer, trusted proxies, SNI hosts) fires', () => {
+    const o = objects('good');
+    nlbFronted(o);
+    expect(checkRules(o).findings).toEqual([]);
+  });
+
+  test('its twin with the ALB Ingress targeting that gateway: all three fire', () => {
+    const o = objects('good');
+    const ing = JSON.parse(JSON.stringify(ingress(o)));
+    nlbFronted(o);
+    o.push(ing);
+    expect(ruleIds(checkRules(o).findings)).toEqual(expect.arrayContaining(['gateway-sni-hosts', 'gateway-trusted-proxies', 'service-load-balancer']));
+  });
+});
+
+describe('gRPC target groups', () => {
+  test('the health check defaults to /AWS.ALB/healthcheck, not /', () => {
+    const o = objects('good');
+    ann(o)[`${ALB}backend-protocol-version`] = 'GRPC';
+    delete ann(o)[`${ALB}healthcheck-path`];
+    const r = checkRules(o);
+    expect(r.findings.find((f) => f.ruleId === 'health-check-path')?.message).toBe("healthcheck-path '/AWS.ALB/healthcheck' is not the gateway readiness endpoint /healthz/ready");
+    expect(r.hops[0].hops[1].detail).toMatch(/health check HTTP status-port \/AWS\.ALB\/healthcheck;/);
+  });
+});
+
+describe('legacy redirect action', () => {
+  test('an unreferenced actions.ssl-redirect is no redirect: the listener hop is plaintext and the message says why', () => {
+    const o = objects('good');
+    delete ann(o)[`${ALB}ssl-redirect`];
+    ann(o)[`${ALB}actions.ssl-redirect`] = '{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}';
+    const r = checkRules(o);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      'an HTTP listener forwards requests unencrypted instead of redirecting them to HTTPS (actions.ssl-redirect does nothing: no backend names it with service.name: ssl-redirect and port.name: use-annotation)',
+    ]);
+    const listener = r.hops[0].hops[0];
+    expect([listener.state, listener.detail]).toEqual(['plaintext', expect.stringContaining('HTTP forwards plaintext')]);
+  });
+});
+
+describe('removed API versions', () => {
+  test('an extensions/v1beta1 Ingress is an error naming networking.k8s.io/v1, and its path is still traced hop by hop', () => {
+    const o = objects('good');
+    toV1beta1(ingress(o), 'extensions/v1beta1');
+    const r = checkRules(o);
+    const removed = r.findings.find((f) => f.ruleId === 'api-removed');
+    expect(removed?.severity).toBe('error');
+    expect(removed?.message).toBe('extensions/v1beta1 Ingress was removed in Kubernetes 1.22: the API server rejects it; the replacement is networking.k8s.io/v1');
+    expect(removed?.fix).toMatch(/^set apiVersion: networking\.k8s\.io\/v1 \(backend\.serviceName\/servicePort become/);
+    expect(r.hops.map((p) => `${p.host} ${p.backend} ${p.state}`)).toEqual(['yelb.example.com / -> istio-ingressgateway:443 encrypted']);
+  });
+
+  test('what the old Ingress gets wrong is still found: an HTTP backend protocol', () => {
+    const o = objects('good');
+    toV1beta1(ingress(o), 'networking.k8s.io/v1beta1');
+    delete ann(o)[`${ALB}backend-protocol`];
+    expect(ruleIds(checkRules(o).findings)).toEqual(['api-removed', 'backend-protocol']);
   });
 });
 

@@ -17,6 +17,7 @@ import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPor
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
+import { checkPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
@@ -117,6 +118,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkApiVersions(inv, f);
   const albs = analyseAlbIngresses(inv, f);
   checkLoadBalancerServices(inv, f);
+  checkPlaceholders(albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
   checkGateways(inv, albs, f);

@@ -11,7 +11,7 @@
 import { analyseAlbIngresses, checkLoadBalancerServices } from './alb';
 import { checkGatewayAuthorization } from './authz';
 import { Findings } from './findings';
-import { checkIstioCharts } from './gitops';
+import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
 import { identity, Inventory } from './inventory';
 import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPortNames, checkVirtualServices } from './istio';
 import { loadPaths } from './load';
@@ -128,6 +128,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkMesh(inv, f);
   checkIstioInstall(inv, albs, f);
   checkIstioCharts(inv, f);
+  checkFirstGatewayPods(inv, albs, f);
   const hops = tracePaths(inv, albs, f);
   return { inv, f, hops };
 }

@@ -73,6 +73,11 @@ const chartGateway = (o: K8sObject[], values: Record<string, unknown>, parameter
   });
 };
 const CHART_APP = 'Application argocd/istio-ingress';
+/** The chart gateway (with a working shutdown) in sync wave -1, before the fixture's app Application (wave 0) with the Ingress. */
+const firstWaveGateway = (o: K8sObject[]) => {
+  chartGateway(o, { lifecycle: { preStop: { sleep: { seconds: 35 } } }, terminationGracePeriodSeconds: 65 });
+  find(o, 'Application', 'istio-ingress').metadata.annotations = { 'argocd.argoproj.io/sync-wave': '-1' };
+};
 
 /** The fixture's gateway Deployment runs as ServiceAccount istio-ingressgateway; istioctl's would be ...-service-account. */
 const GW_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway';
@@ -359,6 +364,13 @@ const CASES: Case[] = [
     broken: (o) => { o.push({ apiVersion: 'v1', metadata: { name: 'x' } }); } },
   { rule: 'not-verifiable', what: 'gateway preStop hook that is not a sleep', object: 'Deployment istio-system/istio-ingressgateway',
     broken: (o) => { gwProxy(o).lifecycle.preStop = { httpGet: { path: '/drain', port: 15000 } }; } },
+  { rule: 'readiness-gate-first-pods', what: 'gateway chart Application in a wave before the Application with the ip-target Ingress', object: CHART_APP,
+    broken: (o) => { firstWaveGateway(o); },
+    fixed: (o) => {
+      firstWaveGateway(o);
+      o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restart-gateway', namespace: 'istio-system', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'kubectl', image: 'registry.k8s.io/kubectl:v1.33.0', args: ['rollout', 'restart', 'deployment/istio-ingressgateway', '-n', 'istio-system'] }] } } } });
+    } },
   { rule: 'placeholder-value', what: 'the documentation account in the certificate ARN', object: ING,
     broken: (o) => { ann(o)[`${ALB}certificate-arn`] = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f'; } },
   { rule: 'placeholder-value', what: 'an all-zero certificate id', object: ING,
@@ -568,6 +580,29 @@ describe('authorization of the gateway -> workload edge', () => {
     const authz = result.findings.filter((f) => f.object.startsWith('AuthorizationPolicy'));
     expect(authz.length).toBeGreaterThan(0);
     expect(authz.every((f) => f.ruleId === 'not-verifiable' && f.message.includes(ISTIOCTL_PRINCIPAL))).toBe(true);
+  });
+});
+
+describe('readiness gate of the first gateway pods (ip targets, Argo CD waves)', () => {
+  const firstPods = (paths: string[]) => checkRules(loadPaths(paths.map((p) => path.join(ROOT, p))).objects).findings
+    .filter((f) => f.ruleId === 'readiness-gate-first-pods');
+
+  test('the committed prod tree gets it, with the one-time restart as the fix; dev (instance targets) does not', () => {
+    const prod = firstPods(['dist/prod', 'dist/argocd/prod']);
+    expect(prod).toHaveLength(1);
+    expect(prod[0]).toMatchObject({ severity: 'info', object: 'Application argocd/yelb-prod-istio-gateway',
+      fix: 'once the Ingress has an address, run once: kubectl rollout restart deployment/istio-ingressgateway -n istio-system' });
+    expect(prod[0].message).toMatch(/\(wave -1\) creates the gateway pods before Application argocd\/yelb-prod \(wave 0\) creates Ingress istio-system\/gw-ingress/);
+    expect(firstPods(['dist/dev', 'dist/argocd/dev'])).toEqual([]);
+  });
+
+  test('not when the Ingress was read from a folder no later Application deploys, nor in the same wave', () => {
+    // prod's Ingress next to dev's Applications, which deploy dist/dev
+    expect(firstPods(['dist/prod', 'dist/argocd/dev'])).toEqual([]);
+    const o = objects('good');
+    firstWaveGateway(o);
+    find(o, 'Application', 'istio-ingress').metadata.annotations = { 'argocd.argoproj.io/sync-wave': '0' };
+    expect(checkRules(o).findings).toEqual([]);
   });
 });
 

@@ -32,8 +32,10 @@ export function checkPlaceholders(albs: readonly AlbIngress[], f: Findings): voi
     const ing = alb.obj;
     const arns = alb.certificateArns.map((arn) => [arn, placeholderArnReason(arn)] as const).filter(([, why]) => why);
     if (arns.length) {
+      const [arn, why] = arns[0];
+      const more = arns.length > 1 ? ` and ${arns.length - 1} more` : '';
       f.add('placeholder-value', ing, annotationField(`${ALB}certificate-arn`),
-        `certificate-arn ${arns.map(([arn, why]) => `${arn} (${why})`).join(', ')} names no certificate of yours: the controller cannot create the HTTPS listener`,
+        `certificate-arn ${arn} (${why})${more} names no certificate of yours: the controller cannot create the HTTPS listener`,
         'set certificateArn (the certificate-arn annotation) to the ARN of your ACM certificate for the host');
     }
     const hosts: [string, string][] = arr(at(ing.raw.spec, 'rules')).map((r, i) => [str(rec(r).host) ?? '', `spec.rules[${i}].host`]);

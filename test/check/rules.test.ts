@@ -368,7 +368,7 @@ const CASES: Case[] = [
     broken: (o) => { firstWaveGateway(o); },
     fixed: (o) => {
       firstWaveGateway(o);
-      o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restart-gateway', namespace: 'istio-system', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } },
+      o.push({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'restart-gateway', namespace: 'argocd', annotations: { 'argocd.argoproj.io/hook': 'PostSync' } },
         spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'kubectl', image: 'registry.k8s.io/kubectl:v1.33.0', args: ['rollout', 'restart', 'deployment/istio-ingressgateway', '-n', 'istio-system'] }] } } } });
     } },
   { rule: 'placeholder-value', what: 'the documentation account in the certificate ARN', object: ING,

@@ -1,3 +1,5 @@
+import { posix } from 'path';
+import { AlbIngress } from './alb';
 import { Findings } from './findings';
 import { HelmSource, helmSources, Inventory, isIstioChartRepo, Obj } from './inventory';
 import { annotationField, append, arr, at, rec, str, strMap } from './util';
@@ -5,6 +7,7 @@ import { annotationField, append, arr, at, rec, str, strMap } from './util';
 /** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */
 const CHART_ORDER = ['base', 'istiod', 'gateway'];
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+const HOOK = 'argocd.argoproj.io/hook';
 
 interface IstioChartApp {
   readonly app: Obj;
@@ -76,4 +79,54 @@ function checkWebhookDrift(app: Obj, s: HelmSource, f: Findings): void {
   f.add('istiod-webhook-drift', app, 'spec.ignoreDifferences',
     `istiod flips its ValidatingWebhookConfiguration failurePolicy from Ignore to Fail, so ${app.ref} never stays in sync`,
     `set base.validationFailurePolicy: Fail in ${s.valuesField}, or ignoreDifferences on ValidatingWebhookConfiguration .webhooks[]?.failurePolicy`);
+}
+
+function clusterOf(app: Obj): string {
+  const dest = rec(at(app.raw.spec, 'destination'));
+  return str(dest.server) ?? str(dest.name) ?? '';
+}
+
+/** Git paths an Application deploys (directory or chart-in-git sources), without trailing slashes. */
+function gitPaths(app: Obj): string[] {
+  const spec = rec(app.raw.spec);
+  const sources = spec.source !== undefined ? [rec(spec.source)] : arr(spec.sources).map(rec);
+  return sources.map((s) => str(s.path)).filter((p): p is string => !!p).map((p) => p.replace(/\/+$/, ''));
+}
+
+/**
+ * The Application that deploys an Ingress: one with a git path in a later wave than `after`, on the same cluster;
+ * when the Ingress was read from a file, the path must be that file's folder.
+ */
+function applicationOf(inv: Inventory, ing: Obj, installer: Obj, after: number): Obj | undefined {
+  const dir = ing.source ? posix.dirname(ing.source.replace(/#.*$/, '').replace(/\\/g, '/')) : undefined;
+  return inv.of('Application', 'argoproj.io').find((app) => app !== installer && clusterOf(app) === clusterOf(installer)
+    && syncWave(app) > after
+    && gitPaths(app).some((p) => dir === undefined || dir === p || dir.endsWith(`/${p}`)));
+}
+
+/**
+ * ip targets: the load balancer controller injects its readiness gate only into pods created while the
+ * TargetGroupBinding of their Service exists, which it creates when it reconciles the Ingress. A gateway chart
+ * Application in an earlier sync wave than the Ingress creates its first pods before that: they run without the
+ * gate until something recreates them. An Argo CD hook in the manifests may be that something (not verifiable here).
+ */
+export function checkFirstGatewayPods(inv: Inventory, albs: readonly AlbIngress[], f: Findings): void {
+  const hooked = inv.objects.some((o) => strMap(o.raw.metadata?.annotations)[HOOK] !== undefined);
+  if (hooked) return;
+  for (const alb of albs) {
+    if (alb.targetType !== 'ip') continue;
+    for (const b of alb.backends) {
+      if (!b.service) continue;
+      for (const w of inv.workloadsOf(b.service)) {
+        const installer = w.installer;
+        if (!w.gateway || !installer || installer.kind !== 'Application') continue;
+        const wave = syncWave(installer);
+        const app = applicationOf(inv, alb.obj, installer, wave);
+        if (!app) continue;
+        f.add('readiness-gate-first-pods', installer, annotationField(SYNC_WAVE),
+          `${installer.ref} (wave ${wave}) creates the gateway pods before ${app.ref} (wave ${syncWave(app)}) creates ${alb.obj.ref}: the controller injects the readiness gate only into pods created after its target group exists, so the first gateway pods run without it`,
+          `once the Ingress has an address, run once: kubectl rollout restart deployment/${w.name} -n ${w.namespace}`);
+      }
+    }
+  }
 }

@@ -11,13 +11,13 @@
 import { analyseAlbIngresses, checkLoadBalancerServices } from './alb';
 import { checkGatewayAuthorization } from './authz';
 import { Findings } from './findings';
-import { checkIstioCharts } from './gitops';
+import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
 import { identity, Inventory } from './inventory';
 import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPortNames, checkVirtualServices } from './istio';
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
-import { checkPlaceholders } from './placeholders';
+import { checkPlaceholderValues, checkUnfilledPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
 import { CheckOptions, CheckResult, HostPath, K8sObject, SourcedObject } from './types';
@@ -117,9 +117,10 @@ function run(objects: SourcedObject[], options: CheckOptions) {
       'keep one definition, or give the objects different names');
   }
   checkApiVersions(inv, f);
-  checkPlaceholders(inv, f);
+  checkUnfilledPlaceholders(inv, f);
   const albs = analyseAlbIngresses(inv, f);
   checkLoadBalancerServices(inv, albs, f);
+  checkPlaceholderValues(albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
   checkGateways(inv, albs, f);
@@ -129,6 +130,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkMesh(inv, f);
   checkIstioInstall(inv, albs, f);
   checkIstioCharts(inv, f);
+  checkFirstGatewayPods(inv, albs, f);
   const hops = tracePaths(inv, albs, f);
   return { inv, f, hops };
 }

@@ -56,6 +56,8 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'inbound-cidrs-format', severity: 'error', title: 'inbound-cidrs lists something that is not a CIDR, or an IPv6 CIDR for an IPv4-only ALB', source: 'A13' },
   { id: 'gateway-prestop-sleep', severity: 'warning', title: 'ip targets, but the gateway pods have no preStop sleep longer than the deregistration delay (502/504 during rollouts)', source: 'C32' },
   { id: 'gateway-termination-grace', severity: 'warning', title: 'Gateway terminationGracePeriodSeconds is not longer than its preStop sleep: the proxy is killed before it drains', source: 'C32' },
+  { id: 'placeholder-value', severity: 'warning', title: 'Placeholder left in: a documentation certificate ARN (account 123456789012, all-zero id) or an example host (RFC 2606)', source: 'A8' },
+  { id: 'readiness-gate-first-pods', severity: 'info', title: 'ip targets: the gateway chart syncs in an earlier wave than the Ingress, so its first pods get no readiness gate (restart it once)', source: 'A5, C32' },
   { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },
   // Istio gateway
   { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16' },

@@ -120,5 +120,6 @@ export const CONFIG_SCHEMA = closed({
     helmChartPath: str(REPO_PATH),
     istioVersion: str(EXACT_VERSION),
     istioChartRepoURL: str(HTTPS_URL),
+    autoscaling: { enum: ['fixed', 'hpa', 'hpaWithMetricsServer'] },
   }, ['helmChartPath']),
 });

@@ -103,8 +103,15 @@ export interface Config {
     readonly helmChartPath?: string;
     readonly istioVersion: string;
     readonly istioChartRepoURL: string;
+    readonly autoscaling: IstioAutoscaling;
   };
 }
+
+/**
+ * How the istiod and gateway Deployments scale: `fixed` 2 replicas (no HPA, so no metrics-server needed), `hpa`
+ * (HorizontalPodAutoscalers; the cluster runs metrics-server), or `hpaWithMetricsServer` (metrics-server installed too).
+ */
+export type IstioAutoscaling = 'fixed' | 'hpa' | 'hpaWithMetricsServer';
 
 /** Either form of a one-or-many config value, as a list. */
 export function asList(value: string | readonly string[]): string[] {

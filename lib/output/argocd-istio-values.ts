@@ -15,13 +15,25 @@ export interface IstioGatewayValues {
     readonly ports: { readonly name: string; readonly port: number; readonly protocol: 'TCP'; readonly targetPort: number }[];
   };
   readonly podAnnotations: Record<string, string>;
-  readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number };
+  readonly autoscaling: { readonly enabled: boolean; readonly minReplicas?: number; readonly maxReplicas?: number };
+  /** Only without autoscaling: the chart renders its PodDisruptionBudget only for more than one replica. */
+  readonly replicaCount?: number;
   readonly podDisruptionBudget: { readonly minAvailable: number };
   readonly rbac: { readonly enabled: boolean };
   readonly serviceAccount: { readonly name: string };
   readonly lifecycle: { readonly preStop: { readonly sleep: { readonly seconds: number } } };
   readonly terminationGracePeriodSeconds: number;
 }
+
+/**
+ * Replicas of istiod and the gateway: two, so that a PodDisruptionBudget of minAvailable 1 still lets a node drain.
+ * With autoscaling, the HPA's minimum; it may grow to AUTOSCALING_MAX_REPLICAS.
+ */
+export const ISTIO_REPLICAS = 2;
+export const AUTOSCALING_MAX_REPLICAS = 5;
+
+/** Whether the Istio charts create HorizontalPodAutoscalers, which need metrics-server. */
+export const autoscaled = (config: Config) => config.gitops.autoscaling !== 'fixed';
 
 /** Margin of the preStop sleep over the deregistration delay: the controller deregisters a little after termination starts. */
 export const PRE_STOP_MARGIN_SECONDS = 5;
@@ -40,6 +52,12 @@ export function istiodValues(config: Config): Record<string, unknown> {
     // istiod flips its validating webhook from Ignore to Fail once ready, which Argo CD reports as drift; starting
     // at Fail leaves nothing to flip.
     base: { validationFailurePolicy: 'Fail' },
+    // The chart's HPA (on by default) needs metrics-server, which EKS lacks: without it the HPA reports
+    // ScalingActive=False, Argo CD marks it Degraded and the later waves never sync. The chart's PDB (minAvailable 1)
+    // stays; two replicas keep node drains possible.
+    ...(autoscaled(config)
+      ? { autoscaleEnabled: true, autoscaleMin: ISTIO_REPLICAS, autoscaleMax: AUTOSCALING_MAX_REPLICAS }
+      : { autoscaleEnabled: false, replicaCount: ISTIO_REPLICAS }),
   };
 }
 
@@ -66,7 +84,10 @@ export function istioGatewayValues(config: Config): IstioGatewayValues {
     },
     // One trusted hop (the ALB): Envoy takes the client address from X-Forwarded-For and trusts X-Forwarded-Proto.
     podAnnotations: { 'proxy.istio.io/config': '{"gatewayTopology":{"numTrustedProxies":1}}' },
-    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+    // Fixed replicas unless the cluster has metrics-server (see istiodValues); the PDB needs more than one replica.
+    ...(autoscaled(config)
+      ? { autoscaling: { enabled: true, minReplicas: ISTIO_REPLICAS, maxReplicas: AUTOSCALING_MAX_REPLICAS } }
+      : { autoscaling: { enabled: false }, replicaCount: ISTIO_REPLICAS }),
     podDisruptionBudget: { minAvailable: 1 },
     // Lets the gateway read its credential Secret.
     rbac: { enabled: true },

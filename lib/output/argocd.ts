@@ -16,8 +16,19 @@ export const ARGOCD_DIR = 'argocd';
 /** The cluster Argo CD runs in, where the Application objects themselves are created. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** Sync waves of the child Applications: Istio's CRDs, then the control plane, then the gateway, then the app. */
-export const SYNC_WAVES = { istioBase: -3, istiod: -2, istioGateway: -1, app: 0 } as const;
+/**
+ * Sync waves of the child Applications: metrics-server (only with `gitops.autoscaling: hpaWithMetricsServer`),
+ * Istio's CRDs, then the control plane, then the gateway, then the app.
+ */
+export const SYNC_WAVES = { metricsServer: -4, istioBase: -3, istiod: -2, istioGateway: -1, app: 0 } as const;
+
+/** metrics-server's own chart, pinned: the HPAs of istiod and the gateway read its metrics. */
+export const METRICS_SERVER_CHART = {
+  repoURL: 'https://kubernetes-sigs.github.io/metrics-server',
+  chart: 'metrics-server',
+  version: '3.13.0',
+  namespace: 'kube-system',
+} as const;
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 /** Deleting the Application deletes what it deployed (otherwise Argo CD leaves it behind). */
@@ -56,9 +67,11 @@ export function applicationNames(env: GitOpsEnvironment) {
     istioBase: `${base}-istio-base`,
     istiod: `${base}-istiod`,
     istioGateway: `${base}-istio-gateway`,
+    metricsServer: `${base}-metrics-server`,
     app: base,
   };
-  const longest = Object.values(names).reduce((a, b) => (b.length > a.length ? b : a));
+  const used = Object.entries(names).filter(([k]) => k !== 'metricsServer' || env.config.gitops.autoscaling === 'hpaWithMetricsServer');
+  const longest = used.map(([, n]) => n).reduce((a, b) => (b.length > a.length ? b : a));
   if (longest.length > 63) {
     throw new SynthError(`environment ${env.name}: Application name ${longest} must be at most 63 characters, got ${longest.length}; shorten 'gitops.name' or the environment name`);
   }
@@ -149,7 +162,20 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
   // a gateway namespace of its own is the gateway's.
   const sharedNamespace = gatewayNamespace === istioNamespace;
   const directory = config.gitops.appSource === 'directory';
+  const metricsServer = config.gitops.autoscaling === 'hpaWithMetricsServer'
+    ? [application(env, names.metricsServer, 'metrics-server', SYNC_WAVES.metricsServer, {
+      source: {
+        repoURL: METRICS_SERVER_CHART.repoURL,
+        chart: METRICS_SERVER_CHART.chart,
+        targetRevision: METRICS_SERVER_CHART.version,
+        helm: { releaseName: 'metrics-server' },
+      },
+      destination: { server, namespace: METRICS_SERVER_CHART.namespace },
+      syncPolicy: syncPolicy(config),
+    }, true)]
+    : [];
   return [
+    ...metricsServer,
     // No cascade: deleting Istio's CRDs would delete every Istio object in the cluster.
     application(env, names.istioBase, 'istio-base', SYNC_WAVES.istioBase, {
       source: istioChart(config, 'base', 'istio-base', istioBaseValues(config)),
@@ -250,9 +276,8 @@ export function renderArgoCd(envs: readonly GitOpsEnvironment[], config: Config,
   const write = (path: string, objects: unknown[]) => files.set(`${ARGOCD_DIR}/${path}`, GENERATED_HEADER + toYamlDocuments(objects));
   for (const env of envs) {
     write(`root-${env.name}.yaml`, [rootApplication(env)]);
-    const children = childApplications(env, options);
-    const fileNames = ['istio-base', 'istiod', 'istio-gateway', 'app'];
-    children.forEach((app, i) => write(`${env.name}/${fileNames[i]}.yaml`, [app]));
+    // One file per child, named after its component label.
+    for (const app of childApplications(env, options)) write(`${env.name}/${app.metadata.labels!['app.kubernetes.io/component']}.yaml`, [app]);
   }
   write('applicationset.yaml', [applicationSet(envs, config)]);
   return files;

@@ -251,46 +251,72 @@ export const VALIDATE_TEMPLATE = `{{- /* Checks across values (see _helpers.tpl)
 {{- include "${helper('validate')}" . }}
 `;
 
+/** The readiness-gate label of the load balancer controller, which injects the gate into pods of labelled namespaces. */
+const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+
 export function notesTxt(): string {
   return `{{- $hosts := include "${helper('hosts')}" . | fromJsonArray -}}
 {{- $gw := .Values.gateway -}}
-${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}) created:
-{{- if .Values.yelb.enabled }}
+{{- $all := ne .Values.scope "ingress" -}}
+${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}, scope {{ .Values.scope }}) created:
+{{- if and $all .Values.yelb.enabled }}
   - the yelb sample app in namespace {{ .Values.namespace }}: yelb-ui, yelb-appserver, yelb-db, redis-server
 {{- end }}
-{{- if .Values.istioEdge.enabled }}
+{{- if and $all .Values.istioEdge.enabled }}
   - Istio Gateway {{ $gw.namespace }}/{{ $gw.name }} (HTTPS 443, TLS from secret {{ $gw.credentialName }}) and
     VirtualService {{ .Values.namespace }}/{{ .Values.istioEdge.virtualServiceName }} for {{ join ", " $hosts }}
   - mesh policy: PeerAuthentication {{ .Values.mesh.mtlsMode }} ({{ .Values.mesh.mtlsScope }}), egress {{ .Values.mesh.outboundTrafficPolicy }}
 {{- end }}
-{{- if eq $gw.tls.mode "certManager" }}
+{{- if and $all (eq $gw.tls.mode "certManager") }}
   - cert-manager Certificate {{ $gw.namespace }}/{{ $gw.credentialName }} for the gateway
 {{- end }}
 {{- if .Values.albIngress.enabled }}
   - ALB Ingress {{ $gw.namespace }}/{{ .Values.alb.ingressName }} ({{ .Values.alb.scheme }}, {{ .Values.alb.targetType }} targets)
     -> Service {{ $gw.serviceName }}:443, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
 {{- end }}
+{{- if $all }}
+Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress.
+{{- else }}
+Only the ALB Ingress (scope=ingress): the Istio Gateway, the VirtualService and the app are yours to install.
+{{- end }}
 
 Next steps:
-{{- if eq $gw.tls.mode "existingSecret" }}
-  1. Create the gateway's TLS secret (self-signed is fine: the ALB does not validate it), for example:
+{{- if not $all }}
+{{- else if eq $gw.tls.mode "existingSecret" }}
+  - Create the gateway's TLS secret (self-signed is fine: the ALB does not validate it), for example:
        openssl req -x509 -newkey rsa:4096 -sha256 -days 3650 -nodes -keyout tls.key -out tls.crt \\
          -subj "/CN={{ first $hosts }}" -addext "subjectAltName=DNS:{{ first $hosts }}"
        kubectl create secret tls {{ $gw.credentialName }} -n {{ $gw.namespace }} --cert=tls.crt --key=tls.key
 {{- else if eq $gw.tls.mode "certManager" }}
-  1. cert-manager (needed in the cluster) issues the gateway secret; check it with:
+  - cert-manager (needed in the cluster) issues the gateway secret; check it with:
        kubectl get certificate {{ $gw.credentialName }} -n {{ $gw.namespace }}
 {{- else }}
-  1. The gateway secret {{ $gw.namespace }}/{{ $gw.credentialName }} is managed outside this chart: make sure it exists.
+  - The gateway secret {{ $gw.namespace }}/{{ $gw.credentialName }} is managed outside this chart: make sure it exists.
 {{- end }}
 {{- if .Values.albIngress.enabled }}
-{{- if .Values.dns.externalDns }}
-  2. external-dns (--source=ingress) creates the DNS records for {{ join ", " $hosts }}.
+{{- if eq .Values.alb.targetType "ip" }}
+{{- if not (and $all .Values.createNamespaces.gateway (ne $gw.namespace .Values.namespace)) }}
+{{- $ns := lookup "v1" "Namespace" "" $gw.namespace }}
+{{- $label := dig "metadata" "labels" "${READINESS_GATE_LABEL}" "" $ns }}
+{{- if eq $label "enabled" }}
+  - ip targets: namespace {{ $gw.namespace }} has the readiness-gate label ${READINESS_GATE_LABEL}=enabled.
 {{- else }}
-  2. Point DNS for {{ join ", " $hosts }} at the ALB:
+  - ip targets: label the gateway namespace for the load balancer controller's readiness gate
+    ({{ if $ns }}namespace {{ $gw.namespace }} does not have the label{{ else }}not checked: no cluster to look at{{ end }}):
+       kubectl label namespace {{ $gw.namespace }} ${READINESS_GATE_LABEL}=enabled
+{{- end }}
+{{- end }}
+  - ip targets: the controller gives the readiness gate only to pods created after the ALB's target group exists.
+    Once the Ingress has an address, restart the gateway once, so that every gateway pod carries the gate:
+       kubectl rollout restart deployment/{{ $gw.serviceName }} -n {{ $gw.namespace }}
+{{- end }}
+{{- if .Values.dns.externalDns }}
+  - external-dns (--source=ingress) creates the DNS records for {{ join ", " $hosts }}.
+{{- else }}
+  - Point DNS for {{ join ", " $hosts }} at the ALB:
        kubectl get ingress {{ .Values.alb.ingressName }} -n {{ $gw.namespace }} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'
 {{- end }}
-  3. Open https://{{ first $hosts }}/
+  - Open https://{{ first $hosts }}/
 {{- $certificates := include "${helper('certificateArns')}" . | fromJsonArray }}
 {{- if gt (len $certificates) 26 }}
 

@@ -270,7 +270,8 @@ export function helmValuesOf(config: Config): Record<string, unknown> {
 
 /** Values the chart has on top of the configuration's. */
 export const HELM_ONLY_VALUES = {
-  createNamespaces: { app: true, gateway: true },
+  scope: 'all',
+  createNamespaces: { app: true, gateway: false },
 };
 
 /** Comments for values whose config key has none in config/default.yaml, and for the chart's own values. */
@@ -292,13 +293,16 @@ const EXTRA_COMMENTS: Record<string, string> = {
   'alb.groupName': 'IngressGroup: Ingresses with the same group share one ALB (at most 63 characters of [a-z0-9.-]).',
   'alb.wafv2AclArn': 'Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB\'s ACL as it is.',
   'gateway.tls.issuerRef': 'certManager only: the Issuer (in gateway.namespace) or ClusterIssuer that signs the certificate.',
+  'scope': 'What the chart installs. all: the app namespace, yelb, the Istio objects and the ALB Ingress (each\n'
+    + 'switched by its enabled value); ingress: only the ALB Ingress, the scope of the ALB-Istio-TLS chart.',
   'createNamespaces': 'Namespace objects (a chart value only: the plain YAML always has them). Helm cannot install a\n'
     + 'Namespace that already exists unless it carries the release\'s ownership label and annotations.',
   'createNamespaces.app': 'Create `namespace`, labelled istio-injection=enabled. Set false if it exists already (label it yourself).',
-  'createNamespaces.gateway': 'With alb.targetType ip: label gateway.namespace for the readiness gate by declaring it here.\n'
-    + 'It exists (the Istio install made it): either let Helm adopt it (kubectl label/annotate it with\n'
-    + 'app.kubernetes.io/managed-by=Helm, meta.helm.sh/release-name and meta.helm.sh/release-namespace), or set this\n'
-    + 'false and run: kubectl label namespace <gateway.namespace> elbv2.k8s.aws/pod-readiness-gate-inject=enabled',
+  'createNamespaces.gateway': 'With alb.targetType ip: declare gateway.namespace, labelled for the readiness gate. Off by default:\n'
+    + 'the namespace exists (the Istio install made it) and Helm refuses to install an object it does not own, so\n'
+    + 'label it once instead (NOTES.txt prints the command and whether the label is there):\n'
+    + '  kubectl label namespace <gateway.namespace> elbv2.k8s.aws/pod-readiness-gate-inject=enabled\n'
+    + 'Set true only for a gateway namespace that does not exist yet.',
 };
 
 /** Commented-out examples of optional values, printed after the key they follow. */
@@ -420,6 +424,8 @@ export function valuesSourceSchema(): { type: 'object'; properties: Record<strin
     properties: {
       ...properties,
       certificate_arn: { ...(properties.certificateArn as object), expected: (properties.certificateArn as { expected: string }).expected },
+      // Optional: values.yaml sets it, and Argo CD's inline values may leave it out.
+      scope: { enum: ['all', 'ingress'], expected: 'all (everything enabled) or ingress (only the ALB Ingress)' },
       createNamespaces: {
         type: 'object', additionalProperties: false, required: ['app', 'gateway'],
         properties: { app: { type: 'boolean' }, gateway: { type: 'boolean' } },

@@ -8,7 +8,7 @@ describe('a correct ALB + Istio stack', () => {
     expect(result.verdict.line).toBe('end-to-end encrypted: yes');
     expect(result.hops).toHaveLength(1);
     const path = result.hops[0];
-    expect(path.host).toBe('yelb.example.com');
+    expect(path.host).toBe('yelb.shop.internal');
     expect(path.hops.map((h) => h.step)).toEqual(['listener', 'target-group', 'gateway-server', 'route', 'workload']);
     expect(path.hops.every((h) => h.state === 'encrypted')).toBe(true);
     expect(path.hops[4].detail).toMatch(/mTLS STRICT \(PeerAuthentication istio-system\/default\)/);

@@ -13,10 +13,10 @@ export interface LimitCase {
 const ALB = 'alb.ingress.kubernetes.io/';
 const ING = 'Ingress istio-system/yelb';
 export const arn = (i: number, partition = 'aws', region = 'us-east-1') =>
-  `arn:${partition}:acm:${region}:123456789012:certificate/${String(i).padStart(8, '0')}-1a2b-4c5d-8e9f-0a1b2c3d4e5f`;
+  `arn:${partition}:acm:${region}:210987654321:certificate/${String(i).padStart(8, '0')}-1a2b-4c5d-8e9f-0a1b2c3d4e5f`;
 const ann = (o: K8sObject[]) => find(o, 'Ingress', 'yelb').metadata.annotations as Record<string, string>;
-/** A 133-character host: valid DNS, too long for an ALB host condition. */
-export const LONG_HOST = `${'a'.repeat(60)}.${'b'.repeat(60)}.example.com`;
+/** A 133-character host: valid DNS, too long for an ALB host condition (and not a placeholder). */
+export const LONG_HOST = `${'a'.repeat(59)}.${'b'.repeat(59)}.acme.internal`;
 const setHost = (o: K8sObject[], host: string) => {
   find(o, 'Ingress', 'yelb').spec.rules[0].host = host;
   find(o, 'VirtualService', 'yelb-ui').spec.hosts = [host];

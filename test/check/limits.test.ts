@@ -14,9 +14,9 @@ const line = (f: Finding) => `${f.ruleId} ${f.object} ${f.field}: ${f.message}`;
 
 describe('limits of AWS, the API server and Istio: exact findings', () => {
   test.each([
-    ['a 133-character host', `alb-host-length Ingress istio-system/yelb spec.rules[0].host: host '${'a'.repeat(60)}.${'b'.repeat(39)}... (133 characters)' has 133 characters; an ALB host condition takes at most 128, so the controller cannot create the rule`],
+    ['a 133-character host', `alb-host-length Ingress istio-system/yelb spec.rules[0].host: host '${'a'.repeat(59)}.${'b'.repeat(40)}... (133 characters)' has 133 characters; an ALB host condition takes at most 128, so the controller cannot create the rule`],
     ['27 certificates on one listener', "alb-certificate-quota Ingress istio-system/yelb metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']: 27 certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 (26) unless the quota is raised"],
-    ['an aws-cn certificate in us-east-1', "arn-partition-region Ingress istio-system/yelb metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']: certificate-arn must name a cn-* region, as its partition is aws-cn, got \"arn:aws-cn:acm:us-east-1:123456789012:certificate/00000001-1a2b-4c5d-8e9f-0a1b2c3d4e5f\""],
+    ['an aws-cn certificate in us-east-1', "arn-partition-region Ingress istio-system/yelb metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']: certificate-arn must name a cn-* region, as its partition is aws-cn, got \"arn:aws-cn:acm:us-east-1:210987654321:certificate/00000001-1a2b-4c5d-8e9f-0a1b2c3d4e5f\""],
     ['an aws web ACL in a GovCloud region', "arn-partition-region Ingress istio-system/yelb metadata.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']: wafv2-acl-arn must name a region other than cn-* and us-gov-*, as its partition is aws, got \"arn:aws:wafv2:us-gov-west-1:123456789012:regional/webacl/yelb/0000-1111\""],
     ['a CPU request of 1 over a 512m limit', 'resources-request-above-limit Deployment yelb/yelb-ui spec.template.spec.containers[0].resources: container yelb-ui: resources.requests.cpu must not exceed resources.limits.cpu (512m), got "1"; the API server rejects the object'],
     ['a memory request of 1.5Gi over a 1024Mi limit', 'resources-request-above-limit Deployment yelb/yelb-ui spec.template.spec.containers[0].resources: container yelb-ui: resources.requests.memory must not exceed resources.limits.memory (1024Mi), got "1.5Gi"; the API server rejects the object'],
@@ -47,7 +47,7 @@ describe('limits of AWS, the API server and Istio: exact findings', () => {
     const ing = find(o, 'Ingress', 'yelb');
     const mate = JSON.parse(JSON.stringify(ing)) as K8sObject & { metadata: any };
     mate.metadata.name = 'yelb-admin';
-    const arns = (from: number) => Array.from({ length: 14 }, (_, i) => `arn:aws:acm:us-east-1:123456789012:certificate/${String(from + i).padStart(8, '0')}-1a2b-4c5d-8e9f-0a1b2c3d4e5f`).join(',');
+    const arns = (from: number) => Array.from({ length: 14 }, (_, i) => `arn:aws:acm:us-east-1:210987654321:certificate/${String(from + i).padStart(8, '0')}-1a2b-4c5d-8e9f-0a1b2c3d4e5f`).join(',');
     for (const [x, from] of [[ing, 0], [mate, 100]] as const) {
       x.metadata.annotations['alb.ingress.kubernetes.io/group.name'] = 'shop';
       x.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn'] = arns(from);

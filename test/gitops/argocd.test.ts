@@ -116,9 +116,10 @@ describe('the committed Argo CD tree', () => {
     expect(values.service.type).toBe(targetType === 'ip' ? 'ClusterIP' : 'NodePort');
     // AND the pods carry the labels the Gateway selects
     expect(values.labels).toMatchObject(gateway.spec.selector);
-    // AND one trusted hop, two replicas at least, a disruption budget and RBAC for the credential
+    // AND one trusted hop, two fixed replicas (no HPA: EKS has no metrics-server), a disruption budget and RBAC
     expect(JSON.parse(values.podAnnotations['proxy.istio.io/config'])).toEqual({ gatewayTopology: { numTrustedProxies: 1 } });
-    expect(values.autoscaling.minReplicas).toBe(2);
+    expect(values.autoscaling).toEqual({ enabled: false });
+    expect(values.replicaCount).toBe(2);
     expect(values.podDisruptionBudget).toEqual({ minAvailable: 1 });
     expect(values.rbac).toEqual({ enabled: true });
     // AND the pods run as the ServiceAccount whose principal the app's AuthorizationPolicy for yelb-ui allows (rule B.23)
@@ -130,6 +131,17 @@ describe('the committed Argo CD tree', () => {
     const delay = Number(/deregistration_delay\.timeout_seconds=(\d+)/.exec(annotations['alb.ingress.kubernetes.io/target-group-attributes'])![1]);
     expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
     expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
+  });
+
+  test.each(['dev', 'prod'])('%s: no HPA in the Istio charts, so the sync does not stall without metrics-server', (e) => {
+    // GIVEN the committed istiod and gateway Applications (gitops.autoscaling: fixed, the default)
+    const apps = children(e);
+    const istiod = apps.istiod.spec.source.helm.valuesObject;
+    const gateway = apps['istio-gateway'].spec.source.helm.valuesObject;
+    // THEN both run two fixed replicas, the gateway keeps its PDB, and nothing installs metrics-server
+    expect(istiod).toMatchObject({ autoscaleEnabled: false, replicaCount: 2 });
+    expect(gateway).toMatchObject({ autoscaling: { enabled: false }, replicaCount: 2, podDisruptionBudget: { minAvailable: 1 } });
+    expect(apps['metrics-server']).toBeUndefined();
   });
 
   test('dev uses instance targets (NodePort), prod ip targets (ClusterIP)', () => {
@@ -201,12 +213,45 @@ describe('the committed Argo CD tree', () => {
   });
 });
 
+describe('gitops.autoscaling', () => {
+  const byComponent = (apps: any[]) => Object.fromEntries(apps.map((a) => [a.metadata.labels['app.kubernetes.io/component'], a]));
+  const valuesOf = (app: any) => app.spec.source.helm.valuesObject;
+
+  test('hpa: HPAs of 2 to 5 replicas in istiod and the gateway, no metrics-server Application', () => {
+    const apps = byComponent(childApplications(env({ gitops: { autoscaling: 'hpa' } })));
+    expect(valuesOf(apps.istiod)).toMatchObject({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5 });
+    expect(valuesOf(apps.istiod).replicaCount).toBeUndefined();
+    expect(valuesOf(apps['istio-gateway'])).toMatchObject({ autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } });
+    expect(valuesOf(apps['istio-gateway']).replicaCount).toBeUndefined();
+    expect(Object.keys(apps).sort()).toEqual(['app', 'istio-base', 'istio-gateway', 'istiod']);
+  });
+
+  test('hpaWithMetricsServer: a pinned metrics-server chart in a wave before Istio, in its own file', () => {
+    const e = env({ gitops: { autoscaling: 'hpaWithMetricsServer' } });
+    const apps = byComponent(childApplications(e));
+    const ms = apps['metrics-server'];
+    expect(ms.spec.source).toEqual({
+      repoURL: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', targetRevision: '3.13.0',
+      helm: { releaseName: 'metrics-server' },
+    });
+    expect(ms.spec.destination.namespace).toBe('kube-system');
+    const wave = (app: any) => Number(app.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(wave(ms)).toBeLessThan(wave(apps['istio-base']));
+    expect(valuesOf(apps.istiod)).toMatchObject({ autoscaleEnabled: true });
+    expect([...renderArgoCd([e], e.config).keys()]).toContain('argocd/test/metrics-server.yaml');
+  });
+
+  test('an unknown mode is a config error naming the key', () => {
+    expect(() => configWith({ gitops: { autoscaling: 'auto' } })).toThrow(/gitops\.autoscaling/);
+  });
+});
+
 describe('the gateway chart values', () => {
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'istio-gateway-values.schema.json'), 'utf8')));
 
-  test.each(['instance', 'ip'])('are valid against the chart\'s values schema (%s targets)', (targetType) => {
-    const values = istioGatewayValues(configWith({ alb: { targetType } }));
+  test.each([['instance', 'fixed'], ['ip', 'fixed'], ['ip', 'hpa']])('are valid against the chart\'s values schema (%s targets, %s replicas)', (targetType, autoscaling) => {
+    const values = istioGatewayValues(configWith({ alb: { targetType }, gitops: { autoscaling } }));
     expect(validate(values) ? [] : validate.errors).toEqual([]);
   });
 

@@ -41,6 +41,7 @@ describe(`the ${CHART_NAME} chart`, () => {
       helm(['lint', '--strict', archive]),
       helm(['lint', '--strict', chartDir, ...flipped]),
       helm(['lint', '--strict', chartDir, '--set', 'istioEdge.enabled=false', '--set', 'yelb.enabled=false', '--set', 'albIngress.enabled=false']),
+      helm(['lint', '--strict', chartDir, '--set', 'scope=ingress', '--set', 'alb.targetType=ip']),
     ]);
     for (const run of runs) {
       expect(run.stderr).toBe('');
@@ -122,10 +123,13 @@ describe(`the ${CHART_NAME} chart`, () => {
       expect(run.stderr).toBe('');
       return (yaml.load(run.stdout) as { notes: string }).notes;
     };
-    const [existing, certManager, ingressOnly] = await Promise.all([
+    const [existing, certManager, ingressOnly, scopeIngress, ipTargets, ipDeclared] = await Promise.all([
       notes('--set', 'host=blog.example.com'),
       notes('--set', 'gateway.tls.mode=certManager', '--set', 'dns.externalDns=true'),
       notes('--set', 'yelb.enabled=false', '--set', 'istioEdge.enabled=false'),
+      notes('--set', 'scope=ingress', '--set', 'alb.targetType=ip'),
+      notes('--set', 'alb.targetType=ip'),
+      notes('--set', 'alb.targetType=ip', '--set', 'createNamespaces.gateway=true'),
     ]);
     // THEN what was created, the secret to create and the DNS record to point at the ALB
     expect(existing).toMatch(/the yelb sample app in namespace yelb/);
@@ -139,6 +143,46 @@ describe(`the ${CHART_NAME} chart`, () => {
     expect(certManager).toMatch(/external-dns \(--source=ingress\) creates the DNS records for yelb.example.com/);
     expect(ingressOnly).not.toMatch(/yelb sample app|Istio Gateway/);
     expect(ingressOnly).toMatch(/ALB Ingress/);
+    // AND the scope: what the default installs, and the one value for the blog chart's scope
+    expect(existing).toMatch(/\(release alb-istio-ingress, scope all\) created:/);
+    expect(existing).toMatch(/Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress\./);
+    expect(scopeIngress).toMatch(/scope ingress\) created:\n\s+- ALB Ingress istio-system\/gw-ingress \(internet-facing, ip targets\)/);
+    expect(scopeIngress).not.toMatch(/yelb sample app|Istio Gateway istio-system|create secret/);
+    // AND with ip targets: the readiness-gate label (not looked up without a cluster) and the one-time restart
+    expect(existing).not.toMatch(/readiness/);
+    for (const text of [ipTargets, scopeIngress]) {
+      expect(text).toMatch(/not checked: no cluster to look at\):\n\s+kubectl label namespace istio-system elbv2.k8s.aws\/pod-readiness-gate-inject=enabled/);
+      expect(text).toMatch(/kubectl rollout restart deployment\/istio-ingressgateway -n istio-system/);
+    }
+    expect(ipDeclared).not.toMatch(/kubectl label namespace/);
+    expect(ipDeclared).toMatch(/kubectl rollout restart/);
+  });
+
+  test('with ip targets, the default install declares no Namespace the cluster already has (Helm cannot adopt it)', async () => {
+    const run = await helm(['template', 'alb-istio-ingress', chartDir, '--set', 'alb.targetType=ip', '--set', 'host=blog.example.com']);
+    expect(run.stderr).toBe('');
+    const namespaces = parseObjects(run.stdout).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+    expect(namespaces).toEqual(['yelb']);
+    // The gateway namespace only on request
+    const declared = await helm(['template', 'r', chartDir, '--set', 'alb.targetType=ip', '--set', 'createNamespaces.gateway=true']);
+    expect(parseObjects(declared.stdout).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['istio-system', 'yelb']);
+  });
+
+  test('the blog\'s command installs the whole stack; scope=ingress installs only the Ingress, like the blog\'s chart', async () => {
+    const blog = ['--set', 'host=blog.example.com', '--set', `certificate_arn=${BLOG_ARN}`];
+    const [all, ingressOnly, ingressOnlyIp] = await Promise.all([
+      helm(['template', 'alb-istio-ingress', chartDir, ...blog]),
+      helm(['template', 'alb-istio-ingress', chartDir, ...blog, '--set', 'scope=ingress']),
+      helm(['template', 'alb-istio-ingress', chartDir, ...blog, '--set', 'scope=ingress', '--set', 'alb.targetType=ip', '--set', 'gateway.tls.mode=certManager']),
+    ]);
+    for (const run of [all, ingressOnly, ingressOnlyIp]) expect(run.stderr).toBe('');
+    const kinds = (run: { stdout: string }) => parseObjects(run.stdout).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds(all)).toEqual(expect.arrayContaining(['Namespace/yelb', 'Deployment/yelb-ui', 'Gateway/yelb-gateway', 'Ingress/gw-ingress']));
+    expect(kinds(ingressOnly)).toEqual(['Ingress/gw-ingress']);
+    expect(kinds(ingressOnlyIp)).toEqual(['Ingress/gw-ingress']);
+    const bad = await helm(['template', 'r', chartDir, '--set', 'scope=everything']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/scope/);
   });
 
   test('helm package of the folder gives an archive that helm template renders like the folder', async () => {

@@ -50,11 +50,14 @@ export function withoutHelmLabels(objects: readonly any[]): any[] {
   });
 }
 
-/** The plain synth of a config file holding `config` (merged over the built-in default, as `--config` does). */
-export function plainObjects(dir: string, name: string, config: object): any[] {
+/**
+ * The plain synth of a config file holding `config` (merged over the built-in default, as `--config` does);
+ * only the objects of `fileName` when given.
+ */
+export function plainObjects(dir: string, name: string, config: object, fileName?: string): any[] {
   const file = join(dir, `${name}.config.yaml`);
   writeFileSync(file, yaml.dump(config));
-  return synthManifests(loadConfig(file)).flatMap((m) => m.objects);
+  return synthManifests(loadConfig(file)).filter((m) => fileName === undefined || m.fileName === fileName).flatMap((m) => m.objects);
 }
 
 const identity = (o: any) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;

@@ -93,7 +93,7 @@ describe('chart values', () => {
     const schema = valuesSchema() as any;
     const config = CONFIG_SCHEMA as any;
     expect(Object.keys(schema.properties).sort()).toEqual(
-      [...Object.keys(config.properties).filter((k) => !NOT_VALUES.includes(k)), 'certificate_arn', 'createNamespaces'].sort());
+      [...Object.keys(config.properties).filter((k) => !NOT_VALUES.includes(k)), 'certificate_arn', 'scope', 'createNamespaces'].sort());
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.alb.properties.targetType).toEqual(config.properties.alb.properties.targetType);
     // Formats are checked by validate.yaml (Helm's schema error would print the raw regex): no pattern is left.
@@ -116,7 +116,7 @@ describe('chart values', () => {
     for (const config of [prod, optional]) {
       const text = String(renderHelmChart(config).get(`helm/${CHART_NAME}/values.yaml`));
       // THEN its values are that config's (without gitops), every key with its comment
-      expect(yaml.load(text)).toEqual({ ...helmValuesOf(config), createNamespaces: { app: true, gateway: true } });
+      expect(yaml.load(text)).toEqual({ ...helmValuesOf(config), scope: 'all', createNamespaces: { app: true, gateway: false } });
       expect(yaml.load(text)).not.toHaveProperty('gitops');
       expect(() => synthManifests(config)).not.toThrow(SynthError);
     }

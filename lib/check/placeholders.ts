@@ -67,6 +67,10 @@ export function placeholderArnReason(arn: string): string | undefined {
 
 export const isPlaceholderHost = (host: string) => RESERVED_HOST.test(host.replace(/\.$/, ''));
 
+/** The first few items, then how many more: a message stays one readable line. */
+const listSome = (items: readonly string[], shown = 3) =>
+  items.slice(0, shown).join(', ') + (items.length > shown ? ` and ${items.length - shown} more` : '');
+
 export function checkPlaceholderValues(albs: readonly AlbIngress[], f: Findings): void {
   for (const alb of albs) {
     const ing = alb.obj;
@@ -84,7 +88,7 @@ export function checkPlaceholderValues(albs: readonly AlbIngress[], f: Findings)
     const reserved = hosts.filter(([h]) => h && isPlaceholderHost(h));
     if (reserved.length) {
       f.add('placeholder-value', ing, reserved[0][1],
-        `host ${[...new Set(reserved.map(([h]) => h))].join(', ')} is a name reserved for examples (RFC 2606): it can have no public DNS record and no public certificate`,
+        `host ${listSome([...new Set(reserved.map(([h]) => h))])} is a name reserved for examples (RFC 2606): it can have no public DNS record and no public certificate`,
         'set host to the public name the ALB serves');
     }
   }

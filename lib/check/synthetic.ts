@@ -10,7 +10,7 @@ import { K8sObject } from './types';
 const UNIT = 7;
 const HOSTS_PER_INGRESS = 50;
 const UNITS_PER_NAMESPACE = 200;
-const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
+const ARN = 'arn:aws:acm:us-east-1:210987654321:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 const GATEWAY_SA = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 
 export function syntheticManifests(count: number): K8sObject[] {
@@ -88,7 +88,7 @@ export function syntheticManifests(count: number): K8sObject[] {
       });
     }
     const app = `app-${i}`;
-    const host = `${app}.example.com`;
+    const host = `${app}.shop.acme-corp.net`;
     const api = `api-${i}.example.org`;
     const labels = { app };
     rules.push({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'istio-ingressgateway', port: { number: 443 } } } }] } });

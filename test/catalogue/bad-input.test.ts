@@ -4,6 +4,7 @@ import { join } from 'path';
 import { main as gatewayCert } from '../../lib/cli/gateway-cert';
 import { main as synthCli } from '../../lib/cli/synth';
 import { OutputError, synth } from '../../lib/synth';
+import { runHelm } from '../../lib/tools/helm';
 import { Outcome, runMain, stackLines, treeDigest, workspace } from './harness';
 
 /*
@@ -239,6 +240,36 @@ describe('gateway-cert flags (npm run gateway-cert -- ...)', () => {
   });
 });
 
+/** Helm values given to the generated chart: `--set` arguments, the line of helm's error that names the value. */
+const VALIDATE = 'Error: execution error at (eks-alb-istio-tls/templates/validate.yaml:2:4): ';
+const HELM_VALUES: [string, string[], string][] = [
+  ['a host with uppercase', ['host=Yelb.example.com'], `${VALIDATE}'host' must be a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com, or a non-empty list of them, got "Yelb.example.com"`],
+  ['the blog\'s certificate_arn, malformed', ['certificate_arn=arn:aws:acm:xx'], `${VALIDATE}'certificate_arn' must be an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them, got "arn:aws:acm:xx"`],
+  ['an unknown target type', ['alb.targetType=pod'], '- alb.targetType: alb.targetType must be one of the following: "instance", "ip"'],
+  ['an unknown scope', ['scope=everything'], '- scope: scope must be one of the following: "all", "ingress"'],
+  ['a misspelt key', ['hostname=yelb.example.com'], '- (root): Additional property hostname is not allowed'],
+  ['negative replicas', ['yelb.ui.replicas=-1'], '- yelb.ui.replicas: Must be greater than or equal to 0'],
+  ['a system namespace', ['namespace=kube-system'], `${VALIDATE}'namespace' must be a namespace of its own, not a Kubernetes system namespace (kube-system, kube-public, kube-node-lease), got "kube-system"`],
+  ['yelb without the Istio objects', ['istioEdge.enabled=false'], `${VALIDATE}'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false`],
+  ['a wildcard external host', ['mesh.externalHosts={*.themealdb.com}'], `${VALIDATE}'mesh.externalHosts[0]' must be an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS), got "*.themealdb.com"`],
+  ['a request above its limit', ['yelb.ui.resources.requests.cpu=2'], `${VALIDATE}'yelb.ui.resources.requests.cpu' must not exceed yelb.ui.resources.limits.cpu (512m), got "2"`],
+  ['an IPv6 source range on an IPv4 ALB', ['alb.inboundCidrs={2001:db8::/32}'], `${VALIDATE}'alb.inboundCidrs[0]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got "2001:db8::/32"`],
+  ['a repeated attribute key', ['alb.tags={team=a,team=b}'], `${VALIDATE}'alb.tags[1]' must not repeat the key team, got "team=b"`],
+];
+
+describe('Helm values (helm template|install <chart> --set ...)', () => {
+  const chart = join(ROOT, 'dist', 'helm', 'eks-alb-istio-tls');
+  const runs = Promise.all(HELM_VALUES.map(([, sets]) => runHelm(['template', 'alb-istio-ingress', chart, ...sets.flatMap((v) => ['--set', v])])));
+  test.each(HELM_VALUES.map(([name], i) => [name, i] as const))('%s', async (_name, i) => {
+    const chartDigest = treeDigest(chart);
+    const result = (await runs)[i];
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toContain(HELM_VALUES[i][2]);
+    expect(treeDigest(chart)).toBe(chartDigest);
+  });
+});
+
 test('the catalogue holds at least 80 cases', () => {
-  expect(CONFIG_FILES.length + ENVIRONMENTS.length + 12 + 3 + 7 + 1 + 2).toBeGreaterThanOrEqual(80);
+  expect(CONFIG_FILES.length + ENVIRONMENTS.length + 12 + 3 + 7 + 1 + 2 + HELM_VALUES.length).toBeGreaterThanOrEqual(100);
 });

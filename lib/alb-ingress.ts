@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ACM_CERTIFICATE_ARN, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
-  SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
+  PATH_PREFIX, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
 } from './patterns';
 
 const fail = (problem: string | undefined): void => {
@@ -107,8 +107,45 @@ export interface AlbIngressProps {
   readonly inboundCidrs?: string[];
   /** Regional WAFv2 web ACL ARN to attach, or `none` to detach one. @default - the ACL is left as it is */
   readonly wafv2AclArn?: string;
-  /** Extra annotations (for example external-dns), merged after the computed ones. @default - none */
+  /**
+   * Extra annotations (for example external-dns or `alb.ingress.kubernetes.io/load-balancer-name`). None may set an
+   * annotation the construct computes or has a prop for (see COMPUTED_ANNOTATIONS): that is an error, so a library
+   * user cannot silently turn the hop to the gateway into plaintext. @default - none
+   */
   readonly extraAnnotations?: Record<string, string>;
+  /** Labels and annotations for the Ingress, as cdk8s-plus takes them; annotations follow the extraAnnotations rule. */
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  /** IngressClass of the controller. @default 'alb' */
+  readonly ingressClassName?: string;
+  /** Path prefixes each host sends to the gateway; Istio routes by path behind it. @default ['/'] */
+  readonly paths?: string[];
+}
+
+/**
+ * Annotations AlbIngress computes or takes from a prop, with what to use instead; extraAnnotations may not set them.
+ * The short names are under alb.ingress.kubernetes.io/.
+ */
+export const COMPUTED_ANNOTATIONS: Readonly<Record<string, string>> = {
+  scheme: 'use scheme', 'ip-address-type': 'use ipAddressType', 'target-type': 'use targetType',
+  'certificate-arn': 'use certificateArns', 'ssl-policy': 'use sslPolicy', 'group.name': 'use groupName',
+  'healthcheck-port': 'use healthCheckPort', 'healthcheck-path': 'use healthCheckPath',
+  'load-balancer-attributes': 'use loadBalancerAttributes', 'target-group-attributes': 'use targetGroupAttributes',
+  tags: 'use tags', 'inbound-cidrs': 'use inboundCidrs', 'wafv2-acl-arn': 'use wafv2AclArn',
+  'listen-ports': 'computed: HTTP 80 and HTTPS 443', 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
+  'backend-protocol': 'computed: HTTPS to the gateway', 'healthcheck-protocol': 'computed: HTTP to the status port',
+  'success-codes': 'computed: 200 from the readiness endpoint',
+};
+const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
+/** The first extra annotation that would override a computed one, as a one-line message, else undefined. */
+export function overriddenAnnotationProblem(field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined {
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    const short = key.startsWith(`${ALB_ANNOTATION}/`) ? key.slice(ALB_ANNOTATION.length + 1) : undefined;
+    const why = short !== undefined ? COMPUTED_ANNOTATIONS[short]
+      : key === INGRESS_CLASS_ANNOTATION ? 'use ingressClassName: the API server rejects an Ingress with both' : undefined;
+    if (why !== undefined) return `'${field}' must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`;
+  }
+  return undefined;
 }
 
 /**
@@ -145,10 +182,14 @@ export class AlbIngress extends Construct {
     assertPort('servicePort', servicePort);
     assertOneOf('scheme', scheme, ALB_SCHEMES);
     assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
-    // The annotation has one source, so the dualstack check below sees what the controller will see.
-    if (props.extraAnnotations?.[`${ALB_ANNOTATION}/ip-address-type`] !== undefined) {
-      throw new Error(`'extraAnnotations' must not set ${ALB_ANNOTATION}/ip-address-type (use ipAddressType), got ${echo(props.extraAnnotations[`${ALB_ANNOTATION}/ip-address-type`])}`);
-    }
+    // Each computed annotation has one source, so the checks here see what the controller will see.
+    fail(overriddenAnnotationProblem('extraAnnotations', props.extraAnnotations));
+    fail(overriddenAnnotationProblem('metadata.annotations', props.metadata?.annotations));
+    const ingressClassName = props.ingressClassName ?? 'alb';
+    assertFormat('ingressClassName', ingressClassName, DNS_LABEL);
+    const paths = props.paths ?? ['/'];
+    assertNonEmpty('paths', paths, 'path prefix');
+    paths.forEach((p, i) => assertFormat(`paths[${i}]`, p, PATH_PREFIX));
     assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
     assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
     if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
@@ -202,21 +243,21 @@ export class AlbIngress extends Construct {
     ];
     for (const [key, entries] of joined) if (entries.length > 0) annotations[`${ALB_ANNOTATION}/${key}`] = entries.join(',');
     if (props.wafv2AclArn !== undefined) annotations[`${ALB_ANNOTATION}/wafv2-acl-arn`] = props.wafv2AclArn;
-    Object.assign(annotations, props.extraAnnotations);
+    Object.assign(annotations, props.metadata?.annotations, props.extraAnnotations);
 
     this.ingress = new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name, namespace: props.namespace, annotations },
+      metadata: { name, namespace: props.namespace, labels: props.metadata?.labels, annotations },
       spec: {
         // The field, never also the deprecated annotation: the API server rejects an Ingress with both.
-        ingressClassName: 'alb',
+        ingressClassName,
         rules: props.hosts.map((host) => ({
           host,
           http: {
-            paths: [{
-              path: '/',
+            paths: paths.map((path) => ({
+              path,
               pathType: 'Prefix',
               backend: { service: { name: props.serviceName, port: { number: servicePort } } },
-            }],
+            })),
           },
         })),
       },

@@ -133,11 +133,48 @@ describe('AlbIngress', () => {
     // Not even to the value of the prop: the prop is the one place the address type is set.
     for (const props of [{ extraAnnotations }, { ipAddressType: 'dualstack' as const, extraAnnotations, inboundCidrs: ['2001:db8::/32'] }]) {
       expect(() => synthIngress(props)).toThrow(
-        /^'extraAnnotations' must not set alb.ingress.kubernetes.io\/ip-address-type \(use ipAddressType\), got "dualstack"$/);
+        /^'extraAnnotations' must not set alb.ingress.kubernetes.io\/ip-address-type, which AlbIngress sets itself \(use ipAddressType\), got "dualstack"$/);
     }
     // Other extra annotations still merge after the computed ones.
     const ingress = synthIngress({ extraAnnotations: { 'external-dns.alpha.kubernetes.io/hostname': 'yelb.example.com' } });
     expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('yelb.example.com');
+  });
+
+  test.each([
+    ['backend-protocol', 'HTTP', 'computed: HTTPS to the gateway'],
+    ['ssl-redirect', '80', 'computed: HTTP redirects to HTTPS'],
+    ['listen-ports', '[{"HTTP": 80}]', 'computed: HTTP 80 and HTTPS 443'],
+    ['healthcheck-protocol', 'HTTPS', 'computed: HTTP to the status port'],
+    ['certificate-arn', 'arn:aws:acm:us-east-1:210987654321:certificate/x', 'use certificateArns'],
+    ['scheme', 'internal', 'use scheme'],
+    ['group.name', 'shared', 'use groupName'],
+  ])('extraAnnotations may not override %s, which would silently change the ALB', (key, value, why) => {
+    const message = `'extraAnnotations' must not set alb.ingress.kubernetes.io/${key}, which AlbIngress sets itself (${why}), got ${JSON.stringify(value)}`;
+    expect(() => synthIngress({ extraAnnotations: { [`alb.ingress.kubernetes.io/${key}`]: value } })).toThrow(message);
+    expect(() => synthIngress({ metadata: { annotations: { [`alb.ingress.kubernetes.io/${key}`]: value } } }))
+      .toThrow(message.replace("'extraAnnotations'", "'metadata.annotations'"));
+  });
+
+  test('the deprecated class annotation is refused: the API server rejects it beside ingressClassName', () => {
+    expect(() => synthIngress({ extraAnnotations: { 'kubernetes.io/ingress.class': 'alb' } })).toThrow(
+      /^'extraAnnotations' must not set kubernetes.io\/ingress.class, which AlbIngress sets itself \(use ingressClassName: the API server rejects an Ingress with both\), got "alb"$/);
+  });
+
+  test('annotations the construct does not compute pass through; metadata labels too; class and paths are optional props', () => {
+    const ingress = synthIngress({
+      extraAnnotations: { 'alb.ingress.kubernetes.io/load-balancer-name': 'edge' },
+      metadata: { labels: { team: 'edge' }, annotations: { 'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '10' } },
+      ingressClassName: 'alb-internal',
+      paths: ['/shop', '/api'],
+    });
+    expect(ann(ingress, 'load-balancer-name')).toBe('edge');
+    expect(ann(ingress, 'healthcheck-interval-seconds')).toBe('10');
+    expect(ann(ingress, 'backend-protocol')).toBe('HTTPS');
+    expect(ingress.metadata.labels).toEqual({ team: 'edge' });
+    expect(ingress.spec.ingressClassName).toBe('alb-internal');
+    expect(ingress.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType])).toEqual([['/shop', 'Prefix'], ['/api', 'Prefix']]);
+    expect(() => synthIngress({ paths: [] })).toThrow("'paths' must list at least one path prefix, got []");
+    expect(() => synthIngress({ paths: ['api'] })).toThrow(/^'paths\[0\]' must be an absolute URL path such as \/ or \/api, got "api"$/);
   });
 
   test('the effective deregistration delay: the attribute, else AWS\'s 300 s', () => {

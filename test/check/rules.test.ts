@@ -415,7 +415,7 @@ const CASES: Case[] = [
     })); } },
   { rule: 'unfilled-placeholder', what: 'Ingress host <FQDN> copied from documentation', object: ING,
     broken: (o) => { ingress(o).spec.rules[0].host = '<FQDN>'; vsUi(o).spec.hosts = ['<FQDN>']; },
-    fixed: (o) => { ingress(o).spec.rules[0].host = 'shop.example.com'; vsUi(o).spec.hosts = ['shop.example.com']; } },
+    fixed: (o) => { ingress(o).spec.rules[0].host = 'shop.acme-corp.net'; vsUi(o).spec.hosts = ['shop.acme-corp.net']; } },
   { rule: 'unfilled-placeholder', what: 'unrendered Helm expression in a Service name', object: 'Service yelb/{{ .Values.name }}',
     broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: '{{ .Values.name }}', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); },
     fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'extra', namespace: 'yelb' }, spec: { selector: { app: 'none' }, ports: [{ name: 'http', port: 80 }] } }); } },
@@ -554,7 +554,7 @@ describe('removed API versions', () => {
     expect(removed?.severity).toBe('error');
     expect(removed?.message).toBe('extensions/v1beta1 Ingress was removed in Kubernetes 1.22: the API server rejects it; the replacement is networking.k8s.io/v1');
     expect(removed?.fix).toMatch(/^set apiVersion: networking\.k8s\.io\/v1 \(backend\.serviceName\/servicePort become/);
-    expect(r.hops.map((p) => `${p.host} ${p.backend} ${p.state}`)).toEqual(['yelb.example.com / -> istio-ingressgateway:443 encrypted']);
+    expect(r.hops.map((p) => `${p.host} ${p.backend} ${p.state}`)).toEqual(['yelb.shop.internal / -> istio-ingressgateway:443 encrypted']);
   });
 
   test('what the old Ingress gets wrong is still found: an HTTP backend protocol', () => {

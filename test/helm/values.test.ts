@@ -38,7 +38,7 @@ const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [
     { istioEdge: { routes: [{ pathPrefix: '/api', service: 'yelb-appserver', port: 4567 }, { pathPrefix: '/', service: 'yelb-ui', port: 80 }] } },
     /'istioEdge.routes\[0\].service' must be yelb-ui while mesh.authorization is on, got "yelb-appserver"/],
   ['a gateway VirtualService named like a mesh service', { istioEdge: { virtualServiceName: 'yelb-db' } },
-    /'virtualServiceName' must differ from the mesh service names, got "yelb-db"/],
+    /'istioEdge.virtualServiceName' must differ from the mesh service names, got "yelb-db"/],
   ['renewal after the lifetime', { gateway: { tls: { mode: 'certManager', duration: '24h', renewBefore: '1440m' } } },
     /'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' \(24h\), got "1440m"/],
   ['one load-balancer attribute key twice', { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=60', 'idle_timeout.timeout_seconds=120'] } },

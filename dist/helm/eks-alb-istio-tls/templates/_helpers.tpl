@@ -224,6 +224,8 @@ AlbIngressChart, so that they name the config keys.
 {{- if gt (len $regions) 1 }}
 {{- fail (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
 {{- end }}
+{{- end }}
+{{- if .Values.albIngress.enabled }}
 {{- range $name := list "loadBalancerAttributes" "targetGroupAttributes" "tags" }}
 {{- $keys := list }}
 {{- range $i, $entry := get $.Values.alb $name }}
@@ -234,20 +236,22 @@ AlbIngressChart, so that they name the config keys.
 {{- $keys = append $keys $key }}
 {{- end }}
 {{- end }}
-{{- if and (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
+{{- end }}
+{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
 {{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
 {{- end }}
+{{- if .Values.albIngress.enabled }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
 {{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}
 {{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
 {{- end }}
 {{- end }}
-{{- if and .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
+{{- end }}
+{{- if and .Values.albIngress.enabled .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
 {{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
 {{- $albRegion := index (splitList ":" (include "eks-alb-istio-tls.certificateArns" . | fromJsonArray | first)) 3 }}
 {{- if ne $region $albRegion }}
 {{- fail (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region) }}
-{{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
@@ -260,8 +264,10 @@ AlbIngressChart, so that they name the config keys.
 {{- fail (printf "'istioEdge.routes[%d].service' must be yelb-ui while mesh.authorization is on, got %q" $i $route.service) }}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- if has .Values.istioEdge.virtualServiceName (list "yelb-appserver" "yelb-db" "redis-server") }}
-{{- fail (printf "'virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName) }}
+{{- fail (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName) }}
 {{- end }}
 {{- end }}
 {{- if eq .Values.gateway.tls.mode "certManager" }}

@@ -1,0 +1,45 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import * as yaml from 'js-yaml';
+import { CROSS_FIELD_RULES } from '../../charts/cross-field-rules';
+import { renderAll } from '../../lib/synth';
+import { helm, scratch, writeChart } from './support';
+
+/*
+ * Every cross-field rule of the registry refuses its example in both outputs with the same line: synth (the config
+ * checks or the construct that owns the fact) and `helm template` (validate.yaml, generated from the registry).
+ */
+describe('each cross-field rule fails the same way in synth and in helm template', () => {
+  const { dir, cleanup } = scratch('cross-field-rules');
+  const { chartDir } = writeChart(dir);
+  afterAll(cleanup);
+  const rendered = Promise.all(CROSS_FIELD_RULES.map((rule, i) => {
+    const file = join(dir, `values-${i}.yaml`);
+    writeFileSync(file, yaml.dump(rule.example.values));
+    return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
+  }));
+
+  test('the registry names each rule once', () => {
+    const ids = CROSS_FIELD_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(14);
+  });
+
+  test.each(CROSS_FIELD_RULES.map((r, i) => [r.id, i] as const))('%s', async (_id, i) => {
+    const { example } = CROSS_FIELD_RULES[i];
+    const file = join(dir, `config-${i}.yaml`);
+    writeFileSync(file, yaml.dump(example.values));
+    expect(() => renderAll(file)).toThrow(example.message);
+    let synthMessage = '';
+    try {
+      renderAll(file);
+    } catch (e) {
+      synthMessage = (e as Error).message;
+    }
+    expect(synthMessage).toBe(example.message);
+    const result = (await rendered)[i];
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toMatch(/^Error: execution error at \(eks-alb-istio-tls\/templates\/validate\.yaml:\d+:\d+\): /);
+    expect(result.stderr.split('\n')[0].replace(/^Error: execution error at \([^)]*\): /, '')).toBe(example.message);
+  });
+});

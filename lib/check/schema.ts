@@ -1,14 +1,19 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
-import { LBC_SCHEMAS } from './lbc-schemas';
+import SCHEMA_INDEX from '../../schemas/index.json';
 
 /**
- * Schema validation with the kubernetes-models validators (Kubernetes 1.33, Istio, Argo CD, cert-manager) plus
- * hand-written schemas for the AWS Load Balancer Controller kinds.
+ * Schema validation. Core Kubernetes kinds use the kubernetes-models validators; custom resources (Istio, Argo CD,
+ * cert-manager, AWS Load Balancer Controller, Gateway API) use the schemas generated into schemas/ from the
+ * upstream CRDs' own openAPIV3Schema (docs/SCHEMAS.md), with their x-kubernetes-validations CEL rules.
  *
- * The npm validators are precompiled ajv code that ignores unknown fields. To close them without their source
- * schemas, the object is validated through a Proxy that records which properties the validator reads: a
+ * The kubernetes-models validators are precompiled ajv code that ignores unknown fields. To close them without their
+ * source schemas, the object is validated through a Proxy that records which properties the validator reads: a
  * validator reads every property its schema declares and enumerates the keys of maps and free-form objects, so a
  * key that was neither read nor enumerated is not in the schema.
  */
@@ -19,9 +24,6 @@ const K8S_GROUPS = new Set([
   'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy',
   'rbac.authorization.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io',
 ]);
-
-/** Kinds whose CRD preserves unknown fields at the top level, so only the fields the model declares are closed. */
-const OPEN_ROOT = new Set(['install.istio.io/v1alpha1 IstioOperator']);
 
 interface ValidationIssue {
   readonly field: string;
@@ -35,9 +37,6 @@ function modulePath(group: string, version: string, kind: string): string | unde
   if (!/^[A-Za-z0-9]+$/.test(kind) || !/^v[0-9a-z]+$/.test(version)) return undefined;
   if (group === '') return version === 'v1' ? `kubernetes-models/v1/${kind}` : undefined;
   if (K8S_GROUPS.has(group)) return `kubernetes-models/${group}/${version}/${kind}`;
-  if (group.endsWith('.istio.io')) return `@kubernetes-models/istio/${group}/${version}/${kind}`;
-  if (group === 'argoproj.io') return `@kubernetes-models/argo-cd/${group}/${version}/${kind}`;
-  if (group === 'cert-manager.io' || group.endsWith('.cert-manager.io')) return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
   return undefined;
 }
 
@@ -159,34 +158,35 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, openRoot: boolean, schemaAt?: RegExp): ValidationIssue[] {
+function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, schemaAt?: RegExp): ValidationIssue[] {
   if (typeof value !== 'object' || value === null) return [];
   if (schemaAt?.test(pointer)) return schemaPropsUnknowns(value, pointer);
-  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, false, schemaAt));
+  if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, schemaAt));
   const rec = access.get(value);
   // Never read at all: free-form (preserve-unknown-fields) or not reached because of another error.
-  const closed = !!rec && !rec.enumerated && rec.read.size > 0 && !openRoot;
+  const closed = !!rec && !rec.enumerated && rec.read.size > 0;
   const out: ValidationIssue[] = [];
   for (const [key, child] of Object.entries(value)) {
     const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (closed && !rec!.read.has(key)) out.push({ field: pointerToField(childPointer), message: 'is not a field of this kind', unknown: true });
-    else out.push(...unknownFields(child, access, childPointer, false, schemaAt));
+    else out.push(...unknownFields(child, access, childPointer, schemaAt));
   }
   return out;
 }
 
 type ModelClass = { apiVersion?: string; kind?: string; prototype: { validate(): void } };
 
-async function modelValidator(specifier: string, apiVersion: string, kind: string): Promise<Validator | undefined> {
+function modelValidator(specifier: string, apiVersion: string, kind: string): Validator | undefined {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(specifier)) as Record<string, unknown>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(specifier) as Record<string, unknown>;
   } catch {
     return undefined;
   }
-  const cls = (mod[kind] ?? (mod.default as Record<string, unknown> | undefined)?.[kind]) as ModelClass | undefined;
+  const cls = mod[kind] as ModelClass | undefined;
   if (!cls || cls.apiVersion !== apiVersion || cls.kind !== kind) return undefined;
-  const openRoot = OPEN_ROOT.has(`${apiVersion} ${kind}`);
+  const schemaAt = apiVersion === 'apiextensions.k8s.io/v1' && kind === 'CustomResourceDefinition' ? CRD_SCHEMA : undefined;
   return (data) => {
     const { proxy, access } = traced(data);
     let errors: ErrorObject[] = [];
@@ -195,59 +195,107 @@ async function modelValidator(specifier: string, apiVersion: string, kind: strin
     } catch (e) {
       errors = ((e as { errors?: ErrorObject[] }).errors) ?? [];
     }
-    const schemaAt = apiVersion === 'apiextensions.k8s.io/v1' && kind === 'CustomResourceDefinition' ? CRD_SCHEMA : undefined;
-    return [...issuesFromAjv(errors), ...unknownFields(data, access, '', openRoot, schemaAt)];
+    return [...issuesFromAjv(errors), ...unknownFields(data, access, '', schemaAt)];
   };
+}
+
+const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
+const KINDS: Record<string, { file: string; source: string }> = SCHEMA_INDEX.kinds;
+
+interface CelRule {
+  readonly rule: string;
+  readonly message?: string;
+}
+
+let env: CelEnv | undefined;
+/** Compiled rules by text; undefined when the rule cannot be compiled here. */
+const plans = new Map<string, ((ctx: { self: unknown }) => unknown) | undefined>();
+const celValues = new WeakMap<object, unknown>();
+
+/** JSON -> CEL input: objects are maps, whole numbers are CEL ints (Kubernetes integers). */
+function toCel(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
+  if (typeof v !== 'object' || v === null) return v;
+  let out = celValues.get(v);
+  if (out === undefined) {
+    out = Array.isArray(v) ? v.map(toCel) : new Map(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
+    celValues.set(v, out);
+  }
+  return out;
+}
+
+function planFor(rule: string): ((ctx: { self: unknown }) => unknown) | undefined {
+  if (!plans.has(rule)) {
+    env ??= celEnv({ funcs: strings });
+    let p: ((ctx: { self: unknown }) => unknown) | undefined;
+    try {
+      p = plan(env, parse(rule)) as (ctx: { self: unknown }) => unknown;
+    } catch {
+      p = undefined;
+    }
+    plans.set(rule, p);
+  }
+  return plans.get(rule);
+}
+
+/**
+ * Evaluates a node's x-kubernetes-validations. Transition rules (oldSelf) need the stored object and are skipped;
+ * a rule that errors here (a Kubernetes-only function such as isURL, or a field the rule assumes) is not reported:
+ * only a rule that evaluates to false is.
+ */
+function celKeyword(rules: CelRule[], data: unknown): boolean {
+  const errors: Partial<ErrorObject>[] = [];
+  for (const r of rules) {
+    if (/\boldSelf\b/.test(r.rule)) continue;
+    const p = planFor(r.rule);
+    if (!p) continue;
+    const result = p({ self: toCel(data) });
+    if (result === false && !isCelError(result)) {
+      errors.push({ keyword: 'x-kubernetes-validations', params: { rule: r.rule }, message: `fails the rule "${r.message ?? r.rule}"` });
+    }
+  }
+  (celKeyword as unknown as { errors: Partial<ErrorObject>[] }).errors = errors;
+  return errors.length === 0;
 }
 
 let ajv: Ajv | undefined;
 
-function lbcValidator(apiVersion: string, kind: string): Validator | undefined {
-  const schema = LBC_SCHEMAS[`${apiVersion} ${kind}`];
-  if (!schema) return undefined;
-  ajv ??= new Ajv({ allErrors: true, strict: false });
-  const validate: ValidateFunction = ajv.compile(schema);
+function crdAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'objectmeta.json'), 'utf8')), 'objectmeta.json');
+    ajv.addKeyword({ keyword: 'x-kubernetes-validations', schemaType: 'array', errors: true, validate: celKeyword });
+  }
+  return ajv;
+}
+
+/** The validator of a custom resource, compiled on first use from its generated schema. */
+function crdValidator(apiVersion: string, kind: string): Validator | undefined {
+  const entry = KINDS[`${apiVersion} ${kind}`];
+  if (!entry) return undefined;
+  const validate: ValidateFunction = crdAjv().compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, entry.file), 'utf8')));
   return (data) => (validate(data) ? [] : issuesFromAjv(validate.errors));
 }
 
-const cache = new Map<string, Promise<Validator | undefined>>();
+const cache = new Map<string, Validator | undefined>();
 
-function validatorFor(o: Obj): Promise<Validator | undefined> {
+function validatorFor(o: Obj): Validator | undefined {
   const key = `${o.apiVersion} ${o.kind}`;
-  let v = cache.get(key);
-  if (!v) {
+  if (!cache.has(key)) {
     const specifier = modulePath(o.group, o.version, o.kind);
-    v = specifier ? modelValidator(specifier, o.apiVersion, o.kind) : Promise.resolve(lbcValidator(o.apiVersion, o.kind));
-    cache.set(key, v);
+    cache.set(key, specifier ? modelValidator(specifier, o.apiVersion, o.kind) : crdValidator(o.apiVersion, o.kind));
   }
-  return v;
-}
-
-let esmChecked = false;
-
-/**
- * Under a CommonJS transpiler (ts-jest) `import()` becomes `require()`, which cannot load the ESM-only validators:
- * fail loudly instead of reporting every Istio object as not checked.
- */
-async function assertEsm(): Promise<void> {
-  if (esmChecked) return;
-  try {
-    await import('@kubernetes-models/istio/networking.istio.io/v1/Gateway');
-  } catch (e) {
-    throw new Error(`schema validation needs native ESM import() (run under node/tsx, or pass schema: false): ${(e as Error).message}`);
-  }
-  esmChecked = true;
+  return cache.get(key);
 }
 
 /** Validates every object; returns how many had no schema (reported as `schema-not-checked`). */
 export async function validateSchemas(inv: Inventory, f: Findings): Promise<number> {
-  await assertEsm();
   let notChecked = 0;
   // A repeated object is validated too: either copy may be the one that reaches the cluster.
   for (const o of [...inv.objects, ...inv.duplicates.map((d) => d.obj)]) {
     // A removed API version has no schema left to check against; api-removed reports it.
     if (o.removed) continue;
-    const validate = await validatorFor(o);
+    const validate = validatorFor(o);
     if (!validate) {
       notChecked++;
       f.add('schema-not-checked', o, 'apiVersion', `no schema for ${o.apiVersion} ${o.kind} here: the object was not validated`,

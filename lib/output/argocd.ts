@@ -1,7 +1,4 @@
-import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import type { IApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import type { IApplicationSource } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSource';
-import type { ISyncPolicy } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/SyncPolicy';
+import type { IApplication, IApplicationSet, IApplicationSource, ISyncPolicy } from './argocd-types';
 import { GATEWAY_NAMESPACE_FILE } from '../../charts';
 import { Config } from '../config/types';
 import { PRODUCT_NAME } from '../product';

@@ -4,7 +4,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
+import { Inventory, Obj, splitApiVersion } from './inventory';
 import SCHEMA_INDEX from '../../schemas/index.json';
 
 /**
@@ -25,7 +25,7 @@ const K8S_GROUPS = new Set([
   'rbac.authorization.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io',
 ]);
 
-interface ValidationIssue {
+export interface ValidationIssue {
   readonly field: string;
   readonly message: string;
   readonly unknown: boolean;
@@ -279,13 +279,20 @@ function crdValidator(apiVersion: string, kind: string): Validator | undefined {
 
 const cache = new Map<string, Validator | undefined>();
 
-function validatorFor(o: Obj): Validator | undefined {
+function validatorFor(o: Pick<Obj, 'apiVersion' | 'kind' | 'group' | 'version'>): Validator | undefined {
   const key = `${o.apiVersion} ${o.kind}`;
   if (!cache.has(key)) {
     const specifier = modulePath(o.group, o.version, o.kind);
     cache.set(key, specifier ? modelValidator(specifier, o.apiVersion, o.kind) : crdValidator(o.apiVersion, o.kind));
   }
   return cache.get(key);
+}
+
+/** The schema issues of one manifest object; undefined when there is no schema for its apiVersion and kind. */
+export function validateObject(raw: { apiVersion?: unknown; kind?: unknown }): ValidationIssue[] | undefined {
+  if (typeof raw.apiVersion !== 'string' || typeof raw.kind !== 'string') return undefined;
+  const validate = validatorFor({ apiVersion: raw.apiVersion, kind: raw.kind, ...splitApiVersion(raw.apiVersion) });
+  return validate?.(raw);
 }
 
 /** Validates every object; returns how many had no schema (reported as `schema-not-checked`). */

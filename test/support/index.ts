@@ -1,20 +1,22 @@
-import { execFileSync } from 'child_process';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
+import { validateObject } from '../../lib/check/schema';
 import { Config } from '../../lib/config/types';
 import { loadConfig, mergeConfig, validateConfig } from '../../lib/config/load';
 
 export const ROOT = join(__dirname, '..', '..');
 
 /**
- * Validates objects against the Kubernetes, Istio, Argo CD and cert-manager schemas of the npm validators, in a
- * child process (they are ESM-only); returns one entry per invalid object.
+ * Validates objects with the checker's schemas (kubernetes-models for core kinds, the generated CRD schemas for the
+ * rest), unknown fields included; returns one entry per invalid object or object without a schema.
  */
-export function schemaErrors(objects: unknown[]): { object: string; error: string }[] {
-  const out = execFileSync(process.execPath, [join(__dirname, 'validate-schemas.mjs')], {
-    input: JSON.stringify(objects), cwd: ROOT, encoding: 'utf8',
+export function schemaErrors(objects: any[]): { object: string; error: string }[] {
+  return objects.flatMap((obj) => {
+    const id = `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+    const issues = validateObject(obj);
+    if (!issues) return [{ object: id, error: `no schema for ${obj.apiVersion} ${obj.kind}` }];
+    return issues.length ? [{ object: id, error: issues.map((i) => `${i.field} ${i.message}`).join('; ') }] : [];
   });
-  return JSON.parse(out);
 }
 
 /** The default config with `override` merged over it, validated. */

@@ -4,9 +4,6 @@
  *
  *   const result = await checkManifests(objects);      // or checkPaths(['dist/'])
  *   if (hasFailures(result)) throw new Error(formatText(result));
- *
- * Schema validation imports ESM-only packages: it works under node/tsx; inside jest's CommonJS runtime use
- * checkRules() (no schemas) or run the CLI in a child process.
  */
 import { analyseAlbIngresses, checkLoadBalancerServices } from './alb';
 import { checkGatewayAuthorization } from './authz';
@@ -38,8 +35,7 @@ function toSourced(objects: readonly (K8sObject | SourcedObject)[]): SourcedObje
 
 /**
  * Checks already-parsed objects as one manifest set: schemas (unless `schema: false`), the ALB/Istio rules, and the
- * hop-by-hop path of every ALB host. Schema validation loads ESM-only packages, so callers inside jest's CommonJS
- * runtime use {@link checkRules} instead.
+ * hop-by-hop path of every ALB host.
  */
 export async function checkManifests(objects: readonly (K8sObject | SourcedObject)[], options: CheckOptions = {}): Promise<CheckResult> {
   const { inv, f, hops } = run(toSourced(objects), options);

@@ -116,7 +116,7 @@ export interface CheckResult {
 }
 
 export interface CheckOptions {
-  /** Validate each object against its schema. Needs ESM imports, so only outside jest's CommonJS runtime. @default true */
+  /** Validate each object against its schema (docs/SCHEMAS.md). @default true */
   readonly schema?: boolean;
   /** Namespace assumed for namespaced objects that do not set one (what `kubectl apply` would use). @default 'default' */
   readonly defaultNamespace?: string;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { listRules } from '../../lib/check';
 import { pairs, runCli, runCliJson } from './helpers';
 
-describe('schema validation (child process: the validators are ESM)', () => {
+describe('schema validation (CLI)', () => {
   const { code, result } = runCliJson(['test/fixtures/check/schema']);
   const unknown = result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => `${f.object} ${f.field}`);
 
@@ -48,7 +48,7 @@ describe('schema validation (child process: the validators are ESM)', () => {
   });
 });
 
-describe('CustomResourceDefinitions (child process)', () => {
+describe('CustomResourceDefinitions (CLI)', () => {
   test('descriptions, x-kubernetes-* extensions and free-form defaults in a CRD schema are not unknown fields', () => {
     const { code, result } = runCliJson(['test/fixtures/check/crd']);
     expect(result.findings).toEqual([]);
@@ -67,7 +67,7 @@ describe('CustomResourceDefinitions (child process)', () => {
   });
 });
 
-describe('duplicate objects (child process)', () => {
+describe('duplicate objects (CLI)', () => {
   test('both copies are validated: the misspelt field of the second copy is found', () => {
     const { code, result } = runCliJson(['test/fixtures/check/inputs/duplicates']);
     expect(code).toBe(1);

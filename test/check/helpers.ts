@@ -41,7 +41,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the check CLI in a child process (schema validators are ESM-only and cannot load inside jest). */
+/** Runs the check CLI in a child process, as a user does (exit code, stdout, stderr). */
 export function runCli(args: string[], cwd = ROOT): CliRun {
   // The loader is named by URL so the CLI also runs from a working directory outside the project.
   const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;

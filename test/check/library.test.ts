@@ -2,8 +2,16 @@ import { checkManifests, checkRules, hasFailures } from '../../lib/check';
 import { loadDir } from './helpers';
 
 describe('library API', () => {
-  test('checkManifests refuses to run schemas without native ESM instead of passing objects unchecked', async () => {
-    await expect(checkManifests(loadDir('good'))).rejects.toThrow(/native ESM/);
+  test('checkManifests validates schemas in-process: clean on the good set, an unknown field on its broken copy', async () => {
+    const good = loadDir('good');
+    const clean = await checkManifests(good);
+    expect(clean.findings.filter((f) => f.ruleId.startsWith('schema-'))).toEqual([]);
+    expect(clean.summary.notChecked).toBe(0);
+    const broken = good.map((o) => JSON.parse(JSON.stringify(o.object)));
+    const gw = broken.find((o) => o.kind === 'Gateway');
+    gw.spec.servers[0].prot = gw.spec.servers[0].port;
+    const result = await checkManifests(broken);
+    expect(result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => f.field)).toEqual(['spec.servers[0].prot']);
   });
 
   test('checkManifests with schema: false equals checkRules', async () => {

@@ -289,7 +289,7 @@ function validatorFor(o: Pick<Obj, 'apiVersion' | 'kind' | 'group' | 'version'>)
 }
 
 /** The schema issues of one manifest object; undefined when there is no schema for its apiVersion and kind. */
-export function validateObject(raw: { apiVersion?: unknown; kind?: unknown }): ValidationIssue[] | undefined {
+export function validateObject(raw: { apiVersion?: unknown; kind?: unknown; [field: string]: unknown }): ValidationIssue[] | undefined {
   if (typeof raw.apiVersion !== 'string' || typeof raw.kind !== 'string') return undefined;
   const validate = validatorFor({ apiVersion: raw.apiVersion, kind: raw.kind, ...splitApiVersion(raw.apiVersion) });
   return validate?.(raw);

@@ -9,7 +9,7 @@ const schemaFindings = (findings: Finding[]) => findings.filter((f) => f.ruleId.
 
 describe('custom resources are validated against schemas generated from the upstream CRDs', () => {
   test('fields only the newer CRD has are accepted (AppProject syncWindows[].syncOverrun, spec.sourceIntegrity)', async () => {
-    const result = await checkManifests(loadDir('crd-schemas').filter((o) => o.source.includes('newer-fields')));
+    const result = await checkManifests(loadDir('crd-schemas').filter((o) => o.source?.includes('newer-fields')));
     expect(schemaFindings(result.findings)).toEqual([]);
     expect(result.summary.notChecked).toBe(0);
   });
@@ -28,7 +28,7 @@ describe('custom resources are validated against schemas generated from the upst
   });
 
   test('a failing x-kubernetes-validations rule is reported with its message; the fixed twin is clean', async () => {
-    const result = await checkManifests(loadDir('crd-schemas').filter((o) => o.source.includes('cel-rule')));
+    const result = await checkManifests(loadDir('crd-schemas').filter((o) => o.source?.includes('cel-rule')));
     const invalid = result.findings.filter((f) => f.ruleId === 'schema-invalid');
     expect(invalid.map((f) => `${f.object} ${f.field}: ${f.message}`)).toEqual([
       `IngressClassParams both spec: spec fails the rule "cannot specify both 'prefixListsIDs' and 'PrefixListsIDs' fields"`,

@@ -185,8 +185,8 @@ describe('synth flags and output directories', () => {
     expectRefused(await runMain(synthCli, argv), 1, cases[i][2], watched);
   });
 
-  // Found only once the files are rendered, so through the synth API: the CLI's schema check needs native ESM, and
-  // the CLI's exit code for these is that of every other error above.
+  // Found only once the files are rendered, so through the synth API; the CLI's exit code for these is that of
+  // every other error above.
   const renderedRefusals: [string, (dir: string) => void, string][] = [
     // the default config writes no 25-gateway-certificate.yaml; the user's own file of that name is in the way of certManager's
     ['a file of the user\'s where synth writes', (dir) => writeFileSync(join(dir, '25-gateway-certificate.yaml'), 'kind: Mine\n'),

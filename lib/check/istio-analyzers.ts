@@ -14,7 +14,11 @@ const few = (refs: string[]) => (refs.length > 3 ? `${refs.slice(0, 3).join(', '
 /** A Gateway server host without its `namespace/` part (the part limits which VirtualServices bind, not the host). */
 const bareHost = (h: string) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h);
 
-/** IST0162: a Gateway server port that no Service selecting its gateway pods exposes (its targetPort, else its port). */
+/**
+ * IST0162: a Gateway server port that no Service selecting its gateway pods exposes. istioctl compares with the
+ * target ports only; istiod also maps a server port equal to a Service port onto its target port (istioctl's
+ * gateway on 443 -> 8443 serves a Gateway on 443), so both count here and such a Gateway is not reported.
+ */
 export function checkGatewayServicePorts(inv: Inventory, f: Findings): void {
   for (const gw of inv.istio('Gateway')) {
     const workloads = workloadsOfGateway(inv, gw);
@@ -23,14 +27,14 @@ export function checkGatewayServicePorts(inv: Inventory, f: Findings): void {
     if (!services.length) continue;
     const offered = new Set<number>();
     for (const svc of services) for (const p of svc.ports) {
-      const target = typeof p.targetPort === 'number' && p.targetPort !== 0 ? p.targetPort : p.port;
-      if (target !== undefined) offered.add(target);
+      if (typeof p.targetPort === 'number' && p.targetPort !== 0) offered.add(p.targetPort);
+      if (p.port !== undefined) offered.add(p.port);
     }
     for (const s of gatewayServers(gw)) {
       if (s.port === undefined || offered.has(s.port)) continue;
       f.add('gateway-port-not-on-service', gw, `spec.servers[${s.index}].port.number`,
-        `port ${s.port} is not a target port of ${few(services.map((x) => x.ref))} (target ports: ${[...offered].sort((a, b) => a - b).join(', ')}), which select the pods of selector ${selectorText(gatewaySelector(gw))}`,
-        `set port.number to a target port the gateway Service exposes (${[...offered].sort((a, b) => a - b).join(', ')}), or add it to the Service`);
+        `port ${s.port} is neither a port nor a target port of ${few(services.map((x) => x.ref))} (${[...offered].sort((a, b) => a - b).join(', ')}), which select the pods of selector ${selectorText(gatewaySelector(gw))}: no traffic reaches this server through the gateway Service`,
+        `set port.number to a port the gateway Service exposes (${[...offered].sort((a, b) => a - b).join(', ')}), or add the port to the Service`);
     }
   }
 }

@@ -6,7 +6,7 @@
 import { Findings } from './findings';
 import { Inventory, Obj, WorkloadInfo } from './inventory';
 import { gatewayByRef, gatewaySelector, gatewayServers, meshPresent, resolveHost, workloadsOfGateway } from './mesh-model';
-import { append, arr, at, hostMatches, isRec, num, rec, str, strMap, unique } from './util';
+import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
 
 const selectorText = (s: Record<string, string>) => Object.entries(s).map(([k, v]) => `${k}=${v}`).sort().join(',');
 /** Names shown in a finding: a few, then a count. */
@@ -113,6 +113,48 @@ export function checkDuplicateCertificates(inv: Inventory, f: Findings): void {
   }
 }
 
+/** Hosts of a set of Gateway servers, indexed so that whether a host overlaps one of them is a few lookups. */
+class HostIndex {
+  private any = false;
+  private readonly exact = new Set<string>();
+  /** `.suffix` of every `*.suffix` wildcard. */
+  private readonly wildcards = new Set<string>();
+  /** Every `.suffix` of every host, for a wildcard looking for hosts under it. */
+  private readonly suffixes = new Set<string>();
+  /** The first hosts, for messages (a message never lists a whole Gateway). */
+  readonly shown: string[] = [];
+
+  add(host: string): void {
+    const h = host.toLowerCase();
+    if (this.shown.length < 3) this.shown.push(h);
+    if (h === '*') this.any = true;
+    else if (h.startsWith('*.')) this.wildcards.add(h.slice(1));
+    else this.exact.add(h);
+    for (let i = h.indexOf('.'); i >= 0; i = h.indexOf('.', i + 1)) this.suffixes.add(h.slice(i));
+  }
+
+  overlaps(host: string): boolean {
+    const h = host.toLowerCase();
+    if (this.any || h === '*' || this.exact.has(h)) return true;
+    for (let i = h.indexOf('.'); i >= 0; i = h.indexOf('.', i + 1)) if (this.wildcards.has(h.slice(i))) return true;
+    return h.startsWith('*.') && this.suffixes.has(h.slice(1));
+  }
+}
+
+/** A Gateway's server hosts by the namespace part that admits VirtualServices (`*`, `.`, a namespace, or none). */
+function gatewayHostIndex(inv: Inventory, gw: Obj): Map<string, HostIndex> {
+  return inv.memoOn(gw, 'hostIndex', () => {
+    const m = new Map<string, HostIndex>();
+    for (const h of gatewayServers(gw).flatMap((s) => s.hosts)) {
+      const ns = h.includes('/') ? h.slice(0, h.indexOf('/')) : '*';
+      let index = m.get(ns);
+      if (!index) m.set(ns, (index = new HostIndex()));
+      index.add(bareHost(h));
+    }
+    return m;
+  });
+}
+
 /** IST0132: VirtualService hosts that no server of a Gateway it binds to serves. */
 export function checkVirtualServiceGatewayHosts(inv: Inventory, f: Findings): void {
   for (const vs of inv.istio('VirtualService')) {
@@ -121,16 +163,14 @@ export function checkVirtualServiceGatewayHosts(inv: Inventory, f: Findings): vo
       if (typeof ref !== 'string' || ref === 'mesh') return;
       const gw = gatewayByRef(inv, vs.namespace, ref);
       if (!gw) return; // vs-gateway-ref / not-verifiable
-      // A server host binds this VirtualService when its namespace part admits the VirtualService's namespace.
-      const serverHosts = gatewayServers(gw).flatMap((s) => s.hosts).filter((h) => {
-        if (!h.includes('/')) return true;
-        const ns = h.slice(0, h.indexOf('/'));
-        return ns === '*' || ns === vs.namespace || (ns === '.' && gw.namespace === vs.namespace);
-      }).map(bareHost);
-      const missing = hosts.filter((h) => !serverHosts.some((g) => hostMatches(g, h)));
+      // The server hosts whose namespace part admits this VirtualService's namespace.
+      const byNs = gatewayHostIndex(inv, gw);
+      const admitting = ['*', vs.namespace, ...(gw.namespace === vs.namespace ? ['.'] : [])].map((ns) => byNs.get(ns)).filter((x): x is HostIndex => !!x);
+      const missing = hosts.filter((h) => !admitting.some((index) => index.overlaps(h)));
       if (!missing.length) return;
+      const served = unique(admitting.flatMap((index) => index.shown)).slice(0, 3);
       f.add('vs-host-not-in-gateway', vs, `spec.gateways[${i}]`,
-        `host${missing.length > 1 ? 's' : ''} ${few(missing)} of ${vs.ref} ${missing.length > 1 ? 'are' : 'is'} not served by ${gw.ref} (its hosts for namespace ${vs.namespace}: ${few(serverHosts) || 'none'}): the gateway ignores ${missing.length > 1 ? 'them' : 'it'}`,
+        `host${missing.length > 1 ? 's' : ''} ${few(missing)} of ${vs.ref} ${missing.length > 1 ? 'are' : 'is'} not served by ${gw.ref} (hosts it serves to namespace ${vs.namespace}: ${served.length ? `${served.join(', ')}...` : 'none'}): the gateway ignores ${missing.length > 1 ? 'them' : 'it'}`,
         `add the host to a server of ${gw.ref} (or ${vs.namespace}/* there), or remove it from the VirtualService`);
     });
   }

@@ -105,3 +105,29 @@ describe('CLI', () => {
     expect(runCli(['--list-rules']).stdout).toMatch(/^gateway-conflict +error +B18 +IST0145 +Gateways with the same selector/m);
   });
 });
+
+describe('DestinationRule CA certificates in the encryption verdict (IST0128)', () => {
+  const uiRule = (tls: Record<string, unknown>): K8sObject => ({
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'yelb-ui', namespace: 'yelb' },
+    spec: { host: 'yelb-ui.yelb.svc.cluster.local', trafficPolicy: { tls } },
+  });
+
+  test('TLS to the ui without caCertificates: the route hop is not verified, and the verdict says so', () => {
+    const o = objects('good');
+    o.push(uiRule({ mode: 'SIMPLE' }));
+    const r = checkRules(o);
+    expect(r.findings.map((f) => [f.ruleId, f.istioCode])).toEqual([['destination-rule-ca', 'IST0128']]);
+    const hop = r.hops[0].hops.find((h) => h.step === 'route')!;
+    expect(hop.state).toBe('unknown');
+    expect(hop.reason).toMatch(/DestinationRule yelb\/yelb-ui originates TLS to Service yelb\/yelb-ui without caCertificates/);
+    expect(r.verdict.encrypted).toBe(false);
+  });
+
+  test('its twin with ISTIO_MUTUAL: encrypted end to end', () => {
+    const o = objects('good');
+    o.push(uiRule({ mode: 'ISTIO_MUTUAL' }));
+    const r = checkRules(o);
+    expect(r.findings).toEqual([]);
+    expect(r.verdict.encrypted).toBe(true);
+  });
+});

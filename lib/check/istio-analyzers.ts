@@ -90,24 +90,26 @@ export function checkConflictingGateways(inv: Inventory, f: Findings): void {
 
 /** IST0138: one certificate (credentialName) on servers of several Gateways of the same proxy. */
 export function checkDuplicateCertificates(inv: Inventory, f: Findings): void {
-  const byCert = new Map<string, Obj[]>();
+  const byCert = new Map<string, Set<Obj>>();
   const fieldOf = new Map<string, string>();
   for (const gw of inv.istio('Gateway')) {
     for (const s of gatewayServers(gw)) {
       if (!s.credentialName) continue;
       for (const key of proxyKeys(inv, gw)) {
         const k = `${key}\u0000${s.credentialName}`;
-        if (!(byCert.get(k) ?? []).includes(gw)) append(byCert, k, gw);
+        byCert.set(k, (byCert.get(k) ?? new Set()).add(gw));
         fieldOf.set(`${k}\u0000${gw.ref}`, `spec.servers[${s.index}].tls.credentialName`);
       }
     }
   }
-  for (const [k, gws] of byCert) {
-    if (gws.length < 2) continue;
+  for (const [k, set] of byCert) {
+    if (set.size < 2) continue;
+    const gws = [...set];
     const credential = k.split('\u0000')[1];
+    const names = few(gws.map((g) => g.ref));
     for (const gw of gws) {
       f.add('gateway-duplicate-certificate', gw, fieldOf.get(`${k}\u0000${gw.ref}`)!,
-        `certificate ${credential} is used by Gateways ${few(gws.map((g) => g.ref))} of one proxy: a client reusing an HTTP/2 connection across their hosts gets 404`,
+        `certificate ${credential} is used by Gateways ${names} of one proxy: a client reusing an HTTP/2 connection across their hosts gets 404`,
         'serve these hosts from one Gateway server, or give each Gateway its own certificate');
     }
   }
@@ -199,9 +201,10 @@ export function checkMeshHostConflicts(inv: Inventory, f: Findings): void {
   for (const [key, entries] of byHost) {
     const vss = unique(entries.map((e) => e.vs));
     if (vss.length < 2) continue;
+    const names = few(vss.map((v) => v.ref));
     for (const e of entries) {
       f.add('vs-mesh-host-conflict', e.vs, e.field,
-        `host ${key.split('\u0000')[1]} is defined for the mesh by ${few(vss.map((v) => v.ref))}: sidecars apply only one of them`,
+        `host ${key.split('\u0000')[1]} is defined for the mesh by ${names}: sidecars apply only one of them`,
         'merge the routes into one VirtualService per host');
     }
   }
@@ -254,12 +257,12 @@ export function checkVirtualServiceMatches(inv: Inventory, f: Findings): void {
 
 /** IST0140: a gateway route to a host without a subset, while another VirtualService routes that host by subsets. */
 export function checkIngressSubsets(inv: Inventory, f: Findings): void {
-  const subsetRoutes = new Map<string, Obj[]>();
+  const subsetRoutes = new Map<string, Set<Obj>>();
   for (const vs of inv.istio('VirtualService')) {
     for (const route of arr(at(vs.raw.spec, 'http'))) {
       for (const dest of arr(rec(route).route)) {
         const host = str(at(dest, 'destination.host'));
-        if (host && str(at(dest, 'destination.subset')) && !(subsetRoutes.get(host) ?? []).includes(vs)) append(subsetRoutes, host, vs);
+        if (host && str(at(dest, 'destination.subset'))) subsetRoutes.set(host, (subsetRoutes.get(host) ?? new Set()).add(vs));
       }
     }
   }
@@ -270,10 +273,12 @@ export function checkIngressSubsets(inv: Inventory, f: Findings): void {
       arr(rec(route).route).forEach((dest, j) => {
         const host = str(at(dest, 'destination.host'));
         if (!host || str(at(dest, 'destination.subset'))) return;
-        const others = (subsetRoutes.get(host) ?? []).filter((o) => o !== vs);
+        // The first few others are enough to name (not every VirtualService of a much-routed host).
+        const others: Obj[] = [];
+        for (const o of subsetRoutes.get(host) ?? []) if (o !== vs && others.push(o) >= 4) break;
         if (!others.length) return;
         f.add('vs-ingress-subset-ignored', vs, `spec.http[${i}].route[${j}].destination`,
-          `the subset routing of ${few(others.map((o) => o.ref))} for ${host} has no effect on requests through the gateway: ${vs.ref} sends them to every version`,
+          `the subset routing of ${others.slice(0, 3).map((o) => o.ref).join(', ')}${others.length > 3 ? ' and more' : ''} for ${host} has no effect on requests through the gateway: ${vs.ref} sends them to every version`,
           `add the subset to this destination, or add the gateway to the gateways of ${others[0].ref}`);
       });
     });
@@ -303,8 +308,9 @@ export function checkSidecarSelectors(inv: Inventory, f: Findings): void {
   for (const [ns, sidecars] of byNamespace) {
     const wide = sidecars.filter((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
     if (wide.length > 1) {
+      const names = few(wide.map((w) => w.ref));
       for (const s of wide) {
-        f.add('sidecar-default-multiple', s, 'spec.workloadSelector', `${few(wide.map((w) => w.ref))} have no workloadSelector: which one applies in ${ns} is undefined`,
+        f.add('sidecar-default-multiple', s, 'spec.workloadSelector', `${names} have no workloadSelector: which one applies in ${ns} is undefined`,
           'keep one namespace-wide Sidecar and give the others a workloadSelector');
       }
     }
@@ -325,8 +331,9 @@ export function checkSidecarSelectors(inv: Inventory, f: Findings): void {
     }
     for (const [w, list] of chosen) {
       if (list.length < 2) continue;
+      const names = few(list.map((x) => x.ref));
       for (const s of list) {
-        f.add('sidecar-selector-conflict', s, 'spec.workloadSelector.labels', `${few(list.map((x) => x.ref))} all select ${w.ref}: which one applies is undefined`,
+        f.add('sidecar-selector-conflict', s, 'spec.workloadSelector.labels', `${names} all select ${w.ref}: which one applies is undefined`,
           'make the selectors pick disjoint workloads, or merge the Sidecars');
       }
     }

@@ -603,7 +603,7 @@ function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: strin
         `move the Ingress to metadata.namespace: ${elsewhere[0].namespace} (an Ingress can only reach Services of its own namespace)`);
     } else {
       f.add('not-verifiable', ing, `${b.field}.service.name`, `backend Service ${ing.namespace}/${b.serviceName} is not in the manifests`,
-        'check it exists in the cluster, or include it in the checked manifests');
+        'check it exists in the cluster, or include it in the checked manifests', { missing: true, istioCode: null });
     }
     return;
   }

@@ -12,12 +12,32 @@ function shorten(text: string): string {
   return words.length <= LONGEST_MESSAGE ? words : `${words.slice(0, LONGEST_MESSAGE)}... (${words.length} characters)`;
 }
 
-/** Collects findings, taking each severity from the rule catalogue and dropping exact repeats. */
+export interface AddOptions {
+  /** The istioctl code of this finding when it differs from the rule's; null for none (a condition istioctl has no message for). */
+  readonly istioCode?: string | null;
+  /**
+   * For `not-verifiable`: the finding is about a referenced object absent from the manifests. With `--complete` the
+   * manifests are the whole cluster, so it becomes the error `reference-missing` (istioctl's IST0101 for Istio references).
+   */
+  readonly missing?: boolean;
+}
+
+/** Collects findings, taking each severity (and istioctl code) from the rule catalogue and dropping exact repeats. */
 export class Findings {
   readonly items: Finding[] = [];
   private readonly seen = new Set<string>();
 
-  add(ruleId: string, target: Obj | string, field: string, rawMessage: string, fix: string): void {
+  /** @param complete closed world (`--complete`): a missing referenced object is an error, not an open question. */
+  constructor(private readonly complete = false) {}
+
+  /** Whether the manifests are the whole cluster (`--complete`). */
+  get closedWorld(): boolean {
+    return this.complete;
+  }
+
+  add(givenRuleId: string, target: Obj | string, field: string, rawMessage: string, fix: string, options: AddOptions = {}): void {
+    const promoted = this.complete && givenRuleId === 'not-verifiable' && options.missing === true;
+    const ruleId = promoted ? 'reference-missing' : givenRuleId;
     // Echoed values (JSON annotations, | blocks) may span lines; a finding stays on one line, and a huge value
     // (a 50 MB annotation) is cut to its start.
     const message = shorten(rawMessage.replace(/\s*\n\s*/g, ' ').trim());
@@ -26,6 +46,11 @@ export class Findings {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const source = typeof target === 'string' ? undefined : target.source;
-    this.items.push({ ruleId, severity: rule(ruleId).severity, object, field, message, fix: shorten(fix), ...(source ? { source } : {}) });
+    const info = rule(ruleId);
+    const istio = typeof target !== 'string' && target.group.endsWith('istio.io');
+    const code = options.istioCode === null ? undefined : options.istioCode ?? (info.istioObjectsOnly && !istio ? undefined : info.istioCode);
+    this.items.push({
+      ruleId, severity: info.severity, ...(code ? { istioCode: code } : {}), object, field, message, fix: shorten(fix), ...(source ? { source } : {}),
+    });
   }
 }

@@ -11,6 +11,7 @@ import { Findings } from './findings';
 import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
 import { identity, Inventory } from './inventory';
 import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPortNames, checkVirtualServices } from './istio';
+import { checkIstioAnalyzers } from './istio-analyzers';
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
@@ -104,7 +105,7 @@ function verdictLine(reasons: string[]) {
 
 function run(objects: SourcedObject[], options: CheckOptions) {
   const inv = new Inventory(objects, options);
-  const f = new Findings();
+  const f = new Findings(options.complete ?? false);
   for (const m of inv.malformed) {
     f.add('manifest-identity', m.source ?? `document ${m.index + 1}`, '(root)', `not a Kubernetes object: ${m.reason}`, 'give every document apiVersion, kind and metadata.name');
   }
@@ -124,6 +125,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkGatewayAuthorization(inv, f);
   checkPortNames(inv, f);
   checkMesh(inv, f);
+  checkIstioAnalyzers(inv, f);
   checkIstioInstall(inv, albs, f);
   checkIstioCharts(inv, f);
   checkFirstGatewayPods(inv, albs, f);

@@ -517,6 +517,21 @@ export class Inventory {
     return this.memoOn(svc, 'workloads', () => this.selected(this.workloadsByLabel, `${svc.namespace}\u0000`, svc.selector));
   }
 
+  /** Workloads of one namespace whose pod labels a selector matches (empty selectors pick nothing). */
+  workloadsSelected(namespace: string, selector: Record<string, string>): WorkloadInfo[] {
+    return this.selected(this.workloadsByLabel, `${namespace}\u0000`, selector);
+  }
+
+  /** Services (explicit or implied) selecting a workload's pods: the reverse of workloadsOf, built once. */
+  servicesOfWorkload(w: WorkloadInfo): ServiceInfo[] {
+    const byWorkload = this.memo('servicesByWorkload', () => {
+      const m = new Map<WorkloadInfo, ServiceInfo[]>();
+      for (const svc of this.services) for (const x of this.workloadsOf(svc)) append(m, x, svc);
+      return m;
+    });
+    return byWorkload.get(w) ?? [];
+  }
+
   /** How many workloads carry a pod label, in one namespace or (undefined) in all. */
   labelCarriers(namespace: string | undefined, key: string, value: string): number {
     return namespace === undefined ? this.labelCounts.get(`${key}=${value}`) ?? 0 : this.workloadsByLabel.get(`${namespace}\u0000${key}=${value}`)?.length ?? 0;

@@ -61,7 +61,7 @@ export function checkGateways(inv: Inventory, albs: AlbIngress[], f: Findings): 
         `set spec.selector to the gateway pod labels, e.g. istio: ${knownWorkloads[0].podLabels.istio ?? 'ingressgateway'}`);
     } else if (!knownWorkloads.length) {
       f.add('not-verifiable', gw, 'spec.selector', `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,
-        'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)');
+        'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)', { missing: true });
     }
     for (const s of gatewayServers(gw)) {
       const field = `spec.servers[${s.index}]`;
@@ -112,7 +112,7 @@ function credentialProviders(inv: Inventory): Map<string, Obj[]> {
 
 function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined, field: string, workloadNamespaces: string[], f: Findings): void {
   if (!credential) {
-    f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace');
+    f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace', { istioCode: null });
     return;
   }
   // Istio reads the Secret from the namespace of the gateway pods the selector matches, not of the Gateway; with
@@ -141,7 +141,7 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
     if (secret) {
       if (!hasCertKeys(secret)) {
         f.add('gateway-credential', secret, 'data', `Secret ${ns}/${name} has neither tls.crt/tls.key nor cert/key`,
-          `recreate it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=...`);
+          `recreate it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=...`, { istioCode: 'IST0161' });
       }
       continue;
     }
@@ -155,7 +155,7 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
         `create the Secret (or Certificate) in namespace ${ns}`);
     } else {
       f.add('not-verifiable', gw, field, `Secret ${ns}/${name} is not in the manifests (expected: created out of band)`,
-        `create it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=... before applying`);
+        `create it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=... before applying`, { missing: true });
     }
   }
 }
@@ -174,7 +174,7 @@ export function checkVirtualServices(inv: Inventory, f: Findings): void {
       const field = `spec.gateways[${index}]`;
       if (!gw) {
         if (!gateways.length) {
-          f.add('not-verifiable', vs, field, `Gateway ${key.namespace}/${key.name} is not in the manifests`, 'check the Gateway exists');
+          f.add('not-verifiable', vs, field, `Gateway ${key.namespace}/${key.name} is not in the manifests`, 'check the Gateway exists', { missing: true });
         } else {
           const same = byName.get(key.name) ?? [];
           f.add('vs-gateway-ref', vs, field, `gateway '${ref}' resolves to ${key.namespace}/${key.name}, which does not exist${same.length ? ` (found ${same.map((g) => g.ref).join(', ')})` : ''}`,
@@ -213,12 +213,12 @@ function checkDestination(inv: Inventory, vs: Obj, field: string, host: string, 
   if ('external' in key) return; // egress-service-entry covers external hosts
   const svc = inv.service(key.namespace, key.name);
   if (!svc) {
-    if (inv.knowsNamespace(key.namespace)) {
+    if (inv.knowsNamespace(key.namespace) && !f.closedWorld) {
       // A warning, not an error: the Service may be deployed from other manifests into the same namespace.
       f.add('vs-destination-absent', vs, `${field}.host`, `host '${host}' resolves to Service ${key.namespace}/${key.name}, which is not in the manifests`,
         `use the Service name (short in the same namespace, <name>.<ns>.svc.cluster.local otherwise)`);
     } else {
-      f.add('not-verifiable', vs, `${field}.host`, `Service ${key.namespace}/${key.name} is not in the manifests`, 'check the destination Service exists');
+      f.add('not-verifiable', vs, `${field}.host`, `Service ${key.namespace}/${key.name} is not in the manifests`, 'check the destination Service exists', { missing: true });
     }
     return;
   }
@@ -226,7 +226,7 @@ function checkDestination(inv: Inventory, vs: Obj, field: string, host: string, 
     f.add('vs-destination', vs, `${field}.port.number`, `port ${port} is not a port of ${svc.ref} (ports: ${svc.ports.map((p) => p.port).join(', ')})`,
       `set destination.port.number to one of ${svc.ports.map((p) => p.port).join(', ')}`);
   } else if (port === undefined && svc.ports.length > 1) {
-    f.add('vs-destination', vs, `${field}.port`, `${svc.ref} has several ports, so the destination must name one`, 'set destination.port.number');
+    f.add('vs-destination', vs, `${field}.port`, `${svc.ref} has several ports, so the destination must name one`, 'set destination.port.number', { istioCode: 'IST0112' });
   }
 }
 
@@ -260,12 +260,13 @@ export function checkMesh(inv: Inventory, f: Findings): void {
     const workloads = inv.workloadsIn(ns).filter((w) => !w.gateway);
     const states = workloads.map((w) => injectionOf(inv, w));
     if (states.some((s) => s.state === 'no')) {
-      const why = states.find((s) => s.state === 'no')!.why;
-      f.add('namespace-injection', target, 'metadata.labels', `application workloads in ${ns} get no sidecar (${why}): traffic to them is plaintext`,
-        `label the namespace istio-injection=enabled (or istio.io/rev=<revision>)`);
+      const no = states.find((s) => s.state === 'no')!;
+      // istioctl: IST0103 for a pod that opts out in an injected namespace, IST0102 for a namespace without injection.
+      f.add('namespace-injection', target, 'metadata.labels', `application workloads in ${ns} get no sidecar (${no.why}): traffic to them is plaintext`,
+        `label the namespace istio-injection=enabled (or istio.io/rev=<revision>)`, no.podOptOut ? { istioCode: 'IST0103' } : {});
     } else if (states.some((s) => s.state === 'unknown')) {
       f.add('not-verifiable', target, 'metadata.labels', `Namespace ${ns} is not in the manifests: sidecar injection not verifiable`,
-        `include the Namespace with label istio-injection=enabled`);
+        `include the Namespace with label istio-injection=enabled`, { missing: true });
     }
     // mTLS.
     const mode = namespaceMtls(inv, ns);

@@ -3,13 +3,17 @@ import { arr, at, isRec, rec, selects, str, strMap } from './util';
 
 /** Facts about the mesh that several rules and the hop report need: injection, mTLS mode, Gateways. */
 
-export type Injection = { state: 'yes' | 'no' | 'unknown'; why: string };
+/** podOptOut: the pod template turns injection off in a namespace that injects (istioctl's IST0103, not IST0102). */
+export type Injection = { state: 'yes' | 'no' | 'unknown'; why: string; podOptOut?: boolean };
 
 export function injectionOf(inv: Inventory, w: WorkloadInfo): Injection {
   const podFlag = w.podLabels['sidecar.istio.io/inject'] ?? w.podAnnotations['sidecar.istio.io/inject'];
-  if (podFlag === 'false') return { state: 'no', why: `${w.ref} sets sidecar.istio.io/inject=false` };
   const ns = inv.namespaceObj(w.namespace);
   const labels = strMap(ns?.raw.metadata?.labels);
+  if (podFlag === 'false') {
+    const injecting = labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && !!labels['istio.io/rev']);
+    return { state: 'no', why: `${w.ref} sets sidecar.istio.io/inject=false`, podOptOut: injecting };
+  }
   // istio-injection wins over istio.io/rev when both are present.
   if (labels['istio-injection'] === 'enabled') return { state: 'yes', why: `namespace ${w.namespace} has istio-injection=enabled` };
   if (labels['istio-injection'] === 'disabled') return { state: 'no', why: `namespace ${w.namespace} has istio-injection=disabled` };

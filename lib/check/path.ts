@@ -2,6 +2,7 @@ import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, por
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
+import { unverifiedTls } from './istio-analyzers';
 import {
   describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
   resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
@@ -88,7 +89,10 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
   const routeLabel = `${vs.ref} ${kind} ${routeSummary(route)} -> ${host}${typeof port === 'number' ? `:${port}` : ''}`;
   const key = resolveHost(inv, vs.namespace, host);
   if ('external' in key || serviceEntryFor(inv, host)) {
-    const reason = `${host} is outside the mesh; encryption depends on the external service`;
+    const unverified = unverifiedTlsHosts(inv).get(host);
+    const reason = unverified
+      ? `${unverified.ref} originates TLS to ${host} without caCertificates: encrypted, but the server is not authenticated (IST0128)`
+      : `${host} is outside the mesh; encryption depends on the external service`;
     return [{ step: 'route', label: routeLabel, detail: 'external destination', state: 'unknown', reason }];
   }
   const svc = inv.service(key.namespace, key.name);
@@ -98,6 +102,7 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
   }
   const workloads = inv.workloadsOf(svc).filter((w) => !w.gateway);
   const disabled = tlsDisabledServices(inv).has(`${svc.namespace}/${svc.name}`);
+  const unverified = unverifiedTlsHosts(inv).get(`${svc.namespace}/${svc.name}`);
   if (!workloads.length) {
     const reason = `no workload selected by ${svc.ref} in the manifests`;
     return [
@@ -117,6 +122,8 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
     if (inj.state === 'no') [state, reason] = ['plaintext', `${w.ref} has no sidecar (${inj.why})`];
     else if (disabled) [state, reason] = ['plaintext', `a DestinationRule disables TLS to ${svc.ref}`];
     else if (mtls.mode === 'DISABLE') [state, reason] = ['plaintext', `mTLS is disabled for ${w.ref}`];
+    // SIMPLE/MUTUAL instead of ISTIO_MUTUAL: the gateway encrypts, but checks no certificate of the server (istioctl IST0128/IST0129).
+    else if (unverified) [state, reason] = ['unknown', `${unverified.ref} originates TLS to ${svc.ref} without caCertificates: encrypted, but the server is not authenticated (IST0128)`];
     // A route that only ever gets 403 is broken before its encryption matters.
     else if (denied) [state, reason] = ['unknown', deniedReason(denied)];
     else if (mtls.mode !== 'STRICT' || mtls.weakerPorts.length) {
@@ -129,6 +136,21 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
     hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
   }
   return hops;
+}
+
+/** In-mesh Services (`ns/name`) and external hosts a DestinationRule originates unverified TLS to, indexed once. */
+function unverifiedTlsHosts(inv: Inventory): Map<string, Obj> {
+  return inv.memo('unverifiedTlsHosts', () => {
+    const out = new Map<string, Obj>();
+    for (const dr of inv.istio('DestinationRule')) {
+      const h = str(at(dr.raw.spec, 'host'));
+      if (!h || !unverifiedTls(dr).length) continue;
+      const k = resolveHost(inv, dr.namespace, h);
+      const key = 'external' in k || serviceEntryFor(inv, h) ? h : `${k.namespace}/${k.name}`;
+      if (!out.has(key)) out.set(key, dr);
+    }
+    return out;
+  });
 }
 
 /** Services (`ns/name`) a DestinationRule sends plaintext to (trafficPolicy.tls.mode DISABLE), indexed once. */

@@ -11,13 +11,13 @@ function findingLines(group: Finding[]): string[] {
   const repeated = new Set(group.map((g) => g.object)).size < group.length;
   const label = (g: Finding) => (repeated && g.source ? `${g.object} (${g.source})` : g.object);
   const head = group.length === 1 ? `${f.object}  ${f.field}` : `${group.length} objects: ${group.map(label).join(', ')}`;
-  return [`${sev} ${f.ruleId}  ${head}`, `        ${f.message}`, `        fix: ${f.fix}`];
+  return [`${sev} ${f.ruleId}${f.istioCode ? ` [${f.istioCode}]` : ''}  ${head}`, `        ${f.message}`, `        fix: ${f.fix}`];
 }
 
 function grouped(findings: Finding[]): Finding[][] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const key = `${f.ruleId}\u0000${f.field}\u0000${f.message.replace(f.object, '')}\u0000${f.fix}`;
+    const key = `${f.ruleId}\u0000${f.istioCode ?? ''}\u0000${f.field}\u0000${f.message.replace(f.object, '')}\u0000${f.fix}`;
     append(groups, key, f);
   }
   return [...groups.values()];

@@ -7,6 +7,15 @@ export interface RuleInfo {
   readonly title: string;
   /** Where the rule comes from: a section/number of the ALB + Istio rules document, or the API itself. */
   readonly source: string;
+  /**
+   * The `istioctl analyze` message this rule reports (IST0101 ...), when there is one; a finding may name another
+   * code of the same rule (e.g. vs-destination: IST0101 for a missing port, IST0112 for an unnamed one).
+   */
+  readonly istioCode?: string;
+  /** The istio/istio analyzer the rule follows, under pkg/config/analysis/analyzers/ (message: istio.io/latest/docs/reference/config/analysis/<code>). */
+  readonly istioSource?: string;
+  /** The code applies only to objects of the *.istio.io API groups (schema findings). */
+  readonly istioObjectsOnly?: boolean;
 }
 
 // Sources refer to the numbered rules of the project's ALB + Istio correctness rules
@@ -16,8 +25,8 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'manifest-identity', severity: 'error', title: 'Document is not a Kubernetes object (apiVersion, kind, metadata.name)', source: 'API' },
   { id: 'unfilled-placeholder', severity: 'error', title: 'A name or host still holds a template placeholder (<FQDN>, ${HOST}, {{ .Values.x }})', source: 'API' },
   { id: 'duplicate-object', severity: 'error', title: 'Two objects with the same kind, namespace and name in one manifest set', source: 'API' },
-  { id: 'schema-invalid', severity: 'error', title: 'Object does not match its schema', source: 'API' },
-  { id: 'schema-unknown-field', severity: 'error', title: 'Field is not defined by the schema (the API server would drop or reject it)', source: 'API' },
+  { id: 'schema-invalid', severity: 'error', title: 'Object does not match its schema', source: 'API', istioCode: 'IST0106', istioSource: 'schema/validation.go', istioObjectsOnly: true },
+  { id: 'schema-unknown-field', severity: 'error', title: 'Field is not defined by the schema (the API server would drop or reject it)', source: 'API', istioCode: 'IST0106', istioSource: 'schema/validation.go', istioObjectsOnly: true },
   { id: 'schema-not-checked', severity: 'warning', title: 'No schema known for this apiVersion/kind: object not checked', source: 'API' },
   // ALB Ingress
   { id: 'ingress-class-annotation', severity: 'warning', title: 'Deprecated kubernetes.io/ingress.class annotation instead of spec.ingressClassName', source: 'A2' },
@@ -60,27 +69,27 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'readiness-gate-first-pods', severity: 'info', title: 'ip targets: the gateway chart syncs in an earlier wave than the Ingress, so its first pods get no readiness gate (restart it once)', source: 'A5, C32' },
   { id: 'readiness-gate-namespace', severity: 'warning', title: 'ip targets, but the target namespace is not labelled for pod readiness gate injection', source: 'A5, C32' },
   // Istio gateway
-  { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16' },
+  { id: 'gateway-selector', severity: 'error', title: 'Gateway selector matches no gateway workload', source: 'B16', istioCode: 'IST0101', istioSource: 'gateway/gateway.go' },
   { id: 'gateway-server-port', severity: 'error', title: 'No Gateway server listens on the port the ALB targets', source: 'B18' },
   { id: 'gateway-sni-hosts', severity: 'error', title: 'HTTPS server lists specific hosts: the ALB sends no SNI, handshake fails', source: 'B18' },
   { id: 'gateway-tls-mode', severity: 'error', title: 'Gateway TLS mode behind an ALB must be SIMPLE', source: 'B17' },
-  { id: 'gateway-credential', severity: 'error', title: 'credentialName Secret missing from the gateway namespace or lacks certificate keys', source: 'B17' },
+  { id: 'gateway-credential', severity: 'error', title: 'credentialName Secret missing from the gateway namespace or lacks certificate keys', source: 'B17', istioCode: 'IST0101', istioSource: 'gateway/secret.go' },
   { id: 'gateway-https-redirect', severity: 'warning', title: 'Gateway httpsRedirect behind an ALB (redirect loop)', source: 'B25' },
   { id: 'gateway-trusted-proxies', severity: 'warning', title: 'Gateway proxy does not trust the ALB hop (gatewayTopology.numTrustedProxies unset)', source: 'B25' },
   { id: 'gateway-namespace-injection', severity: 'error', title: 'Gateway namespace labelled istio-injection=disabled, but the gateway pods rely on injection', source: 'B26' },
   // Routing
   { id: 'host-route', severity: 'error', title: 'Ingress host has no VirtualService bound to the gateway', source: 'B19' },
-  { id: 'vs-gateway-ref', severity: 'error', title: 'VirtualService gateway reference does not resolve', source: 'B19' },
+  { id: 'vs-gateway-ref', severity: 'error', title: 'VirtualService gateway reference does not resolve', source: 'B19', istioCode: 'IST0101', istioSource: 'virtualservice/gateways.go' },
   { id: 'vs-export-to', severity: 'error', title: 'VirtualService is not exported to the gateway namespace', source: 'B19' },
-  { id: 'vs-destination', severity: 'error', title: 'Route destination does not resolve to a Service port', source: 'B19' },
-  { id: 'vs-destination-absent', severity: 'warning', title: 'Route destination Service is absent although its namespace is in the manifests', source: 'B19' },
+  { id: 'vs-destination', severity: 'error', title: 'Route destination does not resolve to a Service port', source: 'B19', istioCode: 'IST0101', istioSource: 'virtualservice/destinationhosts.go' },
+  { id: 'vs-destination-absent', severity: 'warning', title: 'Route destination Service is absent although its namespace is in the manifests', source: 'B19', istioCode: 'IST0101', istioSource: 'virtualservice/destinationhosts.go' },
   { id: 'authz-gateway-denied', severity: 'error', title: 'AuthorizationPolicies deny the ingress gateway the workload its route reaches (every request gets 403)', source: 'B23' },
-  { id: 'port-naming', severity: 'warning', title: 'Service port name does not select a protocol (<proto>[-suffix] or appProtocol)', source: 'B24' },
+  { id: 'port-naming', severity: 'warning', title: 'Service port name does not select a protocol (<proto>[-suffix] or appProtocol)', source: 'B24', istioCode: 'IST0118', istioSource: 'service/portname.go' },
   // Mesh security
   { id: 'mtls-not-strict', severity: 'error', title: 'mTLS is not STRICT for an application namespace or workload', source: 'B20' },
   { id: 'mtls-permissive', severity: 'warning', title: 'mTLS deliberately PERMISSIVE for an application namespace (migration only)', source: 'B20' },
-  { id: 'namespace-injection', severity: 'error', title: 'Application namespace is not labelled for sidecar injection', source: 'B26' },
-  { id: 'injection-labels', severity: 'error', title: 'Namespace sets both istio-injection and istio.io/rev', source: 'B26' },
+  { id: 'namespace-injection', severity: 'error', title: 'Application namespace is not labelled for sidecar injection', source: 'B26', istioCode: 'IST0102', istioSource: 'injection/injection.go' },
+  { id: 'injection-labels', severity: 'error', title: 'Namespace sets both istio-injection and istio.io/rev', source: 'B26', istioCode: 'IST0123', istioSource: 'injection/injection.go' },
   { id: 'destination-rule-tls', severity: 'error', title: 'DestinationRule disables TLS for an in-mesh host', source: 'B21' },
   { id: 'sidecar-outbound', severity: 'warning', title: 'Application namespace has no Sidecar with outboundTrafficPolicy REGISTRY_ONLY', source: 'B22' },
   { id: 'egress-service-entry', severity: 'warning', title: 'External host is routed but has no ServiceEntry (REGISTRY_ONLY blocks it)', source: 'B22' },
@@ -100,8 +109,26 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'resources-request-above-limit', severity: 'error', title: 'Container requests more of a resource than its limit (the API server rejects it)', source: 'API' },
   { id: 'service-entry-wildcard-dns', severity: 'error', title: 'ServiceEntry with DNS resolution and no endpoints lists a wildcard host (Istio rejects it)', source: 'B22' },
   { id: 'root-namespace-workload', severity: 'warning', title: 'Application workload in the mesh root namespace, where namespace-wide policies apply to the whole mesh', source: 'B20' },
+  // istioctl analyze messages with no project rule of their own (codes: istio.io/latest/docs/reference/config/analysis/)
+  { id: 'gateway-port-not-on-service', severity: 'warning', title: 'Gateway server port is not a target port of any Service selecting its gateway pods', source: 'B18', istioCode: 'IST0162', istioSource: 'gateway/gateway.go' },
+  { id: 'gateway-conflict', severity: 'error', title: 'Gateways with the same selector and port serve overlapping hosts', source: 'B18', istioCode: 'IST0145', istioSource: 'gateway/conflictinggateway.go' },
+  { id: 'gateway-duplicate-certificate', severity: 'warning', title: 'Several Gateways of one workload use the same certificate (HTTP/2 connection reuse gives 404s)', source: 'B17', istioCode: 'IST0138', istioSource: 'gateway/certificate.go' },
+  { id: 'vs-host-not-in-gateway', severity: 'warning', title: 'VirtualService host matches no host of the Gateways it binds to', source: 'B19', istioCode: 'IST0132', istioSource: 'virtualservice/gateways.go' },
+  { id: 'vs-mesh-host-conflict', severity: 'error', title: 'Several mesh VirtualServices define the same host', source: 'B19', istioCode: 'IST0109', istioSource: 'virtualservice/conflictingmeshgatewayhosts.go' },
+  { id: 'vs-unreachable-rule', severity: 'warning', title: 'VirtualService http rule is never used (an earlier rule matches everything, or repeats its match)', source: 'B19', istioCode: 'IST0130', istioSource: 'virtualservice/conditions.go' },
+  { id: 'vs-ineffective-match', severity: 'info', title: 'VirtualService match repeats a match of an earlier rule', source: 'B19', istioCode: 'IST0131', istioSource: 'virtualservice/conditions.go' },
+  { id: 'vs-ingress-subset-ignored', severity: 'warning', title: 'Subset routing of a mesh VirtualService does not apply to the gateway route to the same host', source: 'B19', istioCode: 'IST0140', istioSource: 'virtualservice/destinationrules.go' },
+  { id: 'external-name-port-name', severity: 'warning', title: 'ExternalName Service port is named tcp (or unnamed): the proxy may not forward it', source: 'B24', istioCode: 'IST0150', istioSource: 'service/portname.go' },
+  { id: 'sidecar-selector', severity: 'error', title: 'Sidecar workloadSelector matches no workload of its namespace', source: 'B22', istioCode: 'IST0101', istioSource: 'sidecar/selector.go' },
+  { id: 'sidecar-selector-conflict', severity: 'error', title: 'Several Sidecars select the same workload', source: 'B22', istioCode: 'IST0110', istioSource: 'sidecar/selector.go' },
+  { id: 'sidecar-default-multiple', severity: 'error', title: 'Several Sidecars in one namespace have no workloadSelector', source: 'B22', istioCode: 'IST0111', istioSource: 'sidecar/defaultselector.go' },
+  { id: 'authz-no-workload', severity: 'warning', title: 'AuthorizationPolicy selector matches no workload of its namespace', source: 'B23', istioCode: 'IST0127', istioSource: 'authz/authorizationpolicies.go' },
+  { id: 'authz-namespace-missing', severity: 'error', title: 'AuthorizationPolicy names a source namespace that is not in the manifests (--complete)', source: 'B23', istioCode: 'IST0101', istioSource: 'authz/authorizationpolicies.go' },
+  { id: 'destination-rule-ca', severity: 'warning', title: 'DestinationRule originates TLS (SIMPLE/MUTUAL) without caCertificates: the server certificate is not verified', source: 'B21', istioCode: 'IST0128', istioSource: 'destinationrule/ca-certificates.go' },
+  { id: 'deprecated-field', severity: 'warning', title: 'Deprecated Istio field (fault.delay.percent, Sidecar outboundTrafficPolicy.egressProxy)', source: 'B15', istioCode: 'IST0002', istioSource: 'deprecation/deprecation.go' },
   // Cross-references that the manifests alone cannot settle
   { id: 'not-verifiable', severity: 'info', title: 'Referenced object is not in the manifests: not verifiable here', source: 'API' },
+  { id: 'reference-missing', severity: 'error', title: 'With --complete: a referenced object is not in the manifests, so it does not exist', source: 'API', istioCode: 'IST0101', istioSource: 'gateway/gateway.go, gateway/secret.go, virtualservice/gateways.go, virtualservice/destinationhosts.go' },
 ];
 
 export const RULES: ReadonlyMap<string, RuleInfo> = new Map(CATALOGUE.map((r) => [r.id, r]));

@@ -28,6 +28,8 @@ export interface Finding {
   /** Stable kebab-case id from the rule catalogue (`lib/check/rules.ts`). */
   readonly ruleId: string;
   readonly severity: Severity;
+  /** The `istioctl analyze` message code (IST0101 ...) when the finding is one istioctl reports too. */
+  readonly istioCode?: string;
   /** `Kind ns/name` for namespaced objects, `Kind name` for cluster-scoped ones. */
   readonly object: string;
   /** Path of the offending field, e.g. `metadata.annotations['alb.ingress.kubernetes.io/ssl-policy']`. */
@@ -122,4 +124,9 @@ export interface CheckOptions {
   readonly defaultNamespace?: string;
   /** Istio root namespace, where a selector-less PeerAuthentication applies mesh-wide. @default 'istio-system' */
   readonly rootNamespace?: string;
+  /**
+   * Closed world: the manifests are the whole cluster, so a referenced object they lack does not exist (an error,
+   * istioctl's IST0101) instead of a `not-verifiable` info. @default false
+   */
+  readonly complete?: boolean;
 }

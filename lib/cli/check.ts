@@ -11,6 +11,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--mermaid', 'print the traffic paths as a Mermaid flowchart')
     .option('--strict', 'fail on warnings too')
     .option('--list-rules', 'print the rule catalogue and exit')
+    .option('--complete', 'closed world: the manifests are the whole cluster, so a referenced object they lack is an error (IST0101)')
     .option('--no-schema', 'skip schema validation (rules and hop report only)')
     .option('--default-namespace <ns>', 'namespace for objects that set none', 'default')
     .option('--root-namespace <ns>', 'Istio root namespace (mesh-wide PeerAuthentication)', 'istio-system')
@@ -22,17 +23,17 @@ async function main(argv: string[]): Promise<number> {
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ json?: boolean; mermaid?: boolean; strict?: boolean; listRules?: boolean; schema: boolean; defaultNamespace: string; rootNamespace: string }>();
+  const opts = program.opts<{ json?: boolean; mermaid?: boolean; strict?: boolean; listRules?: boolean; complete?: boolean; schema: boolean; defaultNamespace: string; rootNamespace: string }>();
   if (opts.listRules) {
     const rules = listRules();
     const width = Math.max(...rules.map((r) => r.id.length));
     const sourceWidth = Math.max(...rules.map((r) => r.source.length));
-    for (const r of rules) console.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${r.title}`);
+    for (const r of rules) console.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${(r.istioCode ?? '').padEnd(7)}  ${r.title}`);
     return 0;
   }
   try {
     const result = await checkPaths(program.processedArgs[0] as string[], {
-      schema: opts.schema, defaultNamespace: opts.defaultNamespace, rootNamespace: opts.rootNamespace,
+      schema: opts.schema, defaultNamespace: opts.defaultNamespace, rootNamespace: opts.rootNamespace, complete: opts.complete ?? false,
     });
     console.log(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
     return hasFailures(result, opts.strict) ? 1 : 0;

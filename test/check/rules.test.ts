@@ -1,6 +1,7 @@
 import * as path from 'path';
-import { checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
+import { CheckOptions, checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
 import { find, objects, pairs, ROOT, ruleIds, runCliJson } from './helpers';
+import { ISTIO_CASES } from './istio-cases';
 import { LIMIT_CASES } from './limit-cases';
 
 type Mutation = (o: K8sObject[]) => void;
@@ -14,6 +15,9 @@ interface Case {
   readonly broken: Mutation;
   /** The fixed twin; the untouched good stack when omitted. */
   readonly fixed?: Mutation;
+  /** The istioctl analyze code the finding carries, when istioctl reports it too. */
+  readonly istioCode?: string;
+  readonly options?: CheckOptions;
 }
 
 const ALB = 'alb.ingress.kubernetes.io/';
@@ -26,6 +30,7 @@ const DROP_INVALID = 'routing.http.drop_invalid_header_fields.enabled=true';
 const WAF_ARN = 'arn:aws:wafv2:us-east-1:210987654321:regional/webacl/yelb/a1b2c3d4-5678-90ab-cdef-0123456789ab';
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_ONE = '{"gatewayTopology":{"numTrustedProxies":1}}';
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const FAIL_POLICY = { base: { validationFailurePolicy: 'Fail' } };
 
 const ingress = (o: K8sObject[]) => find(o, 'Ingress', 'yelb');
@@ -295,18 +300,19 @@ const CASES: Case[] = [
         syncPolicy: { syncOptions: ['CreateNamespace=true'], managedNamespaceMetadata: { labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } } },
       }));
     } },
-  { rule: 'gateway-selector', what: 'selector matching no gateway pods', object: 'Gateway istio-system/yelb-gateway',
+  { rule: 'gateway-selector', istioCode: 'IST0101', what: 'selector matching no gateway pods', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).spec.selector = { istio: 'ingress' }; } },
   { rule: 'gateway-server-port', what: 'no server on the port the ALB targets', object: ING,
-    broken: (o) => { gateway(o).spec.servers[0].port.number = 8443; } },
+    // The gateway Service exposes 8443 too, so only the ALB's port is missing (not istioctl's IST0162).
+    broken: (o) => { gateway(o).spec.servers[0].port.number = 8443; gwService(o).spec.ports.push({ name: 'https-alt', port: 8443, targetPort: 8443 }); } },
   { rule: 'gateway-sni-hosts', what: 'specific host on the HTTPS server', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).spec.servers[0].hosts = ['yelb.shop.internal']; },
     fixed: (o) => { gateway(o).spec.servers[0].hosts = ['yelb/*']; } },
   { rule: 'gateway-tls-mode', what: 'MUTUAL TLS behind the ALB', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).spec.servers[0].tls.mode = 'MUTUAL'; } },
-  { rule: 'gateway-credential', what: 'certificate Secret in the wrong namespace', object: 'Gateway istio-system/yelb-gateway',
+  { rule: 'gateway-credential', istioCode: 'IST0101', what: 'certificate Secret in the wrong namespace', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'yelb'; } },
-  { rule: 'gateway-credential', what: 'Gateway in default with its Secret beside it, but the gateway pods (which read it) in istio-system',
+  { rule: 'gateway-credential', istioCode: 'IST0101', what: 'Gateway in default with its Secret beside it, but the gateway pods (which read it) in istio-system',
     object: 'Gateway default/yelb-gateway',
     broken: (o) => { gatewayIn(o, 'default'); find(o, 'Certificate', 'yelb-gateway-cert').metadata.namespace = 'default'; },
     fixed: (o) => { gatewayIn(o, 'default'); } },
@@ -318,7 +324,7 @@ const CASES: Case[] = [
       ann(o)[`${ALB}target-type`] = 'instance';
       gwService(o).spec.type = 'NodePort';
     } },
-  { rule: 'gateway-credential', what: 'Secret without certificate keys', object: 'Secret istio-system/yelb-gateway-cert',
+  { rule: 'gateway-credential', istioCode: 'IST0161', what: 'Secret without certificate keys', object: 'Secret istio-system/yelb-gateway-cert',
     broken: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'ca.crt': 'eA==' } }); },
     fixed: (o) => { o.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'yelb-gateway-cert', namespace: 'istio-system' }, data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }); } },
   { rule: 'gateway-https-redirect', what: 'httpsRedirect server behind the ALB', object: 'Gateway istio-system/yelb-gateway',
@@ -334,7 +340,7 @@ const CASES: Case[] = [
     fixed: (o) => { istioSystemNs(o).metadata.labels['istio-injection'] = 'enabled'; } },
   { rule: 'host-route', what: 'no VirtualService for the Ingress host', object: ING,
     broken: (o) => { vsUi(o).spec.hosts = ['other.example.com']; } },
-  { rule: 'vs-gateway-ref', what: 'gateway reference that does not resolve', object: 'VirtualService yelb/extra',
+  { rule: 'vs-gateway-ref', istioCode: 'IST0101', what: 'gateway reference that does not resolve', object: 'VirtualService yelb/extra',
     broken: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'extra', namespace: 'yelb' },
       spec: { hosts: ['extra.example.com'], gateways: ['yelb-gateway'], http: [{ route: [{ destination: { host: 'yelb-ui', port: { number: 80 } } }] }] } }); },
     fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'extra', namespace: 'yelb' },
@@ -342,9 +348,9 @@ const CASES: Case[] = [
   { rule: 'vs-export-to', what: 'VirtualService hidden from the gateway namespace', object: 'VirtualService yelb/yelb-ui',
     broken: (o) => { vsUi(o).spec.exportTo = ['.']; },
     fixed: (o) => { vsUi(o).spec.exportTo = ['.', 'istio-system']; } },
-  { rule: 'vs-destination', what: 'destination port not on the Service', object: 'VirtualService yelb/yelb-appserver',
+  { rule: 'vs-destination', istioCode: 'IST0101', what: 'destination port not on the Service', object: 'VirtualService yelb/yelb-appserver',
     broken: (o) => { find(o, 'VirtualService', 'yelb-appserver').spec.http[0].route[0].destination.port.number = 4568; } },
-  { rule: 'vs-destination-absent', what: 'destination Service missing from its namespace', object: 'VirtualService yelb/yelb-appserver',
+  { rule: 'vs-destination-absent', istioCode: 'IST0101', what: 'destination Service missing from its namespace', object: 'VirtualService yelb/yelb-appserver',
     broken: (o) => { find(o, 'VirtualService', 'yelb-appserver').spec.http[0].route[0].destination.host = 'yelb-api'; } },
   { rule: 'authz-gateway-denied', what: 'allow-nothing plus an ALLOW for the ui from the istioctl principal', object: 'AuthorizationPolicy yelb/yelb-ui',
     broken: (o) => { o.push(...zeroTrust(ISTIOCTL_PRINCIPAL)); },
@@ -358,7 +364,7 @@ const CASES: Case[] = [
   { rule: 'mtls-not-strict', what: 'mesh-wide DISABLE', object: 'PeerAuthentication istio-system/default',
     broken: (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'DISABLE'; },
     fixed: (o) => { find(o, 'PeerAuthentication', 'default').spec.mtls.mode = 'STRICT'; } },
-  { rule: 'port-naming', what: 'port name without a protocol', object: 'Service yelb/yelb-db',
+  { rule: 'port-naming', istioCode: 'IST0118', what: 'port name without a protocol', object: 'Service yelb/yelb-db',
     broken: (o) => { find(o, 'Service', 'yelb-db').spec.ports[0].name = 'postgres'; },
     fixed: (o) => { Object.assign(find(o, 'Service', 'yelb-db').spec.ports[0], { name: 'postgres', appProtocol: 'tcp' }); } },
   { rule: 'mtls-permissive', what: 'mesh-wide PERMISSIVE', object: 'PeerAuthentication istio-system/default',
@@ -367,10 +373,10 @@ const CASES: Case[] = [
   { rule: 'mtls-not-strict', what: 'workload-level PERMISSIVE override', object: 'PeerAuthentication yelb/db',
     broken: (o) => { o.push({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'db', namespace: 'yelb' },
       spec: { selector: { matchLabels: { app: 'yelb-db' } }, mtls: { mode: 'PERMISSIVE' } } }); } },
-  { rule: 'namespace-injection', what: 'application namespace without injection label', object: 'Namespace yelb',
+  { rule: 'namespace-injection', istioCode: 'IST0102', what: 'application namespace without injection label', object: 'Namespace yelb',
     broken: (o) => { delete yelbNs(o).metadata.labels; },
     fixed: (o) => { yelbNs(o).metadata.labels = { 'istio.io/rev': 'stable' }; } },
-  { rule: 'injection-labels', what: 'istio-injection and istio.io/rev together', object: 'Namespace yelb',
+  { rule: 'injection-labels', istioCode: 'IST0123', what: 'istio-injection and istio.io/rev together', object: 'Namespace yelb',
     broken: (o) => { yelbNs(o).metadata.labels['istio.io/rev'] = 'stable'; } },
   { rule: 'destination-rule-tls', what: 'TLS disabled for an in-mesh host', object: 'DestinationRule yelb/redis-server',
     broken: (o) => { find(o, 'DestinationRule', 'redis-server').spec.trafficPolicy.tls = { mode: 'DISABLE' }; },
@@ -380,9 +386,9 @@ const CASES: Case[] = [
   { rule: 'egress-service-entry', what: 'external host routed without a ServiceEntry', object: 'DestinationRule yelb/themealdb',
     broken: (o) => {
       o.splice(o.findIndex((x) => x.kind === 'ServiceEntry'), 1);
-      o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } });
+      o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: CA_BUNDLE } } } });
     },
-    fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } }); } },
+    fixed: (o) => { o.push({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'themealdb', namespace: 'yelb' }, spec: { host: 'www.themealdb.com', trafficPolicy: { tls: { mode: 'SIMPLE', caCertificates: CA_BUNDLE } } } }); } },
   { rule: 'api-version-deprecated', what: 'v1beta1 Gateway', object: 'Gateway istio-system/yelb-gateway',
     broken: (o) => { gateway(o).apiVersion = 'networking.istio.io/v1beta1'; } },
   { rule: 'api-version-deprecated', what: 'telemetry.istio.io/v1alpha1 Telemetry', object: 'Telemetry istio-system/mesh-default',
@@ -451,6 +457,7 @@ const CASES: Case[] = [
     },
     fixed: (o) => { o.push(...zeroTrust(GW_PRINCIPAL)); } },
   ...LIMIT_CASES,
+  ...ISTIO_CASES,
 ];
 
 describe('each rule trips on its broken fixture and not on the fixed twin', () => {
@@ -459,9 +466,12 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
     const broken = objects('good');
     c.broken(broken);
     // THEN exactly that rule fires, on that object
-    const result = checkRules(broken);
+    const result = checkRules(broken, c.options);
     expect(ruleIds(result.findings)).toEqual([c.rule]);
     expect(pairs(result.findings)).toContain(`${c.rule} @ ${c.object}`);
+    // AND it carries istioctl's code when istioctl reports the same condition
+    const codes = [...new Set(result.findings.filter((f) => f.object === c.object).map((f) => f.istioCode))];
+    expect(codes).toEqual([c.istioCode]);
     for (const f of result.findings) {
       expect(f.message).not.toMatch(/\n/);
       expect(f.fix.length).toBeGreaterThan(0);
@@ -469,7 +479,7 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
     // AND the fixed twin passes
     const fixed = objects('good');
     c.fixed?.(fixed);
-    expect(checkRules(fixed).findings).toEqual([]);
+    expect(checkRules(fixed, c.options).findings).toEqual([]);
   });
 
   test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
@@ -502,7 +512,8 @@ describe('rules fire only where their premise holds', () => {
     svc.spec.type = 'LoadBalancer';
     svc.metadata.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
     delete gwDeployment(o).spec.template.metadata.annotations?.[PROXY_CONFIG];
-    gateway(o).spec.servers[0].hosts = ['yelb.example.com'];
+    // The host the VirtualService routes, so only the SNI match (and not istioctl's IST0132) is at stake.
+    gateway(o).spec.servers[0].hosts = ['yelb.shop.internal'];
   };
 
   test('a gateway fronted by an NLB: no ALB rule (service-load-balancer, trusted proxies, SNI hosts) fires', () => {

@@ -114,13 +114,60 @@ function walk(dir: string, w: Walk, ancestors: Set<string>): void {
   ancestors.delete(real);
 }
 
-/** Reads files and directories (recursively, .yaml/.yml) into objects. */
-export function loadPaths(paths: string[]): Loaded {
+/** The path that names standard input, as in most command-line tools. */
+export const STDIN_PATH = '-';
+/** How objects read from standard input are named in findings. */
+export const STDIN_NAME = '<stdin>';
+
+const PIPE_HINT = 'pipe manifests into it, e.g. helm template my-release CHART | npm run -s check -- -';
+
+/** Standard input, read whole; a terminal is refused at once rather than waited on. */
+function readStdin(): string {
+  if (process.stdin.isTTY) throw new InputError(`${STDIN_PATH}: standard input is a terminal; ${PIPE_HINT}`);
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // A pipe or socket handed over in non-blocking mode has no data yet: wait briefly and read again.
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw new InputError(`${STDIN_PATH}: cannot read standard input (${(e as Error).message})`);
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface LoadOptions {
+  /** Where `-` reads from (tests); @default standard input */
+  readonly stdin?: () => string;
+}
+
+/** Reads files and directories (recursively, .yaml/.yml), and `-` for standard input, into objects. */
+export function loadPaths(paths: string[], options: LoadOptions = {}): Loaded {
   const w: Walk = { files: [], skipped: [], charts: [], seen: new Set() };
   const { files, skipped } = w;
   // Files named on the command line form one set; files found in a directory belong to that directory.
   const direct = new Set<string>();
+  let stdinText: string | undefined;
   for (const p of paths) {
+    if (p === STDIN_PATH) {
+      // Read once, however often `-` is named.
+      if (stdinText === undefined) {
+        stdinText = (options.stdin ?? readStdin)();
+        if (!stdinText.trim()) throw new InputError(`${STDIN_PATH}: standard input is empty; ${PIPE_HINT}`);
+      }
+      continue;
+    }
     const stat = statOf(p);
     if (stat.isDirectory()) {
       // A chart named on the command line is a mistake to point out, not a directory to skip quietly.
@@ -131,8 +178,8 @@ export function loadPaths(paths: string[]): Loaded {
       direct.add(p);
     }
   }
-  if (!files.length && w.charts.length) throw new InputError(chartMessage(w.charts[0]));
-  if (!files.length) throw new InputError(`no .yaml or .yml files in ${paths.join(', ')}`);
+  if (!files.length && stdinText === undefined && w.charts.length) throw new InputError(chartMessage(w.charts[0]));
+  if (!files.length && stdinText === undefined) throw new InputError(`no .yaml or .yml files in ${paths.join(', ')}`);
   const objects: SourcedObject[] = [];
   for (const file of files) {
     let text: string;
@@ -144,6 +191,11 @@ export function loadPaths(paths: string[]): Loaded {
     const set = direct.has(file) ? '(files)' : path.dirname(file);
     // One push per object: spreading a 100k-element array into push() overflows the stack.
     for (const o of parseYaml(text, file)) objects.push({ ...o, set });
+  }
+  // Standard input is one more file named on the command line: it joins their set.
+  if (stdinText !== undefined) {
+    for (const o of parseYaml(stdinText, STDIN_NAME)) objects.push({ ...o, set: '(files)' });
+    files.push(STDIN_NAME);
   }
   return { objects, files, skipped };
 }

@@ -6,7 +6,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('check')
     .description('Check ALB + Istio manifests against the Kubernetes, Istio, Argo CD and cert-manager schemas and the ALB/Istio rules, and show the encryption of every hop')
-    .argument('[paths...]', 'YAML files or directories (recursive, multi-document)', ['dist/'])
+    .argument('[paths...]', 'YAML files or directories (recursive, multi-document); - reads standard input', ['dist/'])
     .option('--json', 'print the result as JSON')
     .option('--mermaid', 'print the traffic paths as a Mermaid flowchart')
     .option('--strict', 'fail on warnings too')

@@ -6,6 +6,7 @@ import { performance } from 'perf_hooks';
 import { checkManifests } from '../check';
 import { syntheticManifests } from '../check/synthetic';
 import { renderAll, verifyRendered } from '../synth';
+import { PROJECT_ROOT } from '../project-root';
 
 /**
  * Speed and memory figures of the synth path. Goals: a cold `npm run synth` (render, checks, write) under 1.5 s, a
@@ -14,7 +15,7 @@ import { renderAll, verifyRendered } from '../synth';
  * grow linearly, so the time per 1k objects stays about the same.
  * Prints figures; exits 0 either way (figures, not a test).
  */
-const ROOT = join(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const checks = await timeAsync(5, () => verifyRendered(rendered));
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   const cli = timeIt(3, () => {
-    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--out', join(out, 'dist')], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'synth', '--out', join(out, 'dist')], { cwd: ROOT, stdio: 'ignore' });
   });
   rmSync(out, { recursive: true, force: true });
 

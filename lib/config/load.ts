@@ -6,6 +6,7 @@ import { echo } from '../patterns';
 import { CONFIG_SCHEMA } from './schema';
 import { configProblem } from './semantics';
 import { Config } from './types';
+import { PROJECT_ROOT } from '../project-root';
 
 /** A path as messages show it: relative to the working directory when below it, else absolute. */
 export function shownPath(path: string): string {
@@ -16,7 +17,7 @@ export function shownPath(path: string): string {
 /** A configuration problem: the message is one line naming the key, the value and the expected form. */
 export class ConfigError extends Error {}
 
-export const DEFAULT_CONFIG_FILE = join(__dirname, '..', '..', 'config', 'default.yaml');
+export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'config', 'default.yaml');
 
 const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
 ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });

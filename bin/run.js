@@ -95,7 +95,9 @@ function compile(declarations) {
         tsconfigRaw: { compilerOptions: { esModuleInterop: true } },
       }).code;
     } catch (e) {
-      return e.message;
+      const first = e.errors && e.errors[0];
+      const where = first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+      return `cannot compile ${first ? `${where}${first.text}` : String(e.message).split('\n')[0]}`.slice(0, 300);
     }
     fs.mkdirSync(path.dirname(path.join(BUILD, js)), { recursive: true });
     fs.writeFileSync(path.join(BUILD, js), code);
@@ -114,7 +116,7 @@ function compile(declarations) {
     try {
       execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+      return `the declarations do not compile (tsc -p tsconfig.build.json):\n${e.stdout ?? ''}${e.stderr ?? ''}`;
     }
   }
   return undefined;
@@ -134,7 +136,7 @@ function ensureBuilt({ force = false, declarations = false } = {}) {
     return error;
   });
   if (failure !== undefined) {
-    process.stderr.write(`error: the build failed; fix the sources and run again:\n${failure.trimEnd()}\n`);
+    process.stderr.write(`error: ${failure.trimEnd()}; fix the source and run again\n`);
     process.exit(1);
   }
 }

@@ -99,8 +99,11 @@ function compile(declarations) {
       const where = first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
       return `cannot compile ${first ? `${where}${first.text}` : String(e.message).split('\n')[0]}`.slice(0, 300);
     }
-    fs.mkdirSync(path.dirname(path.join(BUILD, js)), { recursive: true });
-    fs.writeFileSync(path.join(BUILD, js), code);
+    const target = path.join(BUILD, js);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    // Whole files only, renamed into place: a command running meanwhile never reads half a module.
+    fs.writeFileSync(`${target}.${process.pid}`, code);
+    fs.renameSync(`${target}.${process.pid}`, target);
   }
   const prune = (rel) => {
     for (const e of fs.readdirSync(path.join(BUILD, rel), { withFileTypes: true })) {

@@ -109,11 +109,18 @@ function compile(declarations) {
     for (const e of fs.readdirSync(path.join(BUILD, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) prune(child);
-      else if (e.name.endsWith('.js') && !wanted.has(child)) fs.rmSync(path.join(BUILD, child));
+      else if (e.name.endsWith('.js') && !wanted.has(child) && !e.name.endsWith('.generated.js')) fs.rmSync(path.join(BUILD, child));
       else if (e.name.endsWith('.d.ts') && !wanted.has(child.replace(/\.d\.ts$/, '.js'))) fs.rmSync(path.join(BUILD, child));
     }
   };
   prune('');
+  // The config validator as standalone code, generated from the compiled schema (see lib/config/validator.ts).
+  try {
+    const validator = require(path.join(BUILD, 'lib', 'config', 'validator.js'));
+    fs.writeFileSync(path.join(BUILD, 'lib', 'config', validator.GENERATED_FILE), validator.standaloneValidatorCode());
+  } catch (e) {
+    return `cannot generate the config validator: ${String(e.message).split('\n')[0]}`;
+  }
   if (declarations) {
     const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
     try {

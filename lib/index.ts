@@ -1,3 +1,4 @@
+/** The constructs of end-to-end TLS on EKS (ALB with ACM -> Istio ingress gateway -> Istio mTLS), their props and the config types. */
 export * from './alb-ingress';
 export * from './istio-edge';
 export * from './mesh-authorization';
@@ -5,3 +6,7 @@ export * from './mesh-namespace';
 export * from './yelb-app';
 export * from './patterns';
 export * from './gateway-certificate';
+export type {
+  AppSource, Config, EdgeRouteConfig, GatewayTlsMode, IstioAutoscaling, KeyAlgorithm,
+  MtlsMode, MtlsScope, OutboundTrafficPolicy, Resources, TargetType, WorkloadConfig,
+} from './config/types';

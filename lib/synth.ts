@@ -7,6 +7,7 @@ import { childApplications, renderArgoCd } from './output/argocd';
 import { CHART_NAME, helmValuesOf, renderHelmChart } from './output/helm-chart';
 import { OutputError, checkOutputDir, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
+import { PROJECT_ROOT } from './project-root';
 
 export interface SynthOptions {
   /**
@@ -117,7 +118,6 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
 }
 
 /** The project's root: its own folders may never be an output directory. */
-const PROJECT_ROOT = join(__dirname, '..');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist');
 
 /** Where synth writes: `outDir`, or the project's `dist/`; a custom config needs an explicit directory. */

@@ -5,7 +5,7 @@ import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { Findings } from './findings';
 import { Inventory, Obj, splitApiVersion } from './inventory';
-import SCHEMA_INDEX from '../../schemas/index.json';
+import { PROJECT_ROOT } from '../project-root';
 
 /**
  * Schema validation. Core Kubernetes kinds use the kubernetes-models validators; custom resources (Istio, Argo CD,
@@ -199,7 +199,9 @@ function modelValidator(specifier: string, apiVersion: string, kind: string): Va
   };
 }
 
-const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
+// Read from the project (or package) root: the compiled code runs one folder deeper than the sources.
+const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
+const SCHEMA_INDEX = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8')) as { kinds: Record<string, { file: string; source: string }> };
 const KINDS: Record<string, { file: string; source: string }> = SCHEMA_INDEX.kinds;
 
 interface CelRule {

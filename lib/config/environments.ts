@@ -3,9 +3,10 @@ import { join } from 'path';
 import { DNS_LABEL, echo } from '../patterns';
 import { ConfigError, loadConfig, shownPath } from './load';
 import { Config } from './types';
+import { PROJECT_ROOT } from '../project-root';
 
 /** Where environment files live: `config/environments/<env>.yaml`. */
-export const ENVIRONMENTS_DIR = join(__dirname, '..', '..', 'config', 'environments');
+export const ENVIRONMENTS_DIR = join(PROJECT_ROOT, 'config', 'environments');
 
 /** Names that would collide with the other folders of `dist/`. */
 export const RESERVED_ENVIRONMENT_NAMES = ['argocd', 'helm'] as const;

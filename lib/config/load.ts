@@ -1,11 +1,12 @@
 import { readFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve } from 'path';
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { echo } from '../patterns';
-import { CONFIG_SCHEMA } from './schema';
 import { configProblem } from './semantics';
 import { Config } from './types';
+import { configValidator } from './validator';
+import { PROJECT_ROOT } from '../project-root';
 
 /** A path as messages show it: relative to the working directory when below it, else absolute. */
 export function shownPath(path: string): string {
@@ -16,11 +17,9 @@ export function shownPath(path: string): string {
 /** A configuration problem: the message is one line naming the key, the value and the expected form. */
 export class ConfigError extends Error {}
 
-export const DEFAULT_CONFIG_FILE = join(__dirname, '..', '..', 'config', 'default.yaml');
+export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'config', 'default.yaml');
 
-const ajv = new Ajv({ allErrors: false, verbose: true, strict: true });
-ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-const validateSchema = ajv.compile(CONFIG_SCHEMA);
+const validateSchema = configValidator();
 
 type Plain = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,4 +1,8 @@
-import { loadConfig } from '../config/load';
+import { createHash } from 'crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { PROJECT_ROOT } from '../project-root';
 import { Config } from '../config/types';
 import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
 import { packageChart } from './helm-package';
@@ -164,10 +168,96 @@ interface Templates {
 }
 
 let cached: Templates | undefined;
+let cacheDir: string | undefined;
 
-/** The chart's templates; they depend on the constructs only, so they are built once per process. */
+/**
+ * Keeps the chart's templates in `dir` across processes (they take about 25 synths to build). Off by default, so
+ * that tests and library users never read a file they did not ask for; the synth command turns it on.
+ */
+export function useTemplateCache(dir: string | undefined): void {
+  cacheDir = dir;
+}
+
+/** The folder of the running code (the sources, or their compiled build): lib/, charts/ and imports/ hold it. */
+const CODE_ROOT = join(__dirname, '..', '..');
+
+/**
+ * A hash of everything the templates depend on: every file of the code (sources or compiled), the default config,
+ * the lockfile (the versions of cdk8s and the other libraries) and the Node.js version.
+ */
+export function templateCacheKey(codeRoot = CODE_ROOT, projectRoot = PROJECT_ROOT): string {
+  const hash = createHash('sha256');
+  const add = (label: string, file: string) => {
+    let content: Buffer | string;
+    try {
+      content = readFileSync(file);
+    } catch {
+      content = 'missing';
+    }
+    hash.update(`${label}\0${content.length}\0`).update(content);
+  };
+  const walk = (rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(codeRoot, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith('.d.ts')) add(child, join(codeRoot, child));
+    }
+  };
+  for (const dir of ['lib', 'charts', 'imports']) walk(dir);
+  add('default config', DEFAULT_CONFIG_FILE);
+  add('lockfile', join(projectRoot, 'package-lock.json'));
+  hash.update(`node ${process.version}`);
+  return hash.digest('hex');
+}
+
+function readCache(dir: string, key: string): Templates | undefined {
+  try {
+    const entries = JSON.parse(readFileSync(join(dir, `helm-templates-${key}.json`), 'utf8')) as [string, string][];
+    return { files: new Map(entries) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs the next run its time. Written whole, then renamed. */
+function writeCache(dir: string, key: string, templates: Templates): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const name = `helm-templates-${key}.json`;
+    // Only the latest entry is kept: an older one belongs to code that no longer exists.
+    for (const old of readdirSync(dir)) if (old.startsWith('helm-templates-') && old !== name) rmSync(join(dir, old), { force: true });
+    const file = join(dir, name);
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify([...templates.files]));
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // ignored
+  }
+}
+
+/**
+ * The chart's templates; they depend on the constructs only, so they are built once per process, and with
+ * useTemplateCache once per change of the code.
+ */
 export function chartTemplates(): Templates {
   if (cached) return cached;
+  const dir = cacheDir;
+  const key = dir === undefined ? undefined : templateCacheKey();
+  if (dir !== undefined && key !== undefined) {
+    const hit = readCache(dir, key);
+    if (hit) return (cached = hit);
+  }
+  cached = buildTemplates();
+  if (dir !== undefined && key !== undefined) writeCache(dir, key, cached);
+  return cached;
+}
+
+function buildTemplates(): Templates {
   const unmapped = unmappedKeys();
   if (unmapped.length > 0) {
     throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to VALUE_ROWS in lib/output/helm-values.ts`);
@@ -208,8 +298,7 @@ export function chartTemplates(): Templates {
     files.set('templates/NOTES.txt', notesTxt());
     files.set('Chart.yaml', chartYaml());
     files.set('values.schema.json', `${JSON.stringify(valuesSchema(), null, 2)}\n`);
-    cached = { files };
-    return cached;
+    return { files };
   } catch (e) {
     throw new SynthError(`Helm chart: ${(e as Error).message}`);
   }

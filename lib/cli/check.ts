@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { commanderOutput, PROCESS_IO } from './io';
 import { checkPaths, formatJson, formatMermaid, formatText, hasFailures, InputError, listRules } from '../check';
 
 /** `npm run check -- [PATH ...]`: exit 0 clean, 1 on errors (or warnings with --strict), 2 on unreadable input. */
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-schema', 'skip schema validation (rules and hop report only)')
     .option('--default-namespace <ns>', 'namespace for objects that set none', 'default')
     .option('--root-namespace <ns>', 'Istio root namespace (mesh-wide PeerAuthentication)', 'istio-system')
-    .showHelpAfterError()
+    .configureOutput(commanderOutput(PROCESS_IO))
     .exitOverride();
   try {
     program.parse(argv);

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import { CONFIG_SCHEMA } from '../../lib/config/schema';
 import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll, synth, verifyRendered } from '../../lib/synth';
+import { readTree } from '../gitops/support';
 import { plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from '../helm/support';
 
 /*
@@ -87,19 +88,6 @@ const validOverride = fc.record({
   };
 });
 
-/** Every file below `dir`, relative path -> content. */
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const sub = rel ? `${rel}/${name}` : name;
-      if (statSync(join(dir, sub)).isDirectory()) walk(sub); else files.set(sub, readFileSync(join(dir, sub), 'utf8'));
-    }
-  };
-  walk('');
-  return files;
-}
-
 describe('any configuration the schema accepts', () => {
   const { dir, cleanup } = scratch('property-valid');
   const { chartDir } = writeChart(dir);
@@ -165,7 +153,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
     mkdirSync(out);
     writeFileSync(join(dir, 'base.yaml'), '{}\n');
     await synth({ configFile: join(dir, 'base.yaml'), outDir: out, schemaCheck: false });
-    const before = tree(out);
+    const before = readTree(out);
     const mutation = validOverride.chain((override) => {
       const resolved = loadConfig(writeOverride(dir, 'resolved', override));
       const spots = places(CONFIG_SCHEMA, resolved);
@@ -192,7 +180,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
       expect(error.message).not.toMatch(/\n/);
       expect(error.message.startsWith(expected)).toBe(true);
       expect(error.message.length).toBeLessThan(600);
-      expect(tree(out)).toEqual(before);
+      expect(readTree(out)).toEqual(before);
     }), { numRuns: RUNS * 3 });
   });
 });

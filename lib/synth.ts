@@ -4,7 +4,8 @@ import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
-import { CHART_NAME, helmValuesOf, renderHelmChart } from './output/helm-chart';
+import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir } from './output/helm-chart';
+import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import { OutputError, checkOutputDir, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
 import { PROJECT_ROOT } from './project-root';
@@ -33,6 +34,12 @@ export interface SynthOptions {
    * @default true
    */
   readonly schemaCheck?: boolean;
+  /**
+   * Render the generated Helm chart with a real helm (its defaults, and each environment's Argo CD values) and
+   * refuse to write when it differs from the plain YAML.
+   * @default true
+   */
+  readonly helmSelfCheck?: boolean;
 }
 
 /** One environment, rendered. */
@@ -117,6 +124,30 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
   return warnings;
 }
 
+/**
+ * What the chart must render for a configuration: its plain objects but the gateway Namespace, which the chart
+ * leaves to the Istio install unless `createNamespaces.gateway` is set.
+ */
+function chartObjectsOf(config: Config, manifests: readonly ManifestFile[]): ManifestObject[] {
+  return manifests.flatMap((m) => m.objects as ManifestObject[])
+    .filter((o) => !(o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name !== config.namespace));
+}
+
+/** Proves that `helm template` of the chart gives the plain objects, for the defaults and each environment. */
+export async function verifyHelmChart(result: SynthResult): Promise<void> {
+  const prefix = `helm/${CHART_NAME}/`;
+  const chartFiles = new Map([...result.files].filter(([path]) => path.startsWith(prefix)).map(([path, content]) => [path.slice(prefix.length), content]));
+  const renderings: ChartRendering[] = [
+    { name: 'default', expected: chartObjectsOf(result.config, result.manifests) },
+    ...result.environments.map((env) => ({ name: env.name, values: argoCdHelmValues(env.config), expected: chartObjectsOf(env.config, env.manifests) })),
+  ];
+  try {
+    await proveChartRendersPlain(chartFiles, renderings, { cacheDir: templateCacheDir() });
+  } catch (e) {
+    throw new SynthError((e as Error).message);
+  }
+}
+
 /** The project's root: its own folders may never be an output directory. */
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist');
 
@@ -140,6 +171,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult & {
   checkOutputDir(outDir, { protectedDirs });
   const result = renderAll(options.configFile, options);
   const warnings = await verifyRendered(result, options.schemaCheck ?? true);
+  if (options.helmSelfCheck ?? true) await verifyHelmChart(result);
   const output = writeOwnedTree(outDir, result.files, { protectedDirs, onStep: options.onWriteStep });
   return { ...result, warnings, output };
 }

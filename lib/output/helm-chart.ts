@@ -178,6 +178,9 @@ export function useTemplateCache(dir: string | undefined): void {
   cacheDir = dir;
 }
 
+/** The cache folder set by useTemplateCache; undefined when off. */
+export const templateCacheDir = (): string | undefined => cacheDir;
+
 /** The folder of the running code (the sources, or their compiled build): lib/, charts/ and imports/ hold it. */
 const CODE_ROOT = join(__dirname, '..', '..');
 

@@ -55,7 +55,7 @@ function withLock(fn) {
       // A build takes seconds: a lock older than two minutes was left by a killed build.
       const st = fs.statSync(LOCK, { throwIfNoEntry: false });
       if (st && Date.now() - st.mtimeMs > 120_000) fs.rmSync(LOCK, { recursive: true, force: true });
-      else if (Date.now() - started > 300_000) throw new Error(`the build lock ${LOCK} is held for over 5 minutes; remove it if no build runs`);
+      else if (Date.now() - started > 300_000) throw new Error(`the build lock ${LOCK} is held for over 5 minutes; remove it if no build runs`, { cause: e });
       else sleep(100);
     }
   }

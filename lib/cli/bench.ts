@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const cold = timeIt(3, () => { emptyCache(); synthCli(); });
   const cli = timeIt(3, synthCli);
   // helm template of the generated chart against one of a single small template: the cost of the chart's own logic.
-  let helmRows: [string, string][] = [];
+  let helmRows: [string, string][];
   try {
     const helm = helmBinary();
     const tiny = join(out, 'tiny');

@@ -93,11 +93,12 @@ function firstError(errors: ErrorObject[]): ErrorObject {
 /** Validates a resolved config object; throws ConfigError with a one-line message. */
 export function validateConfig(candidate: unknown): Config {
   if (!validateSchema(candidate)) throw new ConfigError(describe(firstError(validateSchema.errors ?? [])));
-  const config = structuredClone(candidate) as any;
+  const config = structuredClone(candidate) as Config;
+  // The schema accepts a number for cpu (YAML reads `cpu: 1` as one); the constructs take the quantity string.
   for (const workload of Object.values(config.yelb)) {
     if (!isPlainObject(workload)) continue;
-    const resources = (workload as any).resources;
-    for (const kind of ['requests', 'limits']) resources[kind].cpu = String(resources[kind].cpu);
+    const resources = workload.resources as Record<'requests' | 'limits', { cpu: string | number }>;
+    for (const kind of ['requests', 'limits'] as const) resources[kind].cpu = String(resources[kind].cpu);
   }
   const problem = configProblem(config);
   if (problem !== undefined) throw new ConfigError(problem);

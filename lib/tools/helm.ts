@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import AdmZip from 'adm-zip';
 import { PROJECT_ROOT } from '../project-root';
@@ -42,7 +42,7 @@ function pinnedHelm(): string | undefined {
   } catch {
     return undefined;
   }
-  const { version } = require(packageJson) as { version: string };
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
   const target = join(TOOLS_DIR, `helm-from-kubectl-layer-${version}`, 'helm');
   if (!existsSync(target)) {
     const entry = new AdmZip(join(dirname(packageJson), 'lib', 'layer.zip')).getEntry('helm/helm');

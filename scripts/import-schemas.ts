@@ -27,6 +27,9 @@ const SOURCES: Record<string, { name: string; version: string; url: string }> = 
 const KEEP = ['enum', 'required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength',
   'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'];
 
+/** String formats the API server validates (k8s.io/kube-openapi strfmt) that occur in the CRDs above. */
+const STRING_FORMATS = ['date-time', 'date', 'byte', 'ipv4', 'ipv6', 'cidr', 'uuid', 'uri', 'hostname', 'email', 'mac', 'duration'];
+
 let droppedPatterns = 0;
 
 /** Kubernetes patterns are Go RE2; one that JavaScript cannot compile is dropped (counted in the index). */
@@ -54,6 +57,13 @@ function convert(n: Node, closed = true): Node {
   }
   if (type) out.type = n.nullable ? [type, 'null'] : type;
   for (const k of KEEP) if (n[k] !== undefined) out[k] = n[k];
+  // The string formats the API server checks (integer and number formats are only hints for code generators).
+  if (typeof n.format === 'string' && (type === 'string' || type === undefined) && STRING_FORMATS.includes(n.format)) out.format = n.format;
+  // Lists the API server keeps free of duplicates: `set` by value, `map` by the list-map keys.
+  if (n['x-kubernetes-list-type'] === 'set' || n['x-kubernetes-list-type'] === 'map') {
+    out['x-kubernetes-list-type'] = n['x-kubernetes-list-type'];
+    if (n['x-kubernetes-list-type'] === 'map') out['x-kubernetes-list-map-keys'] = n['x-kubernetes-list-map-keys'] ?? [];
+  }
   if (typeof n.pattern === 'string') {
     const p = jsPattern(n.pattern);
     if (p) out.pattern = p;

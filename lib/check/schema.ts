@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { isIP, isIPv4, isIPv6 } from 'net';
 import { join } from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
@@ -58,8 +59,27 @@ function describe(e: ErrorObject): string {
   return e.message ?? `${e.keyword} ${JSON.stringify(params)}`;
 }
 
+/**
+ * An anyOf/oneOf that fails reports each branch's error at the same place and then its own "must match a schema";
+ * they become one error that lists the branches' requirements (`must match format "ipv4", or match format "ipv6"`).
+ */
+function withBranchesMerged(errors: readonly ErrorObject[]): ErrorObject[] {
+  const byPlace = new Map<string, ErrorObject[]>();
+  for (const e of errors) byPlace.set(e.instancePath, [...(byPlace.get(e.instancePath) ?? []), e]);
+  const absorbed = new Set<ErrorObject>();
+  const messages = new Map<ErrorObject, string>();
+  for (const c of errors) {
+    if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
+    const branches = (byPlace.get(c.instancePath) ?? []).filter((e) => e !== c && !absorbed.has(e) && e.schemaPath.startsWith(`${c.schemaPath}/`));
+    if (branches.length === 0) continue;
+    for (const b of branches) absorbed.add(b);
+    messages.set(c, `must ${[...new Set(branches.map((b) => describe(b).replace(/^must /, '')))].join(', or ')}`);
+  }
+  return errors.filter((e) => !absorbed.has(e)).map((e) => (messages.has(e) ? { ...e, message: messages.get(e) } : e));
+}
+
 function issuesFromAjv(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
-  return (errors ?? []).map((e) => {
+  return withBranchesMerged(errors ?? []).map((e) => {
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       return { field: pointerToField(`${e.instancePath}/${params.additionalProperty}`), message: 'is not a field of this kind', unknown: true };
@@ -260,13 +280,76 @@ function celKeyword(rules: CelRule[], data: unknown): boolean {
   return errors.length === 0;
 }
 
+/*
+ * String formats as the API server checks them (k8s.io/kube-openapi strfmt): RFC 3339 date-times, base64, IP
+ * addresses and the others the importer keeps. Checked only on strings, as there.
+ */
+const RFC3339_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const RFC3339_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const BASE64 = /^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const MAC = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
+const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$|^0$/;
+const isCidr = (v: string) => {
+  const [ip, bits, extra] = v.split('/');
+  if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const family = isIP(ip);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+};
+const STRING_FORMATS: Record<string, (v: string) => boolean> = {
+  'date-time': (v) => RFC3339_DATE_TIME.test(v),
+  date: (v) => RFC3339_DATE.test(v),
+  byte: (v) => BASE64.test(v),
+  ipv4: (v) => isIPv4(v),
+  ipv6: (v) => isIPv6(v),
+  cidr: isCidr,
+  uuid: (v) => UUID.test(v),
+  uri: (v) => URL.canParse(v),
+  hostname: (v) => HOSTNAME.test(v),
+  email: (v) => /^[^@\s]+@[^@\s]+$/.test(v),
+  mac: (v) => MAC.test(v),
+  duration: (v) => GO_DURATION.test(v),
+};
+
+const identityOf = (item: unknown, keys: readonly string[]) =>
+  JSON.stringify(keys.length === 0 ? item : keys.map((k) => (isPlain(item) ? item[k] : undefined)));
+
+/**
+ * `x-kubernetes-list-type: set | map`: the API server rejects a repeated value (set) or a repeated combination of the
+ * `x-kubernetes-list-map-keys` (map), such as two Gateway listeners of one name.
+ */
+function listTypeKeyword(listType: string, data: unknown, parentSchema?: Record<string, unknown>): boolean {
+  const errors: Partial<ErrorObject>[] = [];
+  if (Array.isArray(data)) {
+    const keys = listType === 'map' ? (parentSchema?.['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [] : [];
+    const seen = new Map<string, number>();
+    data.forEach((item, i) => {
+      const id = identityOf(item, keys);
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, i);
+      else {
+        const what = keys.length === 0 ? `the value ${id.length > 60 ? `${id.slice(0, 57)}...` : id}` : `${keys.join(', ')} ${keys.map((k) => JSON.stringify(isPlain(item) ? item[k] : undefined)).join(', ')}`;
+        errors.push({ keyword: 'x-kubernetes-list-type', params: { listType }, message: `repeats ${what} of item ${first} at item ${i} (a list of type ${listType}: the API server rejects duplicates)` });
+      }
+    });
+  }
+  (listTypeKeyword as unknown as { errors: Partial<ErrorObject>[] }).errors = errors;
+  return errors.length === 0;
+}
+
 let ajv: Ajv | undefined;
 
 function crdAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    ajv = new Ajv({ allErrors: true, strict: false, formats: Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, validate]) => [name, { type: 'string', validate }])) });
     ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'objectmeta.json'), 'utf8')), 'objectmeta.json');
     ajv.addKeyword({ keyword: 'x-kubernetes-validations', schemaType: 'array', errors: true, validate: celKeyword });
+    ajv.addKeyword({
+      keyword: 'x-kubernetes-list-type', schemaType: 'string', errors: true,
+      validate: listTypeKeyword,
+    });
+    ajv.addKeyword({ keyword: 'x-kubernetes-list-map-keys', schemaType: 'array' });
   }
   return ajv;
 }

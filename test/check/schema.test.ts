@@ -49,6 +49,49 @@ describe('custom resources are validated against schemas generated from the upst
     expect(validateObject({ ...tgb, spec: { ...tgb.spec, serviceRef: { name: 's', port: true } } })?.map((i) => i.field)).toContain('spec.serviceRef.port');
   });
 
+  describe('string formats and list types, as the API server checks them', () => {
+    const gateway = (addresses: object[], listeners: object[]) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' },
+      spec: { gatewayClassName: 'istio', addresses, listeners },
+    });
+    const listener = (name: string, port: number) => ({ name, port, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ name: 'tls' }] } });
+    const messages = (o: Record<string, unknown>) => (validateObject(o) ?? []).map((i) => `${i.field} ${i.message}`);
+
+    test('an IP address that is neither IPv4 nor IPv6 is one error naming both formats; valid addresses of both families pass', () => {
+      expect(messages(gateway([{ type: 'IPAddress', value: '10.0.0.7' }, { type: 'IPAddress', value: '2001:db8::7' }], [listener('https', 443)]))).toEqual([]);
+      expect(messages(gateway([{ type: 'IPAddress', value: '10.0.0.300' }], [listener('https', 443)])))
+        .toContain('spec.addresses[0].value must match format "ipv4", or match format "ipv6"');
+    });
+
+    test('a list of type map rejects two items with the same key (two listeners named https), as the API server does', () => {
+      expect(messages(gateway([], [listener('https', 443), listener('https-alt', 8443)]))).toEqual([]);
+      expect(messages(gateway([], [listener('https', 443), listener('https', 8443)])))
+        .toContain('spec.listeners repeats name "https" of item 0 at item 1 (a list of type map: the API server rejects duplicates)');
+    });
+
+    test('a list of type set rejects a repeated value (a header removed twice); distinct values pass', () => {
+      const route = (remove: string[]) => ({
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' },
+        spec: {
+          parentRefs: [{ name: 'gw', namespace: 'istio-system' }],
+          rules: [{ backendRefs: [{ name: 'web', port: 80 }], filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove } }] }],
+        },
+      });
+      expect(messages(route(['X-Debug', 'X-Trace']))).toEqual([]);
+      expect(messages(route(['X-Debug', 'X-Trace', 'X-Debug'])))
+        .toEqual(['spec.rules[0].filters[0].requestHeaderModifier.remove repeats the value "X-Debug" of item 0 at item 2 (a list of type set: the API server rejects duplicates)']);
+    });
+
+    test('a base64 field that is not base64 is invalid; RFC 3339 date-times are checked', () => {
+      const issuer = (caBundle: string) => ({
+        apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'acme' },
+        spec: { acme: { server: 'https://acme.example.org/directory', privateKeySecretRef: { name: 'k' }, caBundle } },
+      });
+      expect(messages(issuer(Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64')))).toEqual([]);
+      expect(messages(issuer('not base64!'))).toEqual(['spec.acme.caBundle must match format "byte"']);
+    });
+  });
+
   test('every generated schema records its upstream source and version', () => {
     const index = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/index.json'), 'utf8'));
     const kinds = Object.entries(index.kinds) as [string, { file: string; source: string }][];

@@ -15,11 +15,11 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
 
-/** `Node.js 20.19 or 22, or 24 and newer` in the README's quick start, as a range (jest skips the odd-numbered 21 and 23). */
+/** `Node.js 20.19 or 22.13, or 24 and newer` in the README's quick start, as a range (jest skips the odd-numbered 21 and 23). */
 function readmeRange(): string {
-  const m = /Node\.js (\d+)\.(\d+) or (\d+), or (\d+) and newer/.exec(readme);
-  if (!m) throw new Error('the README does not say which Node.js it needs ("Node.js <major>.<minor> or <major>, or <major> and newer")');
-  return `^${m[1]}.${m[2]}.0 || ^${m[3]}.0.0 || >=${m[4]}.0.0`;
+  const m = /Node\.js (\d+)\.(\d+) or (\d+)\.(\d+), or (\d+) and newer/.exec(readme);
+  if (!m) throw new Error('the README does not say which Node.js it needs ("Node.js <major>.<minor> or <major>.<minor>, or <major> and newer")');
+  return `^${m[1]}.${m[2]}.0 || ^${m[3]}.${m[4]}.0 || >=${m[5]}.0.0`;
 }
 
 /** Locked packages whose engines.node does not accept every version of `range` (packages for other platforms aside). */

@@ -4,6 +4,7 @@ import {
   ACM_CERTIFICATE_ARN, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
   PATH_PREFIX, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
 } from './patterns';
+import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
 
 const fail = (problem: string | undefined): void => {
   if (problem !== undefined) throw new Error(problem);
@@ -131,7 +132,7 @@ export const COMPUTED_ANNOTATIONS: Readonly<Record<string, string>> = {
   'healthcheck-port': 'use healthCheckPort', 'healthcheck-path': 'use healthCheckPath',
   'load-balancer-attributes': 'use loadBalancerAttributes', 'target-group-attributes': 'use targetGroupAttributes',
   tags: 'use tags', 'inbound-cidrs': 'use inboundCidrs', 'wafv2-acl-arn': 'use wafv2AclArn',
-  'listen-ports': 'computed: HTTP 80 and HTTPS 443', 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
+  'listen-ports': `computed: HTTP ${HTTP_PORT} and HTTPS ${HTTPS_PORT}`, 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
   'backend-protocol': 'computed: HTTPS to the gateway', 'healthcheck-protocol': 'computed: HTTP to the status port',
   'success-codes': 'computed: 200 from the readiness endpoint',
 };
@@ -151,7 +152,7 @@ export function overriddenAnnotationProblem(field: string, extra: Readonly<Recor
 /**
  * An ALB Ingress that terminates HTTPS with ACM certificates and re-encrypts to the Istio ingress gateway.
  * It redirects HTTP to HTTPS and health-checks the gateway's status port, which works for both target types: the
- * controller resolves the named port to its NodePort (instance) or its container port 15021 (ip).
+ * controller resolves the named port to its NodePort (instance) or its container port, GATEWAY_STATUS_PORT (ip).
  */
 export class AlbIngress extends Construct {
   public readonly ingress: k8s.KubeIngress;
@@ -159,7 +160,7 @@ export class AlbIngress extends Construct {
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
     const name = props.name ?? 'gw-ingress';
-    const servicePort = props.servicePort ?? 443;
+    const servicePort = props.servicePort ?? GATEWAY_HTTPS_PORT;
     const scheme = props.scheme ?? 'internet-facing';
     const ipAddressType = props.ipAddressType ?? 'ipv4';
     const targetType = props.targetType ?? 'instance';
@@ -222,17 +223,17 @@ export class AlbIngress extends Construct {
       // Explicit even for ipv4: another IngressGroup member's dualstack then conflicts instead of silently applying.
       [`${ALB_ANNOTATION}/ip-address-type`]: ipAddressType,
       [`${ALB_ANNOTATION}/target-type`]: targetType,
-      [`${ALB_ANNOTATION}/listen-ports`]: '[{"HTTP": 80}, {"HTTPS": 443}]',
+      [`${ALB_ANNOTATION}/listen-ports`]: `[{"HTTP": ${HTTP_PORT}}, {"HTTPS": ${HTTPS_PORT}}]`,
       // The v2.2+ redirect: every HTTP listener answers 301 to HTTPS, no `use-annotation` backend needed.
-      [`${ALB_ANNOTATION}/ssl-redirect`]: '443',
+      [`${ALB_ANNOTATION}/ssl-redirect`]: String(HTTPS_PORT),
       [`${ALB_ANNOTATION}/certificate-arn`]: props.certificateArns.join(','),
       [`${ALB_ANNOTATION}/ssl-policy`]: sslPolicy,
       // Re-encrypt to the gateway; the ALB does not validate target certificates, so a self-signed one is fine.
       [`${ALB_ANNOTATION}/backend-protocol`]: 'HTTPS',
       // The gateway answers readiness over plain HTTP on its status port; probing the TLS port with HTTP fails.
-      [`${ALB_ANNOTATION}/healthcheck-port`]: props.healthCheckPort ?? 'status-port',
+      [`${ALB_ANNOTATION}/healthcheck-port`]: props.healthCheckPort ?? GATEWAY_STATUS_PORT_NAME,
       [`${ALB_ANNOTATION}/healthcheck-protocol`]: 'HTTP',
-      [`${ALB_ANNOTATION}/healthcheck-path`]: props.healthCheckPath ?? '/healthz/ready',
+      [`${ALB_ANNOTATION}/healthcheck-path`]: props.healthCheckPath ?? GATEWAY_HEALTH_PATH,
       [`${ALB_ANNOTATION}/success-codes`]: '200',
     };
     if (props.groupName !== undefined) annotations[`${ALB_ANNOTATION}/group.name`] = props.groupName;

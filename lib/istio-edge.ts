@@ -8,6 +8,7 @@ import {
   DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, assertFormat, assertNonEmpty, assertOneOf,
   assertPort, echo,
 } from './patterns';
+import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE'] as const;
 export const MTLS_SCOPES = ['namespace', 'mesh'] as const;
@@ -136,7 +137,7 @@ export class IstioEdge extends Construct {
       spec: {
         selector: { ...props.gatewaySelector },
         servers: [{
-          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
           // SIMPLE, not MUTUAL: the ALB presents no client certificate.
           tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
           // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
@@ -184,8 +185,8 @@ export class IstioEdge extends Construct {
           location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
           resolution: ServiceEntrySpecResolution.DNS,
           ports: [
-            { number: 80, name: 'http', protocol: 'HTTP' },
-            { number: 443, name: 'https', protocol: 'HTTPS' },
+            { number: HTTP_PORT, name: 'http', protocol: 'HTTP' },
+            { number: HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
           ],
         },
       });

@@ -4,11 +4,10 @@ import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
 import { albGatewayWorkloads } from './istio';
 import { gatewayServers, gatewaysOfService, isTlsServer, meshNamespace } from './mesh-model';
 import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';
+import { GATEWAY_HEALTH_PATH as HEALTH_PATH, GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
-const STATUS_PORT = 15021;
-const HEALTH_PATH = '/healthz/ready';
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -13,8 +13,11 @@ const fail = (problem: string | undefined): void => {
 /** The AWS Load Balancer Controller annotation prefix. */
 export const ALB_ANNOTATION = 'alb.ingress.kubernetes.io';
 
+/** ALB targets: `instance` (the gateway Service's NodePort) or `ip` (pod IPs). */
 export const ALB_TARGET_TYPES = ['instance', 'ip'] as const;
+export type AlbTargetType = (typeof ALB_TARGET_TYPES)[number];
 export const ALB_SCHEMES = ['internet-facing', 'internal'] as const;
+export type AlbScheme = (typeof ALB_SCHEMES)[number];
 /** ALB address types: IPv4 only, IPv4 and IPv6, or public IPv6 with private IPv4 (internet-facing ALBs only). */
 export const ALB_IP_ADDRESS_TYPES = ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] as const;
 export type AlbIpAddressType = (typeof ALB_IP_ADDRESS_TYPES)[number];
@@ -76,7 +79,7 @@ export interface AlbIngressProps {
   /** Path of the gateway's readiness endpoint. @default '/healthz/ready' */
   readonly healthCheckPath?: string;
   /** `internet-facing` or `internal`. @default 'internet-facing' */
-  readonly scheme?: (typeof ALB_SCHEMES)[number];
+  readonly scheme?: AlbScheme;
   /**
    * Addresses of the ALB (ip-address-type, always emitted): `ipv4`, `dualstack` (IPv4 and IPv6) or
    * `dualstack-without-public-ipv4` (public IPv6 and private IPv4; needs an internet-facing scheme). The only source
@@ -84,7 +87,7 @@ export interface AlbIngressProps {
    */
   readonly ipAddressType?: AlbIpAddressType;
   /** `instance` (NodePort gateway Service) or `ip` (pod IPs). @default 'instance' */
-  readonly targetType?: (typeof ALB_TARGET_TYPES)[number];
+  readonly targetType?: AlbTargetType;
   /** Listener TLS policy. @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
   readonly sslPolicy?: string;
   /** IngressGroup to share one ALB with other Ingresses. @default - the Ingress gets an ALB of its own */

@@ -5,12 +5,14 @@ import {
 import { DNS_LABEL, GO_DURATION, HOSTNAME, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
 
 export const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'] as const;
+export type IssuerKind = (typeof ISSUER_KINDS)[number];
 export const KEY_ALGORITHMS = ['RSA', 'ECDSA'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 /** A cert-manager issuer to sign with. */
 export interface IssuerRef {
   /** `Issuer` (in the certificate's namespace) or `ClusterIssuer`. */
-  readonly kind: (typeof ISSUER_KINDS)[number];
+  readonly kind: IssuerKind;
   /** Name of the issuer. */
   readonly name: string;
 }
@@ -25,7 +27,7 @@ export interface GatewayCertificateProps {
   /** Issuer to sign with. @default - a self-signed Issuer named `<secretName>-selfsigned`, emitted here */
   readonly issuerRef?: IssuerRef;
   /** `RSA` (4096 bits) or `ECDSA` (P-256). @default 'RSA' */
-  readonly keyAlgorithm?: (typeof KEY_ALGORITHMS)[number];
+  readonly keyAlgorithm?: KeyAlgorithm;
   /** Certificate lifetime. @default '8760h' */
   readonly duration?: string;
   /** How long before expiry cert-manager renews. @default '720h' */

@@ -11,8 +11,14 @@ import {
 import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE'] as const;
+export type MtlsMode = (typeof MTLS_MODES)[number];
 export const MTLS_SCOPES = ['namespace', 'mesh'] as const;
+export type MtlsScope = (typeof MTLS_SCOPES)[number];
 export const OUTBOUND_POLICIES = ['REGISTRY_ONLY', 'ALLOW_ANY'] as const;
+export type OutboundTrafficPolicy = (typeof OUTBOUND_POLICIES)[number];
+/** How a mesh service is routed: `http` by path prefix, `tcp` by port. */
+export const MESH_SERVICE_PROTOCOLS = ['http', 'tcp'] as const;
+export type MeshServiceProtocol = (typeof MESH_SERVICE_PROTOCOLS)[number];
 
 /** A route from the gateway: requests whose path starts with `pathPrefix` go to `service:port`. */
 export interface EdgeRoute {
@@ -33,7 +39,7 @@ export interface MeshService {
   /** Service port. */
   readonly port: number;
   /** `http` routes by path prefix; `tcp` by port. */
-  readonly protocol: 'http' | 'tcp';
+  readonly protocol: MeshServiceProtocol;
   /** For `http`: the path prefix to route. @default '/' */
   readonly pathPrefix?: string;
   /** TCP keepalive for long-lived connections, as Istio durations. @default - no DestinationRule */
@@ -62,11 +68,11 @@ export interface IstioEdgeProps {
   /** External hosts the workloads may call (a ServiceEntry each). @default [] */
   readonly externalHosts?: string[];
   /** Sidecar outbound traffic policy for the namespace. @default 'REGISTRY_ONLY' */
-  readonly outboundTrafficPolicy?: (typeof OUTBOUND_POLICIES)[number];
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
   /** Peer mTLS mode. @default 'STRICT' */
-  readonly mtlsMode?: (typeof MTLS_MODES)[number];
+  readonly mtlsMode?: MtlsMode;
   /** `namespace`: the policy covers `namespace`; `mesh`: the whole mesh, from `rootNamespace`. @default 'namespace' */
-  readonly mtlsScope?: (typeof MTLS_SCOPES)[number];
+  readonly mtlsScope?: MtlsScope;
   /** Istio's root namespace. @default 'istio-system' */
   readonly rootNamespace?: string;
 }
@@ -115,7 +121,7 @@ export class IstioEdge extends Construct {
     meshServices.forEach((s, i) => {
       assertFormat(`meshServices[${i}].name`, s.name, DNS_LABEL);
       assertPort(`meshServices[${i}].port`, s.port);
-      assertOneOf(`meshServices[${i}].protocol`, s.protocol, ['http', 'tcp'] as const);
+      assertOneOf(`meshServices[${i}].protocol`, s.protocol, MESH_SERVICE_PROTOCOLS);
       if (s.pathPrefix !== undefined) assertFormat(`meshServices[${i}].pathPrefix`, s.pathPrefix, PATH_PREFIX);
     });
     const clash = meshServices.find((s) => s.name === virtualServiceName);

@@ -227,8 +227,13 @@ export function assertFormat(field: string, value: unknown, format: ValueFormat)
   }
 }
 
+/** Whether `value` is one of an enum's values (`allowed`, a `[...] as const` list). */
+export function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return allowed.includes(value as T);
+}
+
 export function assertOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): asserts value is T {
-  if (!allowed.includes(value as T)) {
+  if (!isOneOf(value, allowed)) {
     throw new Error(`'${field}' must be one of ${allowed.join(', ')}, got ${echo(value)}`);
   }
 }

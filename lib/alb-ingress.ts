@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
+  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
   PATH_PREFIX, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
 } from './patterns';
 import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
@@ -196,9 +196,7 @@ export class AlbIngress extends Construct {
     paths.forEach((p, i) => assertFormat(`paths[${i}]`, p, PATH_PREFIX));
     assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
     assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
-    if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
-      throw new Error(`'groupName' must be at most 63 characters of [a-z0-9.-], got ${echo(props.groupName)}`);
-    }
+    if (props.groupName !== undefined) assertFormat('groupName', props.groupName, ALB_GROUP_NAME);
     const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
     const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
     const tags = props.tags ?? [];

@@ -34,6 +34,9 @@ export interface GatewayCertificateProps {
   readonly renewBefore?: string;
 }
 
+/** The name of the self-signed Issuer made for `secretName` when no issuerRef is given. */
+export const selfSignedIssuerNameOf = (secretName: string) => `${secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
+
 /** Parses a duration such as `8760h30m` into seconds, to compare `renewBefore` with `duration`. */
 function seconds(duration: string): number {
   const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
@@ -78,7 +81,7 @@ export class GatewayCertificate extends Construct {
 
     let issuerRef = props.issuerRef;
     if (issuerRef === undefined) {
-      const name = `${props.secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
+      const name = selfSignedIssuerNameOf(props.secretName);
       this.issuer = new Issuer(this, 'Issuer', {
         metadata: { name, namespace: props.namespace },
         spec: { selfSigned: {} },

@@ -78,7 +78,8 @@ export interface IstioEdgeProps {
 }
 
 const fqdn = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
-const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+/** The name of a host's ServiceEntry: `*.a.b` -> `wildcard-a-b`, at most 63 characters. */
+export const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 
 /**
  * The Istio side of the edge: an HTTPS Gateway for the ALB's re-encrypted traffic, the VirtualServices behind it,

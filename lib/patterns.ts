@@ -52,6 +52,18 @@ export const LABEL_VALUE: ValueFormat = {
   expected: 'a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)',
 };
 
+/** An IngressGroup name (the controller's group.name): the same rule as its own validation. */
+export const ALB_GROUP_NAME: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/,
+  expected: 'at most 63 characters of [a-z0-9.-]',
+};
+
+/** The Argo CD Application name prefix: `-<env>-<component>` is appended, and the whole must stay a DNS label. */
+export const GITOPS_NAME: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
+  expected: 'a DNS label of at most 40 characters (Application names add -<env>-<component>)',
+};
+
 export const SSL_POLICY: ValueFormat = {
   pattern: /^ELBSecurityPolicy-[A-Za-z0-9-]+$/,
   expected: 'an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',

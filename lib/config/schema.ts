@@ -1,6 +1,6 @@
 import {
-  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, EXTERNAL_HOSTNAME, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
-  GIT_REVISION, GO_DURATION, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
+  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, EXTERNAL_HOSTNAME, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
+  GIT_REVISION, GITOPS_NAME, GO_DURATION, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
   PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat, WAFV2_ACL_ARN,
 } from '../patterns';
 import { ALB_IP_ADDRESS_TYPES, ALB_SCHEMES, ALB_TARGET_TYPES } from '../alb-ingress';
@@ -77,9 +77,7 @@ export const CONFIG_SCHEMA = closed({
     ipAddressType: { enum: ALB_IP_ADDRESS_TYPES },
     targetType: { enum: ALB_TARGET_TYPES },
     sslPolicy: str(SSL_POLICY),
-    groupName: {
-      type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$', expected: 'at most 63 characters of [a-z0-9.-]',
-    },
+    groupName: str(ALB_GROUP_NAME),
     loadBalancerAttributes: keyValues(),
     targetGroupAttributes: keyValues(targetGroupAttribute),
     tags: keyValues(),
@@ -112,10 +110,7 @@ export const CONFIG_SCHEMA = closed({
     distPath: str(REPO_PATH),
     project: str(DNS_LABEL),
     argocdNamespace: str(DNS_LABEL),
-    name: {
-      type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$',
-      expected: 'a DNS label of at most 40 characters (Application names add -<env>-<component>)',
-    },
+    name: str(GITOPS_NAME),
     destinationServer: str(HTTPS_URL),
     automatedSync: bool,
     prune: bool,

@@ -2,12 +2,13 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
-  PATH_PREFIX, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
+  PATH_PREFIX, PropError, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionError, assertFormat, assertNonEmpty, assertOneOf, assertPort,
+  echo,
 } from './patterns';
 import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
 
-const fail = (problem: string | undefined): void => {
-  if (problem !== undefined) throw new Error(problem);
+const fail = (error: PropError | undefined): void => {
+  if (error !== undefined) throw error;
 };
 
 /** The AWS Load Balancer Controller annotation prefix. */
@@ -30,19 +31,23 @@ export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`
 export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
 
 /**
- * The first conflict of an ALB's address type with its scheme or inbound CIDRs, as a one-line message, else undefined.
+ * The first conflict of an ALB's address type with its scheme or inbound CIDRs, else undefined.
  * AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4; the controller
  * refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
  */
-export function addressTypeProblem(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined {
+export function addressTypeError(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): PropError | undefined {
   if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-    return `'ipAddressType' dualstack-without-public-ipv4 needs 'scheme' internet-facing, got 'scheme' ${echo(scheme)}`;
+    return new PropError('ipAddressType', (n) => `dualstack-without-public-ipv4 needs '${n('scheme')}' internet-facing, got '${n('scheme')}' ${echo(scheme)}`);
   }
   if (ipAddressType.startsWith('dualstack')) return undefined;
   const i = inboundCidrs.findIndex((c) => c.includes(':'));
-  return i < 0 ? undefined : `'inboundCidrs[${i}]' must be an IPv4 CIDR unless 'ipAddressType' is dualstack or `
-    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`;
+  return i < 0 ? undefined : new PropError(`inboundCidrs[${i}]`, (n) => `must be an IPv4 CIDR unless '${n('ipAddressType')}' is dualstack or `
+    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`);
 }
+
+/** addressTypeError's line. */
+export const addressTypeProblem = (ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined =>
+  addressTypeError(ipAddressType, scheme, inboundCidrs)?.message;
 
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
 export function deregistrationDelaySeconds(attributes: readonly string[]): number {
@@ -56,7 +61,7 @@ function assertKeyValues(field: string, entries: readonly string[]): void {
   entries.forEach((entry, i) => {
     assertFormat(`${field}[${i}]`, entry, KEY_VALUE);
     const key = entry.slice(0, entry.indexOf('='));
-    if (seen.has(key)) throw new Error(`'${field}[${i}]' must not repeat the key ${key}, got ${echo(entry)}`);
+    if (seen.has(key)) throw new PropError(`${field}[${i}]`, `must not repeat the key ${key}, got ${echo(entry)}`);
     seen.add(key);
   });
 }
@@ -141,16 +146,20 @@ export const COMPUTED_ANNOTATIONS: Readonly<Record<string, string>> = {
 };
 const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
-/** The first extra annotation that would override a computed one, as a one-line message, else undefined. */
-export function overriddenAnnotationProblem(field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined {
+/** The first extra annotation that would override a computed one, else undefined. */
+export function overriddenAnnotationError(field: string, extra: Readonly<Record<string, string>> | undefined): PropError | undefined {
   for (const [key, value] of Object.entries(extra ?? {})) {
     const short = key.startsWith(`${ALB_ANNOTATION}/`) ? key.slice(ALB_ANNOTATION.length + 1) : undefined;
     const why = short !== undefined ? COMPUTED_ANNOTATIONS[short]
       : key === INGRESS_CLASS_ANNOTATION ? 'use ingressClassName: the API server rejects an Ingress with both' : undefined;
-    if (why !== undefined) return `'${field}' must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`;
+    if (why !== undefined) return new PropError(field, `must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`);
   }
   return undefined;
 }
+
+/** overriddenAnnotationError's line. */
+export const overriddenAnnotationProblem = (field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined =>
+  overriddenAnnotationError(field, extra)?.message;
 
 /**
  * An ALB Ingress that terminates HTTPS with ACM certificates and re-encrypts to the Istio ingress gateway.
@@ -176,19 +185,19 @@ export class AlbIngress extends Construct {
     assertNonEmpty('certificateArns', props.certificateArns, 'ACM certificate ARN');
     props.certificateArns.forEach((a, i) => {
       assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN);
-      fail(arnPartitionProblem(`certificateArns[${i}]`, a));
+      fail(arnPartitionError(`certificateArns[${i}]`, a));
     });
     const regions = new Set(props.certificateArns.map((a) => a.split(':')[3]));
     if (regions.size > 1) {
-      throw new Error(`'certificateArns' must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
+      throw new PropError('certificateArns', `must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
     }
     assertFormat('serviceName', props.serviceName, DNS_LABEL);
     assertPort('servicePort', servicePort);
     assertOneOf('scheme', scheme, ALB_SCHEMES);
     assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
     // Each computed annotation has one source, so the checks here see what the controller will see.
-    fail(overriddenAnnotationProblem('extraAnnotations', props.extraAnnotations));
-    fail(overriddenAnnotationProblem('metadata.annotations', props.metadata?.annotations));
+    fail(overriddenAnnotationError('extraAnnotations', props.extraAnnotations));
+    fail(overriddenAnnotationError('metadata.annotations', props.metadata?.annotations));
     const ingressClassName = props.ingressClassName ?? 'alb';
     assertFormat('ingressClassName', ingressClassName, DNS_LABEL);
     const paths = props.paths ?? ['/'];
@@ -208,14 +217,13 @@ export class AlbIngress extends Construct {
     });
     assertKeyValues('tags', tags);
     inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
-    const problem = addressTypeProblem(ipAddressType, scheme, inboundCidrs);
-    if (problem !== undefined) throw new Error(problem);
+    fail(addressTypeError(ipAddressType, scheme, inboundCidrs));
     if (props.wafv2AclArn !== undefined) {
       assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
-      fail(arnPartitionProblem('wafv2AclArn', props.wafv2AclArn));
+      fail(arnPartitionError('wafv2AclArn', props.wafv2AclArn));
       const region = props.wafv2AclArn.split(':')[3];
       if (region !== undefined && !regions.has(region)) {
-        throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of 'certificateArns'), got region ${region}`);
+        throw new PropError('wafv2AclArn', (n) => `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`);
       }
     }
 

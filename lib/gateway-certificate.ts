@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../imports/cert-manager.io';
-import { DNS_LABEL, GO_DURATION, HOSTNAME, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
+import { DNS_LABEL, GO_DURATION, HOSTNAME, PropError, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
 
 export const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'] as const;
 export type IssuerKind = (typeof ISSUER_KINDS)[number];
@@ -72,11 +72,11 @@ export class GatewayCertificate extends Construct {
     assertFormat('renewBefore', renewBefore, GO_DURATION);
     // cert-manager rejects a Certificate whose renewBefore is not shorter than its duration.
     if (seconds(renewBefore) >= seconds(duration)) {
-      throw new Error(`'renewBefore' must be shorter than 'duration' (${duration}), got ${echo(renewBefore)}`);
+      throw new PropError('renewBefore', (n) => `must be shorter than '${n('duration')}' (${duration}), got ${echo(renewBefore)}`);
     }
     // cert-manager refuses durations under one hour.
     if (seconds(duration) < 3600) {
-      throw new Error(`'duration' must be at least 1h, got ${echo(duration)}`);
+      throw new PropError('duration', `must be at least 1h, got ${echo(duration)}`);
     }
 
     let issuerRef = props.issuerRef;

@@ -5,7 +5,7 @@ import {
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
 import {
-  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, assertFormat, assertNonEmpty, assertOneOf,
+  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, PropError, assertFormat, assertNonEmpty, assertOneOf,
   assertPort, echo,
 } from './patterns';
 import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
@@ -127,7 +127,7 @@ export class IstioEdge extends Construct {
     });
     const clash = meshServices.find((s) => s.name === virtualServiceName);
     if (clash) {
-      throw new Error(`'virtualServiceName' must differ from the mesh service names, got ${echo(clash.name)}`);
+      throw new PropError('virtualServiceName', `must differ from the mesh service names, got ${echo(clash.name)}`);
     }
     externalHosts.forEach((h, i) => assertFormat(`externalHosts[${i}]`, h, EXTERNAL_HOSTNAME));
     assertOneOf('outboundTrafficPolicy', outboundTrafficPolicy, OUTBOUND_POLICIES);
@@ -136,7 +136,7 @@ export class IstioEdge extends Construct {
     assertFormat('rootNamespace', rootNamespace, DNS_LABEL);
     // The Sidecar and PeerAuthentication here are namespace-wide: in the root namespace they would cover the whole mesh.
     if (props.namespace === rootNamespace) {
-      throw new Error(`'namespace' must be a namespace of its own, not the mesh root namespace (rootNamespace), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
+      throw new PropError('namespace', (n) => `must be a namespace of its own, not the mesh root namespace (${n('rootNamespace')}), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
     }
 
     this.gateway = new Gateway(this, 'Gateway', {

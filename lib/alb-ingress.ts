@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
-  PATH_PREFIX, PropError, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionError, assertFormat, assertNonEmpty, assertOneOf, assertPort,
-  echo,
+  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR,
+  KEY_VALUE, PATH_PREFIX, PropError, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionError, assertFormat, assertNonEmpty, assertOneOf,
+  assertPort, echo,
 } from './patterns';
 import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
 

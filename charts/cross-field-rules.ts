@@ -111,7 +111,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   },
   {
     id: 'ipv6-only-alb-faces-internet',
-    madeBy: 'lib/alb-ingress.ts addressTypeProblem',
+    madeBy: 'lib/alb-ingress.ts addressTypeError',
     template: () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
 {{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
 {{- end }}`,
@@ -122,7 +122,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   },
   {
     id: 'ipv6-cidr-needs-dualstack',
-    madeBy: 'lib/alb-ingress.ts addressTypeProblem',
+    madeBy: 'lib/alb-ingress.ts addressTypeError',
     template: () => `{{- if .Values.albIngress.enabled }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
 {{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { Config } from '../lib/config/types';
 import { MeshNamespace } from '../lib/mesh-namespace';
-import { ProductChart } from './product-chart';
+import { ProductChart, namingConfigKeys } from './product-chart';
 
 /** The app namespace, in a file of its own that applies before everything else. */
 export class NamespacesChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'namespaces', 0);
     if (config.yelb.enabled || config.istioEdge.enabled) {
-      new MeshNamespace(this, 'App', { name: config.namespace });
+      namingConfigKeys({ name: 'namespace' }, () => new MeshNamespace(this, 'App', { name: config.namespace }));
     }
   }
 }
@@ -25,9 +25,9 @@ export class GatewayNamespaceChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'gateway-namespace', 1);
     if (config.albIngress.enabled && config.alb.targetType === 'ip' && config.gateway.namespace !== config.namespace) {
-      new MeshNamespace(this, 'Gateway', {
+      namingConfigKeys({ name: 'gateway.namespace' }, () => new MeshNamespace(this, 'Gateway', {
         name: config.gateway.namespace, sidecarInjection: false, albReadinessGate: true, keepOnDelete: true,
-      });
+      }));
     }
   }
 }

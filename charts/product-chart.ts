@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PropError } from '../lib/patterns';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../lib/product';
 
 /** A chart with the product's `app.kubernetes.io/*` labels on every object and stable (hash-free) names. */
@@ -22,19 +23,13 @@ export class ProductChart extends Chart {
 }
 
 /**
- * Runs `build` (which creates constructs), renaming the props a construct error names (`'prop'`, `'prop[2]'`) to the
- * config keys they come from, so that a config error always names the key the user wrote.
+ * Runs `build` (which creates constructs from config values) and turns a construct's refusal of a prop into the same
+ * line about the config key: `keys` maps each prop to the key it comes from, and applies to every prop the line names.
  */
 export function namingConfigKeys<T>(keys: Readonly<Record<string, string>>, build: () => T): T {
   try {
     return build();
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    e.message = renameProps(e.message, keys);
-    throw e;
+    throw e instanceof PropError ? e.renamed((prop) => (Object.hasOwn(keys, prop) ? keys[prop] : prop)) : e;
   }
 }
-
-/** `'certificateArns[1]' ...` with `{certificateArns: 'certificateArn'}` -> `'certificateArn[1]' ...`. */
-export const renameProps = (message: string, keys: Readonly<Record<string, string>>) =>
-  message.replace(/'([A-Za-z][A-Za-z0-9]*)((?:\[\d+\]|\.[A-Za-z0-9]+)*)'/g, (whole, prop: string, rest: string) => (keys[prop] ? `'${keys[prop]}${rest}'` : whole));

@@ -1,19 +1,24 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR, KEY_VALUE,
-  PATH_PREFIX, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionProblem, assertFormat, assertNonEmpty, assertOneOf, assertPort, echo,
+  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR,
+  KEY_VALUE, PATH_PREFIX, PropError, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionError, assertFormat, assertNonEmpty, assertOneOf,
+  assertPort, echo,
 } from './patterns';
+import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
 
-const fail = (problem: string | undefined): void => {
-  if (problem !== undefined) throw new Error(problem);
+const fail = (error: PropError | undefined): void => {
+  if (error !== undefined) throw error;
 };
 
 /** The AWS Load Balancer Controller annotation prefix. */
 export const ALB_ANNOTATION = 'alb.ingress.kubernetes.io';
 
+/** ALB targets: `instance` (the gateway Service's NodePort) or `ip` (pod IPs). */
 export const ALB_TARGET_TYPES = ['instance', 'ip'] as const;
+export type AlbTargetType = (typeof ALB_TARGET_TYPES)[number];
 export const ALB_SCHEMES = ['internet-facing', 'internal'] as const;
+export type AlbScheme = (typeof ALB_SCHEMES)[number];
 /** ALB address types: IPv4 only, IPv4 and IPv6, or public IPv6 with private IPv4 (internet-facing ALBs only). */
 export const ALB_IP_ADDRESS_TYPES = ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] as const;
 export type AlbIpAddressType = (typeof ALB_IP_ADDRESS_TYPES)[number];
@@ -26,19 +31,23 @@ export const DEFAULT_TARGET_GROUP_ATTRIBUTES = [`${DEREGISTRATION_DELAY_KEY}=30`
 export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
 
 /**
- * The first conflict of an ALB's address type with its scheme or inbound CIDRs, as a one-line message, else undefined.
+ * The first conflict of an ALB's address type with its scheme or inbound CIDRs, else undefined.
  * AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4; the controller
  * refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
  */
-export function addressTypeProblem(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined {
+export function addressTypeError(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): PropError | undefined {
   if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-    return `'ipAddressType' dualstack-without-public-ipv4 needs 'scheme' internet-facing, got 'scheme' ${echo(scheme)}`;
+    return new PropError('ipAddressType', (n) => `dualstack-without-public-ipv4 needs '${n('scheme')}' internet-facing, got '${n('scheme')}' ${echo(scheme)}`);
   }
   if (ipAddressType.startsWith('dualstack')) return undefined;
   const i = inboundCidrs.findIndex((c) => c.includes(':'));
-  return i < 0 ? undefined : `'inboundCidrs[${i}]' must be an IPv4 CIDR unless 'ipAddressType' is dualstack or `
-    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`;
+  return i < 0 ? undefined : new PropError(`inboundCidrs[${i}]`, (n) => `must be an IPv4 CIDR unless '${n('ipAddressType')}' is dualstack or `
+    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`);
 }
+
+/** addressTypeError's line. */
+export const addressTypeProblem = (ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined =>
+  addressTypeError(ipAddressType, scheme, inboundCidrs)?.message;
 
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
 export function deregistrationDelaySeconds(attributes: readonly string[]): number {
@@ -52,7 +61,7 @@ function assertKeyValues(field: string, entries: readonly string[]): void {
   entries.forEach((entry, i) => {
     assertFormat(`${field}[${i}]`, entry, KEY_VALUE);
     const key = entry.slice(0, entry.indexOf('='));
-    if (seen.has(key)) throw new Error(`'${field}[${i}]' must not repeat the key ${key}, got ${echo(entry)}`);
+    if (seen.has(key)) throw new PropError(`${field}[${i}]`, `must not repeat the key ${key}, got ${echo(entry)}`);
     seen.add(key);
   });
 }
@@ -75,7 +84,7 @@ export interface AlbIngressProps {
   /** Path of the gateway's readiness endpoint. @default '/healthz/ready' */
   readonly healthCheckPath?: string;
   /** `internet-facing` or `internal`. @default 'internet-facing' */
-  readonly scheme?: (typeof ALB_SCHEMES)[number];
+  readonly scheme?: AlbScheme;
   /**
    * Addresses of the ALB (ip-address-type, always emitted): `ipv4`, `dualstack` (IPv4 and IPv6) or
    * `dualstack-without-public-ipv4` (public IPv6 and private IPv4; needs an internet-facing scheme). The only source
@@ -83,7 +92,7 @@ export interface AlbIngressProps {
    */
   readonly ipAddressType?: AlbIpAddressType;
   /** `instance` (NodePort gateway Service) or `ip` (pod IPs). @default 'instance' */
-  readonly targetType?: (typeof ALB_TARGET_TYPES)[number];
+  readonly targetType?: AlbTargetType;
   /** Listener TLS policy. @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
   readonly sslPolicy?: string;
   /** IngressGroup to share one ALB with other Ingresses. @default - the Ingress gets an ALB of its own */
@@ -131,27 +140,31 @@ export const COMPUTED_ANNOTATIONS: Readonly<Record<string, string>> = {
   'healthcheck-port': 'use healthCheckPort', 'healthcheck-path': 'use healthCheckPath',
   'load-balancer-attributes': 'use loadBalancerAttributes', 'target-group-attributes': 'use targetGroupAttributes',
   tags: 'use tags', 'inbound-cidrs': 'use inboundCidrs', 'wafv2-acl-arn': 'use wafv2AclArn',
-  'listen-ports': 'computed: HTTP 80 and HTTPS 443', 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
+  'listen-ports': `computed: HTTP ${HTTP_PORT} and HTTPS ${HTTPS_PORT}`, 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
   'backend-protocol': 'computed: HTTPS to the gateway', 'healthcheck-protocol': 'computed: HTTP to the status port',
   'success-codes': 'computed: 200 from the readiness endpoint',
 };
 const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
-/** The first extra annotation that would override a computed one, as a one-line message, else undefined. */
-export function overriddenAnnotationProblem(field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined {
+/** The first extra annotation that would override a computed one, else undefined. */
+export function overriddenAnnotationError(field: string, extra: Readonly<Record<string, string>> | undefined): PropError | undefined {
   for (const [key, value] of Object.entries(extra ?? {})) {
     const short = key.startsWith(`${ALB_ANNOTATION}/`) ? key.slice(ALB_ANNOTATION.length + 1) : undefined;
     const why = short !== undefined ? COMPUTED_ANNOTATIONS[short]
       : key === INGRESS_CLASS_ANNOTATION ? 'use ingressClassName: the API server rejects an Ingress with both' : undefined;
-    if (why !== undefined) return `'${field}' must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`;
+    if (why !== undefined) return new PropError(field, `must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`);
   }
   return undefined;
 }
 
+/** overriddenAnnotationError's line. */
+export const overriddenAnnotationProblem = (field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined =>
+  overriddenAnnotationError(field, extra)?.message;
+
 /**
  * An ALB Ingress that terminates HTTPS with ACM certificates and re-encrypts to the Istio ingress gateway.
  * It redirects HTTP to HTTPS and health-checks the gateway's status port, which works for both target types: the
- * controller resolves the named port to its NodePort (instance) or its container port 15021 (ip).
+ * controller resolves the named port to its NodePort (instance) or its container port, GATEWAY_STATUS_PORT (ip).
  */
 export class AlbIngress extends Construct {
   public readonly ingress: k8s.KubeIngress;
@@ -159,7 +172,7 @@ export class AlbIngress extends Construct {
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
     const name = props.name ?? 'gw-ingress';
-    const servicePort = props.servicePort ?? 443;
+    const servicePort = props.servicePort ?? GATEWAY_HTTPS_PORT;
     const scheme = props.scheme ?? 'internet-facing';
     const ipAddressType = props.ipAddressType ?? 'ipv4';
     const targetType = props.targetType ?? 'instance';
@@ -172,19 +185,19 @@ export class AlbIngress extends Construct {
     assertNonEmpty('certificateArns', props.certificateArns, 'ACM certificate ARN');
     props.certificateArns.forEach((a, i) => {
       assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN);
-      fail(arnPartitionProblem(`certificateArns[${i}]`, a));
+      fail(arnPartitionError(`certificateArns[${i}]`, a));
     });
     const regions = new Set(props.certificateArns.map((a) => a.split(':')[3]));
     if (regions.size > 1) {
-      throw new Error(`'certificateArns' must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
+      throw new PropError('certificateArns', `must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
     }
     assertFormat('serviceName', props.serviceName, DNS_LABEL);
     assertPort('servicePort', servicePort);
     assertOneOf('scheme', scheme, ALB_SCHEMES);
     assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
     // Each computed annotation has one source, so the checks here see what the controller will see.
-    fail(overriddenAnnotationProblem('extraAnnotations', props.extraAnnotations));
-    fail(overriddenAnnotationProblem('metadata.annotations', props.metadata?.annotations));
+    fail(overriddenAnnotationError('extraAnnotations', props.extraAnnotations));
+    fail(overriddenAnnotationError('metadata.annotations', props.metadata?.annotations));
     const ingressClassName = props.ingressClassName ?? 'alb';
     assertFormat('ingressClassName', ingressClassName, DNS_LABEL);
     const paths = props.paths ?? ['/'];
@@ -192,9 +205,7 @@ export class AlbIngress extends Construct {
     paths.forEach((p, i) => assertFormat(`paths[${i}]`, p, PATH_PREFIX));
     assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
     assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
-    if (props.groupName !== undefined && !/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/.test(props.groupName)) {
-      throw new Error(`'groupName' must be at most 63 characters of [a-z0-9.-], got ${echo(props.groupName)}`);
-    }
+    if (props.groupName !== undefined) assertFormat('groupName', props.groupName, ALB_GROUP_NAME);
     const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
     const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
     const tags = props.tags ?? [];
@@ -206,14 +217,13 @@ export class AlbIngress extends Construct {
     });
     assertKeyValues('tags', tags);
     inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
-    const problem = addressTypeProblem(ipAddressType, scheme, inboundCidrs);
-    if (problem !== undefined) throw new Error(problem);
+    fail(addressTypeError(ipAddressType, scheme, inboundCidrs));
     if (props.wafv2AclArn !== undefined) {
       assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
-      fail(arnPartitionProblem('wafv2AclArn', props.wafv2AclArn));
+      fail(arnPartitionError('wafv2AclArn', props.wafv2AclArn));
       const region = props.wafv2AclArn.split(':')[3];
       if (region !== undefined && !regions.has(region)) {
-        throw new Error(`'wafv2AclArn' must be in the ALB's region, ${[...regions][0]} (that of 'certificateArns'), got region ${region}`);
+        throw new PropError('wafv2AclArn', (n) => `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`);
       }
     }
 
@@ -222,17 +232,17 @@ export class AlbIngress extends Construct {
       // Explicit even for ipv4: another IngressGroup member's dualstack then conflicts instead of silently applying.
       [`${ALB_ANNOTATION}/ip-address-type`]: ipAddressType,
       [`${ALB_ANNOTATION}/target-type`]: targetType,
-      [`${ALB_ANNOTATION}/listen-ports`]: '[{"HTTP": 80}, {"HTTPS": 443}]',
+      [`${ALB_ANNOTATION}/listen-ports`]: `[{"HTTP": ${HTTP_PORT}}, {"HTTPS": ${HTTPS_PORT}}]`,
       // The v2.2+ redirect: every HTTP listener answers 301 to HTTPS, no `use-annotation` backend needed.
-      [`${ALB_ANNOTATION}/ssl-redirect`]: '443',
+      [`${ALB_ANNOTATION}/ssl-redirect`]: String(HTTPS_PORT),
       [`${ALB_ANNOTATION}/certificate-arn`]: props.certificateArns.join(','),
       [`${ALB_ANNOTATION}/ssl-policy`]: sslPolicy,
       // Re-encrypt to the gateway; the ALB does not validate target certificates, so a self-signed one is fine.
       [`${ALB_ANNOTATION}/backend-protocol`]: 'HTTPS',
       // The gateway answers readiness over plain HTTP on its status port; probing the TLS port with HTTP fails.
-      [`${ALB_ANNOTATION}/healthcheck-port`]: props.healthCheckPort ?? 'status-port',
+      [`${ALB_ANNOTATION}/healthcheck-port`]: props.healthCheckPort ?? GATEWAY_STATUS_PORT_NAME,
       [`${ALB_ANNOTATION}/healthcheck-protocol`]: 'HTTP',
-      [`${ALB_ANNOTATION}/healthcheck-path`]: props.healthCheckPath ?? '/healthz/ready',
+      [`${ALB_ANNOTATION}/healthcheck-path`]: props.healthCheckPath ?? GATEWAY_HEALTH_PATH,
       [`${ALB_ANNOTATION}/success-codes`]: '200',
     };
     if (props.groupName !== undefined) annotations[`${ALB_ANNOTATION}/group.name`] = props.groupName;

@@ -2,15 +2,17 @@ import { Construct } from 'constructs';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
 } from '../imports/cert-manager.io';
-import { DNS_LABEL, GO_DURATION, HOSTNAME, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
+import { DNS_LABEL, GO_DURATION, HOSTNAME, PropError, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
 
 export const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'] as const;
+export type IssuerKind = (typeof ISSUER_KINDS)[number];
 export const KEY_ALGORITHMS = ['RSA', 'ECDSA'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 /** A cert-manager issuer to sign with. */
 export interface IssuerRef {
   /** `Issuer` (in the certificate's namespace) or `ClusterIssuer`. */
-  readonly kind: (typeof ISSUER_KINDS)[number];
+  readonly kind: IssuerKind;
   /** Name of the issuer. */
   readonly name: string;
 }
@@ -25,12 +27,15 @@ export interface GatewayCertificateProps {
   /** Issuer to sign with. @default - a self-signed Issuer named `<secretName>-selfsigned`, emitted here */
   readonly issuerRef?: IssuerRef;
   /** `RSA` (4096 bits) or `ECDSA` (P-256). @default 'RSA' */
-  readonly keyAlgorithm?: (typeof KEY_ALGORITHMS)[number];
+  readonly keyAlgorithm?: KeyAlgorithm;
   /** Certificate lifetime. @default '8760h' */
   readonly duration?: string;
   /** How long before expiry cert-manager renews. @default '720h' */
   readonly renewBefore?: string;
 }
+
+/** The name of the self-signed Issuer made for `secretName` when no issuerRef is given. */
+export const selfSignedIssuerNameOf = (secretName: string) => `${secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
 
 /** Parses a duration such as `8760h30m` into seconds, to compare `renewBefore` with `duration`. */
 function seconds(duration: string): number {
@@ -67,16 +72,16 @@ export class GatewayCertificate extends Construct {
     assertFormat('renewBefore', renewBefore, GO_DURATION);
     // cert-manager rejects a Certificate whose renewBefore is not shorter than its duration.
     if (seconds(renewBefore) >= seconds(duration)) {
-      throw new Error(`'renewBefore' must be shorter than 'duration' (${duration}), got ${echo(renewBefore)}`);
+      throw new PropError('renewBefore', (n) => `must be shorter than '${n('duration')}' (${duration}), got ${echo(renewBefore)}`);
     }
     // cert-manager refuses durations under one hour.
     if (seconds(duration) < 3600) {
-      throw new Error(`'duration' must be at least 1h, got ${echo(duration)}`);
+      throw new PropError('duration', `must be at least 1h, got ${echo(duration)}`);
     }
 
     let issuerRef = props.issuerRef;
     if (issuerRef === undefined) {
-      const name = `${props.secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
+      const name = selfSignedIssuerNameOf(props.secretName);
       this.issuer = new Issuer(this, 'Issuer', {
         metadata: { name, namespace: props.namespace },
         spec: { selfSigned: {} },

@@ -5,6 +5,7 @@ export * from './mesh-authorization';
 export * from './mesh-namespace';
 export * from './yelb-app';
 export * from './patterns';
+export * from './ports';
 export * from './gateway-certificate';
 export type {
   AppSource, Config, EdgeRouteConfig, GatewayTlsMode, IstioAutoscaling, KeyAlgorithm,

@@ -5,13 +5,20 @@ import {
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
 import {
-  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, assertFormat, assertNonEmpty, assertOneOf,
+  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, PropError, assertFormat, assertNonEmpty, assertOneOf,
   assertPort, echo,
 } from './patterns';
+import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE'] as const;
+export type MtlsMode = (typeof MTLS_MODES)[number];
 export const MTLS_SCOPES = ['namespace', 'mesh'] as const;
+export type MtlsScope = (typeof MTLS_SCOPES)[number];
 export const OUTBOUND_POLICIES = ['REGISTRY_ONLY', 'ALLOW_ANY'] as const;
+export type OutboundTrafficPolicy = (typeof OUTBOUND_POLICIES)[number];
+/** How a mesh service is routed: `http` by path prefix, `tcp` by port. */
+export const MESH_SERVICE_PROTOCOLS = ['http', 'tcp'] as const;
+export type MeshServiceProtocol = (typeof MESH_SERVICE_PROTOCOLS)[number];
 
 /** A route from the gateway: requests whose path starts with `pathPrefix` go to `service:port`. */
 export interface EdgeRoute {
@@ -32,7 +39,7 @@ export interface MeshService {
   /** Service port. */
   readonly port: number;
   /** `http` routes by path prefix; `tcp` by port. */
-  readonly protocol: 'http' | 'tcp';
+  readonly protocol: MeshServiceProtocol;
   /** For `http`: the path prefix to route. @default '/' */
   readonly pathPrefix?: string;
   /** TCP keepalive for long-lived connections, as Istio durations. @default - no DestinationRule */
@@ -61,17 +68,18 @@ export interface IstioEdgeProps {
   /** External hosts the workloads may call (a ServiceEntry each). @default [] */
   readonly externalHosts?: string[];
   /** Sidecar outbound traffic policy for the namespace. @default 'REGISTRY_ONLY' */
-  readonly outboundTrafficPolicy?: (typeof OUTBOUND_POLICIES)[number];
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
   /** Peer mTLS mode. @default 'STRICT' */
-  readonly mtlsMode?: (typeof MTLS_MODES)[number];
+  readonly mtlsMode?: MtlsMode;
   /** `namespace`: the policy covers `namespace`; `mesh`: the whole mesh, from `rootNamespace`. @default 'namespace' */
-  readonly mtlsScope?: (typeof MTLS_SCOPES)[number];
+  readonly mtlsScope?: MtlsScope;
   /** Istio's root namespace. @default 'istio-system' */
   readonly rootNamespace?: string;
 }
 
 const fqdn = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
-const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+/** The name of a host's ServiceEntry: `*.a.b` -> `wildcard-a-b`, at most 63 characters. */
+export const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 
 /**
  * The Istio side of the edge: an HTTPS Gateway for the ALB's re-encrypted traffic, the VirtualServices behind it,
@@ -114,12 +122,12 @@ export class IstioEdge extends Construct {
     meshServices.forEach((s, i) => {
       assertFormat(`meshServices[${i}].name`, s.name, DNS_LABEL);
       assertPort(`meshServices[${i}].port`, s.port);
-      assertOneOf(`meshServices[${i}].protocol`, s.protocol, ['http', 'tcp'] as const);
+      assertOneOf(`meshServices[${i}].protocol`, s.protocol, MESH_SERVICE_PROTOCOLS);
       if (s.pathPrefix !== undefined) assertFormat(`meshServices[${i}].pathPrefix`, s.pathPrefix, PATH_PREFIX);
     });
     const clash = meshServices.find((s) => s.name === virtualServiceName);
     if (clash) {
-      throw new Error(`'virtualServiceName' must differ from the mesh service names, got ${echo(clash.name)}`);
+      throw new PropError('virtualServiceName', `must differ from the mesh service names, got ${echo(clash.name)}`);
     }
     externalHosts.forEach((h, i) => assertFormat(`externalHosts[${i}]`, h, EXTERNAL_HOSTNAME));
     assertOneOf('outboundTrafficPolicy', outboundTrafficPolicy, OUTBOUND_POLICIES);
@@ -128,7 +136,7 @@ export class IstioEdge extends Construct {
     assertFormat('rootNamespace', rootNamespace, DNS_LABEL);
     // The Sidecar and PeerAuthentication here are namespace-wide: in the root namespace they would cover the whole mesh.
     if (props.namespace === rootNamespace) {
-      throw new Error(`'namespace' must be a namespace of its own, not the mesh root namespace (rootNamespace), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
+      throw new PropError('namespace', (n) => `must be a namespace of its own, not the mesh root namespace (${n('rootNamespace')}), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
     }
 
     this.gateway = new Gateway(this, 'Gateway', {
@@ -136,7 +144,7 @@ export class IstioEdge extends Construct {
       spec: {
         selector: { ...props.gatewaySelector },
         servers: [{
-          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
           // SIMPLE, not MUTUAL: the ALB presents no client certificate.
           tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
           // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
@@ -184,8 +192,8 @@ export class IstioEdge extends Construct {
           location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
           resolution: ServiceEntrySpecResolution.DNS,
           ports: [
-            { number: 80, name: 'http', protocol: 'HTTP' },
-            { number: 443, name: 'https', protocol: 'HTTPS' },
+            { number: HTTP_PORT, name: 'http', protocol: 'HTTP' },
+            { number: HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
           ],
         },
       });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { DNS_LABEL, assertFormat, echo } from './patterns';
+import { DNS_LABEL, PropError, assertFormat, echo } from './patterns';
 
 /** Namespaces Kubernetes itself owns: injecting sidecars there breaks the control plane's add-ons. */
 export const KUBERNETES_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -24,7 +24,7 @@ export class MeshNamespace extends Construct {
     super(scope, id);
     assertFormat('name', props.name, DNS_LABEL);
     if ((props.sidecarInjection ?? true) && (KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(props.name)) {
-      throw new Error(`'name' must not be a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}) when labelled for sidecar injection, got ${echo(props.name)}`);
+      throw new PropError('name', `must not be a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}) when labelled for sidecar injection, got ${echo(props.name)}`);
     }
     this.name = props.name;
     const labels: Record<string, string> = {};

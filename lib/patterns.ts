@@ -52,6 +52,18 @@ export const LABEL_VALUE: ValueFormat = {
   expected: 'a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)',
 };
 
+/** An IngressGroup name (the controller's group.name): the same rule as its own validation. */
+export const ALB_GROUP_NAME: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/,
+  expected: 'at most 63 characters of [a-z0-9.-]',
+};
+
+/** The Argo CD Application name prefix: `-<env>-<component>` is appended, and the whole must stay a DNS label. */
+export const GITOPS_NAME: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
+  expected: 'a DNS label of at most 40 characters (Application names add -<env>-<component>)',
+};
+
 export const SSL_POLICY: ValueFormat = {
   pattern: /^ELBSecurityPolicy-[A-Za-z0-9-]+$/,
   expected: 'an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
@@ -160,6 +172,42 @@ export const WAFV2_ACL_ARN: ValueFormat = {
   expected: 'a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none',
 };
 
+/** Names a prop in an error line: as itself in a construct, as the config key it comes from in a chart. */
+export type PropNamer = (prop: string) => string;
+
+/** The leading prop of a field: `certificateArns` of `certificateArns[1]`, `issuerRef` of `issuerRef.kind`. */
+const LEADING_PROP = /^[A-Za-z][A-Za-z0-9]*/;
+
+/**
+ * A construct's one-line refusal of a prop: `'<field>' <problem>`. `field` is the prop at fault with its index or
+ * sub-path (`certificateArns[1]`, `issuerRef.kind`); the problem writes the rest of the line and names every other
+ * prop through the namer it is given. A chart that built the props from the configuration calls `renamed` with its
+ * prop -> config key table, so that the line names the keys the user wrote, wherever in the line they stand.
+ */
+export class PropError extends Error {
+  readonly field: string;
+  private readonly write: (name: PropNamer) => string;
+
+  constructor(field: string, problem: string | ((name: PropNamer) => string)) {
+    const write = typeof problem === 'string' ? () => problem : problem;
+    super(`'${field}' ${write((prop) => prop)}`);
+    this.name = 'PropError';
+    this.field = field;
+    this.write = write;
+  }
+
+  /** The line after the quoted field, as the construct names its props. */
+  get problem(): string {
+    return this.write((prop) => prop);
+  }
+
+  /** The same refusal with every prop, the field's leading one and those the problem names, passed through `name`. */
+  renamed(name: PropNamer): PropError {
+    const rename = (field: string) => field.replace(LEADING_PROP, (prop) => name(prop));
+    return new PropError(rename(this.field), (outer) => this.write((prop) => outer(rename(prop))));
+  }
+}
+
 /** How much of a bad value an error message shows: a 50 MB value must still give a short line. */
 export const ECHO_LIMIT = 100;
 
@@ -182,11 +230,14 @@ export const PARTITION_REGIONS: Record<string, string> = {
  * The one-line problem of an ARN whose partition does not own its region (arn:aws-cn: needs cn-*, arn:aws-us-gov:
  * needs us-gov-*, arn:aws: neither; AWS rejects any other pairing), else undefined. Other formats are not its concern.
  */
-export function arnPartitionProblem(field: string, arn: string): string | undefined {
+export function arnPartitionError(field: string, arn: string): PropError | undefined {
   const [scheme, partition, , region] = arn.split(':');
   if (scheme !== 'arn' || !region || !(partition in PARTITION_REGIONS) || partitionOfRegion(region) === partition) return undefined;
-  return `'${field}' must name ${PARTITION_REGIONS[partition]}, as its partition is ${partition}, got ${echo(arn)}`;
+  return new PropError(field, `must name ${PARTITION_REGIONS[partition]}, as its partition is ${partition}, got ${echo(arn)}`);
 }
+
+/** arnPartitionError's line. */
+export const arnPartitionProblem = (field: string, arn: string): string | undefined => arnPartitionError(field, arn)?.message;
 
 /** A Kubernetes quantity as an exact fraction, or undefined when `value` is not one. */
 export function parseQuantity(value: unknown): { num: bigint; den: bigint } | undefined {
@@ -208,39 +259,49 @@ export function parseQuantity(value: unknown): { num: bigint; den: bigint } | un
  * The one-line problem of a container whose request of a resource exceeds its limit (the API server rejects it),
  * else undefined. `field` names the resources (e.g. yelb.ui.resources); unreadable quantities are not its concern.
  */
-export function requestAboveLimitProblem(field: string, resources: { requests?: object; limits?: object } | undefined): string | undefined {
+export function requestAboveLimitError(field: string, resources: { requests?: object; limits?: object } | undefined): PropError | undefined {
   const requests = (resources?.requests ?? {}) as Record<string, unknown>;
   for (const [name, limit] of Object.entries(resources?.limits ?? {})) {
     const r = parseQuantity(requests[name]);
     const l = parseQuantity(limit);
     if (r && l && r.num * l.den > l.num * r.den) {
-      return `'${field}.requests.${name}' must not exceed ${field}.limits.${name} (${String(limit).slice(0, ECHO_LIMIT)}), got ${echo(String(requests[name]))}`;
+      return new PropError(`${field}.requests.${name}`,
+        (n) => `must not exceed ${n(`${field}.limits.${name}`)} (${String(limit).slice(0, ECHO_LIMIT)}), got ${echo(String(requests[name]))}`);
     }
   }
   return undefined;
 }
 
+/** requestAboveLimitError's line. */
+export const requestAboveLimitProblem = (field: string, resources: { requests?: object; limits?: object } | undefined): string | undefined =>
+  requestAboveLimitError(field, resources)?.message;
+
 /** Throws the house-style error when `value` does not match `format`. */
 export function assertFormat(field: string, value: unknown, format: ValueFormat): void {
   if (typeof value !== 'string' || !format.pattern.test(value)) {
-    throw new Error(`'${field}' must be ${format.expected}, got ${echo(value)}`);
+    throw new PropError(field, `must be ${format.expected}, got ${echo(value)}`);
   }
 }
 
+/** Whether `value` is one of an enum's values (`allowed`, a `[...] as const` list). */
+export function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return allowed.includes(value as T);
+}
+
 export function assertOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): asserts value is T {
-  if (!allowed.includes(value as T)) {
-    throw new Error(`'${field}' must be one of ${allowed.join(', ')}, got ${echo(value)}`);
+  if (!isOneOf(value, allowed)) {
+    throw new PropError(field, `must be one of ${allowed.join(', ')}, got ${echo(value)}`);
   }
 }
 
 export function assertPort(field: string, value: unknown): void {
   if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 65535) {
-    throw new Error(`'${field}' must be a port number from 1 to 65535, got ${echo(value)}`);
+    throw new PropError(field, `must be a port number from 1 to 65535, got ${echo(value)}`);
   }
 }
 
 export function assertNonEmpty(field: string, value: readonly unknown[] | undefined, what: string): void {
   if (!value || value.length === 0) {
-    throw new Error(`'${field}' must list at least one ${what}, got []`);
+    throw new PropError(field, `must list at least one ${what}, got []`);
   }
 }

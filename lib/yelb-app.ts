@@ -4,7 +4,7 @@ import { MeshNamespace } from './mesh-namespace';
 import { MeshService } from './istio-edge';
 import { MeshAuthorization, WorkloadAuthorization, spiffePrincipal } from './mesh-authorization';
 import {
-  CPU, DNS_LABEL, IMAGE, MEMORY, SPIFFE_PRINCIPAL, TRUST_DOMAIN, assertFormat, echo, requestAboveLimitProblem,
+  CPU, DNS_LABEL, IMAGE, MEMORY, PropError, SPIFFE_PRINCIPAL, TRUST_DOMAIN, assertFormat, echo, requestAboveLimitError,
 } from './patterns';
 
 /** Compute requests and limits of one container, as Kubernetes quantities. */
@@ -133,15 +133,15 @@ export class YelbApp extends Construct {
       const options = { ...spec.defaults, ...props[spec.key] };
       assertFormat(`${spec.key}.image`, options.image, IMAGE);
       if (!Number.isInteger(options.replicas) || options.replicas < 0) {
-        throw new Error(`'${spec.key}.replicas' must be a non-negative integer, got ${echo(options.replicas)}`);
+        throw new PropError(`${spec.key}.replicas`, `must be a non-negative integer, got ${echo(options.replicas)}`);
       }
       for (const kind of ['requests', 'limits'] as const) {
         assertFormat(`${spec.key}.resources.${kind}.cpu`, options.resources?.[kind]?.cpu, CPU);
         assertFormat(`${spec.key}.resources.${kind}.memory`, options.resources?.[kind]?.memory, MEMORY);
       }
       // The API server rejects a container whose request exceeds its limit.
-      const problem = requestAboveLimitProblem(`${spec.key}.resources`, options.resources);
-      if (problem !== undefined) throw new Error(problem);
+      const tooLarge = requestAboveLimitError(`${spec.key}.resources`, options.resources);
+      if (tooLarge !== undefined) throw tooLarge;
       this.addWorkload(namespace, spec, options);
       if (spec.mesh) this.meshServices.push({ name: spec.name, port: spec.port, ...spec.mesh });
       ports.set(spec.name, spec.port);
@@ -156,7 +156,7 @@ export class YelbApp extends Construct {
       assertFormat('gatewayPrincipal', gatewayPrincipal, SPIFFE_PRINCIPAL);
       // allow-nothing covers every workload of the namespace: a gateway running there would refuse the ALB too.
       if (gatewayPrincipal.split('/')[2] === namespace) {
-        throw new Error(`'namespace' must not be the gateway's namespace while authorization is on (allow-nothing would deny the gateway), got ${echo(namespace)}`);
+        throw new PropError('namespace', (n) => `must not be the gateway's namespace while ${n('authorization')} is on (allow-nothing would deny the gateway), got ${echo(namespace)}`);
       }
       const principalOf = (caller: WorkloadKey | 'gateway') => (caller === 'gateway' ? gatewayPrincipal
         : spiffePrincipal(trustDomain, namespace, YELB_WORKLOADS.find((w) => w.key === caller)!.name));

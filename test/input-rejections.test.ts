@@ -8,9 +8,14 @@ import { Testing } from 'cdk8s';
 import { AlbIngress, AlbIngressProps } from '../lib/alb-ingress';
 import { environmentFiles } from '../lib/config/environments';
 import { ConfigError, MAX_ALIAS_COUNT, loadConfig } from '../lib/config/load';
-import { IstioEdge } from '../lib/istio-edge';
+import { IstioEdge, IstioEdgeProps } from '../lib/istio-edge';
 import { MeshNamespace } from '../lib/mesh-namespace';
-import { echo } from '../lib/patterns';
+import { PropError, echo } from '../lib/patterns';
+import { APP_NAMESPACE_NOT } from '../lib/config/semantics';
+import { ALB_INGRESS_CONFIG_KEYS } from '../charts/alb-ingress-chart';
+import { CROSS_FIELD_RULES } from '../charts/cross-field-rules';
+import { ISTIO_EDGE_CONFIG_KEYS } from '../charts/istio-edge-chart';
+import { namingConfigKeys } from '../charts/product-chart';
 import { renderAll, verifyRendered } from '../lib/synth';
 import { YelbApp } from '../lib/yelb-app';
 import { ROOT } from './support';
@@ -168,6 +173,50 @@ describe('constructs reject the same facts with their own prop names', () => {
       `'name' must not be a Kubernetes system namespace (kube-system, kube-public, kube-node-lease) when labelled for sidecar injection, got "kube-system"`],
   ])('%s', (_, build, message) => {
     expect(build).toThrow(new Error(message));
+  });
+});
+
+describe('charts name the config keys in construct refusals', () => {
+  const albProps: AlbIngressProps = { namespace: 'istio-system', hosts: ['yelb.example.com'], certificateArns: [ARN], serviceName: 'istio-ingressgateway' };
+  const edgeProps: IstioEdgeProps = {
+    namespace: 'yelb', hosts: ['yelb.example.com'], routes: [{ pathPrefix: '/', service: 'yelb-ui', port: 80 }], gatewayName: 'gw',
+    gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, credentialName: 'tls',
+  };
+  const fromConfig = <T>(keys: Readonly<Record<string, string>>, build: () => T): PropError => {
+    try {
+      namingConfigKeys(keys, build);
+    } catch (e) {
+      if (e instanceof PropError) return e;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+  const rule = (id: string) => CROSS_FIELD_RULES.find((r) => r.id === id)!.example.message;
+
+  test.each([
+    ['a prop the line names besides the field', () => fromConfig(ALB_INGRESS_CONFIG_KEYS, () => new AlbIngress(Testing.chart(), 'Alb', {
+      ...albProps, wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1'),
+    })), 'alb.wafv2AclArn', rule('web-acl-in-alb-region')],
+    ['a prop named twice', () => fromConfig(ALB_INGRESS_CONFIG_KEYS, () => new AlbIngress(Testing.chart(), 'Alb', {
+      ...albProps, scheme: 'internal', ipAddressType: 'dualstack-without-public-ipv4',
+    })), 'alb.ipAddressType', rule('ipv6-only-alb-faces-internet')],
+    ['an unquoted prop', () => fromConfig(ISTIO_EDGE_CONFIG_KEYS, () => new IstioEdge(Testing.chart(), 'Edge', { ...edgeProps, namespace: 'istio-system' })),
+      'namespace', `'namespace' must be a namespace of its own, not ${APP_NAMESPACE_NOT.root}, got "istio-system"`],
+    ['a field with a sub-path', () => fromConfig(ISTIO_EDGE_CONFIG_KEYS, () => new IstioEdge(Testing.chart(), 'Edge', { ...edgeProps, gatewaySelector: { 'a b': 'x' } })),
+      'gateway.selector key', `'gateway.selector key' must be a Kubernetes label key ([prefix/]name), got "a b"`],
+    ['a value that looks like a prop', () => fromConfig(ALB_INGRESS_CONFIG_KEYS, () => new AlbIngress(Testing.chart(), 'Alb', { ...albProps, groupName: "'hosts'" })),
+      'alb.groupName', `'alb.groupName' must be at most 63 characters of [a-z0-9.-], got "'hosts'"`],
+  ])('%s', (_, refusal, field, message) => {
+    const error = refusal();
+    expect([error.field, error.message]).toEqual([field, message]);
+  });
+
+  test('the construct itself names its props, and other errors pass unchanged', () => {
+    expect(() => new AlbIngress(Testing.chart(), 'Alb', { ...albProps, wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }))
+      .toThrow(new Error(`'wafv2AclArn' must be in the ALB's region, us-east-1 (that of 'certificateArns'), got region eu-west-1`));
+    const other = new Error("'hosts' is not a PropError");
+    expect(() => namingConfigKeys(ALB_INGRESS_CONFIG_KEYS, () => { throw other; })).toThrow(other);
+    expect(other.message).toBe("'hosts' is not a PropError");
   });
 });
 

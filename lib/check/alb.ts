@@ -4,11 +4,11 @@ import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
 import { albGatewayWorkloads } from './istio';
 import { gatewayServers, gatewaysOfService, isTlsServer, meshNamespace } from './mesh-model';
 import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';
+import { GATEWAY_HEALTH_PATH as HEALTH_PATH, GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
+import { ALB_GROUP_NAME } from '../patterns';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
-const STATUS_PORT = 15021;
-const HEALTH_PATH = '/healthz/ready';
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,7 +30,6 @@ export function defaultHealthPath(ann: Record<string, string>): string {
 }
 /** An ALB can only use regional web ACLs; `global/webacl` ones belong to CloudFront. */
 const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
-const GROUP_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
 const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 export const DEREGISTRATION_DELAY = 'deregistration_delay.timeout_seconds';
 /** What a target group waits for in-flight requests when target-group-attributes does not say (AWS default). */
@@ -517,7 +516,7 @@ function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings): void
     const pinned = str(at(params?.raw.spec, 'group.name'));
     const rawName = ann[`${ALB}group.name`];
     if (!pinned && rawName !== undefined) {
-      if (rawName.length > 63 || !GROUP_NAME.test(rawName)) {
+      if (!ALB_GROUP_NAME.pattern.test(rawName)) {
         f.add('group-name-format', ing, annotationField(`${ALB}group.name`),
           `group.name '${rawName}' is not a valid group name (at most 63 of a-z, 0-9, '-', '.', alphanumeric at both ends): the controller rejects the Ingress`,
           'rename the group with at most 63 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');

@@ -3,7 +3,7 @@ import { Findings } from './findings';
 import { Inventory, Obj } from './inventory';
 import { meshPresent } from './mesh-model';
 import { annotationField, arr, at, isRec, rec, str } from './util';
-import { ALB_HOST_MAX_LENGTH, arnPartitionProblem, requestAboveLimitProblem } from '../patterns';
+import { ALB_HOST_MAX_LENGTH, arnPartitionError, requestAboveLimitError } from '../patterns';
 
 /**
  * Limits that AWS, the API server or Istio enforce on any manifests, which the other rules do not cover: ALB host
@@ -64,7 +64,7 @@ function checkListenerCertificates(inv: Inventory, albs: AlbIngress[], f: Findin
 }
 
 function checkArnPartitions(inv: Inventory, albs: AlbIngress[], f: Findings): void {
-  const problem = (field: string, arn: string) => arnPartitionProblem(field, arn.trim())?.replace(/^'[^']*' /, '');
+  const problem = (field: string, arn: string) => arnPartitionError(field, arn.trim())?.problem;
   for (const alb of albs) {
     const ing = alb.obj;
     const ann = rec(ing.raw.metadata?.annotations);
@@ -93,8 +93,8 @@ function checkRequests(o: Obj, f: Findings): void {
     arr(at(podSpec, list)).forEach((c, i) => {
       if (!isRec(c)) return;
       const field = `${base}.${list}[${i}].resources`;
-      const p = requestAboveLimitProblem('resources', rec(c.resources));
-      if (p) f.add('resources-request-above-limit', o, field, `container ${str(c.name) ?? i}: ${p.replace(/^'([^']*)'/, '$1')}; the API server rejects the object`, 'make every request at most its limit');
+      const p = requestAboveLimitError('resources', rec(c.resources));
+      if (p) f.add('resources-request-above-limit', o, field, `container ${str(c.name) ?? i}: ${p.field} ${p.problem}; the API server rejects the object`, 'make every request at most its limit');
     });
   }
 }

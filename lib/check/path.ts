@@ -10,6 +10,7 @@ import {
 import { targetDrain } from './rollout';
 import { Hop, HopState, HostPath, Verdict } from './types';
 import { arr, at, hostMatches, rec, str, unique } from './util';
+import { GATEWAY_STATUS_PORT, GATEWAY_STATUS_PORT_NAME } from '../ports';
 
 function worst(states: HopState[]): HopState {
   if (states.includes('plaintext')) return 'plaintext';
@@ -184,7 +185,7 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
       const hops: Hop[] = [listenerHop(alb), targetGroupHop(inv, alb, b)];
       const workloads = b.service ? inv.workloadsOf(b.service) : [];
       const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
-      const isStatus = b.servicePort?.name === 'status-port' || b.servicePort?.port === 15021;
+      const isStatus = b.servicePort?.name === GATEWAY_STATUS_PORT_NAME || b.servicePort?.port === GATEWAY_STATUS_PORT;
       if (appBackend) {
         hops.push({ step: 'gateway-server', label: 'no gateway', detail: `${b.service!.ref} selects application pods`, state: 'unknown', reason: 'the ALB bypasses the Istio gateway' });
       } else if (isStatus) {

@@ -6,8 +6,9 @@ import * as x509 from '@peculiar/x509';
 import { commanderOutput, Io, PROCESS_IO } from './io';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load';
-import { KeyAlgorithm, asList } from '../config/types';
-import { HOSTNAME, echo } from '../patterns';
+import { asList } from '../config/types';
+import { KEY_ALGORITHMS, KeyAlgorithm } from '../gateway-certificate';
+import { HOSTNAME, echo, isOneOf } from '../patterns';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -114,8 +115,8 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
       if (!HOSTNAME.pattern.test(host)) throw new ConfigError(`'--host' must be ${HOSTNAME.expected}, got ${echo(host)}`);
     }
     const keyAlgorithm = opts.keyAlgorithm ?? config.gateway.tls.keyAlgorithm;
-    if (keyAlgorithm !== 'RSA' && keyAlgorithm !== 'ECDSA') {
-      throw new ConfigError(`'--key-algorithm' must be one of RSA, ECDSA, got ${echo(keyAlgorithm)}`);
+    if (!isOneOf(keyAlgorithm, KEY_ALGORITHMS)) {
+      throw new ConfigError(`'--key-algorithm' must be one of ${KEY_ALGORITHMS.join(', ')}, got ${echo(keyAlgorithm)}`);
     }
     if (config.gateway.tls.mode !== 'existingSecret') {
       io.err(`note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`);

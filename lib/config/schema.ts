@@ -1,8 +1,12 @@
 import {
-  ACM_CERTIFICATE_ARN, ALB_HOSTNAME, EXTERNAL_HOSTNAME, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
-  GIT_REVISION, GO_DURATION, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
+  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, EXTERNAL_HOSTNAME, CPU, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, EXACT_VERSION, GIT_REPO_URL,
+  GIT_REVISION, GITOPS_NAME, GO_DURATION, HTTPS_URL, IMAGE, INBOUND_CIDR, KEY_VALUE, LABEL_KEY, LABEL_VALUE, MEMORY,
   PATH_PREFIX, REPO_PATH, SSL_POLICY, TRUST_DOMAIN, ValueFormat, WAFV2_ACL_ARN,
 } from '../patterns';
+import { ALB_IP_ADDRESS_TYPES, ALB_SCHEMES, ALB_TARGET_TYPES } from '../alb-ingress';
+import { ISSUER_KINDS, KEY_ALGORITHMS } from '../gateway-certificate';
+import { MTLS_MODES, MTLS_SCOPES, OUTBOUND_POLICIES } from '../istio-edge';
+import { APP_SOURCES, GATEWAY_TLS_MODES, ISTIO_AUTOSCALING } from './types';
 
 /**
  * JSON Schema of the resolved configuration. `expected` is our own keyword: the form shown in error messages.
@@ -60,22 +64,20 @@ export const CONFIG_SCHEMA = closed({
     selector: labelMap,
     credentialName: str(DNS_LABEL),
     tls: closed({
-      mode: { enum: ['existingSecret', 'certManager', 'none'] },
-      issuerRef: closed({ kind: { enum: ['Issuer', 'ClusterIssuer'] }, name: str(DNS_LABEL) }),
-      keyAlgorithm: { enum: ['RSA', 'ECDSA'] },
+      mode: { enum: GATEWAY_TLS_MODES },
+      issuerRef: closed({ kind: { enum: ISSUER_KINDS }, name: str(DNS_LABEL) }),
+      keyAlgorithm: { enum: KEY_ALGORITHMS },
       duration: str(GO_DURATION),
       renewBefore: str(GO_DURATION),
     }, ['issuerRef']),
   }),
   alb: closed({
     ingressName: str(DNS_LABEL),
-    scheme: { enum: ['internet-facing', 'internal'] },
-    ipAddressType: { enum: ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] },
-    targetType: { enum: ['instance', 'ip'] },
+    scheme: { enum: ALB_SCHEMES },
+    ipAddressType: { enum: ALB_IP_ADDRESS_TYPES },
+    targetType: { enum: ALB_TARGET_TYPES },
     sslPolicy: str(SSL_POLICY),
-    groupName: {
-      type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$', expected: 'at most 63 characters of [a-z0-9.-]',
-    },
+    groupName: str(ALB_GROUP_NAME),
     loadBalancerAttributes: keyValues(),
     targetGroupAttributes: keyValues(targetGroupAttribute),
     tags: keyValues(),
@@ -83,10 +85,10 @@ export const CONFIG_SCHEMA = closed({
     wafv2AclArn: str(WAFV2_ACL_ARN),
   }, ['groupName', 'wafv2AclArn']),
   mesh: closed({
-    mtlsMode: { enum: ['STRICT', 'PERMISSIVE'] },
-    mtlsScope: { enum: ['namespace', 'mesh'] },
+    mtlsMode: { enum: MTLS_MODES },
+    mtlsScope: { enum: MTLS_SCOPES },
     rootNamespace: str(DNS_LABEL),
-    outboundTrafficPolicy: { enum: ['REGISTRY_ONLY', 'ALLOW_ANY'] },
+    outboundTrafficPolicy: { enum: OUTBOUND_POLICIES },
     externalHosts: { type: 'array', items: str(EXTERNAL_HOSTNAME), uniqueItems: true },
     authorization: bool,
     trustDomain: str(TRUST_DOMAIN),
@@ -108,18 +110,15 @@ export const CONFIG_SCHEMA = closed({
     distPath: str(REPO_PATH),
     project: str(DNS_LABEL),
     argocdNamespace: str(DNS_LABEL),
-    name: {
-      type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$',
-      expected: 'a DNS label of at most 40 characters (Application names add -<env>-<component>)',
-    },
+    name: str(GITOPS_NAME),
     destinationServer: str(HTTPS_URL),
     automatedSync: bool,
     prune: bool,
     selfHeal: bool,
-    appSource: { enum: ['directory', 'helm'] },
+    appSource: { enum: APP_SOURCES },
     helmChartPath: str(REPO_PATH),
     istioVersion: str(EXACT_VERSION),
     istioChartRepoURL: str(HTTPS_URL),
-    autoscaling: { enum: ['fixed', 'hpa', 'hpaWithMetricsServer'] },
+    autoscaling: { enum: ISTIO_AUTOSCALING },
   }, ['helmChartPath']),
 });

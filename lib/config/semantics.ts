@@ -1,5 +1,6 @@
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../mesh-namespace';
 import { arnPartitionProblem, echo, requestAboveLimitProblem } from '../patterns';
+import { YELB_WORKLOADS } from '../yelb-app';
 import { Config } from './types';
 
 /**
@@ -50,8 +51,8 @@ export function configProblem(config: Config): string | undefined {
     appNamespaceProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),
-    ...(['ui', 'appserver', 'db', 'redis'] as const).map((w) => (config.yelb.enabled
-      ? requestAboveLimitProblem(`yelb.${w}.resources`, config.yelb[w].resources) : undefined)),
+    ...YELB_WORKLOADS.map(({ key }) => (config.yelb.enabled
+      ? requestAboveLimitProblem(`yelb.${key}.resources`, config.yelb[key].resources) : undefined)),
   ];
   return problems.find((p) => p !== undefined);
 }

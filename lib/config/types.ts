@@ -1,3 +1,7 @@
+import type { AlbIpAddressType, AlbScheme, AlbTargetType } from '../alb-ingress';
+import type { IssuerKind, KeyAlgorithm } from '../gateway-certificate';
+import type { MtlsMode, MtlsScope, OutboundTrafficPolicy } from '../istio-edge';
+
 /** The resolved configuration: config/default.yaml with a user's file merged over it. */
 export interface Resources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -10,14 +14,22 @@ export interface WorkloadConfig {
   readonly resources: Resources;
 }
 
-export type TargetType = 'instance' | 'ip';
-export type MtlsMode = 'STRICT' | 'PERMISSIVE';
-export type MtlsScope = 'namespace' | 'mesh';
-export type OutboundTrafficPolicy = 'REGISTRY_ONLY' | 'ALLOW_ANY';
-export type GatewayTlsMode = 'existingSecret' | 'certManager' | 'none';
-export type KeyAlgorithm = 'RSA' | 'ECDSA';
-export type AppSource = 'directory' | 'helm';
-export type AlbIpAddressType = 'ipv4' | 'dualstack' | 'dualstack-without-public-ipv4';
+// The enums the constructs own are declared there, once; the schema and these types derive from them.
+export type { AlbIpAddressType, AlbScheme, IssuerKind, KeyAlgorithm, MtlsMode, MtlsScope, OutboundTrafficPolicy };
+export type TargetType = AlbTargetType;
+
+/** Where the gateway's TLS secret comes from: the operator creates it, cert-manager issues it, or neither (`none`: provided some other way). */
+export const GATEWAY_TLS_MODES = ['existingSecret', 'certManager', 'none'] as const;
+export type GatewayTlsMode = (typeof GATEWAY_TLS_MODES)[number];
+/** What an environment's Argo CD Application deploys: the plain YAML directory or the Helm chart. */
+export const APP_SOURCES = ['directory', 'helm'] as const;
+export type AppSource = (typeof APP_SOURCES)[number];
+/**
+ * How the istiod and gateway Deployments scale: `fixed` 2 replicas (no HPA, so no metrics-server needed), `hpa`
+ * (HorizontalPodAutoscalers; the cluster runs metrics-server), or `hpaWithMetricsServer` (metrics-server installed too).
+ */
+export const ISTIO_AUTOSCALING = ['fixed', 'hpa', 'hpaWithMetricsServer'] as const;
+export type IstioAutoscaling = (typeof ISTIO_AUTOSCALING)[number];
 
 export interface EdgeRouteConfig {
   readonly pathPrefix: string;
@@ -38,7 +50,7 @@ export interface Config {
     readonly credentialName: string;
     readonly tls: {
       readonly mode: GatewayTlsMode;
-      readonly issuerRef?: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
+      readonly issuerRef?: { readonly kind: IssuerKind; readonly name: string };
       readonly keyAlgorithm: KeyAlgorithm;
       readonly duration: string;
       readonly renewBefore: string;
@@ -46,7 +58,7 @@ export interface Config {
   };
   readonly alb: {
     readonly ingressName: string;
-    readonly scheme: 'internet-facing' | 'internal';
+    readonly scheme: AlbScheme;
     readonly ipAddressType: AlbIpAddressType;
     readonly targetType: TargetType;
     readonly sslPolicy: string;
@@ -106,12 +118,6 @@ export interface Config {
     readonly autoscaling: IstioAutoscaling;
   };
 }
-
-/**
- * How the istiod and gateway Deployments scale: `fixed` 2 replicas (no HPA, so no metrics-server needed), `hpa`
- * (HorizontalPodAutoscalers; the cluster runs metrics-server), or `hpaWithMetricsServer` (metrics-server installed too).
- */
-export type IstioAutoscaling = 'fixed' | 'hpa' | 'hpaWithMetricsServer';
 
 /** Either form of a one-or-many config value, as a list. */
 export function asList(value: string | readonly string[]): string[] {

@@ -1,10 +1,8 @@
 import { deregistrationDelaySeconds } from '../alb-ingress';
 import { Config } from '../config/types';
+import { GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT, GATEWAY_STATUS_PORT_NAME } from '../ports';
 
-/** The gateway Service's TLS port: the ALB Ingress backend port. */
-export const GATEWAY_HTTPS_PORT = 443;
-/** The gateway's readiness endpoint port; the ALB health check names it `status-port`. */
-export const GATEWAY_STATUS_PORT = 15021;
+export { GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT };
 
 /** Values of Istio's `gateway` chart that this product sets (the chart's values schema is closed at the top level). */
 export interface IstioGatewayValues {
@@ -78,7 +76,7 @@ export function istioGatewayValues(config: Config): IstioGatewayValues {
       // Only what the ALB uses. The health check names `status-port`: the controller resolves it to the NodePort
       // (instance) or to this numeric targetPort (ip); a named targetPort would not resolve.
       ports: [
-        { name: 'status-port', port: GATEWAY_STATUS_PORT, protocol: 'TCP', targetPort: GATEWAY_STATUS_PORT },
+        { name: GATEWAY_STATUS_PORT_NAME, port: GATEWAY_STATUS_PORT, protocol: 'TCP', targetPort: GATEWAY_STATUS_PORT },
         { name: 'https', port: GATEWAY_HTTPS_PORT, protocol: 'TCP', targetPort: GATEWAY_HTTPS_PORT },
       ],
     },

@@ -4,6 +4,7 @@ import { CHART_NAME, helper, valuesSourceSchema } from './helm-values';
 import { ValueChecks, checkHelpers } from './helm-checks';
 import { crossFieldTemplate } from '../../charts/cross-field-rules';
 import { PARTITION_REGIONS } from '../patterns';
+import { GATEWAY_HTTPS_PORT } from '../ports';
 
 /** The format checks of every value, as template lines (see helm-checks.ts). */
 const formatChecks = () => new ValueChecks(helper('match')).lines(valuesSourceSchema(), '$.Values', { format: '', args: [] }).join('\n');
@@ -169,7 +170,7 @@ ${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}, scope {{ .Value
   - the yelb sample app in namespace {{ .Values.namespace }}: yelb-ui, yelb-appserver, yelb-db, redis-server
 {{- end }}
 {{- if and $all .Values.istioEdge.enabled }}
-  - Istio Gateway {{ $gw.namespace }}/{{ $gw.name }} (HTTPS 443, TLS from secret {{ $gw.credentialName }}) and
+  - Istio Gateway {{ $gw.namespace }}/{{ $gw.name }} (HTTPS ${GATEWAY_HTTPS_PORT}, TLS from secret {{ $gw.credentialName }}) and
     VirtualService {{ .Values.namespace }}/{{ .Values.istioEdge.virtualServiceName }} for {{ join ", " $hosts }}
   - mesh policy: PeerAuthentication {{ .Values.mesh.mtlsMode }} ({{ .Values.mesh.mtlsScope }}), egress {{ .Values.mesh.outboundTrafficPolicy }}
 {{- end }}
@@ -178,7 +179,7 @@ ${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}, scope {{ .Value
 {{- end }}
 {{- if .Values.albIngress.enabled }}
   - ALB Ingress {{ $gw.namespace }}/{{ .Values.alb.ingressName }} ({{ .Values.alb.scheme }}, {{ .Values.alb.targetType }} targets)
-    -> Service {{ $gw.serviceName }}:443, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
+    -> Service {{ $gw.serviceName }}:${GATEWAY_HTTPS_PORT}, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
 {{- end }}
 {{- if $all }}
 Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress.

@@ -5,7 +5,9 @@ import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { CONFIG_SCHEMA } from '../config/schema';
 import { Config } from '../config/types';
 import { PRODUCT_NAME } from '../product';
-import { versionLabelOf } from '../yelb-app';
+import { YELB_WORKLOADS, versionLabelOf } from '../yelb-app';
+import { resourceNameOf } from '../istio-edge';
+import { selfSignedIssuerNameOf } from '../gateway-certificate';
 import { ListSpec, Ref, Sentinels } from './helm-template';
 
 /*
@@ -117,12 +119,7 @@ const optionalList = (row: ValueRow): ValueRow => ({ ...row, variants: [{ value:
 /** Sentinels of a `key=value` list, which the constructs accept as such. */
 const keyValueSentinels = (path: string) => [1, 2].map((i) => `${marker(path)}-${i}=helm-value-${i}`);
 
-/** Mirrors the ServiceEntry naming of IstioEdge: `*.a.b` -> `wildcard-a-b`, at most 63 characters. */
-export const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
-/** Mirrors the self-signed Issuer name of GatewayCertificate. */
-export const selfSignedIssuerNameOf = (secret: string) => `${secret}-selfsigned`.slice(0, 63).replace(/-+$/, '');
-
-const WORKLOADS = ['ui', 'appserver', 'db', 'redis'] as const;
+const WORKLOADS = YELB_WORKLOADS.map((w) => w.key);
 const ISSUER_REF = 'gateway.tls.issuerRef';
 
 export const VALUE_ROWS: readonly ValueRow[] = [

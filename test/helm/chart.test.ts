@@ -215,6 +215,7 @@ describe(`the ${CHART_NAME} chart`, () => {
       globalThis.Date = class extends Real { constructor(...a) { super(...(a.length ? a : [Real.now() + ahead])); } static now() { return Real.now() + ahead; } };`);
     const script = `const { renderHelmChart } = require(${JSON.stringify(join(root, 'lib/output/helm-chart'))});
       const { loadConfig } = require(${JSON.stringify(join(root, 'lib/config/load'))});
+      const { STACK } = require(${JSON.stringify(join(root, 'charts'))});
       if (new Date().getFullYear() < 2030) throw new Error('clock not moved');
       const files = renderHelmChart(STACK, loadConfig());
       process.stdout.write(JSON.stringify([...files].map(([p, c]) => [p, Buffer.from(c).toString('base64')])));`;

@@ -2,11 +2,12 @@ import * as yaml from 'js-yaml';
 import { PRODUCT_VERSION } from '../product';
 import { PARTITION_REGIONS } from '../patterns';
 import { ValueChecks, checkHelpers } from './helm-checks';
+import { SchemaNode } from './helm-schema-node';
 import { CHART_NAME, helper } from './helm-names';
 import { valuesSourceSchema } from './helm-values-schema';
 
 /** The format checks of every value, as template lines (see helm-checks.ts). */
-const formatChecks = () => new ValueChecks(helper('match')).lines(valuesSourceSchema(), '$.Values', { format: '', args: [] }).join('\n');
+const formatChecks = () => new ValueChecks(helper('match')).lines(valuesSourceSchema() as SchemaNode, '$.Values', { format: '', args: [] }).join('\n');
 const goDict = (entries: Record<string, string>) => `dict ${Object.entries(entries).map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`).join(' ')}`;
 
 /*

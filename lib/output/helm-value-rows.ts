@@ -1,5 +1,6 @@
 import { CONFIG_SCHEMA } from '../config/schema';
 import { ListSpec, Ref } from './helm-nodes';
+import { SchemaNode, configSchemaAt } from './helm-schema-node';
 
 /*
  * How the configuration becomes chart values. Every config key except `gitops.*` (which only shapes the Argo CD
@@ -80,18 +81,6 @@ export function objectList(path: string, variable: string, elements: readonly Re
   return { path, base: elements, list: { variable, expr: `$.Values.${path}` }, strings, numbers };
 }
 
-/** A node of the config schema, as far as the chart writer reads it. */
-export interface ConfigSchemaNode {
-  readonly properties?: Readonly<Record<string, ConfigSchemaNode>>;
-  readonly additionalProperties?: unknown;
-  readonly enum?: readonly unknown[];
-  readonly expected?: string;
-}
-
-/** The config schema's node at a key path; undefined when there is no such key. */
-export function configSchemaAt(path: string): ConfigSchemaNode | undefined {
-  return path.split('.').reduce<ConfigSchemaNode | undefined>((s, k) => s?.properties?.[k], CONFIG_SCHEMA as ConfigSchemaNode);
-}
 
 /** An enum: one variant per other allowed value. */
 export function oneOf(path: string, base: string): ValueRow {
@@ -119,7 +108,7 @@ export const keyValueSentinels = (path: string) => [1, 2].map((i) => `${marker(p
 export function unmappedKeys(rows: readonly ValueRow[]): string[] {
   const covered = new Set(rows.flatMap((r) => [r.path, ...(r.covers ?? []).map((c) => `${r.path}.${c}`)]));
   const missing: string[] = [];
-  const walk = (schema: ConfigSchemaNode, path: string) => {
+  const walk = (schema: SchemaNode, path: string) => {
     if (covered.has(path)) return;
     if (schema.properties && schema.additionalProperties === false) {
       for (const [k, s] of Object.entries(schema.properties)) {
@@ -130,6 +119,6 @@ export function unmappedKeys(rows: readonly ValueRow[]): string[] {
       missing.push(path);
     }
   };
-  walk(CONFIG_SCHEMA as ConfigSchemaNode, '');
+  walk(CONFIG_SCHEMA as SchemaNode, '');
   return missing.concat([...covered].filter((p) => !configSchemaAt(p)));
 }

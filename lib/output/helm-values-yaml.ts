@@ -4,7 +4,8 @@ import { isMap, isPair, isScalar, parseDocument, visit } from 'yaml';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
 import { Config } from '../config/types';
 import { CHART_NAME } from './helm-names';
-import { NOT_VALUES, configSchemaAt } from './helm-value-rows';
+import { configSchemaAt } from './helm-schema-node';
+import { NOT_VALUES } from './helm-value-rows';
 
 /** The chart values of a configuration: the config without the keys that are not values. */
 export function helmValuesOf(config: Config): Record<string, unknown> {

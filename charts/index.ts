@@ -1,15 +1,18 @@
 import { App } from 'cdk8s';
 import { Config } from '../lib/config/types';
-import { AlbIngressChart } from './alb-ingress-chart';
-import { GatewayCertificateChart } from './gateway-certificate-chart';
-import { IstioEdgeChart } from './istio-edge-chart';
-import { GatewayNamespaceChart, NamespacesChart } from './namespaces-chart';
+import { StackDefinition } from '../lib/output/stack';
 import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
+import { AlbIngressChart } from './alb-ingress-chart';
+import { crossFieldTemplate } from './cross-field-rules';
+import { GatewayCertificateChart } from './gateway-certificate-chart';
+import { INGRESS_SCOPE_FILE, NOTES_APP_LINES, STRUCTURE_RULES } from './helm-chart-rules';
+import { VALUE_DOCS, VALUE_ROWS } from './helm-value-rows';
+import { IstioEdgeChart } from './istio-edge-chart';
+import { GATEWAY_NAMESPACE_FILE, GatewayNamespaceChart, NamespacesChart } from './namespaces-chart';
 import { ProductChart } from './product-chart';
 import { YelbChart } from './yelb-chart';
 
-export { GATEWAY_NAMESPACE_FILE } from './namespaces-chart';
-export { ProductChart };
+export { GATEWAY_NAMESPACE_FILE, INGRESS_SCOPE_FILE, ProductChart };
 
 /** Composes the enabled components into `app`, in apply order. */
 export function buildCharts(app: App, config: Config): ProductChart[] {
@@ -41,3 +44,17 @@ export function buildCharts(app: App, config: Config): ProductChart[] {
   if (config.albIngress.enabled) charts.push(new AlbIngressChart(app, 'AlbIngress', config));
   return charts.filter((c) => c.node.children.length > 0);
 }
+
+/** The stack as the writers see it: its charts and what the Helm chart and Argo CD need to know of them. */
+export const STACK: StackDefinition = {
+  buildCharts,
+  gatewayNamespaceFile: GATEWAY_NAMESPACE_FILE,
+  helm: {
+    valueRows: VALUE_ROWS,
+    valueDocs: VALUE_DOCS,
+    structureRules: STRUCTURE_RULES,
+    ingressScopeFile: INGRESS_SCOPE_FILE,
+    crossFieldTemplate,
+    notesAppLines: NOTES_APP_LINES,
+  },
+};

@@ -8,6 +8,7 @@ import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir } from './o
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import { OutputError, checkOutputDir, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
+import { StackDefinition } from './output/stack';
 import { PROJECT_ROOT } from './project-root';
 
 export interface SynthOptions {
@@ -51,6 +52,8 @@ export interface RenderedEnvironment {
 }
 
 export interface SynthResult {
+  /** The stack that was rendered. */
+  readonly stack: StackDefinition;
   /** The top-level config: the default, or the default with `configFile` merged over it. */
   readonly config: Config;
   /** Its manifests, written to the top level. */
@@ -61,10 +64,10 @@ export interface SynthResult {
   readonly files: ReadonlyMap<string, string | Buffer>;
 }
 
-function renderEnvironments(dir: string): RenderedEnvironment[] {
+function renderEnvironments(stack: StackDefinition, dir: string): RenderedEnvironment[] {
   return loadEnvironments(dir).map((env) => {
     try {
-      return { ...env, manifests: synthManifests(env.config) };
+      return { ...env, manifests: synthManifests(stack, env.config) };
     } catch (e) {
       throw new SynthError(`environment ${env.name}: ${(e as Error).message}`);
     }
@@ -76,23 +79,24 @@ function renderEnvironments(dir: string): RenderedEnvironment[] {
  * the gateway namespace file, the chart leaves that namespace to the Istio Applications.
  */
 const argoCdHelmValues = (config: Config) => ({ ...helmValuesOf(config), createNamespaces: { app: true, gateway: false } });
-const ARGO_CD_OPTIONS = { helmValuesOf: argoCdHelmValues, helmChartName: CHART_NAME };
+const argoCdOptions = (stack: StackDefinition) =>
+  ({ helmValuesOf: argoCdHelmValues, helmChartName: CHART_NAME, gatewayNamespaceFile: stack.gatewayNamespaceFile });
 
 /**
- * Renders every output into memory: the top-level config's plain YAML and its Helm chart in `helm/`, and, without a
- * config file, each environment's plain YAML in `<env>/` and the Argo CD objects in `argocd/`.
+ * Renders every output of `stack` into memory: the top-level config's plain YAML and its Helm chart in `helm/`, and,
+ * without a config file, each environment's plain YAML in `<env>/` and the Argo CD objects in `argocd/`.
  */
-export function renderAll(configFile?: string, options: Pick<SynthOptions, 'environmentsDir'> = {}): SynthResult {
+export function renderAll(stack: StackDefinition, configFile?: string, options: Pick<SynthOptions, 'environmentsDir'> = {}): SynthResult {
   const config = loadConfig(configFile);
-  const manifests = synthManifests(config);
-  const environments = configFile === undefined ? renderEnvironments(options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
+  const manifests = synthManifests(stack, config);
+  const environments = configFile === undefined ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
   const files = new Map<string, string | Buffer>(renderPlain(manifests));
   for (const env of environments) for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);
-  for (const [path, content] of renderArgoCd(environments, config, ARGO_CD_OPTIONS)) {
+  for (const [path, content] of renderArgoCd(environments, config, argoCdOptions(stack))) {
     files.set(path, content);
   }
-  for (const [path, content] of renderHelmChart(config)) files.set(path, content);
-  return { config, manifests, environments, files };
+  for (const [path, content] of renderHelmChart(stack, config)) files.set(path, content);
+  return { stack, config, manifests, environments, files };
 }
 
 /** The objects deployed together: the top level, and each environment with its Argo CD objects. */
@@ -101,7 +105,7 @@ function deployedSets(result: SynthResult): { name: string; objects: K8sObject[]
     { name: 'default', objects: result.manifests.flatMap((m) => m.objects) },
     ...result.environments.map((env) => ({
       name: env.name,
-      objects: [...env.manifests.flatMap((m) => m.objects), ...(childApplications(env, ARGO_CD_OPTIONS) as unknown as K8sObject[])],
+      objects: [...env.manifests.flatMap((m) => m.objects), ...(childApplications(env, argoCdOptions(result.stack)) as unknown as K8sObject[])],
     })),
   ];
 }
@@ -161,15 +165,15 @@ export function outputDirOf(options: Pick<SynthOptions, 'configFile' | 'outDir'>
 }
 
 /**
- * Renders, checks and writes the output directory; throws (leaving it untouched) on any error. Only files synth wrote
+ * Renders `stack`, checks and writes the output directory; throws (leaving it untouched) on any error. Only files synth wrote
  * itself are ever replaced or removed.
  */
-export async function synth(options: SynthOptions = {}): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
+export async function synth(stack: StackDefinition, options: SynthOptions = {}): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
   const outDir = outputDirOf(options);
   const protectedDirs = [PROJECT_ROOT, repositoryRoot(PROJECT_ROOT), repositoryRoot(process.cwd())]
     .filter((d): d is string => d !== undefined);
   checkOutputDir(outDir, { protectedDirs });
-  const result = renderAll(options.configFile, options);
+  const result = renderAll(stack, options.configFile, options);
   const warnings = await verifyRendered(result, options.schemaCheck ?? true);
   if (options.helmSelfCheck ?? true) await verifyHelmChart(result);
   const output = writeOwnedTree(outDir, result.files, { protectedDirs, onStep: options.onWriteStep });

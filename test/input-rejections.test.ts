@@ -19,6 +19,7 @@ import { namingConfigKeys } from '../charts/product-chart';
 import { renderAll, verifyRendered } from '../lib/synth';
 import { YelbApp } from '../lib/yelb-app';
 import { ROOT } from './support';
+import { STACK } from '../charts';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
 const CN_ARN = ARN.replace('arn:aws:', 'arn:aws-cn:');
@@ -88,7 +89,7 @@ describe('configuration values the schema alone would accept but AWS, Kubernetes
     const arns = Array.from({ length: 27 }, (_, i) => ARN.replace('6f1c0e5e', String(i).padStart(8, '0')));
     // (a host and account that are not placeholders, so that the quota is the only warning)
     writeFileSync(join(dir, 'many.yaml'), yaml.dump({ host: 'yelb.acme.internal', certificateArn: arns.map((a) => a.replace('123456789012', '210987654321')) }));
-    const warnings = await verifyRendered(renderAll(join(dir, 'many.yaml')), false);
+    const warnings = await verifyRendered(renderAll(STACK, join(dir, 'many.yaml')), false);
     expect(warnings).toEqual(["[default] alb-certificate-quota Ingress istio-system/gw-ingress metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']: 27 certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 (26) unless the quota is raised"]);
   });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'util';
 import * as yaml from 'js-yaml';
 import { renderAll, synth, verifyRendered } from '../lib/synth';
 import { ROOT, find, schemaErrors } from './support';
+import { STACK } from '../charts';
 
 const run = promisify(execFile);
 const tmp = () => mkdtempSync(join(tmpdir(), 'synth-test-'));
@@ -24,8 +25,8 @@ function readTree(dir: string): Map<string, Buffer> {
 }
 
 describe('default synth', () => {
-  const { manifests } = renderAll();
-  const objects = manifests.flatMap((m) => m.objects);
+  const { manifests } = renderAll(STACK);
+  const objects: any[] = manifests.flatMap((m) => m.objects);
 
   test('files apply in a working order: namespaces first', () => {
     const names = manifests.map((m) => m.fileName);
@@ -87,7 +88,7 @@ describe('default synth', () => {
   });
 
   test('the written files parse back to the same objects', () => {
-    const { files } = renderAll();
+    const { files } = renderAll(STACK);
     for (const m of manifests) {
       expect(yaml.loadAll(files.get(m.fileName)!.toString())).toEqual(m.objects);
     }
@@ -95,12 +96,12 @@ describe('default synth', () => {
 });
 
 describe('zero-trust authorization (rule B.23)', () => {
-  const objectsOf = (text?: string) => {
-    if (text === undefined) return renderAll().manifests.flatMap((m) => m.objects);
+  const objectsOf = (text?: string): any[] => {
+    if (text === undefined) return renderAll(STACK).manifests.flatMap((m) => m.objects);
     const dir = tmp();
     try {
       writeFileSync(join(dir, 'c.yaml'), `${text}\n`);
-      return renderAll(join(dir, 'c.yaml')).manifests.flatMap((m) => m.objects);
+      return renderAll(STACK, join(dir, 'c.yaml')).manifests.flatMap((m) => m.objects);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -115,7 +116,7 @@ describe('zero-trust authorization (rule B.23)', () => {
   }));
 
   test('allow-nothing in the app namespace, and exactly one ALLOW per in-mesh call edge, in 10-yelb.yaml', () => {
-    const { manifests } = renderAll();
+    const { manifests } = renderAll(STACK);
     const yelb = manifests.find((m) => m.fileName === '10-yelb.yaml')!.objects;
     expect(policies(manifests.flatMap((m) => m.objects))).toEqual(policies(yelb));
     const deny = find(yelb, 'AuthorizationPolicy', 'allow-nothing');
@@ -160,8 +161,8 @@ describe('synth to disk', () => {
     const a = tmp();
     const b = tmp();
     try {
-      await synth({ outDir: join(a, 'dist'), schemaCheck: false });
-      await synth({ outDir: join(b, 'nested', 'out'), schemaCheck: false });
+      await synth(STACK, { outDir: join(a, 'dist'), schemaCheck: false });
+      await synth(STACK, { outDir: join(b, 'nested', 'out'), schemaCheck: false });
       const treeA = readTree(join(a, 'dist'));
       const treeB = readTree(join(b, 'nested', 'out'));
       expect([...treeA.keys()]).toEqual([...treeB.keys()]);
@@ -175,11 +176,11 @@ describe('synth to disk', () => {
   test('removes the files it wrote that are no longer generated, and keeps the user\'s own', async () => {
     const dir = tmp();
     try {
-      await synth({ outDir: join(dir, 'dist'), schemaCheck: false });
+      await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false });
       writeFileSync(join(dir, 'dist', 'mine.yaml'), 'kind: Mine\n');
       const file = join(dir, 'no-alb.yaml');
       writeFileSync(file, 'albIngress:\n  enabled: false\n');
-      const { output } = await synth({ configFile: file, outDir: join(dir, 'dist'), schemaCheck: false });
+      const { output } = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false });
       expect(output.removed).toContain('30-alb-ingress.yaml');
       expect(output.removed).toContain('dev/30-alb-ingress.yaml');
       const tree = readTree(join(dir, 'dist'));
@@ -214,7 +215,7 @@ describe('synth to disk', () => {
   });
 
   test('a custom config needs an explicit output directory, so the committed dist/ is never replaced by it', async () => {
-    const error: Error = await synth({ configFile: 'my.yaml', schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
+    const error: Error = await synth(STACK, { configFile: 'my.yaml', schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
     expect(error.message).toBe('--config my.yaml needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config my.yaml --out out)');
   });
 });
@@ -286,7 +287,7 @@ describe('bad configuration', () => {
   let before: Map<string, Buffer>;
   beforeAll(async () => {
     dir = tmp();
-    await synth({ outDir: join(dir, 'dist'), schemaCheck: false });
+    await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false });
     before = readTree(join(dir, 'dist'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -294,7 +295,7 @@ describe('bad configuration', () => {
   test.each(BAD_CONFIGS)('%s: one-line error and dist/ untouched', async (_name, text, message) => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, `${text}\n`);
-    const error: Error = await synth({ configFile: file, outDir: join(dir, 'dist'), schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
+    const error: Error = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/\n/);
     expect(readTree(join(dir, 'dist'))).toEqual(before);
@@ -324,7 +325,7 @@ test('a numeric CPU quantity is accepted and written as a quantity string', () =
   const dir = tmp();
   try {
     writeFileSync(join(dir, 'c.yaml'), 'yelb:\n  db:\n    resources:\n      limits: {cpu: 2}\n');
-    const { manifests } = renderAll(join(dir, 'c.yaml'));
+    const { manifests } = renderAll(STACK, join(dir, 'c.yaml'));
     const db = find(manifests.flatMap((m) => m.objects), 'Deployment', 'yelb-db');
     expect(db.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '2', memory: '2048Mi' });
   } finally {
@@ -338,7 +339,7 @@ const REAL_NAMES = 'host: yelb.shop.internal\ncertificateArn: arn:aws:acm:eu-wes
 describe('synth checks what it generated', () => {
   test('refuses a rendering that breaks a rule, naming the rule, the object and the field', async () => {
     // GIVEN the default rendering with a Gateway that lists a specific host (breaks the SNI-less ALB handshake)
-    const result = renderAll();
+    const result = renderAll(STACK);
     const gateway = find(result.manifests.flatMap((m) => m.objects), 'Gateway');
     gateway.spec.servers[0].hosts = ['yelb.example.com'];
     // THEN the check fails with the rule id
@@ -347,7 +348,7 @@ describe('synth checks what it generated', () => {
   });
 
   test('passes every rendered set of the default configuration and its environments, warning only of the placeholders', async () => {
-    const result = renderAll();
+    const result = renderAll(STACK);
     expect(result.environments.length).toBeGreaterThan(0);
     const warnings = await verifyRendered(result, false);
     // The certificate ARN and the example.com hosts of the built-in configuration, in each set
@@ -359,7 +360,7 @@ describe('synth checks what it generated', () => {
     const dir = tmp();
     try {
       writeFileSync(join(dir, 'permissive.yaml'), `${REAL_NAMES}mesh:\n  mtlsMode: PERMISSIVE\n`);
-      const { warnings } = await synth({ configFile: join(dir, 'permissive.yaml'), outDir: join(dir, 'dist'), schemaCheck: false });
+      const { warnings } = await synth(STACK, { configFile: join(dir, 'permissive.yaml'), outDir: join(dir, 'dist'), schemaCheck: false });
       expect(warnings).toEqual([expect.stringMatching(/^\[default\] mtls-permissive PeerAuthentication yelb\/default spec.mtls.mode: /)]);
       expect(readdirSync(join(dir, 'dist'))).toContain('20-istio-edge.yaml');
     } finally {

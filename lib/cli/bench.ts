@@ -5,6 +5,7 @@ import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { checkManifests } from '../check';
 import { syntheticManifests } from '../check/synthetic';
+import { STACK } from '../../charts';
 import { CHART_NAME } from '../output/helm-chart';
 import { renderAll, verifyHelmChart, verifyRendered } from '../synth';
 import { helmBinary } from '../tools/helm';
@@ -30,8 +31,8 @@ function timeIt(runs: number, fn: () => void): number[] {
   });
 }
 
-const first = timeIt(1, () => renderAll())[0];
-const warm = timeIt(20, () => renderAll());
+const first = timeIt(1, () => renderAll(STACK))[0];
+const warm = timeIt(20, () => renderAll(STACK));
 async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -43,7 +44,7 @@ async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<numb
 }
 
 async function main(): Promise<void> {
-  const rendered = renderAll();
+  const rendered = renderAll(STACK);
   const checks = await timeAsync(5, () => verifyRendered(rendered));
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   const synthCli = () => execFileSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'synth', '--out', join(out, 'dist')], { cwd: ROOT, stdio: 'ignore' });

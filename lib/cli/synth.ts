@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { STACK } from '../../charts';
 import { shownPath } from '../config/load';
 import { synth } from '../synth';
 import { commanderOutput, Io, PROCESS_IO } from './io';
@@ -33,7 +34,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO, env: No
   }
   try {
     const helmSelfCheck = options.skipHelmCheck !== true;
-    const { files, warnings, output } = await synth({ configFile: options.config, outDir: options.out, environmentsDir: options.environments, helmSelfCheck });
+    const { files, warnings, output } = await synth(STACK, { configFile: options.config, outDir: options.out, environmentsDir: options.environments, helmSelfCheck });
     for (const w of warnings) io.err(`warning: ${w}`);
     if (!helmSelfCheck) io.err('warning: --skip-helm-check: the Helm chart was not rendered with helm to prove it equals the plain YAML');
     const shown = shownPath(output.dir);

@@ -1,5 +1,4 @@
 import type { IApplication, IApplicationSet, IApplicationSource, ISyncPolicy } from './argocd-types';
-import { GATEWAY_NAMESPACE_FILE } from '../../charts';
 import { Config } from '../config/types';
 import { PRODUCT_NAME } from '../product';
 import { istioBaseValues, istioGatewayValues, istiodValues } from './argocd-istio-values';
@@ -54,6 +53,11 @@ export interface ArgoCdOptions {
   readonly helmValuesOf?: HelmValuesOf;
   /** Name of the generated Helm chart (its folder under `<distPath>/helm/`). @default PRODUCT_NAME */
   readonly helmChartName?: string;
+  /**
+   * The file that declares the gateway namespace, which the directory source leaves out: the Istio Applications own
+   * that namespace. @default - no file is left out
+   */
+  readonly gatewayNamespaceFile?: string;
 }
 
 /** Application names of an environment; at most 63 characters, as they end up in label values. */
@@ -121,7 +125,8 @@ function appSource(env: GitOpsEnvironment, options: ArgoCdOptions): IApplication
   const { gitops } = env.config;
   if (gitops.appSource === 'directory') {
     // The gateway namespace belongs to the Istio Applications: one owner per object.
-    const exclude = env.manifests.some((m) => m.fileName === GATEWAY_NAMESPACE_FILE) ? { exclude: GATEWAY_NAMESPACE_FILE } : {};
+    const file = options.gatewayNamespaceFile;
+    const exclude = file !== undefined && env.manifests.some((m) => m.fileName === file) ? { exclude: file } : {};
     return {
       repoURL: gitops.repoURL,
       targetRevision: gitops.targetRevision,

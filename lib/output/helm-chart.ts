@@ -4,50 +4,29 @@ import { join } from 'path';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { PROJECT_ROOT } from '../project-root';
 import { Config } from '../config/types';
+import { allOf } from './helm-conditions';
 import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
+import { Variant, addCondition, mergeVariants } from './helm-merge';
+import { CHART_NAME, helper } from './helm-names';
+import { Doc, Node, TemplateError } from './helm-nodes';
 import { packageChart } from './helm-package';
-import {
-  Doc, Matcher, Node, Sentinels, TemplateError, Variant, addCondition, allOf, findRanges, mergeVariants, renderFile,
-  resolveElements, sentinelMatcher, templatize,
-} from './helm-template';
-import {
-  CHART_NAME, VALUE_ROWS, ValueRow, helper, listsOf, renderValuesYaml, sentinelConfig, sentinelsOf, unmappedKeys,
-  helmValuesOf, valuesSchema, withValue,
-} from './helm-values';
+import { renderFile } from './helm-render';
+import { listsOf, sentinelConfig, sentinelsOf, withValue } from './helm-sentinels';
+import { Matcher, Sentinels, findRanges, resolveElements, sentinelMatcher, templatize } from './helm-templatize';
+import { ValueRow, unmappedKeys } from './helm-value-rows';
+import { helmValuesOf, renderValuesYaml } from './helm-values-yaml';
+import { valuesSchema } from './helm-values-schema';
 import { SynthError, synthObjects } from './plain';
+import { StackDefinition } from './stack';
 
 export { CHART_NAME, helmValuesOf };
 
 /**
- * The Helm chart: the same constructs as the plain YAML, synthesized with sentinel values (see helm-values.ts),
+ * The Helm chart: the same constructs as the plain YAML, synthesized with sentinel values (see helm-value-rows.ts),
  * turned into templates. The templates do not depend on the configuration, only values.yaml does: with no values,
  * `helm template` renders what the plain synth of the same configuration writes.
  */
 
-/** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
-interface StructureRule {
-  /** Construct path of the object. */
-  readonly doc: string;
-  /** Entry inside the object; the whole object when absent. */
-  readonly at?: readonly string[];
-  readonly cond: readonly string[];
-}
-
-const STRUCTURE_RULES: readonly StructureRule[] = [
-  // NamespacesChart: the app namespace exists when either component that lives in it does.
-  { doc: 'Namespaces/App/Resource', cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app'] },
-  // GatewayNamespaceChart: the gateway namespace is only declared (for its readiness-gate label) when it is another one.
-  { doc: 'GatewayNamespace/Gateway/Resource', cond: ['ne $.Values.gateway.namespace $.Values.namespace', '$.Values.createNamespaces.gateway'] },
-  // GatewayCertificate: the common name is the first host, when it fits in 64 characters.
-  {
-    doc: 'GatewayCertificate/Certificate/Resource',
-    at: ['spec', 'commonName'],
-    cond: [`le (len (include "${helper('hosts')}" $ | fromJsonArray | first)) 64`],
-  },
-];
-
-/** The one template file `scope: ingress` renders: the blog's ALB-Istio-TLS chart installed only the Ingress. */
-export const INGRESS_SCOPE_FILE = '30-alb-ingress.yaml';
 const SCOPE_ALL = '{{- if ne $.Values.scope "ingress" }}\n';
 
 /** Replaces the chart labels of an object's metadata by the labels helper, which adds Helm's own. */
@@ -81,11 +60,11 @@ interface Synth {
   readonly labels: Map<string, Readonly<Record<string, string>>>;
 }
 
-function templatesOf(config: Config, sentinels: Sentinels, match: Matcher): Synth {
+function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinels, match: Matcher): Synth {
   const files = new Map<string, string>();
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const docs: Doc[] = [];
-  for (const file of synthObjects(config)) {
+  for (const file of synthObjects(stack, config)) {
     labels.set(file.fileName, file.labels);
     const fileDocs = file.objects.map(({ path, json }) => {
       const id = match(path).map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`)).join('');
@@ -132,18 +111,18 @@ function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): v
  * Sentinels must never occur in the constructs' own output: a literal 9001 would otherwise turn into a value. The
  * built-in config with the base's switches (everything on) shows the literals the constructs write.
  */
-function checkSentinelsUnique(sentinels: Sentinels): void {
+function checkSentinelsUnique(stack: StackDefinition, sentinels: Sentinels): void {
   let config = loadConfig();
-  for (const row of VALUE_ROWS) if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
+  for (const row of stack.helm.valueRows) if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
   const walk = (x: unknown, where: string): void => {
-    if (typeof x === 'number' && sentinels.numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in helm-values.ts`);
+    if (typeof x === 'number' && sentinels.numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in the stack's value rows`);
     if (typeof x === 'string') {
       for (const s of sentinels.strings.keys()) if (x.includes(s)) throw new TemplateError(`${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${s}`);
     }
     if (Array.isArray(x)) x.forEach((y) => walk(y, where));
     else if (x && typeof x === 'object') Object.entries(x).forEach(([k, y]) => { walk(k, where); walk(y, where); });
   };
-  for (const file of synthObjects(config)) for (const o of file.objects) walk(o.json, o.path);
+  for (const file of synthObjects(stack, config)) for (const o of file.objects) walk(o.json, o.path);
 }
 
 /** Literal strings left with a sentinel marker: a value the writer could not map (a new derivation, say). */
@@ -167,7 +146,8 @@ interface Templates {
   readonly files: ReadonlyMap<string, string>;
 }
 
-let cached: Templates | undefined;
+/** Built templates, by stack. */
+const cached = new WeakMap<StackDefinition, Templates>();
 let cacheDir: string | undefined;
 
 /**
@@ -247,35 +227,36 @@ function writeCache(dir: string, key: string, templates: Templates): void {
  * The chart's templates; they depend on the constructs only, so they are built once per process, and with
  * useTemplateCache once per change of the code.
  */
-export function chartTemplates(): Templates {
-  if (cached) return cached;
+export function chartTemplates(stack: StackDefinition): Templates {
+  const known = cached.get(stack);
+  if (known) return known;
   const dir = cacheDir;
   const key = dir === undefined ? undefined : templateCacheKey();
-  if (dir !== undefined && key !== undefined) {
-    const hit = readCache(dir, key);
-    if (hit) return (cached = hit);
-  }
-  cached = buildTemplates();
-  if (dir !== undefined && key !== undefined) writeCache(dir, key, cached);
-  return cached;
+  const hit = dir !== undefined && key !== undefined ? readCache(dir, key) : undefined;
+  const templates = hit ?? buildTemplates(stack);
+  if (!hit && dir !== undefined && key !== undefined) writeCache(dir, key, templates);
+  cached.set(stack, templates);
+  return templates;
 }
 
-function buildTemplates(): Templates {
-  const unmapped = unmappedKeys();
+function buildTemplates(stack: StackDefinition): Templates {
+  const { helm } = stack;
+  const rows = helm.valueRows;
+  const unmapped = unmappedKeys(rows);
   if (unmapped.length > 0) {
-    throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to VALUE_ROWS in lib/output/helm-values.ts`);
+    throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to the stack's value rows`);
   }
   try {
-    const sentinels = sentinelsOf();
-    checkSentinelsUnique(sentinels);
+    const sentinels = sentinelsOf(rows);
+    checkSentinelsUnique(stack, sentinels);
     const match = sentinelMatcher(sentinels);
-    const lists = listsOf();
-    const baseConfig = sentinelConfig();
-    const base = templatesOf(baseConfig, sentinels, match);
+    const lists = listsOf(rows);
+    const baseConfig = sentinelConfig(rows);
+    const base = templatesOf(stack, baseConfig, sentinels, match);
     const fileOf = new Map(base.files);
     const labels = new Map(base.labels);
-    const variants: Variant[] = variantsOf(VALUE_ROWS, baseConfig).map(({ row, value, config, cond }) => {
-      const synth = templatesOf(config, sentinels, match);
+    const variants: Variant[] = variantsOf(rows, baseConfig).map(({ row, value, config, cond }) => {
+      const synth = templatesOf(stack, config, sentinels, match);
       synth.files.forEach((f, id) => fileOf.set(id, f));
       synth.labels.forEach((l, f) => labels.set(f, l));
       const scalar = (v: unknown) => ['string', 'boolean', 'number'].includes(typeof v);
@@ -283,22 +264,23 @@ function buildTemplates(): Templates {
       return { key: row.path, cond: allOf(cond), verbatim: { base: row.base, value, complete, others: row.variants!.length }, docs: synth.docs };
     });
     const docs = mergeVariants(base.docs, variants);
-    for (const rule of STRUCTURE_RULES) addCondition(docs, rule.doc, allOf(rule.cond), rule.at);
+    for (const rule of helm.structureRules) addCondition(docs, rule.doc, allOf(rule.cond), rule.at);
     checkNoLeftovers(docs);
-    checkEveryValueUsed(VALUE_ROWS, docs);
+    checkEveryValueUsed(rows, docs);
 
     const files = new Map<string, string>();
-    files.set('templates/_helpers.tpl', helpersTpl(sharedChartLabels([...labels.values()])));
+    files.set('templates/_helpers.tpl', helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper)));
     const fileNames = [...new Set(fileOf.values())].sort();
-    if (!fileNames.includes(INGRESS_SCOPE_FILE)) throw new TemplateError(`no template ${INGRESS_SCOPE_FILE} for scope: ingress`);
+    const ingressScopeFile = helm.ingressScopeFile;
+    if (!fileNames.includes(ingressScopeFile)) throw new TemplateError(`no template ${ingressScopeFile} for scope: ingress`);
     for (const fileName of fileNames) {
       const header = `{{- /* ${fileName}: generated by npm run synth from the cdk8s constructs; edit those, not this file. */}}\n`;
-      const ingressOnly = fileName === INGRESS_SCOPE_FILE;
+      const ingressOnly = fileName === ingressScopeFile;
       const text = renderFile(docs.filter((d) => fileOf.get(d.id) === fileName), lists, ingressOnly ? header : `${header}${SCOPE_ALL}`);
       files.set(`templates/${fileName}`, ingressOnly ? text : `${text}{{- end }}\n`);
     }
     files.set('templates/validate.yaml', VALIDATE_TEMPLATE);
-    files.set('templates/NOTES.txt', notesTxt());
+    files.set('templates/NOTES.txt', notesTxt(helm.notesAppLines));
     files.set('Chart.yaml', chartYaml());
     files.set('values.schema.json', `${JSON.stringify(valuesSchema(), null, 2)}\n`);
     return { files };
@@ -308,9 +290,9 @@ function buildTemplates(): Templates {
 }
 
 /** The chart folder and its packaged archive, as `dist/` paths: `helm/<chart>/...` and `helm/<chart>-<version>.tgz`. */
-export function renderHelmChart(config: Config): Map<string, string | Buffer> {
-  const chart = new Map<string, string | Buffer>(chartTemplates().files);
-  chart.set('values.yaml', renderValuesYaml(helmValuesOf(config)));
+export function renderHelmChart(stack: StackDefinition, config: Config): Map<string, string | Buffer> {
+  const chart = new Map<string, string | Buffer>(chartTemplates(stack).files);
+  chart.set('values.yaml', renderValuesYaml(helmValuesOf(config), stack.helm.valueDocs));
   const out = new Map<string, string | Buffer>();
   for (const [rel, content] of chart) out.set(`helm/${CHART_NAME}/${rel}`, content);
   out.set(`helm/${CHART_NAME}-${CHART_VERSION}.tgz`, packageChart(CHART_NAME, chart));

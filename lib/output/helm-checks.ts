@@ -1,4 +1,5 @@
 import { ECHO_LIMIT } from '../patterns';
+import { SchemaNode } from './helm-schema-node';
 
 /*
  * The format checks of the chart's values, as template code. Helm 3.18 validates values.schema.json with
@@ -7,7 +8,7 @@ import { ECHO_LIMIT } from '../patterns';
  * failing with the synth's own message: '<key>' must be <expected form>, got <value>.
  */
 
-type Node = Record<string, any>;
+type Node = SchemaNode;
 /** A key as a printf format and its arguments (template variables holding list indexes and map keys). */
 interface Key { readonly format: string; readonly args: readonly string[] }
 
@@ -23,9 +24,9 @@ function re2(pattern: string): { pattern: string; min: number; max: number } {
 }
 
 /** The schema's string branch with a pattern, for a string node or an anyOf of a string and something else. */
-function stringBranch(node: Node): Node | undefined {
-  if (typeof node.pattern === 'string') return node;
-  return (node.anyOf as Node[] | undefined)?.find((b) => typeof b.pattern === 'string');
+function stringBranch(node: Node): (Node & { readonly pattern: string }) | undefined {
+  const hasPattern = (n: Node): n is Node & { readonly pattern: string } => typeof n.pattern === 'string';
+  return hasPattern(node) ? node : node.anyOf?.find(hasPattern);
 }
 
 export class ValueChecks {
@@ -41,12 +42,12 @@ export class ValueChecks {
       const { pattern, min, max } = re2(branch.pattern);
       const expected = node.expected ?? branch.expected;
       // One string or a list of them (host, certificateArn): every item must match; the error names the whole value.
-      const all = (node.anyOf as Node[] | undefined)?.some((b) => b.type === 'array' && b.items?.pattern === branch.pattern) ?? false;
+      const all = node.anyOf?.some((b) => b.type === 'array' && b.items?.pattern === branch.pattern) ?? false;
       out.push(`{{- include "${this.matchHelper}" (list ${value} ${keyExpr(key)} \`${pattern}\` ${JSON.stringify(expected)} ${min} ${max} ${all}) }}`);
     }
     if (node.properties) {
       const required = new Set<string>(node.required ?? []);
-      for (const [prop, sub] of Object.entries(node.properties as Record<string, Node>)) {
+      for (const [prop, sub] of Object.entries(node.properties)) {
         const inner = this.lines(sub, `(index ${value} ${JSON.stringify(prop)})`, child(key, prop));
         if (!inner.length) continue;
         out.push(...(required.has(prop) ? inner : [`{{- if hasKey ${value} ${JSON.stringify(prop)} }}`, ...inner, '{{- end }}']));
@@ -58,8 +59,8 @@ export class ValueChecks {
       const inner = this.lines(node.items, e, { format: `${key.format}[%d]`, args: [...key.args, i] });
       if (inner.length) out.push(`{{- range ${i}, ${e} := ${value} }}`, ...inner, '{{- end }}');
     }
-    for (const sub of (node.allOf as Node[] | undefined) ?? []) out.push(...this.lines(sub, value, key));
-    if (node.if && node.then) {
+    for (const sub of node.allOf ?? []) out.push(...this.lines(sub, value, key));
+    if (node.if?.pattern !== undefined && node.then) {
       const inner = this.lines(node.then, value, key);
       if (inner.length) out.push(`{{- if regexMatch \`${re2(node.if.pattern).pattern}\` (toString ${value}) }}`, ...inner, '{{- end }}');
     }

@@ -6,6 +6,7 @@ import { main as synthCli } from '../../lib/cli/synth';
 import { OutputError, synth } from '../../lib/synth';
 import { runHelm } from '../../lib/tools/helm';
 import { Outcome, runMain, stackLines, treeDigest, workspace } from './harness';
+import { STACK } from '../../charts';
 
 /*
  * The bad-input catalogue: every input a user can get wrong, through the command they would use, with the exact line
@@ -21,7 +22,7 @@ let outDigest: string;
 
 beforeAll(async () => {
   // The CLI's schema check loads ESM-only validators, which jest's CommonJS runtime cannot; the refusals come first.
-  await synth({ outDir: OUT, schemaCheck: false });
+  await synth(STACK, { outDir: OUT, schemaCheck: false });
   outDigest = treeDigest(OUT);
 });
 afterAll(() => {
@@ -210,11 +211,11 @@ describe('synth flags and output directories', () => {
   ]);
   test.each(renderedRefusals.map(([name], i) => [name, i] as const))('%s', async (_name, i) => {
     const dir = join(ws.dir, `rendered-${i}`);
-    await synth({ outDir: dir, schemaCheck: false });
+    await synth(STACK, { outDir: dir, schemaCheck: false });
     renderedRefusals[i][1](dir);
     const configFile = i === 0 ? ws.put('cert-manager.yaml', 'gateway:\n  tls:\n    mode: certManager\n') : undefined;
     const before = treeDigest(ws.dir);
-    const error = await synth({ outDir: dir, configFile, schemaCheck: false }).then(() => undefined, (e) => e);
+    const error = await synth(STACK, { outDir: dir, configFile, schemaCheck: false }).then(() => undefined, (e) => e);
     expect(error).toBeInstanceOf(OutputError);
     expect(error.message.split(ws.dir).join('<ws>')).toBe(renderedRefusals[i][2]);
     expect(treeDigest(ws.dir)).toBe(before);

@@ -12,6 +12,7 @@ import { synthManifests } from '../../lib/output/plain';
 import { renderAll } from '../../lib/synth';
 import { configWith } from '../support';
 import { ROOT, find, loadObjects, schemaErrors, unknownFieldErrors } from './support';
+import { STACK } from '../../charts';
 
 const DIST = join(ROOT, 'dist');
 const ARGO = loadObjects(join(DIST, 'argocd'));
@@ -29,7 +30,7 @@ const syncOptions = (app: any): string[] => app.spec.syncPolicy?.syncOptions ?? 
 /** An environment built from the default config with `override` merged over it. */
 function env(override: object = {}, name = 'test'): GitOpsEnvironment {
   const config: Config = configWith(override);
-  return { name, config, manifests: synthManifests(config) };
+  return { name, config, manifests: synthManifests(STACK, config) };
 }
 
 describe('the committed Argo CD tree', () => {
@@ -348,7 +349,7 @@ describe('Argo CD objects from the config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'argocd-helm-'));
     try {
       writeFileSync(join(dir, 'stage.yaml'), 'host: yelb.stage.example.com\ngitops:\n  appSource: helm\n');
-      const { files } = renderAll(undefined, { environmentsDir: dir });
+      const { files } = renderAll(STACK, undefined, { environmentsDir: dir });
       const app = yaml.load(String(files.get('argocd/stage/app.yaml'))) as any;
       // THEN it points at the chart committed in dist/helm/
       expect(existsSync(join(ROOT, app.spec.source.path, 'Chart.yaml'))).toBe(true);

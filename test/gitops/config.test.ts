@@ -6,8 +6,9 @@ import { synthManifests } from '../../lib/output/plain';
 import { istioGatewayValues } from '../../lib/output/argocd-istio-values';
 import { configWith } from '../support';
 import { find } from './support';
+import { STACK } from '../../charts';
 
-const objectsOf = (override: object) => synthManifests(configWith(override)).flatMap((m) => m.objects);
+const objectsOf = (override: object): any[] => synthManifests(STACK, configWith(override)).flatMap((m) => m.objects);
 const EXTERNAL_DNS = 'external-dns.alpha.kubernetes.io/hostname';
 
 describe('dns.externalDns', () => {

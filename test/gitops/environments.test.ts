@@ -7,6 +7,7 @@ import { ENVIRONMENTS_DIR, environmentFiles, loadEnvironments } from '../../lib/
 import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll } from '../../lib/synth';
 import { ROOT, find } from './support';
+import { STACK } from '../../charts';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'environments-test-')); });
@@ -61,7 +62,7 @@ describe('environment discovery', () => {
 
 describe('rendering environments', () => {
   test('without a config file: the default at the top level, each environment in <env>/, Argo CD in argocd/', () => {
-    const { files, environments } = renderAll();
+    const { files, environments } = renderAll(STACK);
     expect(environments.map((e) => e.name)).toEqual(['dev', 'prod']);
     const paths = [...files.keys()];
     expect(paths.filter((p) => !p.includes('/') && p.endsWith('.yaml'))).toEqual(
@@ -73,7 +74,7 @@ describe('rendering environments', () => {
   });
 
   test('the environments differ as configured: host, target type, replicas, certificate', () => {
-    const { files } = renderAll();
+    const { files } = renderAll(STACK);
     const objects = (path: string) => yaml.loadAll(files.get(path)!.toString()) as any[];
     const devIngress = find(objects('dev/30-alb-ingress.yaml'), 'Ingress');
     const prodIngress = find(objects('prod/30-alb-ingress.yaml'), 'Ingress');
@@ -88,7 +89,7 @@ describe('rendering environments', () => {
 
   test('with a config file: only that config, at the top level (no environments, no Argo CD)', () => {
     write('mine.yaml', 'host: shop.example.org\n');
-    const { files, environments } = renderAll(join(dir, 'mine.yaml'));
+    const { files, environments } = renderAll(STACK, join(dir, 'mine.yaml'));
     expect(environments).toEqual([]);
     expect([...files.keys()].every((p) => !p.startsWith('dev/') && !p.startsWith('prod/') && !p.startsWith('argocd/'))).toBe(true);
     expect(files.get('30-alb-ingress.yaml')!.toString()).toContain('host: shop.example.org');
@@ -96,7 +97,7 @@ describe('rendering environments', () => {
 
   test('another environments folder: its environments only', () => {
     write('staging.yaml', 'host: yelb.staging.example.com\n');
-    const { files } = renderAll(undefined, { environmentsDir: dir });
+    const { files } = renderAll(STACK, undefined, { environmentsDir: dir });
     const paths = [...files.keys()];
     expect(paths).toContain('staging/30-alb-ingress.yaml');
     expect(paths).toContain('argocd/root-staging.yaml');
@@ -105,7 +106,7 @@ describe('rendering environments', () => {
 
   test('a construct error in an environment names the environment', () => {
     write('qa.yaml', 'istioEdge:\n  routes: [{pathPrefix: /, service: yelb-ui, port: 8080}]\n');
-    expect(() => renderAll(undefined, { environmentsDir: dir })).toThrow(/^environment qa: .*'istioEdge.routes\[0\].port' must be 80/);
+    expect(() => renderAll(STACK, undefined, { environmentsDir: dir })).toThrow(/^environment qa: .*'istioEdge.routes\[0\].port' must be 80/);
   });
 
   test('the synth CLI documents what --config means', () => {

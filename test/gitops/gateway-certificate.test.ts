@@ -3,6 +3,7 @@ import { GatewayCertificate, GatewayCertificateProps } from '../../lib/gateway-c
 import { synthManifests } from '../../lib/output/plain';
 import { configWith } from '../support';
 import { find, schemaErrors, unknownFieldErrors } from './support';
+import { STACK } from '../../charts';
 
 function synth(props: Partial<GatewayCertificateProps> = {}): any[] {
   const chart = Testing.chart();
@@ -70,10 +71,10 @@ describe('GatewayCertificate', () => {
 });
 
 describe('gateway.tls.mode', () => {
-  const objectsOf = (override: object) => synthManifests(configWith(override)).flatMap((m) => m.objects);
+  const objectsOf = (override: object): any[] => synthManifests(STACK, configWith(override)).flatMap((m) => m.objects);
 
   test('certManager: the Certificate writes the Gateway\'s credential, in the Gateway\'s namespace, for the hosts', () => {
-    const manifests = synthManifests(configWith({ host: ['yelb.example.com', 'app.example.com'], gateway: { tls: { mode: 'certManager' } } }));
+    const manifests = synthManifests(STACK, configWith({ host: ['yelb.example.com', 'app.example.com'], gateway: { tls: { mode: 'certManager' } } }));
     const file = manifests.find((m) => m.fileName === '25-gateway-certificate.yaml');
     const objects = manifests.flatMap((m) => m.objects);
     const gateway = find(objects, 'Gateway');

@@ -3,6 +3,7 @@ import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { renderAll } from '../../lib/synth';
 import { scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+import { STACK } from '../../charts';
 
 describe('Argo CD with the chart as the app source (gitops.appSource: helm)', () => {
   const { dir, cleanup } = scratch('helm-argocd');
@@ -15,7 +16,7 @@ describe('Argo CD with the chart as the app source (gitops.appSource: helm)', ()
     writeFileSync(join(envDir, 'stage.yaml'), yaml.dump({
       host: 'yelb.stage.example.com', alb: { targetType: 'ip' }, gitops: { appSource: 'helm' },
     }));
-    const { files, environments } = renderAll(undefined, { environmentsDir: envDir });
+    const { files, environments } = renderAll(STACK, undefined, { environmentsDir: envDir });
     const app = yaml.load(String(files.get('argocd/stage/app.yaml'))) as any;
     expect(app.spec.source.path).toBe('dist/helm/eks-alb-istio-tls');
 

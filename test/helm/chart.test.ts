@@ -7,6 +7,7 @@ import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
 import { renderHelmChart } from '../../lib/output/helm-chart';
 import { CHART_NAME, helm, parseObjects, scratch, withoutHelmLabels, writeChart } from './support';
+import { STACK } from '../../charts';
 
 const BLOG_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
 
@@ -200,7 +201,7 @@ describe(`the ${CHART_NAME} chart`, () => {
 
   test('the synth\'s archive holds exactly the chart folder, with fixed times, owners and modes', () => {
     const files = untar(readFileSync(archive));
-    const folder = [...renderHelmChart(loadConfig()).entries()].filter(([p]) => !p.endsWith('.tgz'));
+    const folder = [...renderHelmChart(STACK, loadConfig()).entries()].filter(([p]) => !p.endsWith('.tgz'));
     expect([...files.keys()].sort()).toEqual(folder.map(([p]) => p.replace(/^helm\//, '')).sort());
     for (const [path, content] of folder) expect(files.get(path.replace(/^helm\//, ''))!.data).toBe(String(content));
     for (const f of files.values()) expect([f.mode, f.uid, f.gid, f.mtime]).toEqual([0o644, 0, 0, Date.UTC(2000, 0, 1) / 1000]);
@@ -214,15 +215,16 @@ describe(`the ${CHART_NAME} chart`, () => {
       globalThis.Date = class extends Real { constructor(...a) { super(...(a.length ? a : [Real.now() + ahead])); } static now() { return Real.now() + ahead; } };`);
     const script = `const { renderHelmChart } = require(${JSON.stringify(join(root, 'lib/output/helm-chart'))});
       const { loadConfig } = require(${JSON.stringify(join(root, 'lib/config/load'))});
+      const { STACK } = require(${JSON.stringify(join(root, 'charts'))});
       if (new Date().getFullYear() < 2030) throw new Error('clock not moved');
-      const files = renderHelmChart(loadConfig());
+      const files = renderHelmChart(STACK, loadConfig());
       process.stdout.write(JSON.stringify([...files].map(([p, c]) => [p, Buffer.from(c).toString('base64')])));`;
     const out = execFileSync(process.execPath, ['--require', clock, '--import', pathToFileURL(require.resolve('tsx')).href, '-e', script], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, TZ: 'Pacific/Kiritimati' },
     });
     // THEN the same files, byte for byte
     const there = new Map((JSON.parse(out) as [string, string][]).map(([p, b]) => [p, Buffer.from(b, 'base64')]));
-    const here = renderHelmChart(loadConfig());
+    const here = renderHelmChart(STACK, loadConfig());
     expect([...there.keys()]).toEqual([...here.keys()]);
     for (const [p, c] of here) expect(there.get(p)!.equals(Buffer.from(c))).toBe(true);
   });

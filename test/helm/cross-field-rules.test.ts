@@ -4,6 +4,7 @@ import * as yaml from 'js-yaml';
 import { CROSS_FIELD_RULES } from '../../charts/cross-field-rules';
 import { renderAll } from '../../lib/synth';
 import { helm, scratch, writeChart } from './support';
+import { STACK } from '../../charts';
 
 /*
  * Every cross-field rule of the registry refuses its example in both outputs with the same line: synth (the config
@@ -29,10 +30,10 @@ describe('each cross-field rule fails the same way in synth and in helm template
     const { example } = CROSS_FIELD_RULES[i];
     const file = join(dir, `config-${i}.yaml`);
     writeFileSync(file, yaml.dump(example.values));
-    expect(() => renderAll(file)).toThrow(example.message);
+    expect(() => renderAll(STACK, file)).toThrow(example.message);
     let synthMessage = '';
     try {
-      renderAll(file);
+      renderAll(STACK, file);
     } catch (e) {
       synthMessage = (e as Error).message;
     }

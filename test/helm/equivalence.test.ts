@@ -3,8 +3,9 @@ import { dirname, join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadEnvironments } from '../../lib/config/environments';
 import { loadConfig } from '../../lib/config/load';
-import { INGRESS_SCOPE_FILE, helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
+import { helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
 import { CHART_NAME, HELM_LABELS, plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+import { INGRESS_SCOPE_FILE, STACK } from '../../charts';
 
 /*
  * `helm template` of the generated chart against the plain synth, for the same inputs.
@@ -188,7 +189,7 @@ describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () =
     try {
       const file = join(other.dir, 'config.yaml');
       writeFileSync(file, yaml.dump(override));
-      for (const [rel, content] of renderHelmChart(loadConfig(file))) {
+      for (const [rel, content] of renderHelmChart(STACK, loadConfig(file))) {
         mkdirSync(dirname(join(other.dir, rel)), { recursive: true });
         writeFileSync(join(other.dir, rel), content);
       }

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { ManifestObject, differences, firstDifference, proveChartRendersPlain } from '../../lib/output/helm-self-check';
 import { CHART_NAME } from '../../lib/output/helm-chart';
 import { SynthResult, renderAll, verifyHelmChart } from '../../lib/synth';
+import { STACK } from '../../charts';
 
 /*
  * synth's own proof that the chart renders the plain YAML: a real helm renders the generated chart with its defaults
@@ -44,7 +45,7 @@ describe('differences between the chart\'s objects and the plain ones', () => {
 describe('helm template of the generated chart against the plain synth', () => {
   let result: SynthResult;
   beforeAll(() => {
-    result = renderAll();
+    result = renderAll(STACK);
   });
 
   test('the built-in configuration and its environments render the same objects', async () => {
@@ -60,7 +61,7 @@ describe('helm template of the generated chart against the plain synth', () => {
       objects: m.objects.map((o) => {
         if (o.kind !== 'Ingress') return o;
         const copy = structuredClone(o);
-        copy.metadata.annotations['alb.ingress.kubernetes.io/ssl-policy'] = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
+        copy.metadata!.annotations!['alb.ingress.kubernetes.io/ssl-policy'] = 'ELBSecurityPolicy-TLS13-1-3-2021-06';
         return copy;
       }),
     }));

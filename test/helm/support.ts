@@ -6,6 +6,7 @@ import { loadConfig } from '../../lib/config/load';
 import { CHART_NAME, renderHelmChart } from '../../lib/output/helm-chart';
 import { synthManifests } from '../../lib/output/plain';
 import { HelmResult, runHelm } from '../../lib/tools/helm';
+import { STACK } from '../../charts';
 
 export { CHART_NAME };
 
@@ -20,11 +21,11 @@ export function scratch(prefix: string): { dir: string; cleanup: () => void } {
 
 /** Writes the chart generated from the built-in config (and its archive) under `dir`; returns the chart folder. */
 export function writeChart(dir: string): { chartDir: string; archive: string } {
-  for (const [rel, content] of renderHelmChart(loadConfig())) {
+  for (const [rel, content] of renderHelmChart(STACK, loadConfig())) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), content);
   }
-  const archives = [...renderHelmChart(loadConfig()).keys()].filter((k) => k.endsWith('.tgz'));
+  const archives = [...renderHelmChart(STACK, loadConfig()).keys()].filter((k) => k.endsWith('.tgz'));
   return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, archives[0]) };
 }
 
@@ -57,7 +58,7 @@ export function withoutHelmLabels(objects: readonly any[]): any[] {
 export function plainObjects(dir: string, name: string, config: object, fileName?: string): any[] {
   const file = join(dir, `${name}.config.yaml`);
   writeFileSync(file, yaml.dump(config));
-  return synthManifests(loadConfig(file)).filter((m) => fileName === undefined || m.fileName === fileName).flatMap((m) => m.objects);
+  return synthManifests(STACK, loadConfig(file)).filter((m) => fileName === undefined || m.fileName === fileName).flatMap((m) => m.objects);
 }
 
 const identity = (o: any) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;

@@ -4,10 +4,13 @@ import { CONFIG_SCHEMA } from '../../lib/config/schema';
 import { loadConfig } from '../../lib/config/load';
 import * as yaml from 'js-yaml';
 import { CHART_NAME, helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
-import { NOT_VALUES, VALUE_ROWS, unmappedKeys, valuesSchema } from '../../lib/output/helm-values';
+import { VALUE_ROWS } from '../../charts/helm-value-rows';
+import { NOT_VALUES, unmappedKeys } from '../../lib/output/helm-value-rows';
+import { valuesSchema } from '../../lib/output/helm-values-schema';
 import { SynthError, synthManifests } from '../../lib/output/plain';
 import { configWith } from '../support';
 import { helm, plainObjects, scratch, writeChart } from './support';
+import { STACK } from '../../charts';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
 const SCHEMA_ERROR = /values don't meet the specifications of the schema\(s\) in the following chart\(s\):\neks-alb-istio-tls:/;
@@ -103,7 +106,7 @@ describe('chart values', () => {
   });
 
   test('every config key is a chart value with a mapping, except gitops', () => {
-    expect(unmappedKeys()).toEqual([]);
+    expect(unmappedKeys(VALUE_ROWS)).toEqual([]);
     // A key added to the config without a row is reported.
     expect(unmappedKeys(VALUE_ROWS.filter((r) => r.path !== 'alb.sslPolicy'))).toEqual(['alb.sslPolicy']);
     expect(unmappedKeys([...VALUE_ROWS, { path: 'alb.noSuchKey', base: 'x' }])).toEqual(['alb.noSuchKey']);
@@ -114,17 +117,17 @@ describe('chart values', () => {
     const prod = loadConfig(join(__dirname, '..', '..', 'config', 'environments', 'prod.yaml'));
     const optional = configWith({ alb: { groupName: 'shared', wafv2AclArn: 'none' }, gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'ca' } } } });
     for (const config of [prod, optional]) {
-      const text = String(renderHelmChart(config).get(`helm/${CHART_NAME}/values.yaml`));
+      const text = String(renderHelmChart(STACK, config).get(`helm/${CHART_NAME}/values.yaml`));
       // THEN its values are that config's (without gitops), every key with its comment
       expect(yaml.load(text)).toEqual({ ...helmValuesOf(config), scope: 'all', createNamespaces: { app: true, gateway: false } });
       expect(yaml.load(text)).not.toHaveProperty('gitops');
-      expect(() => synthManifests(config)).not.toThrow(SynthError);
+      expect(() => synthManifests(STACK, config)).not.toThrow(SynthError);
     }
-    const text = String(renderHelmChart(optional).get(`helm/${CHART_NAME}/values.yaml`));
+    const text = String(renderHelmChart(STACK, optional).get(`helm/${CHART_NAME}/values.yaml`));
     expect(text).toMatch(/# IngressGroup: .*\n  groupName: shared\n/);
     expect(text).toMatch(/# Regional WAFv2 web ACL .*\n  wafv2AclArn: none\n/);
     // unset, they are commented-out examples
-    const defaults = String(renderHelmChart(loadConfig()).get(`helm/${CHART_NAME}/values.yaml`));
+    const defaults = String(renderHelmChart(STACK, loadConfig()).get(`helm/${CHART_NAME}/values.yaml`));
     expect(defaults).toMatch(/\n  # groupName: shared-alb\n  # Regional WAFv2 web ACL .*\n  # wafv2AclArn: arn:aws:wafv2:<region>:/);
     expect(defaults).toMatch(/\n  targetGroupAttributes:\n    - deregistration_delay.timeout_seconds=30\n  # AWS tags .*\n  tags: \[\]\n/);
     expect(text).toMatch(/# certManager only: the Issuer .*\n    issuerRef:\n      # One of Issuer, ClusterIssuer.\n      kind: ClusterIssuer\n      # A DNS label .*\n      name: ca\n/);

@@ -3,11 +3,13 @@ import { buildCharts } from '../../charts';
 import { loadConfig } from '../../lib/config/load';
 import { renderHelmChart } from '../../lib/output/helm-chart';
 import { synthManifests } from '../../lib/output/plain';
-import {
-  Doc, Node, Sentinels, TemplateError, Variant, allOf, atom, mergeVariants, not, renderCond, renderFile, sentinelMatcher,
-  templatize,
-} from '../../lib/output/helm-template';
+import { allOf, atom, not, renderCond } from '../../lib/output/helm-conditions';
+import { Variant, mergeVariants } from '../../lib/output/helm-merge';
+import { Doc, Node, TemplateError } from '../../lib/output/helm-nodes';
+import { renderFile } from '../../lib/output/helm-render';
+import { Sentinels, sentinelMatcher, templatize } from '../../lib/output/helm-templatize';
 import { configWith } from '../support';
+import { STACK } from '../../charts';
 
 /** Sentinels of a toy list value `hosts` and a scalar `ns`. */
 const SENTINELS: Sentinels = {
@@ -74,8 +76,8 @@ describe('the template writer', () => {
 
   test('the templates do not depend on the configuration, only values.yaml does', () => {
     const templates = (files: Map<string, string | Buffer>) => [...files].filter(([p]) => p.includes('/templates/'));
-    const a = renderHelmChart(loadConfig());
-    const b = renderHelmChart(configWith({ host: 'other.example.com', alb: { targetType: 'ip' }, yelb: { enabled: false } }));
+    const a = renderHelmChart(STACK, loadConfig());
+    const b = renderHelmChart(STACK, configWith({ host: 'other.example.com', alb: { targetType: 'ip' }, yelb: { enabled: false } }));
     expect(templates(b)).toEqual(templates(a));
     expect(b.get('helm/eks-alb-istio-tls/values.yaml')).not.toEqual(a.get('helm/eks-alb-istio-tls/values.yaml'));
   });
@@ -83,13 +85,13 @@ describe('the template writer', () => {
   test('the shared synthesis gives the objects cdk8s itself gives, in the same order', () => {
     for (const config of [loadConfig(), configWith({ alb: { targetType: 'ip' }, gateway: { tls: { mode: 'certManager' } } })]) {
       const charts = buildCharts(new App({ outdir: '/nonexistent' }), config);
-      expect(synthManifests(config).map((m) => [m.fileName, m.objects]))
+      expect(synthManifests(STACK, config).map((m) => [m.fileName, m.objects]))
         .toEqual(charts.map((c) => [c.fileName, c.toJson()]));
     }
   });
 
   test('no sentinel is left in the templates', () => {
-    for (const [path, content] of renderHelmChart(loadConfig())) {
+    for (const [path, content] of renderHelmChart(STACK, loadConfig())) {
       if (!path.endsWith('.tgz')) expect(`${path}: ${String(content)}`).not.toMatch(/helm-value|9001|97531h/);
     }
   });

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll, synth, verifyRendered } from '../../lib/synth';
 import { readTree } from '../gitops/support';
 import { plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from '../helm/support';
+import { STACK } from '../../charts';
 
 /*
  * Property-based tests of the configuration: every config the schema accepts renders, checks clean and gives the
@@ -99,7 +100,7 @@ describe('any configuration the schema accepts', () => {
       const name = `run-${n++}`;
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, yaml.dump(override));
-      const result = renderAll(file);
+      const result = renderAll(STACK, file);
       await expect(verifyRendered(result, false)).resolves.toBeDefined();
       const plain = plainObjects(dir, name, override);
       expect(plain).toEqual(result.manifests.flatMap((m) => m.objects));
@@ -152,7 +153,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
   test('gives one line naming the key, and leaves the output as it was', async () => {
     mkdirSync(out);
     writeFileSync(join(dir, 'base.yaml'), '{}\n');
-    await synth({ configFile: join(dir, 'base.yaml'), outDir: out, schemaCheck: false });
+    await synth(STACK, { configFile: join(dir, 'base.yaml'), outDir: out, schemaCheck: false });
     const before = readTree(out);
     const mutation = validOverride.chain((override) => {
       const resolved = loadConfig(writeOverride(dir, 'resolved', override));
@@ -175,7 +176,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
         expected = `'${keyName(path)}' must be`;
       }
       const file = writeOverride(dir, `bad-${n++}`, resolved);
-      const error = await synth({ configFile: file, outDir: out, schemaCheck: false }).then(() => undefined, (e) => e);
+      const error = await synth(STACK, { configFile: file, outDir: out, schemaCheck: false }).then(() => undefined, (e) => e);
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).not.toMatch(/\n/);
       expect(error.message.startsWith(expected)).toBe(true);

@@ -21,7 +21,7 @@ const LOCK = path.join(ROOT, '.build-lock');
 /** The commands: their compiled entry points. */
 const COMMANDS = {
   synth: 'main.js',
-  check: 'lib/cli/check.js',
+  check: 'lib/cli/check-command.js',
   'gateway-cert': 'lib/cli/gateway-cert-command.js',
   bench: 'lib/cli/bench.js',
   helm: 'lib/tools/helm-cli.js',

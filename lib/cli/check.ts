@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { commanderOutput, PROCESS_IO } from './io';
+import { commanderOutput, Io, PROCESS_IO } from './io';
 import { checkPaths, formatJson, formatMermaid, formatText, hasFailures, InputError, listRules } from '../check';
 
 /** `npm run check -- [PATH ...]`: exit 0 clean, 1 on errors (or warnings with --strict), 2 on unreadable input. */
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const program = new Command()
     .name('check')
     .description('Check ALB + Istio manifests against the Kubernetes, Istio, Argo CD and cert-manager schemas and the ALB/Istio rules, and show the encryption of every hop')
@@ -16,10 +16,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-schema', 'skip schema validation (rules and hop report only)')
     .option('--default-namespace <ns>', 'namespace for objects that set none', 'default')
     .option('--root-namespace <ns>', 'Istio root namespace (mesh-wide PeerAuthentication)', 'istio-system')
-    .configureOutput(commanderOutput(PROCESS_IO))
+    .configureOutput(commanderOutput(io))
     .exitOverride();
   try {
-    program.parse(argv);
+    program.parse(argv, { from: 'user' });
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
@@ -29,25 +29,27 @@ async function main(argv: string[]): Promise<number> {
     const rules = listRules();
     const width = Math.max(...rules.map((r) => r.id.length));
     const sourceWidth = Math.max(...rules.map((r) => r.source.length));
-    for (const r of rules) console.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${(r.istioCode ?? '').padEnd(7)}  ${r.title}`);
+    for (const r of rules) io.out(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${(r.istioCode ?? '').padEnd(7)}  ${r.title}`);
     return 0;
   }
   try {
     const result = await checkPaths(program.processedArgs[0] as string[], {
       schema: opts.schema, defaultNamespace: opts.defaultNamespace, rootNamespace: opts.rootNamespace, complete: opts.complete ?? false,
     });
-    console.log(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
+    io.out(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
     return hasFailures(result, opts.strict) ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
-      console.error(`check: ${e.message}`);
+      io.err(`check: ${e.message}`);
       return 2;
     }
     throw e;
   }
 }
 
-main(process.argv).then((code) => { process.exitCode = code; }, (e) => {
-  console.error(`check: ${(e as Error).stack ?? e}`);
-  process.exitCode = 2;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+    console.error(`check: ${(e as Error).stack ?? e}`);
+    process.exitCode = 2;
+  });
+}

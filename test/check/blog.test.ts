@@ -23,7 +23,7 @@ describe('the blog reference manifests', () => {
     ['gateway-trusted-proxies', 'IstioOperator istio-system/default'],
     ['service-load-balancer', 'Service default/yelb-ui'],
     ['mtls-not-strict', 'Namespace default'],
-  ])('reports %s on %s', (ruleId, object) => {
+  ])('reports %s on %s', async (ruleId, object) => {
     expect(pairs(result.findings)).toContain(`${ruleId} @ ${object}`);
   });
 
@@ -55,8 +55,8 @@ describe('the blog reference manifests', () => {
     expect(result.verdict.line).toMatch(/^end-to-end encrypted: no \(because .*mTLS is not enforced/);
   });
 
-  test('the CLI validates the blog objects against their schemas and exits 1', () => {
-    const { code, result: cli } = runCliJson(['test/fixtures/check/blog']);
+  test('the CLI validates the blog objects against their schemas and exits 1', async () => {
+    const { code, result: cli } = await runCliJson(['test/fixtures/check/blog']);
     expect(code).toBe(1);
     expect(cli.summary.objects).toBe(19);
     // Istio 1.30 ships no IstioOperator CRD (istioctl reads it as a file), so there is no upstream schema for it.

@@ -1,12 +1,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { listRules } from '../../lib/check';
+import { CheckResult, listRules } from '../../lib/check';
+import { stackLines } from '../catalogue/harness';
+import { runCommand } from '../support/commands';
 import { pairs, runCli, runCliJson } from './helpers';
 
 describe('schema validation (CLI)', () => {
-  const { code, result } = runCliJson(['test/fixtures/check/schema']);
-  const unknown = result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => `${f.object} ${f.field}`);
+  let code: number | null;
+  let result: CheckResult;
+  let unknown: string[];
+  beforeAll(async () => {
+    ({ code, result } = await runCliJson(['test/fixtures/check/schema']));
+    unknown = result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => `${f.object} ${f.field}`);
+  });
 
   test('exits 1 on schema errors', () => {
     expect(code).toBe(1);
@@ -21,7 +28,7 @@ describe('schema validation (CLI)', () => {
     ['Application argocd/app', 'spec.syncPolicy.autoSync'],
     ['Certificate demo/cert', 'spec.dnsName'],
     ['IngressClassParams params', 'spec.sslPolicies'],
-  ])('unknown field on %s: %s', (object, field) => {
+  ])('unknown field on %s: %s', async (object, field) => {
     expect(unknown).toContain(`${object} ${field}`);
   });
 
@@ -49,14 +56,14 @@ describe('schema validation (CLI)', () => {
 });
 
 describe('CustomResourceDefinitions (CLI)', () => {
-  test('descriptions, x-kubernetes-* extensions and free-form defaults in a CRD schema are not unknown fields', () => {
-    const { code, result } = runCliJson(['test/fixtures/check/crd']);
+  test('descriptions, x-kubernetes-* extensions and free-form defaults in a CRD schema are not unknown fields', async () => {
+    const { code, result } = await runCliJson(['test/fixtures/check/crd']);
     expect(result.findings).toEqual([]);
     expect(code).toBe(0);
   });
 
-  test('its twin with misspelt schema fields gets exactly those as unknown', () => {
-    const { code, result } = runCliJson(['test/fixtures/check/crd-broken']);
+  test('its twin with misspelt schema fields gets exactly those as unknown', async () => {
+    const { code, result } = await runCliJson(['test/fixtures/check/crd-broken']);
     expect(code).toBe(1);
     const schema = 'spec.versions[0].schema.openAPIV3Schema';
     expect(result.findings.map((f) => `${f.ruleId} ${f.field}`).sort()).toEqual([
@@ -68,8 +75,8 @@ describe('CustomResourceDefinitions (CLI)', () => {
 });
 
 describe('duplicate objects (CLI)', () => {
-  test('both copies are validated: the misspelt field of the second copy is found', () => {
-    const { code, result } = runCliJson(['test/fixtures/check/inputs/duplicates']);
+  test('both copies are validated: the misspelt field of the second copy is found', async () => {
+    const { code, result } = await runCliJson(['test/fixtures/check/inputs/duplicates']);
     expect(code).toBe(1);
     expect(result.findings.map((f) => `${f.ruleId} ${f.field} ${f.source}`).sort()).toEqual([
       'duplicate-object metadata.name test/fixtures/check/inputs/duplicates/services.yaml#2',
@@ -79,23 +86,23 @@ describe('duplicate objects (CLI)', () => {
 });
 
 describe('CLI input handling and exit codes', () => {
-  test('bad YAML exits 2 with the file and line', () => {
-    const r = runCli(['test/fixtures/check/inputs/bad-yaml']);
+  test('bad YAML exits 2 with the file and line', async () => {
+    const r = await runCli(['test/fixtures/check/inputs/bad-yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.yaml: YAML parse error at line \d+/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  test('a missing path exits 2', () => {
-    const r = runCli(['test/fixtures/check/does-not-exist.yaml']);
+  test('a missing path exits 2', async () => {
+    const r = await runCli(['test/fixtures/check/does-not-exist.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/does-not-exist\.yaml: no such file or directory/);
   });
 
-  test('the default path is dist/', () => {
+  test('the default path is dist/', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
     try {
-      const r = runCli([], empty);
+      const r = await runCli([], empty);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/dist\/: no such file or directory/);
     } finally {
@@ -103,15 +110,15 @@ describe('CLI input handling and exit codes', () => {
     }
   });
 
-  test('directories holding a Helm chart (Chart.yaml) are skipped, not parsed', () => {
-    const { code, result } = runCliJson(['test/fixtures/check/inputs/chart-dir']);
+  test('directories holding a Helm chart (Chart.yaml) are skipped, not parsed', async () => {
+    const { code, result } = await runCliJson(['test/fixtures/check/inputs/chart-dir']);
     expect(code).toBe(0);
     expect(result.summary.objects).toBe(1);
     expect(result.summary.skipped[0]).toMatch(/mychart \(Helm chart/);
   });
 
-  test('a Helm chart directory named on the command line: one line telling to render it with helm template, exit 2', () => {
-    const r = runCli(['test/fixtures/check/inputs/chart-dir/mychart']);
+  test('a Helm chart directory named on the command line: one line telling to render it with helm template, exit 2', async () => {
+    const r = await runCli(['test/fixtures/check/inputs/chart-dir/mychart']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
@@ -133,52 +140,67 @@ describe('CLI input handling and exit codes', () => {
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    test('a link to itself is reported as a loop, not as a missing file', () => {
-      const r = runCli([path.join(dir, 'self')]);
+    test('a link to itself is reported as a loop, not as a missing file', async () => {
+      const r = await runCli([path.join(dir, 'self')]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'self')}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
     });
 
-    test('a directory link back to an ancestor is a loop, found without endless recursion', () => {
-      const r = runCli([path.join(dir, 'cycle')]);
+    test('a directory link back to an ancestor is a loop, found without endless recursion', async () => {
+      const r = await runCli([path.join(dir, 'cycle')]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toMatch(/^check: .*cycle\/up\/cycle: symbolic link loop \(leads back to .*cycle\); remove the link/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
 
-    test('a dangling link names its target', () => {
-      const r = runCli([path.join(dir, 'dangling.yaml')]);
+    test('a dangling link names its target', async () => {
+      const r = await runCli([path.join(dir, 'dangling.yaml')]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'dangling.yaml')}: broken symbolic link (its target missing.yaml does not exist)`);
     });
 
-    test('a link to a manifest inside a directory is followed and checked', () => {
-      const { code, result } = runCliJson([path.join(dir, 'linked')]);
+    test('a link to a manifest inside a directory is followed and checked', async () => {
+      const { code, result } = await runCliJson([path.join(dir, 'linked')]);
       expect(code).toBe(0);
       expect(result.summary.objects).toBeGreaterThan(0);
     });
   });
 
-  test('warnings exit 0, and 1 with --strict', () => {
+  test('warnings exit 0, and 1 with --strict', async () => {
     const file = 'test/fixtures/check/inputs/warnings-only.yml';
-    const plain = runCliJson([file]);
+    const plain = await runCliJson([file]);
     expect(plain.result.summary.errors).toBe(0);
     expect(plain.result.summary.warnings).toBeGreaterThan(0);
     expect(plain.code).toBe(0);
-    expect(runCli(['--strict', file]).code).toBe(1);
+    expect((await runCli(['--strict', file])).code).toBe(1);
   });
 
-  test('the same objects in several directories are checked per directory, not reported as duplicates', () => {
-    const { result } = runCliJson(['test/fixtures/check/inputs/envs']);
+  test('the same objects in several directories are checked per directory, not reported as duplicates', async () => {
+    const { result } = await runCliJson(['test/fixtures/check/inputs/envs']);
     expect(result.summary.sets).toEqual(['test/fixtures/check/inputs/envs/dev', 'test/fixtures/check/inputs/envs/prod']);
     expect(result.summary.objects).toBe(2);
     expect(result.findings.map((f) => f.ruleId)).not.toContain('duplicate-object');
   });
 
-  test('--list-rules prints the catalogue', () => {
-    const r = runCli(['--list-rules']);
+  test('--list-rules prints the catalogue', async () => {
+    const r = await runCli(['--list-rules']);
     expect(r.code).toBe(0);
     const ids = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
     expect(ids).toEqual(listRules().map((x) => x.id));
+  });
+});
+
+describe('npm run check as a process: exit codes on the real streams, no stack trace', () => {
+  test.each([
+    ['clean', 0, ['--strict', '--no-schema', 'test/fixtures/check/good'], /^end-to-end encrypted: yes$/m, ''],
+    ['schema errors', 1, ['test/fixtures/check/schema'], /schema-unknown-field/, ''],
+    ['YAML that does not parse', 2, ['test/fixtures/check/inputs/bad-yaml'], /^$/, /^check: .*broken\.yaml: YAML parse error at line \d+.*\n$/],
+    ['an unknown flag', 2, ['--stirct'], /^$/, /^error: unknown option '--stirct' \(Did you mean --strict\?\)\n$/],
+  ])('%s: exit %i', (_name, code, args, stdout, stderr) => {
+    const r = runCommand('check', args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toMatch(stdout);
+    if (typeof stderr === 'string') expect(r.stderr).toBe(stderr); else expect(r.stderr).toMatch(stderr);
+    expect(stackLines(`${r.stdout}${r.stderr}`.split('\n'))).toEqual([]);
   });
 });

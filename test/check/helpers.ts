@@ -1,8 +1,8 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
 import { CheckResult, Finding, K8sObject, parseYaml, SourcedObject } from '../../lib/check';
+import { main } from '../../lib/cli/check';
+import { CommandRun, runMain } from '../support/commands';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/check');
@@ -35,23 +35,14 @@ export function pairs(findings: Finding[]): string[] {
   return [...new Set(findings.map((f) => `${f.ruleId} @ ${f.object}`))].sort();
 }
 
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+export type { CommandRun as CliRun } from '../support/commands';
+
+/** Runs the check CLI's main in-process, in `cwd` (exit code, stdout, stderr). */
+export function runCli(args: string[], cwd = ROOT): Promise<CommandRun> {
+  return runMain(main, args, cwd);
 }
 
-/** Runs the check CLI in a child process, as a user does (exit code, stdout, stderr). */
-export function runCli(args: string[], cwd = ROOT): CliRun {
-  // The loader is named by URL so the CLI also runs from a working directory outside the project.
-  const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const r = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'lib/cli/check.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function runCliJson(args: string[]): { code: number | null; result: CheckResult; stderr: string } {
-  const r = runCli(['--json', ...args]);
+export async function runCliJson(args: string[]): Promise<{ code: number | null; result: CheckResult; stderr: string }> {
+  const r = await runCli(['--json', ...args]);
   return { code: r.code, result: JSON.parse(r.stdout) as CheckResult, stderr: r.stderr };
 }

@@ -90,19 +90,19 @@ describe('CLI', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('--json: schema findings on Istio objects carry IST0106, on others no code; --complete turns the missing Service into IST0101', () => {
-    const open = runCliJson([dir]);
+  test('--json: schema findings on Istio objects carry IST0106, on others no code; --complete turns the missing Service into IST0101', async () => {
+    const open = await runCliJson([dir]);
     const unknown = open.result.findings.filter((f) => f.ruleId === 'schema-unknown-field');
     expect(unknown.map((f) => [f.object, f.istioCode ?? null])).toEqual(expect.arrayContaining([
       ['VirtualService shop/web', 'IST0106'], ['Deployment shop/web', null],
     ]));
-    const closed = runCliJson(['--complete', dir]);
+    const closed = await runCliJson(['--complete', dir]);
     expect(closed.result.findings.filter((f) => f.ruleId === 'reference-missing').map((f) => f.istioCode)).toEqual(['IST0101']);
     expect(open.result.findings.some((f) => f.ruleId === 'reference-missing')).toBe(false);
   });
 
-  test('--list-rules shows the codes', () => {
-    expect(runCli(['--list-rules']).stdout).toMatch(/^gateway-conflict +error +B18 +IST0145 +Gateways with the same selector/m);
+  test('--list-rules shows the codes', async () => {
+    expect((await runCli(['--list-rules'])).stdout).toMatch(/^gateway-conflict +error +B18 +IST0145 +Gateways with the same selector/m);
   });
 });
 

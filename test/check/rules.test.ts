@@ -700,7 +700,7 @@ describe('authorization of the gateway -> workload edge', () => {
     ['the name value', { name: 'istio-ingressgateway' }, 'istio-ingressgateway'],
     ['the release name', {}, 'istio-ingress'],
     ['default without serviceAccount.create', { serviceAccount: { create: false } }, 'default'],
-  ])('a gateway chart Application runs as %s', (_what, values, sa) => {
+  ])('a gateway chart Application runs as %s', async (_what, values, sa) => {
     const o = objects('good').filter((x) => !(x.metadata?.name === 'istio-ingressgateway' && (x.kind === 'Deployment' || x.kind === 'Service')));
     o.push({
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'istio-ingress', namespace: 'argocd' },
@@ -725,8 +725,8 @@ describe('authorization of the gateway -> workload edge', () => {
       .toContain(`authz: ALLOW from ${ISTIOCTL_PRINCIPAL} on port 80 (AuthorizationPolicy yelb/yelb-ui)`);
   });
 
-  test('npm run check on dist/: 0 errors, only the placeholder warnings; the istioctl gateway of the default config is at most an info', () => {
-    const { code, result } = runCliJson(['dist']);
+  test('npm run check on dist/: 0 errors, only the placeholder warnings; the istioctl gateway of the default config is at most an info', async () => {
+    const { code, result } = await runCliJson(['dist']);
     expect(result.summary.errors).toBe(0);
     // The built-in configuration's certificate ARN and host are placeholders, and say so (exit code still 0).
     // One pair per manifest set (dist/, dist/dev, dist/prod).

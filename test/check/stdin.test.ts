@@ -1,18 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
 import { CheckResult, loadPaths } from '../../lib/check';
+import { runCommand } from '../support/commands';
 import { FIXTURES, ROOT } from './helpers';
 
-/** The check CLI in a child process, with `input` written to its standard input through a pipe. */
-function check(args: string[], input: string) {
-  const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const r = spawnSync(process.execPath, ['--import', tsx, path.join(ROOT, 'lib/cli/check.ts'), ...args], {
-    cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** The check command in a child process, with `input` written to its standard input through a pipe. */
+const check = (args: string[], input: string) => runCommand('check', args, { input });
 
 /** A shell pipeline, as an operator types it. */
 function sh(command: string) {

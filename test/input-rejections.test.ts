@@ -1,8 +1,6 @@
-import { execFile } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { promisify } from 'util';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { AlbIngress, AlbIngressProps } from '../lib/alb-ingress';
@@ -18,7 +16,7 @@ import { ISTIO_EDGE_CONFIG_KEYS } from '../charts/istio-edge-chart';
 import { namingConfigKeys } from '../charts/product-chart';
 import { renderAll, verifyRendered } from '../lib/synth';
 import { YelbApp } from '../lib/yelb-app';
-import { ROOT } from './support';
+import { runCommand } from './support/commands';
 import { STACK } from '../charts';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
@@ -222,12 +220,10 @@ describe('charts name the config keys in construct refusals', () => {
 });
 
 describe('npm run gateway-cert', () => {
-  const run = promisify(execFile);
-  test('--out naming an existing file: one line, exit 1, no stack trace', async () => {
+  test('--out naming an existing file: one line, exit 1, no stack trace', () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'keep me\n');
-    const result = await run(process.execPath, ['--import', 'tsx', 'lib/cli/gateway-cert.ts', '--out', file, '--key-algorithm', 'ECDSA'], { cwd: ROOT })
-      .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
-    expect(result).toEqual({ code: 1, stderr: `error: '--out' must be a folder (existing or to create), got "${file}", which is a file\n` });
+    const result = runCommand('gateway-cert', ['--out', file, '--key-algorithm', 'ECDSA']);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: `error: '--out' must be a folder (existing or to create), got "${file}", which is a file\n` });
   });
 });

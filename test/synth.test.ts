@@ -1,14 +1,14 @@
-import { execFile } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { promisify } from 'util';
 import * as yaml from 'js-yaml';
+import { main as synthCli } from '../lib/cli/synth';
 import { renderAll, synth, verifyRendered } from '../lib/synth';
-import { ROOT, find, schemaErrors } from './support';
+import { stackLines } from './catalogue/harness';
+import { fileHashes, find, schemaErrors } from './support';
+import { runCommand, runMain } from './support/commands';
 import { STACK } from '../charts';
 
-const run = promisify(execFile);
 const tmp = () => mkdtempSync(join(tmpdir(), 'synth-test-'));
 
 /** Every file under `dir`, relative path -> bytes. */
@@ -199,16 +199,15 @@ describe('synth to disk', () => {
       mkdirSync(join(dir, 'user', 'sub'), { recursive: true });
       writeFileSync(join(dir, 'user', 'notes.txt'), 'mine');
       writeFileSync(join(dir, 'user', 'sub', 'keep.bin'), 'bin');
-      const before = readTree(dir);
+      const before = fileHashes(dir);
       for (const [out, message] of [
         [join(dir, 'user'), `error: refusing to write to ${join(dir, 'user')}: it is not empty and has no .synth-files record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory\n`],
         ['', 'error: the output directory must be a path, got an empty string\n'],
       ]) {
-        const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--out', out], { cwd: ROOT })
-          .then(() => ({ code: 0, stderr: '', stdout: '' }), (e) => e);
+        const result = await runMain(synthCli, ['--out', out]);
         expect([out, result.code, result.stderr, result.stdout]).toEqual([out, 1, message, '']);
       }
-      expect(readTree(dir)).toEqual(before);
+      expect(fileHashes(dir)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -284,11 +283,11 @@ const BAD_CONFIGS: [string, string, RegExp][] = [
 
 describe('bad configuration', () => {
   let dir: string;
-  let before: Map<string, Buffer>;
+  let before: Map<string, string>;
   beforeAll(async () => {
     dir = tmp();
     await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false });
-    before = readTree(join(dir, 'dist'));
+    before = fileHashes(join(dir, 'dist'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -298,24 +297,23 @@ describe('bad configuration', () => {
     const error: Error = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/\n/);
-    expect(readTree(join(dir, 'dist'))).toEqual(before);
+    expect(fileHashes(join(dir, 'dist'))).toEqual(before);
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'dist']);
   });
 
-  test('the CLI prints one line, exits 1 with no stack trace, and leaves dist/ untouched', async () => {
+  test('the CLI (npm run synth, a real process) prints one line, exits 1 with no stack trace, and leaves dist/ untouched', () => {
     const file = join(dir, 'cli-bad.yaml');
     writeFileSync(file, 'alb:\n  targetType: ipp\n');
-    const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--config', file, '--out', join(dir, 'dist')], { cwd: ROOT })
-      .then(() => ({ code: 0, stderr: '', stdout: '' }), (e) => e);
+    const result = runCommand('synth', ['--config', file, '--out', join(dir, 'dist')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: \'alb.targetType\' must be one of instance, ip, got "ipp"\n');
     expect(result.stdout).toBe('');
-    expect(readTree(join(dir, 'dist'))).toEqual(before);
+    expect(stackLines(result.stderr.split('\n'))).toEqual([]);
+    expect(fileHashes(join(dir, 'dist'))).toEqual(before);
   });
 
   test('the CLI reports a missing config file', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--config', join(dir, 'missing.yaml'), '--out', join(dir, 'dist')], { cwd: ROOT })
-      .then(() => ({ code: 0, stderr: '' }), (e) => e);
+    const result = await runMain(synthCli, ['--config', join(dir, 'missing.yaml'), '--out', join(dir, 'dist')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: cannot read config file .*missing.yaml: ENOENT\n$/);
   });
@@ -371,14 +369,16 @@ describe('synth checks what it generated', () => {
   test('the CLI validates schemas too, reports success, and warns loudly of the placeholder ARN and host', async () => {
     const dir = tmp();
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--out', join(dir, 'dist')], { cwd: ROOT });
+      const { code, stdout, stderr } = await runMain(synthCli, ['--out', join(dir, 'dist')]);
+      expect(code).toBe(0);
       expect(stdout).toMatch(/^wrote \d+ files to .*dist\/ \(checked: no errors, 6 warnings, the Helm chart renders the plain YAML\)\n$/);
       expect(stderr).toContain('warning: [default] placeholder-value Ingress istio-system/gw-ingress metadata.annotations[\'alb.ingress.kubernetes.io/certificate-arn\']: '
         + 'certificate-arn arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000 (account 123456789012 is a documentation placeholder)');
       expect(stderr).toContain('warning: [default] placeholder-value Ingress istio-system/gw-ingress spec.rules[0].host: host yelb.example.com is a name reserved for examples');
       // AND with your own host and certificate, not a word
       writeFileSync(join(dir, 'mine.yaml'), REAL_NAMES);
-      const mine = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'main.ts'), '--config', join(dir, 'mine.yaml'), '--out', join(dir, 'mine')], { cwd: ROOT });
+      const mine = await runMain(synthCli, ['--config', join(dir, 'mine.yaml'), '--out', join(dir, 'mine')]);
+      expect(mine.code).toBe(0);
       expect(mine.stdout).toMatch(/\(checked: no errors, 0 warnings, the Helm chart renders the plain YAML\)\n$/);
       expect(mine.stderr).toBe('');
     } finally {

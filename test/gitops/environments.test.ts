@@ -1,12 +1,13 @@
-import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS_DIR, environmentFiles, loadEnvironments } from '../../lib/config/environments';
+import { main as synthCli } from '../../lib/cli/synth';
 import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll } from '../../lib/synth';
-import { ROOT, find } from './support';
+import { runMain } from '../support/commands';
+import { find } from './support';
 import { STACK } from '../../charts';
 
 let dir: string;
@@ -109,8 +110,9 @@ describe('rendering environments', () => {
     expect(() => renderAll(STACK, undefined, { environmentsDir: dir })).toThrow(/^environment qa: .*'istioEdge.routes\[0\].port' must be 80/);
   });
 
-  test('the synth CLI documents what --config means', () => {
-    const help = execFileSync(process.execPath, ['--import', 'tsx', 'main.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  test('the synth CLI documents what --config means', async () => {
+    const { code, stdout: help } = await runMain(synthCli, ['--help']);
+    expect(code).toBe(0);
     expect(help.replace(/\s+/g, ' ')).toMatch(/--config <file> render only this config .* instead of the default and every config\/environments\/<env>.yaml/);
   });
 });

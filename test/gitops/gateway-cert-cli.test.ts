@@ -1,27 +1,17 @@
 import 'reflect-metadata';
-import { execFile } from 'child_process';
 import { X509Certificate, createPrivateKey } from 'crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { promisify } from 'util';
 import * as x509 from '@peculiar/x509';
-import { createGatewayCertificate, positiveSerial } from '../../lib/cli/gateway-cert';
+import { createGatewayCertificate, main, positiveSerial } from '../../lib/cli/gateway-cert';
+import { stackLines } from '../catalogue/harness';
+import { runCommand, runMain } from '../support/commands';
 import { ROOT } from './support';
 
-const run = promisify(execFile);
+/** Runs `npm run gateway-cert -- ...args` through the command's main, in-process, from the project root. */
+const gatewayCert = (...args: string[]) => runMain(main, args);
 const DAY = 86_400_000;
-
-/** Runs `npm run gateway-cert -- ...args` the way npm does (tsx, from the project root). */
-async function gatewayCert(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'lib/cli/gateway-cert.ts', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gateway-cert-test-')); });
@@ -102,6 +92,15 @@ describe('npm run gateway-cert', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')[0]).toMatch(message);
     expect(() => statSync(join(dir, 'yelb.example.com.key'))).toThrow();
+  });
+
+  test('as a real process: exit 0 with the kubectl line on stdout; a refusal exits 1 with one line and no stack trace', () => {
+    const ok = runCommand('gateway-cert', ['--host', 'b.example.com', '--out', dir, '--key-algorithm', 'ECDSA']);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(ok.stdout).toMatch(/\nkubectl create secret tls tls-secret -n istio-system --cert=\S+\/b\.example\.com\.crt --key=\S+\/b\.example\.com\.key\n$/);
+    const refused = runCommand('gateway-cert', ['--host', 'b.example.com', '--out', dir, '--key-algorithm', 'ECDSA']);
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `error: ${join(dir, 'b.example.com.crt')} exists; pass --force to replace it\n` });
+    expect(stackLines(refused.stderr.split('\n'))).toEqual([]);
   });
 });
 

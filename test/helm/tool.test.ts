@@ -3,8 +3,9 @@ import { join } from 'path';
 import { promisify } from 'util';
 
 const ROOT = join(__dirname, '..', '..');
+/** `npm run helm -- ...args`, a child process: what it passes through is the process's exit code and streams. */
 const run = (env: NodeJS.ProcessEnv, ...args: string[]) => promisify(execFile)(process.execPath,
-  ['--import', 'tsx', join(ROOT, 'lib', 'tools', 'helm-cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+  [join(ROOT, 'bin', 'run.js'), 'helm', ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '', ...env } })
   .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
 
 describe('npm run helm', () => {

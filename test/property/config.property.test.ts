@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { CONFIG_SCHEMA } from '../../lib/config/schema';
 import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll, synth, verifyRendered } from '../../lib/synth';
-import { readTree } from '../gitops/support';
+import { fileHashes } from '../support';
 import { plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from '../helm/support';
 import { STACK } from '../../charts';
 
@@ -154,7 +154,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
     mkdirSync(out);
     writeFileSync(join(dir, 'base.yaml'), '{}\n');
     await synth(STACK, { configFile: join(dir, 'base.yaml'), outDir: out, schemaCheck: false });
-    const before = readTree(out);
+    const before = fileHashes(out);
     const mutation = validOverride.chain((override) => {
       const resolved = loadConfig(writeOverride(dir, 'resolved', override));
       const spots = places(CONFIG_SCHEMA, resolved);
@@ -181,7 +181,7 @@ describe('any schema-breaking mutation of a valid configuration', () => {
       expect(error.message).not.toMatch(/\n/);
       expect(error.message.startsWith(expected)).toBe(true);
       expect(error.message.length).toBeLessThan(600);
-      expect(readTree(out)).toEqual(before);
+      expect(fileHashes(out)).toEqual(before);
     }), { numRuns: RUNS * 3 });
   });
 });

@@ -1,7 +1,6 @@
 import { execFileSync } from 'child_process';
 import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { pathToFileURL } from 'url';
 import { gunzipSync } from 'zlib';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
@@ -219,7 +218,7 @@ describe(`the ${CHART_NAME} chart`, () => {
       if (new Date().getFullYear() < 2030) throw new Error('clock not moved');
       const files = renderHelmChart(STACK, loadConfig());
       process.stdout.write(JSON.stringify([...files].map(([p, c]) => [p, Buffer.from(c).toString('base64')])));`;
-    const out = execFileSync(process.execPath, ['--require', clock, '--import', pathToFileURL(require.resolve('tsx')).href, '-e', script], {
+    const out = execFileSync(process.execPath, ['--require', clock, '--require', join(root, 'test', 'support', 'register-ts.js'), '-e', script], {
       cwd: dir, encoding: 'utf8', env: { ...process.env, TZ: 'Pacific/Kiritimati' },
     });
     // THEN the same files, byte for byte

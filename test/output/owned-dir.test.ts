@@ -10,6 +10,8 @@ import * as fc from 'fast-check';
 import { OWNERSHIP_RECORD, OutputError, WriteStep, writeOwnedTree } from '../../lib/output/owned-dir';
 
 const ROOT = join(__dirname, '..', '..');
+/** Loads the TypeScript helper script in a child process. */
+const REGISTER_TS = join(ROOT, 'test', 'support', 'register-ts.js');
 const run = promisify(execFile);
 const tmp = () => mkdtempSync(join(tmpdir(), 'owned-dir-'));
 
@@ -242,7 +244,7 @@ describe('concurrent synths', () => {
       const many = (tag: string) => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f/${i}.yaml`, `${tag}: ${i}\n`]));
       writeFileSync(join(inputs, 'x.json'), JSON.stringify(many('x')));
       writeFileSync(join(inputs, 'y.json'), JSON.stringify(many('y')));
-      const child = (name: string) => run(process.execPath, ['--import', 'tsx', join(__dirname, 'write-owned-child.ts'), dir, join(inputs, name), 'never'], { cwd: ROOT })
+      const child = (name: string) => run(process.execPath, ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(inputs, name), 'never'], { cwd: ROOT })
         .then(() => 'ok', (e) => e.stderr as string);
       const outcomes = await Promise.all([child('x.json'), child('y.json')]);
       for (const o of outcomes) expect(o === 'ok' || /another synth \(pid \d+\) is writing/.test(o)).toBe(true);
@@ -288,7 +290,7 @@ describe('a kill at any step', () => {
         put(dir, 'notes.txt', 'mine');
         const killed = (() => {
           try {
-            execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'write-owned-child.ts'), dir, join(base, 'new.json'), step], { cwd: ROOT, stdio: 'pipe' });
+            execFileSync(process.execPath, ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(base, 'new.json'), step], { cwd: ROOT, stdio: 'pipe' });
             return false;
           } catch (e) {
             return (e as { signal?: string }).signal === 'SIGKILL';

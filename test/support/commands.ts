@@ -16,13 +16,24 @@ export interface CommandRun {
  * streams would hold them. Most command tests use this; a few per command run the real process (`runCommand`) for
  * what only a process shows: the exit code, the streams, no stack trace.
  */
-export async function runMain(main: (argv: string[], io: Io) => Promise<number>, argv: string[], cwd = ROOT): Promise<CommandRun> {
+export async function runMain(
+  main: (argv: string[], io: Io) => Promise<number>,
+  argv: string[],
+  cwd = ROOT,
+): Promise<CommandRun> {
   let stdout = '';
   let stderr = '';
   const previous = process.cwd();
   process.chdir(cwd);
   try {
-    const code = await main(argv, { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
+    const code = await main(argv, {
+      out: (l) => {
+        stdout += `${l}\n`;
+      },
+      err: (l) => {
+        stderr += `${l}\n`;
+      },
+    });
     return { code, stdout, stderr };
   } finally {
     process.chdir(previous);
@@ -33,9 +44,16 @@ export async function runMain(main: (argv: string[], io: Io) => Promise<number>,
  * Runs `npm run <command> -- ...args` as a child process the way npm does, without npm's banner: `node bin/run.js`,
  * the compiled build, which the launcher rebuilds first when a source changed.
  */
-export function runCommand(command: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CommandRun {
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): CommandRun {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), command, ...args], {
-    cwd: options.cwd ?? ROOT, input: options.input, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...options.env },
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', ...options.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

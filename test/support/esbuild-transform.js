@@ -5,9 +5,10 @@
  */
 const { createHash } = require('crypto');
 const { readFileSync } = require('fs');
+const { join } = require('path');
 const esbuild = require('esbuild');
 
-const SELF = readFileSync(__filename);
+const SELF = readFileSync(join(__dirname, 'esbuild-transform.js'));
 
 module.exports = {
   process(source, filename) {
@@ -22,6 +23,13 @@ module.exports = {
     return { code, map };
   },
   getCacheKey(source, filename) {
-    return createHash('sha256').update(SELF).update(esbuild.version).update('\0').update(filename).update('\0').update(source).digest('hex');
+    return createHash('sha256')
+      .update(SELF)
+      .update(esbuild.version)
+      .update('\0')
+      .update(filename)
+      .update('\0')
+      .update(source)
+      .digest('hex');
   },
 };

@@ -27,10 +27,11 @@ const ROOT = path.join(__dirname, '..', '..');
 
 class LongestFirst extends Sequencer {
   sort(tests) {
-    const weight = (test) => this.time(test) ?? (EXPECTED[path.relative(ROOT, test.path).split(path.sep).join('/')] ?? 0) * 1000;
+    const weight = (test) =>
+      this.time(test) ?? (EXPECTED[path.relative(ROOT, test.path).split(path.sep).join('/')] ?? 0) * 1000;
     const size = (test) => test.context.hasteFS.getSize(test.path) ?? 0;
     const keyed = tests.map((test) => ({ test, failed: this.hasFailed(test), weight: weight(test), size: size(test) }));
-    keyed.sort((a, b) => (Number(b.failed) - Number(a.failed)) || (b.weight - a.weight) || (b.size - a.size));
+    keyed.sort((a, b) => Number(b.failed) - Number(a.failed) || b.weight - a.weight || b.size - a.size);
     return keyed.map((k) => k.test);
   }
 }

@@ -161,8 +161,8 @@ describe('synth to disk', () => {
     const a = tmp();
     const b = tmp();
     try {
-      await synth(STACK, { outDir: join(a, 'dist'), schemaCheck: false });
-      await synth(STACK, { outDir: join(b, 'nested', 'out'), schemaCheck: false });
+      await synth(STACK, { outDir: join(a, 'dist'), schemaCheck: false, helmSelfCheck: false });
+      await synth(STACK, { outDir: join(b, 'nested', 'out'), schemaCheck: false, helmSelfCheck: false });
       const treeA = readTree(join(a, 'dist'));
       const treeB = readTree(join(b, 'nested', 'out'));
       expect([...treeA.keys()]).toEqual([...treeB.keys()]);
@@ -176,11 +176,11 @@ describe('synth to disk', () => {
   test('removes the files it wrote that are no longer generated, and keeps the user\'s own', async () => {
     const dir = tmp();
     try {
-      await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false });
+      await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false, helmSelfCheck: false });
       writeFileSync(join(dir, 'dist', 'mine.yaml'), 'kind: Mine\n');
       const file = join(dir, 'no-alb.yaml');
       writeFileSync(file, 'albIngress:\n  enabled: false\n');
-      const { output } = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false });
+      const { output } = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false, helmSelfCheck: false });
       expect(output.removed).toContain('30-alb-ingress.yaml');
       expect(output.removed).toContain('dev/30-alb-ingress.yaml');
       const tree = readTree(join(dir, 'dist'));
@@ -214,7 +214,7 @@ describe('synth to disk', () => {
   });
 
   test('a custom config needs an explicit output directory, so the committed dist/ is never replaced by it', async () => {
-    const error: Error = await synth(STACK, { configFile: 'my.yaml', schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
+    const error: Error = await synth(STACK, { configFile: 'my.yaml', schemaCheck: false, helmSelfCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
     expect(error.message).toBe('--config my.yaml needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config my.yaml --out out)');
   });
 });
@@ -286,7 +286,7 @@ describe('bad configuration', () => {
   let before: Map<string, string>;
   beforeAll(async () => {
     dir = tmp();
-    await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false });
+    await synth(STACK, { outDir: join(dir, 'dist'), schemaCheck: false, helmSelfCheck: false });
     before = fileHashes(join(dir, 'dist'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -294,7 +294,7 @@ describe('bad configuration', () => {
   test.each(BAD_CONFIGS)('%s: one-line error and dist/ untouched', async (_name, text, message) => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, `${text}\n`);
-    const error: Error = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
+    const error: Error = await synth(STACK, { configFile: file, outDir: join(dir, 'dist'), schemaCheck: false, helmSelfCheck: false }).then(() => { throw new Error('no error'); }, (e) => e);
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/\n/);
     expect(fileHashes(join(dir, 'dist'))).toEqual(before);
@@ -358,7 +358,7 @@ describe('synth checks what it generated', () => {
     const dir = tmp();
     try {
       writeFileSync(join(dir, 'permissive.yaml'), `${REAL_NAMES}mesh:\n  mtlsMode: PERMISSIVE\n`);
-      const { warnings } = await synth(STACK, { configFile: join(dir, 'permissive.yaml'), outDir: join(dir, 'dist'), schemaCheck: false });
+      const { warnings } = await synth(STACK, { configFile: join(dir, 'permissive.yaml'), outDir: join(dir, 'dist'), schemaCheck: false, helmSelfCheck: false });
       expect(warnings).toEqual([expect.stringMatching(/^\[default\] mtls-permissive PeerAuthentication yelb\/default spec.mtls.mode: /)]);
       expect(readdirSync(join(dir, 'dist'))).toContain('20-istio-edge.yaml');
     } finally {

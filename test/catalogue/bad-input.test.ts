@@ -22,7 +22,7 @@ let outDigest: string;
 
 beforeAll(async () => {
   // The CLI's schema check loads ESM-only validators, which jest's CommonJS runtime cannot; the refusals come first.
-  await synth(STACK, { outDir: OUT, schemaCheck: false });
+  await synth(STACK, { outDir: OUT, schemaCheck: false, helmSelfCheck: false });
   outDigest = treeDigest(OUT);
 });
 afterAll(() => {
@@ -216,11 +216,11 @@ describe('synth flags and output directories', () => {
   ]);
   test.each(renderedRefusals.map(([name], i) => [name, i] as const))('%s', async (_name, i) => {
     const dir = join(ws.dir, `rendered-${i}`);
-    await synth(STACK, { outDir: dir, schemaCheck: false });
+    await synth(STACK, { outDir: dir, schemaCheck: false, helmSelfCheck: false });
     renderedRefusals[i][1](dir);
     const configFile = i === 0 ? ws.put('cert-manager.yaml', 'gateway:\n  tls:\n    mode: certManager\n') : undefined;
     const before = treeDigest(ws.dir);
-    const error = await synth(STACK, { outDir: dir, configFile, schemaCheck: false }).then(() => undefined, (e) => e);
+    const error = await synth(STACK, { outDir: dir, configFile, schemaCheck: false, helmSelfCheck: false }).then(() => undefined, (e) => e);
     expect(error).toBeInstanceOf(OutputError);
     expect(error.message.split(ws.dir).join('<ws>')).toBe(renderedRefusals[i][2]);
     expect(treeDigest(ws.dir)).toBe(before);

@@ -1,6 +1,8 @@
 import * as net from 'net';
 import { Findings } from './findings';
-import { Inventory, Obj, ServiceInfo, ServicePortInfo } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { ServiceInfo, ServicePortInfo } from './services-workloads';
 import { albGatewayWorkloads } from './istio';
 import { gatewayServers, gatewaysOfService, isTlsServer, meshNamespace } from './mesh-model';
 import { annotationField, append, arr, at, isRec, rec, str, strMap } from './util';

@@ -1,8 +1,10 @@
 import { Findings } from './findings';
-import { helmSources, Inventory, isIstioChartRepo, Obj, ServiceInfo, WorkloadInfo } from './inventory';
-import { parseYamlText } from './istio';
+import { helmSources, isIstioChartRepo } from './helm-sources';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { ServiceInfo, WorkloadInfo } from './services-workloads';
 import { gatewayByRef, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
-import { arr, at, isRec, rec, selects, str, strMap, unique } from './util';
+import { arr, at, isRec, parseYamlText, rec, selects, str, strMap, unique } from './util';
 
 /**
  * Whether the ingress gateway may call the workloads its routes reach, by the AuthorizationPolicies that apply to

@@ -1,7 +1,9 @@
 import { posix } from 'path';
 import { AlbIngress } from './alb';
 import { Findings } from './findings';
-import { HelmSource, helmSources, Inventory, isIstioChartRepo, Obj } from './inventory';
+import { HelmSource, helmSources, isIstioChartRepo } from './helm-sources';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
 import { annotationField, append, arr, at, rec, str, strMap } from './util';
 
 /** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */

@@ -4,7 +4,9 @@
  * Every check indexes once and looks up; none scans the objects inside a loop.
  */
 import { Findings } from './findings';
-import { Inventory, Obj, WorkloadInfo } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { WorkloadInfo } from './services-workloads';
 import { gatewayByRef, gatewaySelector, gatewayServers, meshPresent, resolveHost, workloadsOfGateway } from './mesh-model';
 import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
 

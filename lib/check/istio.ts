@@ -1,12 +1,14 @@
 import { AlbIngress } from './alb';
 import { Findings } from './findings';
-import * as yaml from 'js-yaml';
-import { helmSources, Inventory, isIstioChartRepo, Obj, WorkloadInfo } from './inventory';
+import { helmSources, isIstioChartRepo } from './helm-sources';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { WorkloadInfo } from './services-workloads';
 import {
   gatewayByRef, gatewayRefKey, gatewayServers, gatewayServersOnPort, meshNamespace, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
   serviceEntryFor, workloadsOfGateway,
 } from './mesh-model';
-import { append, arr, at, isRec, num, rec, str, strMap, unique } from './util';
+import { append, arr, at, isRec, num, parseYamlText, rec, str, strMap, unique } from './util';
 
 const V1_KINDS: Record<string, string[]> = {
   'networking.istio.io': ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup'],
@@ -340,15 +342,6 @@ function checkDestinationRules(inv: Inventory, f: Findings): void {
           'remove the tls block (auto mTLS) or set tls.mode: ISTIO_MUTUAL');
       }
     }
-  }
-}
-
-/** Reads YAML/JSON text defensively: undefined when it does not parse. */
-export function parseYamlText(text: string): unknown {
-  try {
-    return yaml.load(text);
-  } catch {
-    return undefined;
   }
 }
 

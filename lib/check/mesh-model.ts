@@ -1,4 +1,6 @@
-import { Inventory, Obj, ServiceInfo, WorkloadInfo } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { ServiceInfo, WorkloadInfo } from './services-workloads';
 import { arr, at, isRec, rec, selects, str, strMap } from './util';
 
 /** Facts about the mesh that several rules and the hop report need: injection, mTLS mode, Gateways. */

@@ -1,7 +1,8 @@
 import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb';
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
 import { unverifiedTls } from './istio-analyzers';
 import {
   describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,

@@ -1,6 +1,7 @@
 import { AlbIngress, ALB } from './alb';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
 import { annotationField, arr, at, rec, str } from './util';
 
 /**

@@ -1,6 +1,8 @@
 import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb';
 import { Findings } from './findings';
-import { Inventory, Obj, WorkloadInfo } from './inventory';
+import { Inventory } from './inventory';
+import { Obj } from './identity';
+import { WorkloadInfo } from './services-workloads';
 import { TargetDrain } from './types';
 
 /**

@@ -1,4 +1,5 @@
 /** Small readers for untyped YAML: they never throw, they return undefined for anything of the wrong shape. */
+import * as yaml from 'js-yaml';
 
 export type Rec = Record<string, unknown>;
 
@@ -30,6 +31,15 @@ export function at(v: unknown, path: string): unknown {
     cur = cur[key];
   }
   return cur;
+}
+
+/** Reads YAML/JSON text defensively: undefined when it does not parse. */
+export function parseYamlText(text: string): unknown {
+  try {
+    return yaml.load(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function strMap(v: unknown): Record<string, string> {

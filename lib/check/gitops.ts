@@ -1,5 +1,5 @@
 import { posix } from 'path';
-import { AlbIngress } from './alb';
+import { AlbIngress } from './alb-model';
 import { Findings } from './findings';
 import { HelmSource, helmSources, isIstioChartRepo } from './helm-sources';
 import { Inventory } from './inventory';

@@ -5,7 +5,9 @@
  *   const result = await checkManifests(objects);      // or checkPaths(['dist/'])
  *   if (hasFailures(result)) throw new Error(formatText(result));
  */
-import { analyseAlbIngresses, checkLoadBalancerServices } from './alb';
+import { checkLoadBalancerServices } from './alb-backends';
+import { albIngresses } from './alb-model';
+import { checkAlbIngresses } from './alb-rules';
 import { checkGatewayAuthorization } from './authz';
 import { Findings } from './findings';
 import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
@@ -116,7 +118,8 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   }
   checkApiVersions(inv, f);
   checkUnfilledPlaceholders(inv, f);
-  const albs = analyseAlbIngresses(inv, f);
+  const albs = albIngresses(inv);
+  checkAlbIngresses(inv, albs, f);
   checkLoadBalancerServices(inv, albs, f);
   checkPlaceholderValues(albs, f);
   checkRollouts(inv, albs, f);

@@ -1,11 +1,11 @@
-import { AlbIngress } from './alb';
+import { AlbIngress, albGatewayWorkloads, gatewaysBehindAlb } from './alb-model';
 import { Findings } from './findings';
 import { helmSources, isIstioChartRepo } from './helm-sources';
 import { Inventory } from './inventory';
 import { Obj } from './identity';
 import { WorkloadInfo } from './services-workloads';
 import {
-  gatewayByRef, gatewayRefKey, gatewayServers, gatewayServersOnPort, meshNamespace, gatewaysOfService, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
+  gatewayByRef, gatewayRefKey, gatewayServers, meshNamespace, gatewaySelector, injectionOf, isTlsServer, namespaceMtls, resolveHost,
   serviceEntryFor, workloadsOfGateway,
 } from './mesh-model';
 import { append, arr, at, isRec, num, parseYamlText, rec, str, strMap, unique } from './util';
@@ -18,21 +18,6 @@ const V1_KINDS: Record<string, string[]> = {
 const PROXY_CONFIG = 'proxy.istio.io/config';
 const TRUSTED_PROXIES = 'gatewayTopology.numTrustedProxies';
 const PROTOCOL_PORT_NAME = /^(grpc|grpc-web|http|http2|https|mongo|mysql|redis|tcp|tls|udp)(-.*)?$/;
-
-/**
- * Gateways an ALB reaches: those selecting a gateway workload behind an ALB backend and, for a backend Service that
- * is not in the manifests, those with a server on the backend's port number. None without an ALB.
- */
-export function gatewaysBehindAlb(inv: Inventory, albs: AlbIngress[]): Obj[] {
-  const picked: Obj[] = [];
-  const unresolvedPorts = new Set<number>();
-  for (const b of albs.flatMap((a) => a.backends)) {
-    if (b.service) picked.push(...gatewaysOfService(inv, b.service));
-    else if (typeof b.port === 'number' && !inv.servicesNamed(b.serviceName).length) unresolvedPorts.add(b.port);
-  }
-  for (const port of unresolvedPorts) picked.push(...gatewayServersOnPort(inv, port).map((s) => s.gateway));
-  return inv.inOrder(picked);
-}
 
 export function checkApiVersions(inv: Inventory, f: Findings): void {
   for (const o of inv.objects) {
@@ -373,12 +358,6 @@ function reliesOnInjection(w: WorkloadInfo): boolean {
   if (w.installer?.kind === 'Application') return true;
   if ((w.podAnnotations['inject.istio.io/templates'] ?? '').split(',').includes('gateway')) return true;
   return arr(at(w.obj?.raw.spec, 'template.spec.containers')).some((c) => str(rec(c).image) === 'auto');
-}
-
-/** Gateway workloads an ALB reaches: behind an ALB backend, or selected by a Gateway behind one. */
-export function albGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
-  const direct = albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway);
-  return unique([...direct, ...gatewaysBehindAlb(inv, albs).flatMap((gw) => workloadsOfGateway(inv, gw))]);
 }
 
 function checkGatewayInjection(inv: Inventory, w: WorkloadInfo, f: Findings): void {

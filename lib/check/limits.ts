@@ -1,4 +1,4 @@
-import { ALB, AlbIngress, classParams, groupName } from './alb';
+import { ALB, AlbIngress, classParams, groupName } from './alb-model';
 import { Findings } from './findings';
 import { Inventory } from './inventory';
 import { Obj } from './identity';

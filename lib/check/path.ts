@@ -1,4 +1,4 @@
-import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb-model';
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory } from './inventory';

@@ -1,4 +1,4 @@
-import { AlbIngress, ALB } from './alb';
+import { ALB, AlbIngress } from './alb-model';
 import { Findings } from './findings';
 import { Inventory } from './inventory';
 import { Obj } from './identity';

@@ -1,4 +1,4 @@
-import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb-model';
 import { Findings } from './findings';
 import { Inventory } from './inventory';
 import { Obj } from './identity';

@@ -8,7 +8,6 @@ import { Findings } from './findings';
 import { Obj } from './identity';
 import { annotationField, arr, at, str } from './util';
 
-
 /** An ALB can only use regional web ACLs; `global/webacl` ones belong to CloudFront. */
 const WAFV2_ARN = /^arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:(regional|global)\/webacl\/[\w-]{1,128}\/[\w-]+$/;
 

@@ -9,7 +9,6 @@ import { Inventory } from './inventory';
 import { annotationField, append, arr, at, rec, str, strMap } from './util';
 import { ALB_GROUP_NAME } from '../patterns';
 
-
 /**
  * Annotations whose MergeBehavior is Exclusive (LBC-ann): one value per IngressGroup. Each maps to the
  * IngressClassParams field that replaces the annotation for the Ingresses of that class, when there is one.

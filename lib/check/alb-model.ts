@@ -10,7 +10,6 @@ import { ServiceInfo, ServicePortInfo, WorkloadInfo } from './services-workloads
 import { annotationField, arr, at, isRec, rec, str, strMap, unique } from './util';
 import { GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
 
-
 export const ALB = 'alb.ingress.kubernetes.io/';
 
 export const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';

@@ -116,7 +116,6 @@ export class Inventory {
     return [...new Set(objs)].sort((a, b) => this.order(a) - this.order(b));
   }
 
-
   of(kind: string, group?: string): Obj[] {
     return this.memo(`of\u0000${kind}\u0000${group ?? '*'}`, () => (this.byKind.get(kind) ?? []).filter((o) => group === undefined || o.group === group));
   }

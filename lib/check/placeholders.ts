@@ -42,7 +42,6 @@ export function checkUnfilledPlaceholders(inv: Inventory, f: Findings): void {
   }
 }
 
-
 /**
  * Placeholders left in the manifests (a warning: they are valid syntax, but the ALB cannot work with them). An ACM
  * certificate ARN of AWS's documentation account or with an all-zero id names no certificate, so the controller

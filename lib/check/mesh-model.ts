@@ -1,7 +1,7 @@
 import { Inventory } from './inventory';
 import { Obj } from './identity';
 import { ServiceInfo, WorkloadInfo } from './services-workloads';
-import { arr, at, isRec, rec, selects, str, strMap } from './util';
+import { arr, at, isRec, num, rec, selects, str, strMap } from './util';
 
 /** Facts about the mesh that several rules and the hop report need: injection, mTLS mode, Gateways. */
 
@@ -230,4 +230,21 @@ export function gatewayServersOnPort(inv: Inventory, port: number | undefined): 
     return m;
   });
   return byPort.get(port) ?? [];
+}
+
+/** The client TLS settings of a DestinationRule that originate TLS without verifying the server (IST0128, IST0129). */
+export function unverifiedTls(dr: Obj): { field: string; mode: string; port?: number }[] {
+  const spec = rec(dr.raw.spec);
+  const withSelector = isRec(spec.workloadSelector);
+  const out: { field: string; mode: string; port?: number }[] = [];
+  const check = (tls: unknown, field: string, port?: number) => {
+    const mode = str(at(tls, 'mode'));
+    if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
+    // A credentialName supplies the CA only for a DestinationRule with a workloadSelector (Istio's own exception).
+    if (str(at(tls, 'caCertificates')) || (str(at(tls, 'credentialName')) && withSelector)) return;
+    out.push({ field, mode, ...(port !== undefined ? { port } : {}) });
+  };
+  check(at(spec, 'trafficPolicy.tls'), 'spec.trafficPolicy.tls');
+  arr(at(spec, 'trafficPolicy.portLevelSettings')).forEach((p, i) => check(rec(p).tls, `spec.trafficPolicy.portLevelSettings[${i}].tls`, num(at(p, 'port.number'))));
+  return out;
 }

@@ -3,10 +3,9 @@ import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
 import { Inventory } from './inventory';
 import { Obj } from './identity';
-import { unverifiedTls } from './istio-analyzers';
 import {
   describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
-  resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
+  resolveHost, serviceEntryFor, unverifiedTls, workloadMtls, workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
 import { Hop, HopState, HostPath, Verdict } from './types';

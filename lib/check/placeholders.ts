@@ -2,7 +2,7 @@ import { ALB, AlbIngress } from './alb-model';
 import { Findings } from './findings';
 import { Inventory } from './inventory';
 import { Obj } from './identity';
-import { annotationField, arr, at, rec, str } from './util';
+import { annotationField, arr, at, listSome, rec, str } from './util';
 
 /**
  * Template placeholders left in a manifest (`<FQDN>`, `<your-domain>`, `${HOST}`, `{{ .Values.host }}`): copied from
@@ -66,10 +66,6 @@ export function placeholderArnReason(arn: string): string | undefined {
 }
 
 export const isPlaceholderHost = (host: string) => RESERVED_HOST.test(host.replace(/\.$/, ''));
-
-/** The first few items, then how many more: a message stays one readable line. */
-const listSome = (items: readonly string[], shown = 3) =>
-  items.slice(0, shown).join(', ') + (items.length > shown ? ` and ${items.length - shown} more` : '');
 
 export function checkPlaceholderValues(albs: readonly AlbIngress[], f: Findings): void {
   for (const alb of albs) {

@@ -80,3 +80,13 @@ export function append<K, V>(m: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else m.set(key, [value]);
 }
+
+/** The first few items, then how many more: a message stays one readable line. */
+export function listSome(items: readonly string[], shown = 3): string {
+  return items.slice(0, shown).join(', ') + (items.length > shown ? ` and ${items.length - shown} more` : '');
+}
+
+/** A label selector as text: `k=v` pairs, sorted, separated by commas. */
+export function selectorText(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(',');
+}

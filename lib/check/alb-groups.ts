@@ -57,8 +57,8 @@ export function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings
       if (byValue.size < 2) return;
       // Each finding names at most a few of the other values, so a large group costs linear time, not quadratic.
       const sample = [...byValue].slice(0, 3).map(([value, ings]) => `'${value}' on ${ings[0].ref}${ings.length > 1 ? ` (+${ings.length - 1} more)` : ''}`);
+      const shown = [...byValue.keys()].slice(0, 3);
       for (const m of set) {
-        const shown = [...byValue.keys()].slice(0, 3);
         const others = sample.filter((_, i) => shown[i] !== m.value).join(', ') + (byValue.size > 3 ? `, +${byValue.size - 3} more values` : '');
         f.add('group-exclusive-conflict', m.ing, annotationField(`${ALB}${annotation}`),
           `${what} is '${m.value}' here but ${others} in IngressGroup '${name}': the controller stops reconciling the whole group`,

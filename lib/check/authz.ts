@@ -1,9 +1,9 @@
 import { Findings } from './findings';
 import { helmSources, isIstioChartRepo } from './helm-sources';
-import { Inventory } from './inventory';
 import { Obj } from './identity';
-import { ServiceInfo, WorkloadInfo } from './services-workloads';
+import { Inventory } from './inventory';
 import { gatewayByRef, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
+import { ServiceInfo, WorkloadInfo } from './services-workloads';
 import { arr, at, isRec, parseYamlText, rec, selects, str, strMap, unique } from './util';
 
 /**

@@ -4,12 +4,12 @@
  * Every check indexes once and looks up; none scans the objects inside a loop.
  */
 import { Findings } from './findings';
+import { Inventory } from './inventory';
 import { checkConflictingGateways, checkDuplicateCertificates, checkGatewayServicePorts, checkVirtualServiceGatewayHosts } from './istio-analyzers-gateways';
 import {
   checkAuthorizationPolicyRefs, checkDeprecatedFields, checkDestinationRuleCa, checkExternalNamePorts, checkSidecarSelectors,
 } from './istio-analyzers-policies';
 import { checkIngressSubsets, checkMeshHostConflicts, checkVirtualServiceMatches } from './istio-analyzers-routes';
-import { Inventory } from './inventory';
 
 export function checkIstioAnalyzers(inv: Inventory, f: Findings): void {
   checkGatewayServicePorts(inv, f);

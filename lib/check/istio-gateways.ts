@@ -9,12 +9,14 @@ import { append, at, rec, str, unique } from './util';
 export function checkGateways(inv: Inventory, albs: AlbIngress[], f: Findings): void {
   const knownWorkloads = inv.gatewayWorkloads();
   const behind = new Set(gatewaysBehindAlb(inv, albs));
+  // The gateway workloads and their labels, written once for every Gateway that selects none of them.
+  let labels: string | undefined;
   for (const gw of inv.istio('Gateway')) {
     const selector = gatewaySelector(gw);
     const workloads = workloadsOfGateway(inv, gw);
     if (knownWorkloads.length && !workloads.length) {
-      const labels = knownWorkloads.map((w) => `${w.ref}: ${Object.entries(w.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
-      f.add('gateway-selector', gw, 'spec.selector', `selector ${JSON.stringify(selector)} matches no gateway workload (${labels.join('; ')})`,
+      labels ??= knownWorkloads.map((w) => `${w.ref}: ${Object.entries(w.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}`).join('; ');
+      f.add('gateway-selector', gw, 'spec.selector', `selector ${JSON.stringify(selector)} matches no gateway workload (${labels})`,
         `set spec.selector to the gateway pod labels, e.g. istio: ${knownWorkloads[0].podLabels.istio ?? 'ingressgateway'}`);
     } else if (!knownWorkloads.length) {
       f.add('not-verifiable', gw, 'spec.selector', `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,

@@ -5,8 +5,8 @@
 import { Findings } from './findings';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { injectionOf, meshNamespace, namespaceMtls, resolveHost, serviceEntryFor } from './mesh-model';
-import { arr, at, isRec, rec, str, strMap } from './util';
+import { injectionOf, meshNamespace, namespaceMtls, namespaceWideSidecar, resolveHost, serviceEntryFor } from './mesh-model';
+import { arr, at, rec, str, strMap } from './util';
 
 const PROTOCOL_PORT_NAME = /^(grpc|grpc-web|http|http2|https|mongo|mysql|redis|tcp|tls|udp)(-.*)?$/;
 
@@ -66,8 +66,7 @@ export function checkMesh(inv: Inventory, f: Findings): void {
       }
     }
     // Egress.
-    const namespaceWide = (scope: string) => inv.istioIn('Sidecar', scope).find((s) => !isRec(at(s.raw.spec, 'workloadSelector')));
-    const sidecar = namespaceWide(ns) ?? namespaceWide(inv.rootNamespace);
+    const sidecar = namespaceWideSidecar(inv, ns) ?? namespaceWideSidecar(inv, inv.rootNamespace);
     const mode2 = str(at(sidecar?.raw.spec, 'outboundTrafficPolicy.mode'));
     if (mode2 !== 'REGISTRY_ONLY') {
       f.add('sidecar-outbound', sidecar ?? target, sidecar ? 'spec.outboundTrafficPolicy.mode' : '-',

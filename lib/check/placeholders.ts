@@ -1,7 +1,7 @@
 import { ALB, AlbIngress } from './alb-model';
 import { Findings } from './findings';
-import { Inventory } from './inventory';
 import { Obj } from './identity';
+import { Inventory } from './inventory';
 import { annotationField, arr, at, listSome, rec, str } from './util';
 
 /**

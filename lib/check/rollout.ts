@@ -1,7 +1,7 @@
 import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb-model';
 import { Findings } from './findings';
-import { Inventory } from './inventory';
 import { Obj } from './identity';
+import { Inventory } from './inventory';
 import { WorkloadInfo } from './services-workloads';
 import { TargetDrain } from './types';
 

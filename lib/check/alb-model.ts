@@ -11,12 +11,10 @@ import { annotationField, arr, at, isRec, rec, str, strMap, unique } from './uti
 import { GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
 
 export const ALB = 'alb.ingress.kubernetes.io/';
-
 export const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
-
 const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An IAM server certificate, which a listener accepts too; IAM is global, so it has no region. */
@@ -24,14 +22,11 @@ const IAM_SERVER_CERTIFICATE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:server-
 
 /** What the controller uses for a gRPC target group's health check when healthcheck-path is not set. */
 const GRPC_HEALTH_PATH = '/AWS.ALB/healthcheck';
-
 export const DEREGISTRATION_DELAY = 'deregistration_delay.timeout_seconds';
 
 /** What a target group waits for in-flight requests when target-group-attributes does not say (AWS default). */
 export const DEFAULT_DEREGISTRATION_DELAY = 300;
-
 export const MAX_DEREGISTRATION_DELAY = 3600;
-
 export const DROP_INVALID_HEADERS = 'routing.http.drop_invalid_header_fields.enabled';
 
 /** The region of a listener certificate ARN; '' for an IAM server certificate; undefined when it is neither. */

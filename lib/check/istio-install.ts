@@ -8,7 +8,6 @@ import { WorkloadInfo } from './services-workloads';
 import { arr, at, num, parseYamlText, rec, str } from './util';
 
 const PROXY_CONFIG = 'proxy.istio.io/config';
-
 const TRUSTED_PROXIES = 'gatewayTopology.numTrustedProxies';
 
 /** numTrustedProxies from the mesh-wide proxy defaults: IstioOperator meshConfig, istiod chart values, or the `istio` ConfigMap. */

@@ -1,8 +1,10 @@
 import { Findings } from './findings';
-import { helmSources, Inventory, isIstioChartRepo, Obj, ServiceInfo, WorkloadInfo } from './inventory';
-import { parseYamlText } from './istio';
+import { helmSources, isIstioChartRepo } from './helm-sources';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
 import { gatewayByRef, injectionOf, resolveHost, serviceEntryFor, workloadsOfGateway } from './mesh-model';
-import { arr, at, isRec, rec, selects, str, strMap, unique } from './util';
+import { ServiceInfo, WorkloadInfo } from './services-workloads';
+import { arr, at, isRec, parseYamlText, rec, selects, str, strMap, unique } from './util';
 
 /**
  * Whether the ingress gateway may call the workloads its routes reach, by the AuthorizationPolicies that apply to
@@ -14,11 +16,11 @@ import { arr, at, isRec, rec, selects, str, strMap, unique } from './util';
 /** Three-valued match: `maybe` when the answer depends on the request or on something not in the manifests. */
 type Tri = 'yes' | 'no' | 'maybe';
 
-function all(values: Tri[]): Tri {
+function allOf(values: Tri[]): Tri {
   return values.includes('no') ? 'no' : values.every((v) => v === 'yes') ? 'yes' : 'maybe';
 }
 
-function any(values: Tri[]): Tri {
+function anyOf(values: Tri[]): Tri {
   return values.includes('yes') ? 'yes' : values.every((v) => v === 'no') ? 'no' : 'maybe';
 }
 
@@ -59,18 +61,18 @@ function ruleMatches(rule: unknown, caller: Caller, port: number | undefined): T
   const r = rec(rule);
   const from = arr(r.from).map((x) => rec(rec(x).source));
   const to = arr(r.to).map((x) => rec(rec(x).operation));
-  const source = (s: Record<string, unknown>): Tri => all([
+  const source = (s: Record<string, unknown>): Tri => allOf([
     ...condition(s, 'principals', caller.principal),
     ...condition(s, 'namespaces', caller.namespace),
     ...(REQUEST_SOURCE.some((k) => k in s) ? ['maybe' as const] : []),
   ]);
-  const operation = (o: Record<string, unknown>): Tri => all([
+  const operation = (o: Record<string, unknown>): Tri => allOf([
     ...condition(o, 'ports', port === undefined ? undefined : String(port)),
     ...(REQUEST_OPERATION.some((k) => k in o) ? ['maybe' as const] : []),
   ]);
-  return all([
-    from.length ? any(from.map(source)) : 'yes',
-    to.length ? any(to.map(operation)) : 'yes',
+  return allOf([
+    from.length ? anyOf(from.map(source)) : 'yes',
+    to.length ? anyOf(to.map(operation)) : 'yes',
     arr(r.when).length ? 'maybe' : 'yes',
   ]);
 }
@@ -165,7 +167,7 @@ export function authorize(inv: Inventory, w: WorkloadInfo, caller: Caller, port:
   if (!allow.length) {
     return maybeDenied ? { decision: 'unknown', allowed, note: `authz: DENY policies may match ${who}` } : { decision: 'none', allowed, note: 'authz: no ALLOW policy' };
   }
-  const results = allow.map((p) => ({ p, m: any(rulesOf(p).map((r) => ruleMatches(r, caller, port))) }));
+  const results = allow.map((p) => ({ p, m: anyOf(rulesOf(p).map((r) => ruleMatches(r, caller, port))) }));
   const yes = results.find((x) => x.m === 'yes');
   if (yes && !maybeDenied) return { decision: 'allow', by: yes.p, allowed, note: `authz: ALLOW from ${caller.principal ?? 'any source'}${on} (${yes.p.ref})` };
   if (yes || results.some((x) => x.m === 'maybe')) {

@@ -1,4 +1,4 @@
-import { Obj } from './inventory';
+import { Obj } from './identity';
 import { rule } from './rules';
 import { Finding } from './types';
 import { ECHO_LIMIT } from '../patterns';

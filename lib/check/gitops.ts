@@ -1,8 +1,10 @@
 import { posix } from 'path';
-import { AlbIngress } from './alb';
+import { AlbIngress } from './alb-model';
 import { Findings } from './findings';
-import { HelmSource, helmSources, Inventory, isIstioChartRepo, Obj } from './inventory';
-import { annotationField, append, arr, at, rec, str, strMap } from './util';
+import { HelmSource, helmSources, isIstioChartRepo } from './helm-sources';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
+import { annotationField, append, arr, at, rec, str, strMap, unique } from './util';
 
 /** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */
 const CHART_ORDER = ['base', 'istiod', 'gateway'];
@@ -99,9 +101,31 @@ function gitPaths(app: Obj): string[] {
  */
 function applicationOf(inv: Inventory, ing: Obj, installer: Obj, after: number): Obj | undefined {
   const dir = ing.source ? posix.dirname(ing.source.replace(/#.*$/, '').replace(/\\/g, '/')) : undefined;
-  return inv.of('Application', 'argoproj.io').find((app) => app !== installer && clusterOf(app) === clusterOf(installer)
-    && syncWave(app) > after
-    && gitPaths(app).some((p) => dir === undefined || dir === p || dir.endsWith(`/${p}`)));
+  const cluster = clusterOf(installer);
+  const { byPath, withPath } = applicationsByGitPath(inv);
+  let candidates = withPath.get(cluster) ?? [];
+  if (dir !== undefined) {
+    // The paths that deploy the folder: the folder itself and each of its tails after a '/'.
+    const found = [...(byPath.get(`${cluster}\u0000${dir}`) ?? [])];
+    for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1)) found.push(...(byPath.get(`${cluster}\u0000${dir.slice(i + 1)}`) ?? []));
+    candidates = inv.inOrder(found);
+  }
+  return candidates.find((app) => app !== installer && syncWave(app) > after);
+}
+
+/** Applications with a git path, by `cluster path` and by cluster, in input order: indexed once. */
+function applicationsByGitPath(inv: Inventory): { byPath: Map<string, Obj[]>; withPath: Map<string, Obj[]> } {
+  return inv.memo('applicationsByGitPath', () => {
+    const byPath = new Map<string, Obj[]>();
+    const withPath = new Map<string, Obj[]>();
+    for (const app of inv.of('Application', 'argoproj.io')) {
+      const paths = unique(gitPaths(app));
+      if (!paths.length) continue;
+      append(withPath, clusterOf(app), app);
+      for (const p of paths) append(byPath, `${clusterOf(app)}\u0000${p}`, app);
+    }
+    return { byPath, withPath };
+  });
 }
 
 /**

@@ -5,16 +5,23 @@
  *   const result = await checkManifests(objects);      // or checkPaths(['dist/'])
  *   if (hasFailures(result)) throw new Error(formatText(result));
  */
-import { analyseAlbIngresses, checkLoadBalancerServices } from './alb';
+import { checkLoadBalancerServices } from './alb-backends';
+import { albIngresses } from './alb-model';
+import { checkAlbIngresses } from './alb-rules';
+import { checkApiVersions } from './api-versions';
 import { checkGatewayAuthorization } from './authz';
 import { Findings } from './findings';
 import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
-import { identity, Inventory } from './inventory';
-import { checkApiVersions, checkGateways, checkIstioInstall, checkMesh, checkPortNames, checkVirtualServices } from './istio';
+import { identity } from './identity';
+import { Inventory } from './inventory';
 import { checkIstioAnalyzers } from './istio-analyzers';
+import { checkGateways } from './istio-gateways';
+import { checkIstioInstall } from './istio-install';
+import { checkMesh, checkPortNames } from './istio-mesh';
+import { checkVirtualServices } from './istio-routes';
+import { checkLimits } from './limits';
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
-import { checkLimits } from './limits';
 import { checkPlaceholderValues, checkUnfilledPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
@@ -115,7 +122,8 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   }
   checkApiVersions(inv, f);
   checkUnfilledPlaceholders(inv, f);
-  const albs = analyseAlbIngresses(inv, f);
+  const albs = albIngresses(inv);
+  checkAlbIngresses(inv, albs, f);
   checkLoadBalancerServices(inv, albs, f);
   checkPlaceholderValues(albs, f);
   checkRollouts(inv, albs, f);

@@ -1,6 +1,7 @@
-import { ALB, AlbIngress, classParams, groupName } from './alb';
+import { ALB, AlbIngress, classParams, groupName } from './alb-model';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
 import { meshPresent } from './mesh-model';
 import { annotationField, arr, at, isRec, rec, str } from './util';
 import { ALB_HOST_MAX_LENGTH, arnPartitionError, requestAboveLimitError } from '../patterns';

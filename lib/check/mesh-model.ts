@@ -1,5 +1,7 @@
-import { Inventory, Obj, ServiceInfo, WorkloadInfo } from './inventory';
-import { arr, at, isRec, rec, selects, str, strMap } from './util';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
+import { ServiceInfo, WorkloadInfo } from './services-workloads';
+import { arr, at, isRec, num, rec, str, strMap } from './util';
 
 /** Facts about the mesh that several rules and the hop report need: injection, mTLS mode, Gateways. */
 
@@ -45,17 +47,39 @@ function paSelector(pa: Obj): Record<string, string> {
 export function namespaceMtls(inv: Inventory, ns: string): MtlsMode {
   return inv.memo(`namespaceMtls\u0000${ns}`, () => {
     for (const scope of [ns, inv.rootNamespace]) {
-      const pa = inv.istioIn('PeerAuthentication', scope).find((p) => Object.keys(paSelector(p)).length === 0 && paMode(p));
-      if (pa) return { mode: paMode(pa)!, by: pa, weakerPorts: [] };
+      const pa = namespaceWidePeerAuthentication(inv, scope);
+      const mode = pa && paMode(pa);
+      if (pa && mode) return { mode, by: pa, weakerPorts: [] };
     }
     return { mode: 'PERMISSIVE', weakerPorts: [] };
   });
 }
 
+/** A namespace's first selector-less PeerAuthentication with a mode: found once per namespace (the root one is asked for every namespace). */
+function namespaceWidePeerAuthentication(inv: Inventory, ns: string): Obj | undefined {
+  return inv.memo(`namespaceWidePeerAuthentication\u0000${ns}`, () => inv.istioIn('PeerAuthentication', ns).find((p) => Object.keys(paSelector(p)).length === 0 && paMode(p)));
+}
+
+/** A namespace's first Sidecar without a workloadSelector: found once per namespace (the root one is asked for every namespace). */
+export function namespaceWideSidecar(inv: Inventory, ns: string): Obj | undefined {
+  return inv.memo(`namespaceWideSidecar\u0000${ns}`, () => inv.istioIn('Sidecar', ns).find((s) => !isRec(at(s.raw.spec, 'workloadSelector'))));
+}
+
+/** The first PeerAuthentication of a namespace that selects each of its workloads: indexed once per namespace. */
+function workloadPeerAuthentications(inv: Inventory, ns: string): Map<WorkloadInfo, Obj> {
+  return inv.memo(`workloadPeerAuthentications\u0000${ns}`, () => {
+    const m = new Map<WorkloadInfo, Obj>();
+    for (const pa of inv.istioIn('PeerAuthentication', ns)) {
+      for (const w of inv.workloadsSelected(ns, paSelector(pa))) if (!m.has(w)) m.set(w, pa);
+    }
+    return m;
+  });
+}
+
 /** The mode a workload's sidecar enforces: a workload-level PeerAuthentication overrides the namespace one. */
-export function workloadMtls(inv: Inventory, ns: string, podLabels: Record<string, string>): MtlsMode {
-  const base = namespaceMtls(inv, ns);
-  const pa = inv.istioIn('PeerAuthentication', ns).find((p) => selects(paSelector(p), podLabels));
+export function workloadMtls(inv: Inventory, w: WorkloadInfo): MtlsMode {
+  const base = namespaceMtls(inv, w.namespace);
+  const pa = workloadPeerAuthentications(inv, w.namespace).get(w);
   if (!pa) return base;
   const mode = paMode(pa) ?? base.mode;
   const weakerPorts = Object.entries(rec(at(pa.raw.spec, 'portLevelMtls')))
@@ -136,7 +160,13 @@ export function gatewaysOfService(inv: Inventory, svc: ServiceInfo): Obj[] {
 /** The Gateway a VirtualService `gateways` entry names, if it is in the manifests. */
 export function gatewayByRef(inv: Inventory, vsNamespace: string, ref: string): Obj | undefined {
   const key = gatewayRefKey(vsNamespace, ref);
-  return inv.istioIn('Gateway', key.namespace).find((g) => g.name === key.name);
+  // Indexed once by namespace and name; the first in input order wins, as a scan would find it.
+  const byName = inv.memo('gatewaysByName', () => {
+    const m = new Map<string, Obj>();
+    for (const g of inv.istio('Gateway')) if (!m.has(`${g.namespace}\u0000${g.name}`)) m.set(`${g.namespace}\u0000${g.name}`, g);
+    return m;
+  });
+  return byName.get(`${key.namespace}\u0000${key.name}`);
 }
 
 /** Resolves a VirtualService `gateways` entry: `ns/name`, or a bare name in the VirtualService's namespace. */
@@ -228,4 +258,21 @@ export function gatewayServersOnPort(inv: Inventory, port: number | undefined): 
     return m;
   });
   return byPort.get(port) ?? [];
+}
+
+/** The client TLS settings of a DestinationRule that originate TLS without verifying the server (IST0128, IST0129). */
+export function unverifiedTls(dr: Obj): { field: string; mode: string; port?: number }[] {
+  const spec = rec(dr.raw.spec);
+  const withSelector = isRec(spec.workloadSelector);
+  const out: { field: string; mode: string; port?: number }[] = [];
+  const check = (tls: unknown, field: string, port?: number) => {
+    const mode = str(at(tls, 'mode'));
+    if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return;
+    // A credentialName supplies the CA only for a DestinationRule with a workloadSelector (Istio's own exception).
+    if (str(at(tls, 'caCertificates')) || (str(at(tls, 'credentialName')) && withSelector)) return;
+    out.push({ field, mode, ...(port !== undefined ? { port } : {}) });
+  };
+  check(at(spec, 'trafficPolicy.tls'), 'spec.trafficPolicy.tls');
+  arr(at(spec, 'trafficPolicy.portLevelSettings')).forEach((p, i) => check(rec(p).tls, `spec.trafficPolicy.portLevelSettings[${i}].tls`, num(at(p, 'port.number'))));
+  return out;
 }

@@ -1,15 +1,16 @@
-import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb-model';
 import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
-import { unverifiedTls } from './istio-analyzers';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
 import {
   describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
-  resolveHost, serviceEntryFor, workloadMtls, workloadsOfGateway,
+  resolveHost, serviceEntryFor, unverifiedTls, workloadMtls, workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
+import { WorkloadInfo } from './services-workloads';
 import { Hop, HopState, HostPath, Verdict } from './types';
-import { arr, at, hostMatches, rec, str, unique } from './util';
+import { append, arr, at, hostMatches, rec, str, unique } from './util';
 import { GATEWAY_STATUS_PORT, GATEWAY_STATUS_PORT_NAME } from '../ports';
 
 function worst(states: HopState[]): HopState {
@@ -111,13 +112,14 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
       { step: 'workload', label: `${svc.ref} -> ?`, detail: reason, state: 'unknown', reason },
     ];
   }
-  const edges = destinationEdges(inv, vs, dest);
+  const edges = new Map<WorkloadInfo, Edge[]>();
+  for (const e of destinationEdges(inv, vs, dest)) append(edges, e.workload, e);
   const hops: Hop[] = [];
   for (const w of workloads) {
-    const authz = edges.filter((e) => e.workload === w);
+    const authz = edges.get(w) ?? [];
     const denied = authz.find(isDenied);
     const inj = injectionOf(inv, w);
-    const mtls = workloadMtls(inv, w.namespace, w.podLabels);
+    const mtls = workloadMtls(inv, w);
     let state: HopState = 'encrypted';
     let reason: string | undefined;
     if (inj.state === 'no') [state, reason] = ['plaintext', `${w.ref} has no sidecar (${inj.why})`];

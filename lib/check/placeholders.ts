@@ -1,7 +1,8 @@
-import { AlbIngress, ALB } from './alb';
+import { ALB, AlbIngress } from './alb-model';
 import { Findings } from './findings';
-import { Inventory, Obj } from './inventory';
-import { annotationField, arr, at, rec, str } from './util';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
+import { annotationField, arr, at, listSome, rec, str } from './util';
 
 /**
  * Template placeholders left in a manifest (`<FQDN>`, `<your-domain>`, `${HOST}`, `{{ .Values.host }}`): copied from
@@ -41,7 +42,6 @@ export function checkUnfilledPlaceholders(inv: Inventory, f: Findings): void {
   }
 }
 
-
 /**
  * Placeholders left in the manifests (a warning: they are valid syntax, but the ALB cannot work with them). An ACM
  * certificate ARN of AWS's documentation account or with an all-zero id names no certificate, so the controller
@@ -66,10 +66,6 @@ export function placeholderArnReason(arn: string): string | undefined {
 }
 
 export const isPlaceholderHost = (host: string) => RESERVED_HOST.test(host.replace(/\.$/, ''));
-
-/** The first few items, then how many more: a message stays one readable line. */
-const listSome = (items: readonly string[], shown = 3) =>
-  items.slice(0, shown).join(', ') + (items.length > shown ? ` and ${items.length - shown} more` : '');
 
 export function checkPlaceholderValues(albs: readonly AlbIngress[], f: Findings): void {
   for (const alb of albs) {

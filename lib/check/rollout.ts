@@ -1,6 +1,8 @@
-import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb';
+import { ALB, AlbBackend, AlbIngress, DEREGISTRATION_DELAY, deregistrationDelay, mayBeGateway } from './alb-model';
 import { Findings } from './findings';
-import { Inventory, Obj, WorkloadInfo } from './inventory';
+import { Obj } from './identity';
+import { Inventory } from './inventory';
+import { WorkloadInfo } from './services-workloads';
 import { TargetDrain } from './types';
 
 /**

@@ -5,7 +5,8 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { Findings } from './findings';
-import { Inventory, Obj, splitApiVersion } from './inventory';
+import { Obj, splitApiVersion } from './identity';
+import { Inventory } from './inventory';
 import { PROJECT_ROOT } from '../project-root';
 
 /**

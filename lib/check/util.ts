@@ -1,4 +1,5 @@
 /** Small readers for untyped YAML: they never throw, they return undefined for anything of the wrong shape. */
+import * as yaml from 'js-yaml';
 
 export type Rec = Record<string, unknown>;
 
@@ -30,6 +31,15 @@ export function at(v: unknown, path: string): unknown {
     cur = cur[key];
   }
   return cur;
+}
+
+/** Reads YAML/JSON text defensively: undefined when it does not parse. */
+export function parseYamlText(text: string): unknown {
+  try {
+    return yaml.load(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function strMap(v: unknown): Record<string, string> {
@@ -69,4 +79,14 @@ export function append<K, V>(m: Map<K, V[]>, key: K, value: V): void {
   const list = m.get(key);
   if (list) list.push(value);
   else m.set(key, [value]);
+}
+
+/** The first few items, then how many more: a message stays one readable line. */
+export function listSome(items: readonly string[], shown = 3): string {
+  return items.slice(0, shown).join(', ') + (items.length > shown ? ` and ${items.length - shown} more` : '');
+}
+
+/** A label selector as text: `k=v` pairs, sorted, separated by commas. */
+export function selectorText(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(',');
 }

@@ -15,6 +15,7 @@ import { checkIstioAnalyzers } from './istio-analyzers';
 import { loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkLimits } from './limits';
+import { checkAlbQuotas } from './alb-quotas';
 import { checkPlaceholderValues, checkUnfilledPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
 import { validateSchemas } from './schema';
@@ -120,6 +121,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkPlaceholderValues(albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
+  checkAlbQuotas(inv, albs, f);
   checkGateways(inv, albs, f);
   checkVirtualServices(inv, f);
   checkGatewayAuthorization(inv, f);

@@ -30,10 +30,11 @@ import { ALB_GROUP_NAME, PropError, echo } from './patterns';
  * never moves an existing one, and an existing ALB's apps, certificates and rules only grow at their end (its last
  * rule may take the new app's first hosts). Removing, reordering or growing an app may move the apps after it; a
  * team that must never move should be listed before apps that change often. Next-fit looks at one ALB per app,
- * so planning is linear in apps, hosts and certificates; it may leave room unused in earlier ALBs that first-fit
- * would fill, which is the price of never moving an app into a gap (a gap filled by a later app would be fine, but
- * it makes an ALB's contents depend on apps far apart in the list). Hash placement (an app's ALB from its name)
- * was rejected: it survives removals, but it needs a fixed ALB count decided up front and cannot follow capacity.
+ * so planning is linear in apps, hosts and certificates. First-fit would be as stable under appends and pack a
+ * little tighter (a small app could fill room left in an earlier ALB), but it scans every ALB per app or needs an
+ * index over certificates and rules together; with apps of a team (sharing certificates) listed together, next-fit
+ * wastes little. Hash placement (an app's ALB from its name) was rejected: it survives removals, but it needs a
+ * fixed ALB count decided up front and cannot follow capacity.
  *
  * Certificates: the default certificate (the listener's, excluded from the quota) comes first on every ALB; the
  * others of the ALB's apps follow once each, in the order the apps list them. Without `defaultCertificateArn` the

@@ -156,7 +156,8 @@ describe('planAlbs', () => {
         expect(grown.rules[last].hosts.slice(0, alb.rules[last].hosts.length)).toEqual(alb.rules[last].hosts);
       });
     }), { numRuns: 300 });
-    expect(compared).toBeGreaterThan(100);
+    // About 4 runs in 10 plan at all under the random quotas; the comparison must not be vacuous.
+    expect(compared).toBeGreaterThan(50);
   });
 
   test('every plan respects the quotas it was given', () => {

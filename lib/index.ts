@@ -7,6 +7,7 @@ export * from './yelb-app';
 export * from './patterns';
 export * from './ports';
 export * from './gateway-certificate';
+export * from './alb-plan';
 export type {
   AppSource, Config, EdgeRouteConfig, GatewayTlsMode, IstioAutoscaling, KeyAlgorithm,
   MtlsMode, MtlsScope, OutboundTrafficPolicy, Resources, TargetType, WorkloadConfig,

@@ -6,6 +6,7 @@
  *   if (hasFailures(result)) throw new Error(formatText(result));
  */
 import { checkLoadBalancerServices } from './alb-backends';
+import { checkAlbQuotas } from './alb-quotas';
 import { albIngresses } from './alb-model';
 import { checkAlbIngresses } from './alb-rules';
 import { checkApiVersions } from './api-versions';
@@ -128,6 +129,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkPlaceholderValues(albs, f);
   checkRollouts(inv, albs, f);
   checkLimits(inv, albs, f);
+  checkAlbQuotas(inv, albs, f);
   checkGateways(inv, albs, f);
   checkVirtualServices(inv, f);
   checkGatewayAuthorization(inv, f);

@@ -104,7 +104,12 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'istiod-webhook-drift', severity: 'warning', title: 'istiod Application neither ignores nor pins the webhook failurePolicy (perpetual drift)', source: 'C31' },
   // Limits of AWS, the API server and Istio (limits.ts)
   { id: 'alb-host-length', severity: 'error', title: 'Ingress host longer than 128 characters, the ALB host condition limit', source: 'A3' },
-  { id: 'alb-certificate-quota', severity: 'warning', title: 'More than 26 certificates (the default plus 25) on one ALB listener: over the default quota', source: 'A8' },
+  { id: 'alb-certificate-quota', severity: 'warning', title: 'More than 26 certificates (the default plus 25) on one ALB listener: over the default quota (adjustable)', source: 'A8' },
+  // ALB quotas per ALB (alb-quotas.ts): warnings for quotas AWS raises on request, errors for fixed ones
+  { id: 'alb-rule-quota', severity: 'warning', title: 'More than 100 listener rules (excluding defaults) on one ALB: over the default quota (adjustable)', source: 'A3' },
+  { id: 'alb-condition-values-quota', severity: 'error', title: 'A listener rule with more than 5 condition values (hosts, path patterns, ...): over the fixed quota', source: 'A3' },
+  { id: 'alb-condition-wildcards-quota', severity: 'error', title: 'A listener rule with more than 5 wildcards (* or ?) in its condition values: over the fixed quota', source: 'A3' },
+  { id: 'alb-target-group-quota', severity: 'error', title: 'More than 100 target groups (one per Ingress, Service and port) on one ALB: over the fixed quota', source: 'A3' },
   { id: 'arn-partition-region', severity: 'error', title: 'Certificate or web ACL ARN whose partition does not own its region (aws-cn: cn-*, aws-us-gov: us-gov-*)', source: 'A8, A11' },
   { id: 'resources-request-above-limit', severity: 'error', title: 'Container requests more of a resource than its limit (the API server rejects it)', source: 'API' },
   { id: 'service-entry-wildcard-dns', severity: 'error', title: 'ServiceEntry with DNS resolution and no endpoints lists a wildcard host (Istio rejects it)', source: 'B22' },

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { CheckOptions, checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
 import { find, objects, pairs, ROOT, ruleIds, runCliJson } from './helpers';
+import { ALB_QUOTA_CASES } from './alb-quota-cases';
 import { ISTIO_CASES } from './istio-cases';
 import { LIMIT_CASES } from './limit-cases';
 
@@ -457,6 +458,7 @@ const CASES: Case[] = [
     },
     fixed: (o) => { o.push(...zeroTrust(GW_PRINCIPAL)); } },
   ...LIMIT_CASES,
+  ...ALB_QUOTA_CASES,
   ...ISTIO_CASES,
 ];
 

@@ -1,6 +1,6 @@
 import { helper } from '../lib/output/helm-names';
 import {
-  ValueRow, bool, keyValueSentinels, list, marker, num, objectList, oneOf, optional, optionalList, str, value,
+  SentinelSet, ValueRow, bool, labelMap, list, num, objectList, oneOf, optional, optionalList, sentinelAt, str, value,
 } from '../lib/output/helm-value-rows';
 import { ValueDocs } from '../lib/output/helm-values-yaml';
 import { selfSignedIssuerNameOf } from '../lib/gateway-certificate';
@@ -9,57 +9,61 @@ import { YELB_WORKLOADS, versionLabelOf } from '../lib/yelb-app';
 
 /*
  * How each config key becomes a chart value (see lib/output/helm-value-rows.ts for the builders): a sentinel the
- * constructs accept, or variants. A config key without a row fails the synth: add a row when adding a key.
+ * constructs accept, made by the key's value format, or variants. A config key without a row fails the synth: add a
+ * row when adding a key.
  */
 
 const WORKLOADS = YELB_WORKLOADS.map((w) => w.key);
 const ISSUER_REF = 'gateway.tls.issuerRef';
+const ISSUER_NAME = sentinelAt(`${ISSUER_REF}.name`)(0);
+
+/**
+ * Relations the constructs check between two values, which sentinels made one key at a time cannot know: cert-manager
+ * refuses a renewBefore not shorter than the duration, the API server a request above its limit. The larger value's
+ * sentinel is the smaller one's with a 0 appended to its digits: ten times it, and longer than any format's digits.
+ */
+const tenTimes = (path: string) => (set: SentinelSet) => sentinelAt(path)(set).replace(/^[0-9]+/, (digits) => `${digits}0`);
 
 export const VALUE_ROWS: readonly ValueRow[] = [
   list('host', 'host', `include "${helper('hosts')}" $ | fromJsonArray`),
-  // ACM ARNs in one sentinel region (the constructs require a single region).
-  list('certificateArn', 'certificateArn', `include "${helper('certificateArns')}" $ | fromJsonArray`, [],
-    [1, 2].map((i) => `arn:aws:acm:zz-helm-value-1:000000000000:certificate/00000000-0000-4000-8000-00000000000${i}`)),
+  list('certificateArn', 'certificateArn', `include "${helper('certificateArns')}" $ | fromJsonArray`),
   str('namespace'),
   str('gateway.namespace'),
   str('gateway.name'),
   str('gateway.serviceName'),
   str('gateway.serviceAccount'),
-  { path: 'gateway.selector', base: { 'helm-value-selector': 'helm-value-selector' }, map: true },
+  labelMap('gateway.selector'),
   str('gateway.credentialName', undefined, [{ js: selfSignedIssuerNameOf, helper: helper('selfSignedIssuerName') }]),
   oneOf('gateway.tls.mode', 'certManager'),
   {
     // Absent in the base (a self-signed Issuer is emitted); then set, with either kind.
     path: ISSUER_REF,
     base: undefined,
-    strings: [[marker(`${ISSUER_REF}.name`), value(`${ISSUER_REF}.name`)]],
+    strings: [[ISSUER_NAME, value(`${ISSUER_REF}.name`)]],
     variants: [
-      { value: { kind: 'Issuer', name: marker(`${ISSUER_REF}.name`) }, cond: [`$.Values.${ISSUER_REF}`] },
+      { value: { kind: 'Issuer', name: ISSUER_NAME }, cond: [`$.Values.${ISSUER_REF}`] },
       {
-        value: { kind: 'ClusterIssuer', name: marker(`${ISSUER_REF}.name`) },
+        value: { kind: 'ClusterIssuer', name: ISSUER_NAME },
         cond: [`$.Values.${ISSUER_REF}`, `eq $.Values.${ISSUER_REF}.kind "ClusterIssuer"`],
       },
     ],
     covers: ['kind', 'name'],
   },
   oneOf('gateway.tls.keyAlgorithm', 'RSA'),
-  // Durations the constructs accept (renewBefore shorter than duration).
-  str('gateway.tls.duration', '97531h'),
-  str('gateway.tls.renewBefore', '86421h'),
+  str('gateway.tls.duration', tenTimes('gateway.tls.renewBefore')),
+  str('gateway.tls.renewBefore'),
   str('alb.ingressName'),
   oneOf('alb.scheme', 'internet-facing'),
   // ipv4 in the base: the constructs refuse dualstack-without-public-ipv4 in the internal-scheme variant.
   oneOf('alb.ipAddressType', 'ipv4'),
   oneOf('alb.targetType', 'ip'),
-  str('alb.sslPolicy', 'ELBSecurityPolicy-helm-value-ssl-policy'),
+  str('alb.sslPolicy'),
   optional('alb.groupName'),
   // Joined into one annotation each; an empty list leaves the annotation out.
   ...['alb.loadBalancerAttributes', 'alb.targetGroupAttributes', 'alb.tags'].map((path) =>
-    optionalList(list(path, path.split('.')[1], `$.Values.${path}`, [], keyValueSentinels(path)))),
-  // Documentation addresses (RFC 5737) the constructs never write.
-  optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs', [], ['203.0.113.91/32', '203.0.113.92/32'])),
-  // In the region of the certificate sentinels (the constructs require the ALB's region).
-  optional('alb.wafv2AclArn', 'arn:aws:wafv2:zz-helm-value-1:000000000000:regional/webacl/helm-value-waf/helm-value-waf-id'),
+    optionalList(list(path, path.split('.')[1], `$.Values.${path}`))),
+  optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs')),
+  optional('alb.wafv2AclArn'),
   oneOf('mesh.mtlsMode', 'STRICT'),
   oneOf('mesh.mtlsScope', 'namespace'),
   str('mesh.rootNamespace'),
@@ -69,20 +73,22 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   str('mesh.trustDomain'),
   bool('istioEdge.enabled'),
   str('istioEdge.virtualServiceName'),
-  objectList('istioEdge.routes', 'route', [1, 2].map((i) => ({
-    pathPrefix: `/helm-value-route-${i}-path`, service: `helm-value-route-${i}-service`, port: 65000 + i,
-  }))),
+  // Ports are numbers, which carry no marker: ones no default and no construct uses.
+  objectList('istioEdge.routes', 'route', { port: (set) => (set === 0 ? [65001, 65002] : [65011, 65012]) }),
   bool('albIngress.enabled'),
   bool('yelb.enabled'),
-  ...WORKLOADS.flatMap((w, i) => [
-    str(`yelb.${w}.image`, `helm-value.invalid/${w}:helm-value-${w}-tag`, [{ js: versionLabelOf, helper: helper('versionLabel') }]),
-    // Numbers and quantities cannot carry a marker: values no default and no construct uses.
-    num(`yelb.${w}.replicas`, 9001 + i),
-    str(`yelb.${w}.resources.requests.cpu`, `91${i}1m`),
-    str(`yelb.${w}.resources.requests.memory`, `92${i}1Mi`),
-    str(`yelb.${w}.resources.limits.cpu`, `91${i}2m`),
-    str(`yelb.${w}.resources.limits.memory`, `92${i}2Mi`),
-  ]),
+  ...WORKLOADS.flatMap((w, i) => {
+    const resources = `yelb.${w}.resources`;
+    return [
+      str(`yelb.${w}.image`, undefined, [{ js: versionLabelOf, helper: helper('versionLabel') }]),
+      // Replicas within the schema's 0-100 that no default and no construct uses (the synth checks both).
+      num(`yelb.${w}.replicas`, (set) => 91 + i + 4 * set),
+      str(`${resources}.requests.cpu`),
+      str(`${resources}.requests.memory`),
+      str(`${resources}.limits.cpu`, tenTimes(`${resources}.requests.cpu`)),
+      str(`${resources}.limits.memory`, tenTimes(`${resources}.requests.memory`)),
+    ];
+  }),
   bool('dns.externalDns'),
 ];
 

@@ -16,7 +16,8 @@ import { Matcher, Sentinels, findRanges, resolveElements, sentinelMatcher, templ
 import { ValueRow, unmappedKeys } from './helm-value-rows';
 import { helmValuesOf, renderValuesYaml } from './helm-values-yaml';
 import { valuesSchema } from './helm-values-schema';
-import { SynthError, synthObjects } from './plain';
+import { ManifestObject, SynthError, synthObjects } from './plain';
+import { checkSameInBothSets, checkSentinelsAccepted } from './helm-sentinel-checks';
 import { StackDefinition } from './stack';
 
 export { CHART_NAME, helmValuesOf };
@@ -56,6 +57,8 @@ function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id
 
 interface Synth {
   readonly docs: Doc[];
+  /** The synthesized objects, before templating. */
+  readonly objects: readonly { path: string; json: ManifestObject }[];
   readonly files: Map<string, string>;
   readonly labels: Map<string, Readonly<Record<string, string>>>;
 }
@@ -64,7 +67,8 @@ function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinel
   const files = new Map<string, string>();
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const docs: Doc[] = [];
-  for (const file of synthObjects(stack, config)) {
+  const synthesized = synthObjects(stack, config);
+  for (const file of synthesized) {
     labels.set(file.fileName, file.labels);
     const fileDocs = file.objects.map(({ path, json }) => {
       const id = match(path).map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`)).join('');
@@ -77,7 +81,7 @@ function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinel
       docs.push(resolved);
     }
   }
-  return { docs, files, labels };
+  return { docs, files, labels, objects: synthesized.flatMap((f) => f.objects) };
 }
 
 /** The variants of the table: one synth per other value of every enum, switch and optional key. */
@@ -247,12 +251,14 @@ function buildTemplates(stack: StackDefinition): Templates {
     throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to the stack's value rows`);
   }
   try {
+    checkSentinelsAccepted(rows);
     const sentinels = sentinelsOf(rows);
     checkSentinelsUnique(stack, sentinels);
     const match = sentinelMatcher(sentinels);
     const lists = listsOf(rows);
     const baseConfig = sentinelConfig(rows);
     const base = templatesOf(stack, baseConfig, sentinels, match);
+    checkSameInBothSets(rows, base.objects, sentinels, match, (config) => synthObjects(stack, config).flatMap((f) => f.objects));
     const fileOf = new Map(base.files);
     const labels = new Map(base.labels);
     const variants: Variant[] = variantsOf(rows, baseConfig).map(({ row, value, config, cond }) => {

@@ -2,9 +2,11 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { helmBinary, HelmNotFoundError, runHelm } from '../tools/helm';
+import { firstDifference } from './object-difference';
+
+export { firstDifference };
 
 /*
  * The synth's proof that its Helm chart renders its plain YAML: `helm template` of the generated chart folder with
@@ -52,27 +54,6 @@ const shown = (v: unknown) => {
   const text = v === undefined ? 'nothing' : JSON.stringify(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
-
-/** `spec` -> `.spec`; a key that is not an identifier (an annotation) in brackets, as the checker names fields. */
-const fieldStep = (key: string, first: boolean) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${first ? '' : '.'}${key}` : `['${key}']`);
-
-/** The first field where `a` and `b` differ, as a dotted path with both values; undefined when they are equal. */
-export function firstDifference(a: unknown, b: unknown, path = ''): { path: string; chart: unknown; plain: unknown } | undefined {
-  if (isDeepStrictEqual(a, b)) return undefined;
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
-      if (d) return d;
-    }
-  }
-  if (isRecord(a) && isRecord(b)) {
-    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      const d = firstDifference(a[key], b[key], `${path}${fieldStep(key, path === '')}`);
-      if (d) return d;
-    }
-  }
-  return { path: path === '' ? '(whole object)' : path, chart: a, plain: b };
-}
 
 /** Every difference between the chart's objects and the plain ones, one phrase each (object, then field). */
 export function differences(chart: readonly ManifestObject[], plain: readonly ManifestObject[]): string[] {

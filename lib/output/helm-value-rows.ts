@@ -69,9 +69,21 @@ function inBothSets(build: (set: SentinelSet) => ValueRow): ValueRow {
 }
 
 export const value = (path: string): Ref => ({ t: 'value', path });
-/** The marker of a key path's sentinels: `alb.sslPolicy` -> `helm-value-alb-ssl-policy` (set 1: `helm-value-alt-...`). */
-export const marker = (path: string, set: SentinelSet = 0) =>
-  `helm-value-${set === 1 ? 'alt-' : ''}${path.replace(/\./g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/**
+ * Set 1's markers are at least this long: longer than set 0's, so that a construct that measures or cuts a value
+ * shows, yet short enough that names derived from a DNS label (`<credentialName>-selfsigned`) stay under 63
+ * characters, where a cut would make them equal to the value and no longer tell the two apart.
+ */
+const LONG_MARKER = 50;
+
+/**
+ * The marker of a key path's sentinels: `alb.sslPolicy` -> `helm-value-alb-ssl-policy`. In set 1 it is padded to
+ * LONG_MARKER characters, so that a construct that cuts or measures a value shows in the comparison of the sets.
+ */
+export function marker(path: string, set: SentinelSet = 0): string {
+  const text = `helm-value-${path.replace(/\./g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return set === 0 ? text : `${text}${'-alt'.repeat(Math.max(1, Math.ceil((LONG_MARKER - text.length) / 4)))}`;
+}
 
 /** The value format of a schema node: the format of its pattern, or of its items, or of the first sub-schema with one. */
 function formatOfNode(node: SchemaNode | undefined, where: string): ValueFormat | undefined {

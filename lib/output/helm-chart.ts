@@ -13,7 +13,7 @@ import { packageChart } from './helm-package';
 import { renderFile } from './helm-render';
 import { listsOf, sentinelConfig, sentinelsOf, withValue } from './helm-sentinels';
 import { Matcher, Sentinels, findRanges, resolveElements, sentinelMatcher, templatize } from './helm-templatize';
-import { ValueRow, unmappedKeys } from './helm-value-rows';
+import { ValueRow, rowsOfSet, unmappedKeys } from './helm-value-rows';
 import { helmValuesOf, renderValuesYaml } from './helm-values-yaml';
 import { valuesSchema } from './helm-values-schema';
 import { ManifestObject, SynthError, synthObjects } from './plain';
@@ -115,14 +115,15 @@ function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): v
  * Sentinels must never occur in the constructs' own output: a literal 9001 would otherwise turn into a value. The
  * built-in config with the base's switches (everything on) shows the literals the constructs write.
  */
-function checkSentinelsUnique(stack: StackDefinition, sentinels: Sentinels): void {
+function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]): void {
   let config = loadConfig();
   for (const row of stack.helm.valueRows) if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
+  const numbers = new Set(sets.flatMap((s) => [...s.numbers.keys()]));
+  const strings = new RegExp(sets.flatMap((s) => [...s.strings.keys()]).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
   const walk = (x: unknown, where: string): void => {
-    if (typeof x === 'number' && sentinels.numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in the stack's value rows`);
-    if (typeof x === 'string') {
-      for (const s of sentinels.strings.keys()) if (x.includes(s)) throw new TemplateError(`${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${s}`);
-    }
+    if (typeof x === 'number' && numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in the stack's value rows`);
+    const found = typeof x === 'string' ? strings.exec(x) : null;
+    if (found) throw new TemplateError(`${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${found[0]}`);
     if (Array.isArray(x)) x.forEach((y) => walk(y, where));
     else if (x && typeof x === 'object') Object.entries(x).forEach(([k, y]) => { walk(k, where); walk(y, where); });
   };
@@ -251,14 +252,20 @@ function buildTemplates(stack: StackDefinition): Templates {
     throw new SynthError(`Helm chart: no value mapping for ${unmapped.join(', ')}; add rows to the stack's value rows`);
   }
   try {
-    checkSentinelsAccepted(rows);
+    const baseConfig = sentinelConfig(rows);
+    const altRows = rowsOfSet(rows, 1);
+    const altConfig = sentinelConfig(altRows);
+    checkSentinelsAccepted([baseConfig, altConfig]);
     const sentinels = sentinelsOf(rows);
-    checkSentinelsUnique(stack, sentinels);
+    const altSentinels = sentinelsOf(altRows);
+    checkSentinelsUnique(stack, [sentinels, altSentinels]);
     const match = sentinelMatcher(sentinels);
     const lists = listsOf(rows);
-    const baseConfig = sentinelConfig(rows);
     const base = templatesOf(stack, baseConfig, sentinels, match);
-    checkSameInBothSets(rows, base.objects, sentinels, match, (config) => synthObjects(stack, config).flatMap((f) => f.objects));
+    checkSameInBothSets(
+      { objects: base.objects, sentinels, match },
+      { objects: synthObjects(stack, altConfig).flatMap((f) => f.objects), sentinels: altSentinels, match: sentinelMatcher(altSentinels) },
+    );
     const fileOf = new Map(base.files);
     const labels = new Map(base.labels);
     const variants: Variant[] = variantsOf(rows, baseConfig).map(({ row, value, config, cond }) => {

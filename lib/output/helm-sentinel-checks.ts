@@ -1,27 +1,26 @@
 import { ConfigError, validateConfig } from '../config/load';
 import { Ref, TemplateError, nodeKey } from './helm-nodes';
 import { firstDifference } from './object-difference';
-import { sentinelConfig, sentinelsOf } from './helm-sentinels';
-import { Matcher, Sentinels, sentinelMatcher } from './helm-templatize';
-import { SENTINEL_SETS, ValueRow, rowsOfSet } from './helm-value-rows';
+import { Config } from '../config/types';
+import { Matcher, Sentinels } from './helm-templatize';
 import { ManifestObject } from './plain';
 
 /* Checks of the sentinels themselves, before and after the base synth. */
 
 /**
- * The configuration must accept the sentinel configuration of both sets (schema and cross-key rules): a sentinel
- * that a narrowed format no longer matches then fails here, naming the key, rather than deep in a construct.
+ * The configuration must accept the sentinel configuration of each set (schema and cross-key rules): a sentinel that
+ * a narrowed format no longer matches then fails here, naming the key, rather than deep in a construct.
  */
-export function checkSentinelsAccepted(rows: readonly ValueRow[]): void {
-  for (const set of SENTINEL_SETS) {
+export function checkSentinelsAccepted(configs: readonly Config[]): void {
+  configs.forEach((config, set) => {
     try {
-      validateConfig(sentinelConfig(rowsOfSet(rows, set)));
+      validateConfig(config);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       throw new TemplateError(`the configuration refuses a sentinel of set ${set}: ${e.message} (make the value format's sentinel in `
         + 'lib/patterns.ts match its pattern, or fix the relation in the stack\'s value rows)');
     }
-  }
+  });
 }
 
 /** A reference as the difference message shows it. */
@@ -41,7 +40,7 @@ function refText(r: Ref): string {
 }
 
 /** A synth's objects with every sentinel replaced by `{{ what it stands for }}`: equal across sets if only copied. */
-function readAsValues(objects: readonly { path: string; json: ManifestObject }[], sentinels: Sentinels, match: Matcher) {
+function readAsValues({ objects, sentinels, match }: SetSynth): Map<string, unknown> {
   const read = (x: unknown): unknown => {
     if (typeof x === 'string') return match(x).map((p) => (typeof p === 'string' ? p : `{{ ${refText(p)} }}`)).join('');
     if (typeof x === 'number') {
@@ -64,26 +63,27 @@ const shown = (v: unknown) => {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 
+/** One synth of the base configuration with one set of sentinels. */
+export interface SetSynth {
+  readonly objects: readonly { path: string; json: ManifestObject }[];
+  readonly sentinels: Sentinels;
+  readonly match: Matcher;
+}
+
 /**
- * The base synth with sentinel set 1 (other markers: other texts, lengths and digits) must give the objects of set 0
- * once each sentinel is read as the value it stands for. A construct that computes from a value rather than copying
- * it (cuts it, measures it, branches on its text) gives different objects: the chart would render other values wrong.
- * `synth` gives the base synth's objects for a sentinel configuration.
+ * The base synth with sentinel set 1 (longer markers, other digits) must give the objects of set 0 once each
+ * sentinel is read as the value it stands for. A construct that computes from a value rather than copying it (cuts
+ * it, measures it, branches on its text) gives different objects: the chart would render other values wrongly.
  */
-export function checkSameInBothSets(
-  rows: readonly ValueRow[], base: readonly { path: string; json: ManifestObject }[], baseSentinels: Sentinels, baseMatch: Matcher,
-  synth: (config: ReturnType<typeof sentinelConfig>) => readonly { path: string; json: ManifestObject }[],
-): void {
-  const altRows = rowsOfSet(rows, 1);
-  const altSentinels = sentinelsOf(altRows);
-  const one = readAsValues(base, baseSentinels, baseMatch);
-  const other = readAsValues(synth(sentinelConfig(altRows)), altSentinels, sentinelMatcher(altSentinels));
+export function checkSameInBothSets(one: SetSynth, other: SetSynth): void {
+  const a = readAsValues(one);
+  const b = readAsValues(other);
   const problem = (text: string) => new TemplateError(`${text} (a construct depends on a value in a way the chart generator did not see: `
     + 'declare that value\'s variants in the chart\'s value table)');
-  for (const [id, object] of one) {
-    if (!other.has(id)) throw problem(`${id} is only in the synth with the first set of sentinels`);
-    const d = firstDifference(object, other.get(id));
+  for (const [id, object] of a) {
+    if (!b.has(id)) throw problem(`${id} is only in the synth with the first set of sentinels`);
+    const d = firstDifference(object, b.get(id));
     if (d) throw problem(`${id} ${d.path}: the synth with one set of sentinels gives ${shown(d.chart)}, with another ${shown(d.plain)}`);
   }
-  for (const id of other.keys()) if (!one.has(id)) throw problem(`${id} is only in the synth with the second set of sentinels`);
+  for (const id of b.keys()) if (!a.has(id)) throw problem(`${id} is only in the synth with the second set of sentinels`);
 }

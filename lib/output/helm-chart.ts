@@ -112,8 +112,8 @@ function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): v
 }
 
 /**
- * Sentinels must never occur in the constructs' own output: a literal 9001 would otherwise turn into a value. The
- * built-in config with the base's switches (everything on) shows the literals the constructs write.
+ * Sentinels of either set must never occur in the constructs' own output: a literal 91 would otherwise turn into a
+ * value. The built-in config with the base's switches (everything on) shows the literals the constructs write.
  */
 function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]): void {
   let config = loadConfig();

@@ -5,4 +5,6 @@ import { PROJECT_ROOT } from './lib/project-root';
 
 // The Helm templates are kept between runs in .cache/ (git-ignored), keyed by a hash of everything they depend on.
 useTemplateCache(join(PROJECT_ROOT, '.cache'));
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

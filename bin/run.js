@@ -55,7 +55,8 @@ function withLock(fn) {
       // A build takes seconds: a lock older than two minutes was left by a killed build.
       const st = fs.statSync(LOCK, { throwIfNoEntry: false });
       if (st && Date.now() - st.mtimeMs > 120_000) fs.rmSync(LOCK, { recursive: true, force: true });
-      else if (Date.now() - started > 300_000) throw new Error(`the build lock ${LOCK} is held for over 5 minutes; remove it if no build runs`, { cause: e });
+      else if (Date.now() - started > 300_000)
+        throw new Error(`the build lock ${LOCK} is held for over 5 minutes; remove it if no build runs`, { cause: e });
       else sleep(100);
     }
   }
@@ -91,12 +92,17 @@ function compile(declarations) {
     let code;
     try {
       code = esbuild.transformSync(fs.readFileSync(file, 'utf8'), {
-        loader: 'ts', format: 'cjs', platform: 'node', target: `node${process.versions.node.split('.')[0]}`, sourcefile: rel,
+        loader: 'ts',
+        format: 'cjs',
+        platform: 'node',
+        target: `node${process.versions.node.split('.')[0]}`,
+        sourcefile: rel,
         tsconfigRaw: { compilerOptions: { esModuleInterop: true } },
       }).code;
     } catch (e) {
       const first = e.errors && e.errors[0];
-      const where = first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+      const where =
+        first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
       return `cannot compile ${first ? `${where}${first.text}` : String(e.message).split('\n')[0]}`.slice(0, 300);
     }
     const target = path.join(BUILD, js);
@@ -109,8 +115,10 @@ function compile(declarations) {
     for (const e of fs.readdirSync(path.join(BUILD, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) prune(child);
-      else if (e.name.endsWith('.js') && !wanted.has(child) && !e.name.endsWith('.generated.js')) fs.rmSync(path.join(BUILD, child));
-      else if (e.name.endsWith('.d.ts') && !wanted.has(child.replace(/\.d\.ts$/, '.js'))) fs.rmSync(path.join(BUILD, child));
+      else if (e.name.endsWith('.js') && !wanted.has(child) && !e.name.endsWith('.generated.js'))
+        fs.rmSync(path.join(BUILD, child));
+      else if (e.name.endsWith('.d.ts') && !wanted.has(child.replace(/\.d\.ts$/, '.js')))
+        fs.rmSync(path.join(BUILD, child));
     }
   };
   prune('');
@@ -124,7 +132,10 @@ function compile(declarations) {
   if (declarations) {
     const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
     try {
-      execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
       return `the declarations do not compile (tsc -p tsconfig.build.json):\n${e.stdout ?? ''}${e.stderr ?? ''}`;
     }
@@ -134,7 +145,13 @@ function compile(declarations) {
 
 /** Rebuilds unless the stamp matches the sources; exits 1 with the compiler's output when the build fails. */
 function ensureBuilt({ force = false, declarations = false } = {}) {
-  const stamped = () => { try { return fs.readFileSync(STAMP, 'utf8'); } catch { return ''; } };
+  const stamped = () => {
+    try {
+      return fs.readFileSync(STAMP, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   if (!force && stamped() === fingerprint()) return;
   const failure = withLock(() => {
     const now = fingerprint();
@@ -153,13 +170,18 @@ function ensureBuilt({ force = false, declarations = false } = {}) {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'build') {
-  ensureBuilt({ force: args.includes('--force') || args.includes('--declarations'), declarations: args.includes('--declarations') });
+  ensureBuilt({
+    force: args.includes('--force') || args.includes('--declarations'),
+    declarations: args.includes('--declarations'),
+  });
 } else if (Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
   ensureBuilt();
   // The command sees its own arguments where it would under `node build/<entry>`.
   process.argv.splice(2, 1);
   require(path.join(BUILD, COMMANDS[command]));
 } else {
-  process.stderr.write(`error: unknown command ${JSON.stringify(String(command)).slice(0, 100)}; expected build or one of ${Object.keys(COMMANDS).join(', ')}\n`);
+  process.stderr.write(
+    `error: unknown command ${JSON.stringify(String(command)).slice(0, 100)}; expected build or one of ${Object.keys(COMMANDS).join(', ')}\n`,
+  );
   process.exit(1);
 }

@@ -19,7 +19,8 @@ export interface CrossFieldRule {
   readonly example: { readonly values: Record<string, unknown>; readonly message: string };
 }
 
-const ARN = (region: string, partition = 'aws') => `arn:${partition}:acm:${region}:210987654321:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab`;
+const ARN = (region: string, partition = 'aws') =>
+  `arn:${partition}:acm:${region}:210987654321:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab`;
 
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
@@ -44,7 +45,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "${h('echo')}" $ns)) }}
 {{- end }}
 {{- end }}`,
-    example: { values: { namespace: 'kube-system' }, message: `'namespace' must be a namespace of its own, not ${APP_NAMESPACE_NOT.system}, got "kube-system"` },
+    example: {
+      values: { namespace: 'kube-system' },
+      message: `'namespace' must be a namespace of its own, not ${APP_NAMESPACE_NOT.system}, got "kube-system"`,
+    },
   },
   {
     id: 'arn-partition-region',
@@ -76,7 +80,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- end }}
 {{- end }}
 {{- end }}`,
-    example: { values: { yelb: { db: { resources: { requests: { memory: '3Gi' } } } } }, message: `'yelb.db.resources.requests.memory' must not exceed yelb.db.resources.limits.memory (2048Mi), got "3Gi"` },
+    example: {
+      values: { yelb: { db: { resources: { requests: { memory: '3Gi' } } } } },
+      message: `'yelb.db.resources.requests.memory' must not exceed yelb.db.resources.limits.memory (2048Mi), got "3Gi"`,
+    },
   },
   {
     id: 'certificates-one-region',
@@ -90,7 +97,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- fail (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
 {{- end }}
 {{- end }}`,
-    example: { values: { certificateArn: [ARN('us-east-1'), ARN('eu-west-1')] }, message: `'certificateArn' must all be in the ALB's region, got regions us-east-1, eu-west-1` },
+    example: {
+      values: { certificateArn: [ARN('us-east-1'), ARN('eu-west-1')] },
+      message: `'certificateArn' must all be in the ALB's region, got regions us-east-1, eu-west-1`,
+    },
   },
   {
     id: 'alb-list-keys-once',
@@ -107,12 +117,16 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- end }}
 {{- end }}
 {{- end }}`,
-    example: { values: { alb: { tags: ['team=a', 'team=b'] } }, message: `'alb.tags[1]' must not repeat the key team, got "team=b"` },
+    example: {
+      values: { alb: { tags: ['team=a', 'team=b'] } },
+      message: `'alb.tags[1]' must not repeat the key team, got "team=b"`,
+    },
   },
   {
     id: 'ipv6-only-alb-faces-internet',
     madeBy: 'lib/alb-ingress.ts addressTypeError',
-    template: () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
+    template:
+      () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
 {{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
 {{- end }}`,
     example: {
@@ -138,7 +152,9 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'web-acl-in-alb-region',
     madeBy: 'lib/alb-ingress.ts AlbIngress',
-    template: (h) => `{{- if and .Values.albIngress.enabled .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
+    template: (
+      h,
+    ) => `{{- if and .Values.albIngress.enabled .Values.alb.wafv2AclArn (ne .Values.alb.wafv2AclArn "none") }}
 {{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
 {{- $albRegion := index (splitList ":" (include "${h('certificateArns')}" . | fromJsonArray | first)) 3 }}
 {{- if ne $region $albRegion }}
@@ -183,11 +199,16 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     id: 'virtual-service-name-free',
     madeBy: 'lib/istio-edge.ts IstioEdge',
     template: () => `{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
-{{- if has .Values.istioEdge.virtualServiceName (list ${YELB_WORKLOADS.filter((w) => w.mesh).map((w) => JSON.stringify(w.name)).join(' ')}) }}
+{{- if has .Values.istioEdge.virtualServiceName (list ${YELB_WORKLOADS.filter((w) => w.mesh)
+      .map((w) => JSON.stringify(w.name))
+      .join(' ')}) }}
 {{- fail (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName) }}
 {{- end }}
 {{- end }}`,
-    example: { values: { istioEdge: { virtualServiceName: 'yelb-appserver' } }, message: `'istioEdge.virtualServiceName' must differ from the mesh service names, got "yelb-appserver"` },
+    example: {
+      values: { istioEdge: { virtualServiceName: 'yelb-appserver' } },
+      message: `'istioEdge.virtualServiceName' must differ from the mesh service names, got "yelb-appserver"`,
+    },
   },
   {
     id: 'certificate-lifetime',
@@ -220,4 +241,6 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 
 /** The body of the chart's validate define: every rule's template, in registry order. */
 export const crossFieldTemplate = (h: (name: string) => string) =>
-  CROSS_FIELD_RULES.map((r) => r.template(h)).filter((t) => t !== '').join('\n');
+  CROSS_FIELD_RULES.map((r) => r.template(h))
+    .filter((t) => t !== '')
+    .join('\n');

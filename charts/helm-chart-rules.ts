@@ -5,9 +5,15 @@ import { YELB_WORKLOADS } from '../lib/yelb-app';
 /** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
 export const STRUCTURE_RULES: readonly StructureRule[] = [
   // NamespacesChart: the app namespace exists when either component that lives in it does.
-  { doc: 'Namespaces/App/Resource', cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app'] },
+  {
+    doc: 'Namespaces/App/Resource',
+    cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app'],
+  },
   // GatewayNamespaceChart: the gateway namespace is only declared (for its readiness-gate label) when it is another one.
-  { doc: 'GatewayNamespace/Gateway/Resource', cond: ['ne $.Values.gateway.namespace $.Values.namespace', '$.Values.createNamespaces.gateway'] },
+  {
+    doc: 'GatewayNamespace/Gateway/Resource',
+    cond: ['ne $.Values.gateway.namespace $.Values.namespace', '$.Values.createNamespaces.gateway'],
+  },
   // GatewayCertificate: the common name is the first host, when it fits in 64 characters.
   {
     doc: 'GatewayCertificate/Certificate/Resource',

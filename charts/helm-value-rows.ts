@@ -1,6 +1,18 @@
 import { helper } from '../lib/output/helm-names';
 import {
-  SentinelSet, ValueRow, bool, labelMap, list, num, objectList, oneOf, optional, optionalList, sentinelAt, str, value,
+  SentinelSet,
+  ValueRow,
+  bool,
+  labelMap,
+  list,
+  num,
+  objectList,
+  oneOf,
+  optional,
+  optionalList,
+  sentinelAt,
+  str,
+  value,
 } from '../lib/output/helm-value-rows';
 import { ValueDocs } from '../lib/output/helm-values-yaml';
 import { selfSignedIssuerNameOf } from '../lib/gateway-certificate';
@@ -22,7 +34,8 @@ const ISSUER_NAME = sentinelAt(`${ISSUER_REF}.name`)(0);
  * refuses a renewBefore not shorter than the duration, the API server a request above its limit. The larger value's
  * sentinel is the smaller one's with a 0 appended to its digits: ten times it, and longer than any format's digits.
  */
-const tenTimes = (path: string) => (set: SentinelSet) => sentinelAt(path)(set).replace(/^[0-9]+/, (digits) => `${digits}0`);
+const tenTimes = (path: string) => (set: SentinelSet) =>
+  sentinelAt(path)(set).replace(/^[0-9]+/, (digits) => `${digits}0`);
 
 export const VALUE_ROWS: readonly ValueRow[] = [
   list('host', 'host', `include "${helper('hosts')}" $ | fromJsonArray`),
@@ -61,14 +74,17 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   optional('alb.groupName'),
   // Joined into one annotation each; an empty list leaves the annotation out.
   ...['alb.loadBalancerAttributes', 'alb.targetGroupAttributes', 'alb.tags'].map((path) =>
-    optionalList(list(path, path.split('.')[1], `$.Values.${path}`))),
+    optionalList(list(path, path.split('.')[1], `$.Values.${path}`)),
+  ),
   optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs')),
   optional('alb.wafv2AclArn'),
   oneOf('mesh.mtlsMode', 'STRICT'),
   oneOf('mesh.mtlsScope', 'namespace'),
   str('mesh.rootNamespace'),
   oneOf('mesh.outboundTrafficPolicy', 'REGISTRY_ONLY'),
-  list('mesh.externalHosts', 'externalHost', '$.Values.mesh.externalHosts', [{ js: resourceNameOf, helper: helper('resourceName') }]),
+  list('mesh.externalHosts', 'externalHost', '$.Values.mesh.externalHosts', [
+    { js: resourceNameOf, helper: helper('resourceName') },
+  ]),
   bool('mesh.authorization'),
   str('mesh.trustDomain'),
   bool('istioEdge.enabled'),
@@ -95,12 +111,12 @@ export const VALUE_ROWS: readonly ValueRow[] = [
 /** values.yaml comments of the yelb values, which config/default.yaml does not comment. */
 export const VALUE_DOCS: ValueDocs = {
   comments: {
-    'yelb': 'The yelb sample application: four Deployments with their Services and ServiceAccounts.',
+    yelb: 'The yelb sample application: four Deployments with their Services and ServiceAccounts.',
     'yelb.ui': 'yelb-ui, the web front end.',
     'yelb.appserver': 'yelb-appserver, the API server.',
     'yelb.db': 'yelb-db, PostgreSQL.',
     'yelb.redis': 'redis-server, the cache.',
-    'yelb.*.image': 'Container image; its tag is also the pods\' `version` label.',
+    'yelb.*.image': "Container image; its tag is also the pods' `version` label.",
     'yelb.*.replicas': 'Pod replicas.',
     'yelb.*.resources': 'CPU and memory requests and limits of the container.',
   },

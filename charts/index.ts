@@ -27,20 +27,25 @@ export function buildCharts(app: App, config: Config): ProductChart[] {
     if (yelb) {
       // A gateway route to a yelb Service must name one of its ports; routes to other Services are the user's own.
       edge.node.addValidation({
-        validate: () => config.istioEdge.routes.flatMap((r, i) => {
-          const port = yelb.app.servicePorts.get(r.service);
-          if (port === undefined) return [];
-          if (port !== r.port) return [`'istioEdge.routes[${i}].port' must be ${port}, the port of Service ${r.service}, got ${r.port}`];
-          // The authorization policies let the gateway call the front end only; any other route would be denied.
-          return config.mesh.authorization && !YELB_GATEWAY_CALLABLE.includes(r.service)
-            ? [`'istioEdge.routes[${i}].service' must be ${YELB_GATEWAY_CALLABLE.join(' or ')} while mesh.authorization is on, got "${r.service}"`]
-            : [];
-        }),
+        validate: () =>
+          config.istioEdge.routes.flatMap((r, i) => {
+            const port = yelb.app.servicePorts.get(r.service);
+            if (port === undefined) return [];
+            if (port !== r.port)
+              return [`'istioEdge.routes[${i}].port' must be ${port}, the port of Service ${r.service}, got ${r.port}`];
+            // The authorization policies let the gateway call the front end only; any other route would be denied.
+            return config.mesh.authorization && !YELB_GATEWAY_CALLABLE.includes(r.service)
+              ? [
+                  `'istioEdge.routes[${i}].service' must be ${YELB_GATEWAY_CALLABLE.join(' or ')} while mesh.authorization is on, got "${r.service}"`,
+                ]
+              : [];
+          }),
       });
     }
     charts.push(edge);
   }
-  if (config.gateway.tls.mode === 'certManager') charts.push(new GatewayCertificateChart(app, 'GatewayCertificate', config));
+  if (config.gateway.tls.mode === 'certManager')
+    charts.push(new GatewayCertificateChart(app, 'GatewayCertificate', config));
   if (config.albIngress.enabled) charts.push(new AlbIngressChart(app, 'AlbIngress', config));
   return charts.filter((c) => c.node.children.length > 0);
 }

@@ -25,9 +25,16 @@ export class GatewayNamespaceChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'gateway-namespace', 1);
     if (config.albIngress.enabled && config.alb.targetType === 'ip' && config.gateway.namespace !== config.namespace) {
-      namingConfigKeys({ name: 'gateway.namespace' }, () => new MeshNamespace(this, 'Gateway', {
-        name: config.gateway.namespace, sidecarInjection: false, albReadinessGate: true, keepOnDelete: true,
-      }));
+      namingConfigKeys(
+        { name: 'gateway.namespace' },
+        () =>
+          new MeshNamespace(this, 'Gateway', {
+            name: config.gateway.namespace,
+            sidecarInjection: false,
+            albReadinessGate: true,
+            keepOnDelete: true,
+          }),
+      );
     }
   }
 }

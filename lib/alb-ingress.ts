@@ -1,9 +1,24 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ACM_CERTIFICATE_ARN, ALB_GROUP_NAME, ALB_HOSTNAME, DEREGISTRATION_DELAY, DEREGISTRATION_DELAY_KEY, DNS_LABEL, INBOUND_CIDR,
-  KEY_VALUE, PATH_PREFIX, PropError, SSL_POLICY, WAFV2_ACL_ARN, arnPartitionError, assertFormat, assertNonEmpty, assertOneOf,
-  assertPort, echo,
+  ACM_CERTIFICATE_ARN,
+  ALB_GROUP_NAME,
+  ALB_HOSTNAME,
+  DEREGISTRATION_DELAY,
+  DEREGISTRATION_DELAY_KEY,
+  DNS_LABEL,
+  INBOUND_CIDR,
+  KEY_VALUE,
+  PATH_PREFIX,
+  PropError,
+  SSL_POLICY,
+  WAFV2_ACL_ARN,
+  arnPartitionError,
+  assertFormat,
+  assertNonEmpty,
+  assertOneOf,
+  assertPort,
+  echo,
 } from './patterns';
 import { GATEWAY_HEALTH_PATH, GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT_NAME, HTTPS_PORT, HTTP_PORT } from './ports';
 
@@ -35,24 +50,43 @@ export const AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
  * AWS gives an internal ALB no public addresses, so it cannot have public IPv6 without public IPv4; the controller
  * refuses IPv6 source ranges unless the ALB has IPv6 addresses (either dualstack type).
  */
-export function addressTypeError(ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): PropError | undefined {
+export function addressTypeError(
+  ipAddressType: AlbIpAddressType,
+  scheme: string,
+  inboundCidrs: readonly string[],
+): PropError | undefined {
   if (ipAddressType === 'dualstack-without-public-ipv4' && scheme !== 'internet-facing') {
-    return new PropError('ipAddressType', (n) => `dualstack-without-public-ipv4 needs '${n('scheme')}' internet-facing, got '${n('scheme')}' ${echo(scheme)}`);
+    return new PropError(
+      'ipAddressType',
+      (n) =>
+        `dualstack-without-public-ipv4 needs '${n('scheme')}' internet-facing, got '${n('scheme')}' ${echo(scheme)}`,
+    );
   }
   if (ipAddressType.startsWith('dualstack')) return undefined;
   const i = inboundCidrs.findIndex((c) => c.includes(':'));
-  return i < 0 ? undefined : new PropError(`inboundCidrs[${i}]`, (n) => `must be an IPv4 CIDR unless '${n('ipAddressType')}' is dualstack or `
-    + `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`);
+  return i < 0
+    ? undefined
+    : new PropError(
+        `inboundCidrs[${i}]`,
+        (n) =>
+          `must be an IPv4 CIDR unless '${n('ipAddressType')}' is dualstack or ` +
+          `dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got ${echo(inboundCidrs[i])}`,
+      );
 }
 
 /** addressTypeError's line. */
-export const addressTypeProblem = (ipAddressType: AlbIpAddressType, scheme: string, inboundCidrs: readonly string[]): string | undefined =>
-  addressTypeError(ipAddressType, scheme, inboundCidrs)?.message;
+export const addressTypeProblem = (
+  ipAddressType: AlbIpAddressType,
+  scheme: string,
+  inboundCidrs: readonly string[],
+): string | undefined => addressTypeError(ipAddressType, scheme, inboundCidrs)?.message;
 
 /** The deregistration delay that `attributes` (target-group-attributes entries) give the target group, in seconds. */
 export function deregistrationDelaySeconds(attributes: readonly string[]): number {
   const entry = attributes.find((a) => a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`));
-  return entry === undefined ? AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS : Number(entry.slice(DEREGISTRATION_DELAY_KEY.length + 1));
+  return entry === undefined
+    ? AWS_DEFAULT_DEREGISTRATION_DELAY_SECONDS
+    : Number(entry.slice(DEREGISTRATION_DELAY_KEY.length + 1));
 }
 
 /** Checks the entries of a stringMap annotation: each a key=value pair, no key twice (the controller keeps one). */
@@ -135,31 +169,51 @@ export interface AlbIngressProps {
  * The short names are under alb.ingress.kubernetes.io/.
  */
 export const COMPUTED_ANNOTATIONS: Readonly<Record<string, string>> = {
-  scheme: 'use scheme', 'ip-address-type': 'use ipAddressType', 'target-type': 'use targetType',
-  'certificate-arn': 'use certificateArns', 'ssl-policy': 'use sslPolicy', 'group.name': 'use groupName',
-  'healthcheck-port': 'use healthCheckPort', 'healthcheck-path': 'use healthCheckPath',
-  'load-balancer-attributes': 'use loadBalancerAttributes', 'target-group-attributes': 'use targetGroupAttributes',
-  tags: 'use tags', 'inbound-cidrs': 'use inboundCidrs', 'wafv2-acl-arn': 'use wafv2AclArn',
-  'listen-ports': `computed: HTTP ${HTTP_PORT} and HTTPS ${HTTPS_PORT}`, 'ssl-redirect': 'computed: HTTP redirects to HTTPS',
-  'backend-protocol': 'computed: HTTPS to the gateway', 'healthcheck-protocol': 'computed: HTTP to the status port',
+  scheme: 'use scheme',
+  'ip-address-type': 'use ipAddressType',
+  'target-type': 'use targetType',
+  'certificate-arn': 'use certificateArns',
+  'ssl-policy': 'use sslPolicy',
+  'group.name': 'use groupName',
+  'healthcheck-port': 'use healthCheckPort',
+  'healthcheck-path': 'use healthCheckPath',
+  'load-balancer-attributes': 'use loadBalancerAttributes',
+  'target-group-attributes': 'use targetGroupAttributes',
+  tags: 'use tags',
+  'inbound-cidrs': 'use inboundCidrs',
+  'wafv2-acl-arn': 'use wafv2AclArn',
+  'listen-ports': `computed: HTTP ${HTTP_PORT} and HTTPS ${HTTPS_PORT}`,
+  'ssl-redirect': 'computed: HTTP redirects to HTTPS',
+  'backend-protocol': 'computed: HTTPS to the gateway',
+  'healthcheck-protocol': 'computed: HTTP to the status port',
   'success-codes': 'computed: 200 from the readiness endpoint',
 };
 const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** The first extra annotation that would override a computed one, else undefined. */
-export function overriddenAnnotationError(field: string, extra: Readonly<Record<string, string>> | undefined): PropError | undefined {
+export function overriddenAnnotationError(
+  field: string,
+  extra: Readonly<Record<string, string>> | undefined,
+): PropError | undefined {
   for (const [key, value] of Object.entries(extra ?? {})) {
     const short = key.startsWith(`${ALB_ANNOTATION}/`) ? key.slice(ALB_ANNOTATION.length + 1) : undefined;
-    const why = short !== undefined ? COMPUTED_ANNOTATIONS[short]
-      : key === INGRESS_CLASS_ANNOTATION ? 'use ingressClassName: the API server rejects an Ingress with both' : undefined;
-    if (why !== undefined) return new PropError(field, `must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`);
+    const why =
+      short !== undefined
+        ? COMPUTED_ANNOTATIONS[short]
+        : key === INGRESS_CLASS_ANNOTATION
+          ? 'use ingressClassName: the API server rejects an Ingress with both'
+          : undefined;
+    if (why !== undefined)
+      return new PropError(field, `must not set ${key}, which AlbIngress sets itself (${why}), got ${echo(value)}`);
   }
   return undefined;
 }
 
 /** overriddenAnnotationError's line. */
-export const overriddenAnnotationProblem = (field: string, extra: Readonly<Record<string, string>> | undefined): string | undefined =>
-  overriddenAnnotationError(field, extra)?.message;
+export const overriddenAnnotationProblem = (
+  field: string,
+  extra: Readonly<Record<string, string>> | undefined,
+): string | undefined => overriddenAnnotationError(field, extra)?.message;
 
 /**
  * An ALB Ingress that terminates HTTPS with ACM certificates and re-encrypts to the Istio ingress gateway.
@@ -213,7 +267,8 @@ export class AlbIngress extends Construct {
     assertKeyValues('loadBalancerAttributes', loadBalancerAttributes);
     assertKeyValues('targetGroupAttributes', targetGroupAttributes);
     targetGroupAttributes.forEach((a, i) => {
-      if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`)) assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
+      if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`))
+        assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
     });
     assertKeyValues('tags', tags);
     inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
@@ -223,7 +278,11 @@ export class AlbIngress extends Construct {
       fail(arnPartitionError('wafv2AclArn', props.wafv2AclArn));
       const region = props.wafv2AclArn.split(':')[3];
       if (region !== undefined && !regions.has(region)) {
-        throw new PropError('wafv2AclArn', (n) => `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`);
+        throw new PropError(
+          'wafv2AclArn',
+          (n) =>
+            `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`,
+        );
       }
     }
 
@@ -248,10 +307,13 @@ export class AlbIngress extends Construct {
     if (props.groupName !== undefined) annotations[`${ALB_ANNOTATION}/group.name`] = props.groupName;
     // stringMap and stringList annotations: one comma-separated line each, absent when empty.
     const joined: [string, readonly string[]][] = [
-      ['load-balancer-attributes', loadBalancerAttributes], ['target-group-attributes', targetGroupAttributes],
-      ['tags', tags], ['inbound-cidrs', inboundCidrs],
+      ['load-balancer-attributes', loadBalancerAttributes],
+      ['target-group-attributes', targetGroupAttributes],
+      ['tags', tags],
+      ['inbound-cidrs', inboundCidrs],
     ];
-    for (const [key, entries] of joined) if (entries.length > 0) annotations[`${ALB_ANNOTATION}/${key}`] = entries.join(',');
+    for (const [key, entries] of joined)
+      if (entries.length > 0) annotations[`${ALB_ANNOTATION}/${key}`] = entries.join(',');
     if (props.wafv2AclArn !== undefined) annotations[`${ALB_ANNOTATION}/wafv2-acl-arn`] = props.wafv2AclArn;
     Object.assign(annotations, props.metadata?.annotations, props.extraAnnotations);
 

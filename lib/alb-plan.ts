@@ -59,12 +59,22 @@ export interface AlbQuotas {
 
 /** The AWS defaults ("Quotas for your Application Load Balancers"). */
 export const AWS_ALB_QUOTAS: AlbQuotas = {
-  certificates: 25, rules: 100, conditionValuesPerRule: 5, wildcardsPerRule: 5, targetGroups: 100, albs: 50,
+  certificates: 25,
+  rules: 100,
+  conditionValuesPerRule: 5,
+  wildcardsPerRule: 5,
+  targetGroups: 100,
+  albs: 50,
 };
 
 /** Which quotas AWS raises on request; the others may only be lowered. */
 export const ALB_QUOTA_ADJUSTABLE: Readonly<Record<keyof AlbQuotas, boolean>> = {
-  certificates: true, rules: true, conditionValuesPerRule: false, wildcardsPerRule: false, targetGroups: false, albs: true,
+  certificates: true,
+  rules: true,
+  conditionValuesPerRule: false,
+  wildcardsPerRule: false,
+  targetGroups: false,
+  albs: true,
 };
 
 /** The AWS names of the quotas, for messages. */
@@ -137,7 +147,10 @@ interface OpenAlb {
 }
 
 /** The rule limits after the reserve, checked once. */
-interface RuleLimits { readonly values: number; readonly wildcards: number }
+interface RuleLimits {
+  readonly values: number;
+  readonly wildcards: number;
+}
 
 const quotaName = (key: keyof AlbQuotas) =>
   `quotas.${key} (${ALB_QUOTA_TITLES[key]}, ${ALB_QUOTA_ADJUSTABLE[key] ? 'adjustable' : 'fixed'})`;
@@ -146,9 +159,13 @@ function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
   const quotas = { ...AWS_ALB_QUOTAS, ...partial };
   for (const key of Object.keys(AWS_ALB_QUOTAS) as (keyof AlbQuotas)[]) {
     const value = quotas[key];
-    if (!Number.isInteger(value) || value < 1) throw new PropError(`quotas.${key}`, `must be a whole number of at least 1, got ${echo(value)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new PropError(`quotas.${key}`, `must be a whole number of at least 1, got ${echo(value)}`);
     if (!ALB_QUOTA_ADJUSTABLE[key] && value > AWS_ALB_QUOTAS[key]) {
-      throw new PropError(`quotas.${key}`, `is a fixed AWS quota (${ALB_QUOTA_TITLES[key]}: ${AWS_ALB_QUOTAS[key]}) and cannot be raised, got ${value}`);
+      throw new PropError(
+        `quotas.${key}`,
+        `is a fixed AWS quota (${ALB_QUOTA_TITLES[key]}: ${AWS_ALB_QUOTAS[key]}) and cannot be raised, got ${value}`,
+      );
     }
   }
   return quotas;
@@ -164,11 +181,18 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
   const prefix = options.groupPrefix ?? 'edge';
   const lastGroup = `${prefix}-${quotas.albs}`;
   if (!ALB_GROUP_NAME.pattern.test(lastGroup)) {
-    throw new PropError('groupPrefix', `must leave room for '-<n>' up to ${lastGroup} within ${ALB_GROUP_NAME.expected}, got ${echo(prefix)}`);
+    throw new PropError(
+      'groupPrefix',
+      `must leave room for '-<n>' up to ${lastGroup} within ${ALB_GROUP_NAME.expected}, got ${echo(prefix)}`,
+    );
   }
   const reserve = options.ruleReserve ?? { conditionValues: 0, wildcards: 0 };
-  for (const [field, value] of [['ruleReserve.conditionValues', reserve.conditionValues], ['ruleReserve.wildcards', reserve.wildcards]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new PropError(field, `must be a whole number of at least 0, got ${echo(value)}`);
+  for (const [field, value] of [
+    ['ruleReserve.conditionValues', reserve.conditionValues],
+    ['ruleReserve.wildcards', reserve.wildcards],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0)
+      throw new PropError(field, `must be a whole number of at least 0, got ${echo(value)}`);
   }
   const maxHosts = options.maxHostsPerRule;
   if (maxHosts !== undefined && (!Number.isInteger(maxHosts) || maxHosts < 1)) {
@@ -179,7 +203,10 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
     wildcards: quotas.wildcardsPerRule - reserve.wildcards,
   };
   if (limits.values < 1 || limits.wildcards < 0) {
-    throw new PropError('ruleReserve', `leaves no room for a host in a rule of ${quotas.conditionValuesPerRule} values and ${quotas.wildcardsPerRule} wildcards, got ${echo(reserve)}`);
+    throw new PropError(
+      'ruleReserve',
+      `leaves no room for a host in a rule of ${quotas.conditionValuesPerRule} values and ${quotas.wildcardsPerRule} wildcards, got ${echo(reserve)}`,
+    );
   }
   const defaultCert = options.defaultCertificateArn;
 
@@ -188,26 +215,45 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
   const albs: OpenAlb[] = [];
   const groupOf = new Map<string, string>();
   const groupName = (i: number) => `${prefix}-${i + 1}`;
-  const fresh = (): OpenAlb => ({ apps: [], rules: [], certs: defaultCert === undefined ? [] : [defaultCert], certSet: new Set(defaultCert === undefined ? [] : [defaultCert]) });
+  const fresh = (): OpenAlb => ({
+    apps: [],
+    rules: [],
+    certs: defaultCert === undefined ? [] : [defaultCert],
+    certSet: new Set(defaultCert === undefined ? [] : [defaultCert]),
+  });
 
   apps.forEach((app, i) => {
     const field = `apps[${i}]`;
     const seen = names.get(app.name);
-    if (seen !== undefined) throw new PropError(`${field}.name`, `repeats the name of apps[${seen}]: app names are unique, got ${echo(app.name)}`);
+    if (seen !== undefined)
+      throw new PropError(
+        `${field}.name`,
+        `repeats the name of apps[${seen}]: app names are unique, got ${echo(app.name)}`,
+      );
     names.set(app.name, i);
     if (app.hosts.length === 0) throw new PropError(`${field}.hosts`, `must list at least one host (app ${app.name})`);
     app.hosts.forEach((host, h) => {
       const key = host.toLowerCase();
       const owner = hostOwner.get(key);
-      if (owner !== undefined) throw new PropError(`${field}.hosts[${h}]`, `is already a host of apps[${owner}] (${apps[owner].name}): a host belongs to one app, got ${echo(host)}`);
+      if (owner !== undefined)
+        throw new PropError(
+          `${field}.hosts[${h}]`,
+          `is already a host of apps[${owner}] (${apps[owner].name}): a host belongs to one app, got ${echo(host)}`,
+        );
       hostOwner.set(key, i);
       const w = wildcardCount(host);
       if (w > limits.wildcards) {
-        throw new PropError(`${field}.hosts[${h}]`, `has ${w} wildcards, over the ${limits.wildcards} a rule has room for (${quotaName('wildcardsPerRule')}: ${quotas.wildcardsPerRule}), got ${echo(host)}`);
+        throw new PropError(
+          `${field}.hosts[${h}]`,
+          `has ${w} wildcards, over the ${limits.wildcards} a rule has room for (${quotaName('wildcardsPerRule')}: ${quotas.wildcardsPerRule}), got ${echo(host)}`,
+        );
       }
     });
     if (defaultCert === undefined && app.certificateArns.length === 0) {
-      throw new PropError(`${field}.certificateArns`, `must list a certificate when there is no defaultCertificateArn (app ${app.name})`);
+      throw new PropError(
+        `${field}.certificateArns`,
+        `must list a certificate when there is no defaultCertificateArn (app ${app.name})`,
+      );
     }
 
     let alb = albs[albs.length - 1];
@@ -215,13 +261,22 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
       alb = fresh();
       const cost = costOn(alb, app, limits);
       if (cost.sni > quotas.certificates) {
-        throw new PropError(`${field}.certificateArns`, `needs ${cost.sni} certificates besides the ALB's default, over ${quotaName('certificates')}: ${quotas.certificates} (app ${app.name})`);
+        throw new PropError(
+          `${field}.certificateArns`,
+          `needs ${cost.sni} certificates besides the ALB's default, over ${quotaName('certificates')}: ${quotas.certificates} (app ${app.name})`,
+        );
       }
       if (cost.rules > quotas.rules) {
-        throw new PropError(`${field}.hosts`, `needs ${cost.rules} rules for its ${app.hosts.length} hosts at ${limits.values} per rule, over ${quotaName('rules')}: ${quotas.rules} (app ${app.name})`);
+        throw new PropError(
+          `${field}.hosts`,
+          `needs ${cost.rules} rules for its ${app.hosts.length} hosts at ${limits.values} per rule, over ${quotaName('rules')}: ${quotas.rules} (app ${app.name})`,
+        );
       }
       if (albs.length === quotas.albs) {
-        throw new PropError(field, `needs ALB ${albs.length + 1}, over ${quotaName('albs')}: ${quotas.albs} (app ${app.name}); raise the quota or share certificates between apps`);
+        throw new PropError(
+          field,
+          `needs ALB ${albs.length + 1}, over ${quotaName('albs')}: ${quotas.albs} (app ${app.name}); raise the quota or share certificates between apps`,
+        );
       }
       albs.push(alb);
     }
@@ -231,7 +286,10 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
 
   return {
     albs: albs.map((alb, i) => ({
-      groupName: groupName(i), apps: alb.apps, certificateArns: alb.certs, rules: alb.rules.map((r) => ({ hosts: r.hosts })),
+      groupName: groupName(i),
+      apps: alb.apps,
+      certificateArns: alb.certs,
+      rules: alb.rules.map((r) => ({ hosts: r.hosts })),
     })),
     groupOf,
   };

@@ -1,8 +1,21 @@
 import { Construct } from 'constructs';
 import {
-  Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages, Issuer,
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+  CertificateSpecUsages,
+  Issuer,
 } from '../imports/cert-manager.io';
-import { DNS_LABEL, GO_DURATION, HOSTNAME, PropError, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
+import {
+  DNS_LABEL,
+  GO_DURATION,
+  HOSTNAME,
+  PropError,
+  assertFormat,
+  assertNonEmpty,
+  assertOneOf,
+  echo,
+} from './patterns';
 
 export const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'] as const;
 export type IssuerKind = (typeof ISSUER_KINDS)[number];
@@ -35,7 +48,8 @@ export interface GatewayCertificateProps {
 }
 
 /** The name of the self-signed Issuer made for `secretName` when no issuerRef is given. */
-export const selfSignedIssuerNameOf = (secretName: string) => `${secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
+export const selfSignedIssuerNameOf = (secretName: string) =>
+  `${secretName}-selfsigned`.slice(0, 63).replace(/-+$/, '');
 
 /** Parses a duration such as `8760h30m` into seconds, to compare `renewBefore` with `duration`. */
 function seconds(duration: string): number {
@@ -72,7 +86,10 @@ export class GatewayCertificate extends Construct {
     assertFormat('renewBefore', renewBefore, GO_DURATION);
     // cert-manager rejects a Certificate whose renewBefore is not shorter than its duration.
     if (seconds(renewBefore) >= seconds(duration)) {
-      throw new PropError('renewBefore', (n) => `must be shorter than '${n('duration')}' (${duration}), got ${echo(renewBefore)}`);
+      throw new PropError(
+        'renewBefore',
+        (n) => `must be shorter than '${n('duration')}' (${duration}), got ${echo(renewBefore)}`,
+      );
     }
     // cert-manager refuses durations under one hour.
     if (seconds(duration) < 3600) {
@@ -98,13 +115,27 @@ export class GatewayCertificate extends Construct {
         dnsNames: props.dnsNames,
         duration,
         renewBefore,
-        privateKey: keyAlgorithm === 'RSA'
-          ? { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 4096, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS }
-          : { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        privateKey:
+          keyAlgorithm === 'RSA'
+            ? {
+                algorithm: CertificateSpecPrivateKeyAlgorithm.RSA,
+                size: 4096,
+                rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+              }
+            : {
+                algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+                size: 256,
+                rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+              },
         // Key encipherment is an RSA key-exchange usage; ECDSA keys only sign.
-        usages: keyAlgorithm === 'RSA'
-          ? [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE, CertificateSpecUsages.KEY_ENCIPHERMENT]
-          : [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE],
+        usages:
+          keyAlgorithm === 'RSA'
+            ? [
+                CertificateSpecUsages.SERVER_AUTH,
+                CertificateSpecUsages.DIGITAL_SIGNATURE,
+                CertificateSpecUsages.KEY_ENCIPHERMENT,
+              ]
+            : [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE],
         issuerRef: { group: 'cert-manager.io', kind: issuerRef.kind, name: issuerRef.name },
       },
     });

@@ -9,6 +9,16 @@ export * from './ports';
 export * from './gateway-certificate';
 export * from './alb-plan';
 export type {
-  AppSource, Config, EdgeRouteConfig, GatewayTlsMode, IstioAutoscaling, KeyAlgorithm,
-  MtlsMode, MtlsScope, OutboundTrafficPolicy, Resources, TargetType, WorkloadConfig,
+  AppSource,
+  Config,
+  EdgeRouteConfig,
+  GatewayTlsMode,
+  IstioAutoscaling,
+  KeyAlgorithm,
+  MtlsMode,
+  MtlsScope,
+  OutboundTrafficPolicy,
+  Resources,
+  TargetType,
+  WorkloadConfig,
 } from './config/types';

@@ -1,12 +1,29 @@
 import { Construct } from 'constructs';
 import {
-  DestinationRule, Gateway, GatewaySpecServersTlsMode, ServiceEntry, ServiceEntrySpecLocation,
-  ServiceEntrySpecResolution, Sidecar, SidecarSpecOutboundTrafficPolicyMode, VirtualService,
+  DestinationRule,
+  Gateway,
+  GatewaySpecServersTlsMode,
+  ServiceEntry,
+  ServiceEntrySpecLocation,
+  ServiceEntrySpecResolution,
+  Sidecar,
+  SidecarSpecOutboundTrafficPolicyMode,
+  VirtualService,
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
 import {
-  DNS_LABEL, EXTERNAL_HOSTNAME, HOSTNAME, LABEL_KEY, LABEL_VALUE, PATH_PREFIX, PropError, assertFormat, assertNonEmpty, assertOneOf,
-  assertPort, echo,
+  DNS_LABEL,
+  EXTERNAL_HOSTNAME,
+  HOSTNAME,
+  LABEL_KEY,
+  LABEL_VALUE,
+  PATH_PREFIX,
+  PropError,
+  assertFormat,
+  assertNonEmpty,
+  assertOneOf,
+  assertPort,
+  echo,
 } from './patterns';
 import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
 
@@ -79,7 +96,8 @@ export interface IstioEdgeProps {
 
 const fqdn = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
 /** The name of a host's ServiceEntry: `*.a.b` -> `wildcard-a-b`, at most 63 characters. */
-export const resourceNameOf = (host: string) => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+export const resourceNameOf = (host: string) =>
+  host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 
 /**
  * The Istio side of the edge: an HTTPS Gateway for the ALB's re-encrypted traffic, the VirtualServices behind it,
@@ -136,20 +154,26 @@ export class IstioEdge extends Construct {
     assertFormat('rootNamespace', rootNamespace, DNS_LABEL);
     // The Sidecar and PeerAuthentication here are namespace-wide: in the root namespace they would cover the whole mesh.
     if (props.namespace === rootNamespace) {
-      throw new PropError('namespace', (n) => `must be a namespace of its own, not the mesh root namespace (${n('rootNamespace')}), whose policies apply to the whole mesh, got ${echo(props.namespace)}`);
+      throw new PropError(
+        'namespace',
+        (n) =>
+          `must be a namespace of its own, not the mesh root namespace (${n('rootNamespace')}), whose policies apply to the whole mesh, got ${echo(props.namespace)}`,
+      );
     }
 
     this.gateway = new Gateway(this, 'Gateway', {
       metadata: { name: props.gatewayName, namespace: props.gatewayNamespace },
       spec: {
         selector: { ...props.gatewaySelector },
-        servers: [{
-          port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
-          // SIMPLE, not MUTUAL: the ALB presents no client certificate.
-          tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
-          // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
-          hosts: ['*'],
-        }],
+        servers: [
+          {
+            port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
+            // SIMPLE, not MUTUAL: the ALB presents no client certificate.
+            tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
+            // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
+            hosts: ['*'],
+          },
+        ],
       },
     });
 
@@ -171,9 +195,10 @@ export class IstioEdge extends Construct {
       const destination = { host, port: { number: s.port } };
       new VirtualService(this, `Mesh-${s.name}`, {
         metadata: { name: s.name, namespace: props.namespace },
-        spec: s.protocol === 'http'
-          ? { hosts: [host], http: [{ match: [{ uri: { prefix: s.pathPrefix ?? '/' } }], route: [{ destination }] }] }
-          : { hosts: [host], tcp: [{ match: [{ port: s.port }], route: [{ destination }] }] },
+        spec:
+          s.protocol === 'http'
+            ? { hosts: [host], http: [{ match: [{ uri: { prefix: s.pathPrefix ?? '/' } }], route: [{ destination }] }] }
+            : { hosts: [host], tcp: [{ match: [{ port: s.port }], route: [{ destination }] }] },
       });
       if (s.tcpKeepalive) {
         // Only connection-pool settings: without a `tls` block, auto-mTLS still applies.

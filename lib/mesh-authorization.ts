@@ -1,7 +1,16 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 import {
-  DNS_LABEL, LABEL_KEY, LABEL_VALUE, PropError, SPIFFE_PRINCIPAL, TRUST_DOMAIN, assertFormat, assertNonEmpty, assertPort, echo,
+  DNS_LABEL,
+  LABEL_KEY,
+  LABEL_VALUE,
+  PropError,
+  SPIFFE_PRINCIPAL,
+  TRUST_DOMAIN,
+  assertFormat,
+  assertNonEmpty,
+  assertPort,
+  echo,
 } from './patterns';
 
 /** Name of the namespace-wide deny-by-default policy. */
@@ -50,7 +59,8 @@ export class MeshAuthorization extends Construct {
     policies.forEach((p, i) => {
       const at = `policies[${i}]`;
       assertFormat(`${at}.name`, p.name, DNS_LABEL);
-      if (names.has(p.name)) throw new PropError(`${at}.name`, `must be unique and not ${ALLOW_NOTHING}, got ${echo(p.name)}`);
+      if (names.has(p.name))
+        throw new PropError(`${at}.name`, `must be unique and not ${ALLOW_NOTHING}, got ${echo(p.name)}`);
       names.add(p.name);
       // An empty selector would open the ports to these callers on every workload of the namespace.
       assertNonEmpty(`${at}.selector`, Object.keys(p.selector ?? {}), 'label');
@@ -70,16 +80,21 @@ export class MeshAuthorization extends Construct {
       spec: {},
     });
 
-    this.policies = policies.map((p) => new AuthorizationPolicy(this, `Allow-${p.name}`, {
-      metadata: { name: p.name, namespace: props.namespace },
-      spec: {
-        selector: { matchLabels: { ...p.selector } },
-        action: AuthorizationPolicySpecAction.ALLOW,
-        rules: [{
-          from: [{ source: { principals: [...p.fromPrincipals] } }],
-          to: [{ operation: { ports: p.ports.map(String) } }],
-        }],
-      },
-    }));
+    this.policies = policies.map(
+      (p) =>
+        new AuthorizationPolicy(this, `Allow-${p.name}`, {
+          metadata: { name: p.name, namespace: props.namespace },
+          spec: {
+            selector: { matchLabels: { ...p.selector } },
+            action: AuthorizationPolicySpecAction.ALLOW,
+            rules: [
+              {
+                from: [{ source: { principals: [...p.fromPrincipals] } }],
+                to: [{ operation: { ports: p.ports.map(String) } }],
+              },
+            ],
+          },
+        }),
+    );
   }
 }

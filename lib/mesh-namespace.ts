@@ -24,7 +24,10 @@ export class MeshNamespace extends Construct {
     super(scope, id);
     assertFormat('name', props.name, DNS_LABEL);
     if ((props.sidecarInjection ?? true) && (KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(props.name)) {
-      throw new PropError('name', `must not be a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}) when labelled for sidecar injection, got ${echo(props.name)}`);
+      throw new PropError(
+        'name',
+        `must not be a Kubernetes system namespace (${KUBERNETES_SYSTEM_NAMESPACES.join(', ')}) when labelled for sidecar injection, got ${echo(props.name)}`,
+      );
     }
     this.name = props.name;
     const labels: Record<string, string> = {};

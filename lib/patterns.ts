@@ -80,7 +80,8 @@ export const EXTERNAL_HOSTNAME: ValueFormat = {
 };
 
 export const ACM_CERTIFICATE_ARN: ValueFormat = {
-  pattern: /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  pattern:
+    /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   expected: 'an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>)',
   sentinel: (marker, index) =>
     `arn:aws:acm:${SENTINEL_REGION}:000000000000:certificate/${markerHash(marker).toString(16).padStart(8, '0')}-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -126,7 +127,8 @@ export const SSL_POLICY: ValueFormat = {
 };
 
 export const IMAGE: ValueFormat = {
-  pattern: /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+  pattern:
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
   expected: 'a container image reference such as redis:4.0.2',
   sentinel: (marker, index) => `helm-value.invalid/${tagged(marker, index)}:${fit(tagged(marker, index), 128)}`,
 };
@@ -200,9 +202,11 @@ export const TRUST_DOMAIN: ValueFormat = {
 
 /** An Istio workload principal: the SPIFFE ID without its `spiffe://` scheme. */
 export const SPIFFE_PRINCIPAL: ValueFormat = {
-  pattern: /^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?\/ns\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/sa\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+  pattern:
+    /^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?\/ns\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/sa\/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
   expected: 'a SPIFFE principal (<trust-domain>/ns/<ns>/sa/<sa>)',
-  sentinel: (marker, index) => `${invalidHost(marker, 0)}/ns/${label(63)(marker, index)}/sa/${label(63)(marker, index)}`,
+  sentinel: (marker, index) =>
+    `${invalidHost(marker, 0)}/ns/${label(63)(marker, index)}/sa/${label(63)(marker, index)}`,
 };
 
 /**
@@ -223,11 +227,19 @@ export const DEREGISTRATION_DELAY: ValueFormat = {
   sentinel: (marker, index) => `${DEREGISTRATION_DELAY_KEY}=${1000 + (markerHash(marker) % 260) * 10 + index}`,
 };
 
-const IPV4 = '((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\/(3[0-2]|[12]?[0-9])';
+const IPV4 =
+  '((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\/(3[0-2]|[12]?[0-9])';
 const H = '[0-9a-fA-F]{1,4}';
 const IPV6 = `(${[
-  `(${H}:){7}${H}`, `(${H}:){1,7}:`, `(${H}:){1,6}:${H}`, `(${H}:){1,5}(:${H}){1,2}`, `(${H}:){1,4}(:${H}){1,3}`,
-  `(${H}:){1,3}(:${H}){1,4}`, `(${H}:){1,2}(:${H}){1,5}`, `${H}:(:${H}){1,6}`, `:((:${H}){1,7}|:)`,
+  `(${H}:){7}${H}`,
+  `(${H}:){1,7}:`,
+  `(${H}:){1,6}:${H}`,
+  `(${H}:){1,5}(:${H}){1,2}`,
+  `(${H}:){1,4}(:${H}){1,3}`,
+  `(${H}:){1,3}(:${H}){1,4}`,
+  `(${H}:){1,2}(:${H}){1,5}`,
+  `${H}:(:${H}){1,6}`,
+  `:((:${H}){1,7}|:)`,
 ].join('|')})\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])`;
 
 /** A source CIDR for the ALB's security group (inbound-cidrs): IPv4, or IPv6 without embedded IPv4. */
@@ -243,17 +255,41 @@ export const INBOUND_CIDR: ValueFormat = {
 
 /** A regional WAFv2 web ACL (an ALB cannot use a global, CloudFront one), or `none` to detach the ACL. */
 export const WAFV2_ACL_ARN: ValueFormat = {
-  pattern: /^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$/,
-  expected: 'a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none',
+  pattern:
+    /^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$/,
+  expected:
+    'a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none',
   sentinel: (marker, index) =>
     `arn:aws:wafv2:${SENTINEL_REGION}:000000000000:regional/webacl/${fit(marker, 128)}/${fit(tagged(marker, index), 128)}`,
 };
 
 /** Every value format by name: the chart generator finds a config key's format by the pattern its schema carries. */
 export const VALUE_FORMATS: Readonly<Record<string, ValueFormat>> = {
-  HOSTNAME, ALB_HOSTNAME, EXTERNAL_HOSTNAME, ACM_CERTIFICATE_ARN, DNS_LABEL, LABEL_KEY, LABEL_VALUE, ALB_GROUP_NAME,
-  GITOPS_NAME, SSL_POLICY, IMAGE, CPU, MEMORY, PATH_PREFIX, GO_DURATION, GIT_REPO_URL, GIT_REVISION, REPO_PATH,
-  HTTPS_URL, EXACT_VERSION, TRUST_DOMAIN, SPIFFE_PRINCIPAL, KEY_VALUE, DEREGISTRATION_DELAY, INBOUND_CIDR,
+  HOSTNAME,
+  ALB_HOSTNAME,
+  EXTERNAL_HOSTNAME,
+  ACM_CERTIFICATE_ARN,
+  DNS_LABEL,
+  LABEL_KEY,
+  LABEL_VALUE,
+  ALB_GROUP_NAME,
+  GITOPS_NAME,
+  SSL_POLICY,
+  IMAGE,
+  CPU,
+  MEMORY,
+  PATH_PREFIX,
+  GO_DURATION,
+  GIT_REPO_URL,
+  GIT_REVISION,
+  REPO_PATH,
+  HTTPS_URL,
+  EXACT_VERSION,
+  TRUST_DOMAIN,
+  SPIFFE_PRINCIPAL,
+  KEY_VALUE,
+  DEREGISTRATION_DELAY,
+  INBOUND_CIDR,
   WAFV2_ACL_ARN,
 };
 
@@ -314,7 +350,9 @@ export function partitionOfRegion(region: string): string {
 }
 
 export const PARTITION_REGIONS: Record<string, string> = {
-  aws: 'a region other than cn-* and us-gov-*', 'aws-cn': 'a cn-* region', 'aws-us-gov': 'a us-gov-* region',
+  aws: 'a region other than cn-* and us-gov-*',
+  'aws-cn': 'a cn-* region',
+  'aws-us-gov': 'a us-gov-* region',
 };
 
 /**
@@ -323,12 +361,17 @@ export const PARTITION_REGIONS: Record<string, string> = {
  */
 export function arnPartitionError(field: string, arn: string): PropError | undefined {
   const [scheme, partition, , region] = arn.split(':');
-  if (scheme !== 'arn' || !region || !(partition in PARTITION_REGIONS) || partitionOfRegion(region) === partition) return undefined;
-  return new PropError(field, `must name ${PARTITION_REGIONS[partition]}, as its partition is ${partition}, got ${echo(arn)}`);
+  if (scheme !== 'arn' || !region || !(partition in PARTITION_REGIONS) || partitionOfRegion(region) === partition)
+    return undefined;
+  return new PropError(
+    field,
+    `must name ${PARTITION_REGIONS[partition]}, as its partition is ${partition}, got ${echo(arn)}`,
+  );
 }
 
 /** arnPartitionError's line. */
-export const arnPartitionProblem = (field: string, arn: string): string | undefined => arnPartitionError(field, arn)?.message;
+export const arnPartitionProblem = (field: string, arn: string): string | undefined =>
+  arnPartitionError(field, arn)?.message;
 
 /** A Kubernetes quantity as an exact fraction, or undefined when `value` is not one. */
 export function parseQuantity(value: unknown): { num: bigint; den: bigint } | undefined {
@@ -340,9 +383,14 @@ export function parseQuantity(value: unknown): { num: bigint; den: bigint } | un
   let num = BigInt(`${whole || '0'}${fraction}`) * (sign === '-' ? -1n : 1n);
   let den = 10n ** BigInt(fraction.length);
   if (binary) num *= 1024n ** BigInt('KMGTPE'.indexOf(binary[0]) + 1);
-  const power = decimal ? { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }[decimal]! : exponent ? Number(exponent) : 0;
+  const power = decimal
+    ? { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }[decimal]!
+    : exponent
+      ? Number(exponent)
+      : 0;
   if (Math.abs(power) > 100) return undefined;
-  if (power >= 0) num *= 10n ** BigInt(power); else den *= 10n ** BigInt(-power);
+  if (power >= 0) num *= 10n ** BigInt(power);
+  else den *= 10n ** BigInt(-power);
   return { num, den };
 }
 
@@ -350,22 +398,30 @@ export function parseQuantity(value: unknown): { num: bigint; den: bigint } | un
  * The one-line problem of a container whose request of a resource exceeds its limit (the API server rejects it),
  * else undefined. `field` names the resources (e.g. yelb.ui.resources); unreadable quantities are not its concern.
  */
-export function requestAboveLimitError(field: string, resources: { requests?: object; limits?: object } | undefined): PropError | undefined {
+export function requestAboveLimitError(
+  field: string,
+  resources: { requests?: object; limits?: object } | undefined,
+): PropError | undefined {
   const requests = (resources?.requests ?? {}) as Record<string, unknown>;
   for (const [name, limit] of Object.entries(resources?.limits ?? {})) {
     const r = parseQuantity(requests[name]);
     const l = parseQuantity(limit);
     if (r && l && r.num * l.den > l.num * r.den) {
-      return new PropError(`${field}.requests.${name}`,
-        (n) => `must not exceed ${n(`${field}.limits.${name}`)} (${String(limit).slice(0, ECHO_LIMIT)}), got ${echo(String(requests[name]))}`);
+      return new PropError(
+        `${field}.requests.${name}`,
+        (n) =>
+          `must not exceed ${n(`${field}.limits.${name}`)} (${String(limit).slice(0, ECHO_LIMIT)}), got ${echo(String(requests[name]))}`,
+      );
     }
   }
   return undefined;
 }
 
 /** requestAboveLimitError's line. */
-export const requestAboveLimitProblem = (field: string, resources: { requests?: object; limits?: object } | undefined): string | undefined =>
-  requestAboveLimitError(field, resources)?.message;
+export const requestAboveLimitProblem = (
+  field: string,
+  resources: { requests?: object; limits?: object } | undefined,
+): string | undefined => requestAboveLimitError(field, resources)?.message;
 
 /** Throws the house-style error when `value` does not match `format` (a format of a library user needs no sentinel). */
 export function assertFormat(field: string, value: unknown, format: Pick<ValueFormat, 'pattern' | 'expected'>): void {
@@ -379,7 +435,11 @@ export function isOneOf<T extends string>(value: unknown, allowed: readonly T[])
   return allowed.includes(value as T);
 }
 
-export function assertOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): asserts value is T {
+export function assertOneOf<T extends string>(
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
   if (!isOneOf(value, allowed)) {
     throw new PropError(field, `must be one of ${allowed.join(', ')}, got ${echo(value)}`);
   }

@@ -6,7 +6,14 @@ import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
 import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
-import { OutputError, checkOutputDir, repositoryRoot, writeOwnedTree, WriteOwnedOptions, WriteOwnedResult } from './output/owned-dir';
+import {
+  OutputError,
+  checkOutputDir,
+  repositoryRoot,
+  writeOwnedTree,
+  WriteOwnedOptions,
+  WriteOwnedResult,
+} from './output/owned-dir';
 import { ManifestFile, SynthError, renderPlain, synthManifests } from './output/plain';
 import { StackDefinition } from './output/stack';
 import { PROJECT_ROOT } from './project-root';
@@ -78,20 +85,32 @@ function renderEnvironments(stack: StackDefinition, dir: string): RenderedEnviro
  * Chart values of an environment deployed by Argo CD from the chart: like the directory source, which leaves out
  * the gateway namespace file, the chart leaves that namespace to the Istio Applications.
  */
-const argoCdHelmValues = (config: Config) => ({ ...helmValuesOf(config), createNamespaces: { app: true, gateway: false } });
-const argoCdOptions = (stack: StackDefinition) =>
-  ({ helmValuesOf: argoCdHelmValues, helmChartName: CHART_NAME, gatewayNamespaceFile: stack.gatewayNamespaceFile });
+const argoCdHelmValues = (config: Config) => ({
+  ...helmValuesOf(config),
+  createNamespaces: { app: true, gateway: false },
+});
+const argoCdOptions = (stack: StackDefinition) => ({
+  helmValuesOf: argoCdHelmValues,
+  helmChartName: CHART_NAME,
+  gatewayNamespaceFile: stack.gatewayNamespaceFile,
+});
 
 /**
  * Renders every output of `stack` into memory: the top-level config's plain YAML and its Helm chart in `helm/`, and,
  * without a config file, each environment's plain YAML in `<env>/` and the Argo CD objects in `argocd/`.
  */
-export function renderAll(stack: StackDefinition, configFile?: string, options: Pick<SynthOptions, 'environmentsDir'> = {}): SynthResult {
+export function renderAll(
+  stack: StackDefinition,
+  configFile?: string,
+  options: Pick<SynthOptions, 'environmentsDir'> = {},
+): SynthResult {
   const config = loadConfig(configFile);
   const manifests = synthManifests(stack, config);
-  const environments = configFile === undefined ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
+  const environments =
+    configFile === undefined ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
   const files = new Map<string, string | Buffer>(renderPlain(manifests));
-  for (const env of environments) for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);
+  for (const env of environments)
+    for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);
   for (const [path, content] of renderArgoCd(environments, config, argoCdOptions(stack))) {
     files.set(path, content);
   }
@@ -105,7 +124,10 @@ function deployedSets(result: SynthResult): { name: string; objects: K8sObject[]
     { name: 'default', objects: result.manifests.flatMap((m) => m.objects) },
     ...result.environments.map((env) => ({
       name: env.name,
-      objects: [...env.manifests.flatMap((m) => m.objects), ...(childApplications(env, argoCdOptions(result.stack)) as unknown as K8sObject[])],
+      objects: [
+        ...env.manifests.flatMap((m) => m.objects),
+        ...(childApplications(env, argoCdOptions(result.stack)) as unknown as K8sObject[]),
+      ],
     })),
   ];
 }
@@ -121,7 +143,8 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
     const checked: CheckResult = schema ? await checkManifests(set.objects) : checkRules(set.objects);
     for (const f of checked.findings) {
       const line = `[${set.name}] ${f.ruleId} ${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
-      if (f.severity === 'error') errors.push(line); else if (f.severity === 'warning') warnings.push(line);
+      if (f.severity === 'error') errors.push(line);
+      else if (f.severity === 'warning') warnings.push(line);
     }
   }
   if (errors.length > 0) throw new SynthError(`the generated manifests fail the checks: ${errors.join('; ')}`);
@@ -133,17 +156,28 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
  * leaves to the Istio install unless `createNamespaces.gateway` is set.
  */
 function chartObjectsOf(config: Config, manifests: readonly ManifestFile[]): ManifestObject[] {
-  return manifests.flatMap((m) => m.objects as ManifestObject[])
-    .filter((o) => !(o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name !== config.namespace));
+  return manifests
+    .flatMap((m) => m.objects as ManifestObject[])
+    .filter(
+      (o) => !(o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name !== config.namespace),
+    );
 }
 
 /** Proves that `helm template` of the chart gives the plain objects, for the defaults and each environment. */
 export async function verifyHelmChart(result: SynthResult): Promise<void> {
   const prefix = `helm/${CHART_NAME}/`;
-  const chartFiles = new Map([...result.files].filter(([path]) => path.startsWith(prefix)).map(([path, content]) => [path.slice(prefix.length), content]));
+  const chartFiles = new Map(
+    [...result.files]
+      .filter(([path]) => path.startsWith(prefix))
+      .map(([path, content]) => [path.slice(prefix.length), content]),
+  );
   const renderings: ChartRendering[] = [
     { name: 'default', expected: chartObjectsOf(result.config, result.manifests) },
-    ...result.environments.map((env) => ({ name: env.name, values: argoCdHelmValues(env.config), expected: chartObjectsOf(env.config, env.manifests) })),
+    ...result.environments.map((env) => ({
+      name: env.name,
+      values: argoCdHelmValues(env.config),
+      expected: chartObjectsOf(env.config, env.manifests),
+    })),
   ];
   try {
     await proveChartRendersPlain(chartFiles, renderings, { cacheDir: templateCacheDir() });
@@ -159,7 +193,9 @@ export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist');
 export function outputDirOf(options: Pick<SynthOptions, 'configFile' | 'outDir'>): string {
   if (options.outDir !== undefined) return options.outDir;
   if (options.configFile !== undefined) {
-    throw new SynthError(`--config ${options.configFile} needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config ${options.configFile} --out out)`);
+    throw new SynthError(
+      `--config ${options.configFile} needs --out DIR: dist/ holds the committed render of config/default.yaml and config/environments/ (for example: npm run synth -- --config ${options.configFile} --out out)`,
+    );
   }
   return DEFAULT_OUT_DIR;
 }
@@ -168,10 +204,14 @@ export function outputDirOf(options: Pick<SynthOptions, 'configFile' | 'outDir'>
  * Renders `stack`, checks and writes the output directory; throws (leaving it untouched) on any error. Only files synth wrote
  * itself are ever replaced or removed.
  */
-export async function synth(stack: StackDefinition, options: SynthOptions = {}): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
+export async function synth(
+  stack: StackDefinition,
+  options: SynthOptions = {},
+): Promise<SynthResult & { warnings: string[]; output: WriteOwnedResult }> {
   const outDir = outputDirOf(options);
-  const protectedDirs = [PROJECT_ROOT, repositoryRoot(PROJECT_ROOT), repositoryRoot(process.cwd())]
-    .filter((d): d is string => d !== undefined);
+  const protectedDirs = [PROJECT_ROOT, repositoryRoot(PROJECT_ROOT), repositoryRoot(process.cwd())].filter(
+    (d): d is string => d !== undefined,
+  );
   checkOutputDir(outDir, { protectedDirs });
   const result = renderAll(stack, options.configFile, options);
   const warnings = await verifyRendered(result, options.schemaCheck ?? true);

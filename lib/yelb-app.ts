@@ -4,7 +4,16 @@ import { MeshNamespace } from './mesh-namespace';
 import { MeshService } from './istio-edge';
 import { MeshAuthorization, WorkloadAuthorization, spiffePrincipal } from './mesh-authorization';
 import {
-  CPU, DNS_LABEL, IMAGE, MEMORY, PropError, SPIFFE_PRINCIPAL, TRUST_DOMAIN, assertFormat, echo, requestAboveLimitError,
+  CPU,
+  DNS_LABEL,
+  IMAGE,
+  MEMORY,
+  PropError,
+  SPIFFE_PRINCIPAL,
+  TRUST_DOMAIN,
+  assertFormat,
+  echo,
+  requestAboveLimitError,
 } from './patterns';
 
 /** Compute requests and limits of one container, as Kubernetes quantities. */
@@ -74,24 +83,46 @@ const resources = (reqCpu: string, limCpu: string, limMem: string): ContainerRes
 /** The four yelb workloads, as the scenario deploys them. */
 export const YELB_WORKLOADS: readonly WorkloadSpec[] = [
   {
-    key: 'ui', name: 'yelb-ui', tier: 'frontend', port: 80, portName: 'http-80', callers: ['gateway'],
+    key: 'ui',
+    name: 'yelb-ui',
+    tier: 'frontend',
+    port: 80,
+    portName: 'http-80',
+    callers: ['gateway'],
     defaults: { image: 'mreferre/yelb-ui:0.10', replicas: 1, resources: resources('256m', '512m', '1024Mi') },
   },
   {
     // The UI's nginx proxies /api to the appserver.
-    key: 'appserver', name: 'yelb-appserver', tier: 'middletier', port: 4567, portName: 'http-4567', callers: ['ui'],
+    key: 'appserver',
+    name: 'yelb-appserver',
+    tier: 'middletier',
+    port: 4567,
+    portName: 'http-4567',
+    callers: ['ui'],
     defaults: {
-      image: 'public.ecr.aws/v2k0k1b1/yelb/yelb-appserver:O3', replicas: 1, resources: resources('256m', '1024m', '1024Mi'),
+      image: 'public.ecr.aws/v2k0k1b1/yelb/yelb-appserver:O3',
+      replicas: 1,
+      resources: resources('256m', '1024m', '1024Mi'),
     },
     mesh: { protocol: 'http', pathPrefix: '/api' },
   },
   {
-    key: 'db', name: 'yelb-db', tier: 'backenddb', port: 5432, portName: 'tcp-5432', callers: ['appserver'],
+    key: 'db',
+    name: 'yelb-db',
+    tier: 'backenddb',
+    port: 5432,
+    portName: 'tcp-5432',
+    callers: ['appserver'],
     defaults: { image: 'mreferre/yelb-db:0.5', replicas: 1, resources: resources('256m', '1024m', '2048Mi') },
     mesh: { protocol: 'tcp' },
   },
   {
-    key: 'redis', name: 'redis-server', tier: 'cache', port: 6379, portName: 'tcp-6379', callers: ['appserver'],
+    key: 'redis',
+    name: 'redis-server',
+    tier: 'cache',
+    port: 6379,
+    portName: 'tcp-6379',
+    callers: ['appserver'],
     defaults: { image: 'redis:4.0.2', replicas: 1, resources: resources('256m', '512m', '1024Mi') },
     // Keep idle app-to-cache connections alive through the sidecars.
     mesh: { protocol: 'tcp', tcpKeepalive: { time: '7200s', interval: '75s' } },
@@ -151,15 +182,21 @@ export class YelbApp extends Construct {
     if (props.authorization ?? true) {
       const trustDomain = props.trustDomain ?? 'cluster.local';
       assertFormat('trustDomain', trustDomain, TRUST_DOMAIN);
-      const gatewayPrincipal = props.gatewayPrincipal
-        ?? spiffePrincipal(trustDomain, 'istio-system', 'istio-ingressgateway-service-account');
+      const gatewayPrincipal =
+        props.gatewayPrincipal ?? spiffePrincipal(trustDomain, 'istio-system', 'istio-ingressgateway-service-account');
       assertFormat('gatewayPrincipal', gatewayPrincipal, SPIFFE_PRINCIPAL);
       // allow-nothing covers every workload of the namespace: a gateway running there would refuse the ALB too.
       if (gatewayPrincipal.split('/')[2] === namespace) {
-        throw new PropError('namespace', (n) => `must not be the gateway's namespace while ${n('authorization')} is on (allow-nothing would deny the gateway), got ${echo(namespace)}`);
+        throw new PropError(
+          'namespace',
+          (n) =>
+            `must not be the gateway's namespace while ${n('authorization')} is on (allow-nothing would deny the gateway), got ${echo(namespace)}`,
+        );
       }
-      const principalOf = (caller: WorkloadKey | 'gateway') => (caller === 'gateway' ? gatewayPrincipal
-        : spiffePrincipal(trustDomain, namespace, YELB_WORKLOADS.find((w) => w.key === caller)!.name));
+      const principalOf = (caller: WorkloadKey | 'gateway') =>
+        caller === 'gateway'
+          ? gatewayPrincipal
+          : spiffePrincipal(trustDomain, namespace, YELB_WORKLOADS.find((w) => w.key === caller)!.name);
       const policies: WorkloadAuthorization[] = YELB_WORKLOADS.map((spec) => ({
         name: spec.name,
         selector: { app: spec.name },
@@ -175,7 +212,8 @@ export class YelbApp extends Construct {
     const selector = { app: spec.name };
     const labels = { app: spec.name, tier: spec.tier, version: versionLabelOf(options.image) };
     const quantity = (q: { cpu: string; memory: string }) => ({
-      cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory),
+      cpu: k8s.Quantity.fromString(q.cpu),
+      memory: k8s.Quantity.fromString(q.memory),
     });
 
     new k8s.KubeServiceAccount(this, `${spec.name}-sa`, {
@@ -195,17 +233,22 @@ export class YelbApp extends Construct {
             // The apps never call the Kubernetes API; the sidecar gets its own projected token.
             automountServiceAccountToken: false,
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: spec.name,
-              image: options.image,
-              ports: [{ name: spec.portName, containerPort: spec.port }],
-              resources: { requests: quantity(options.resources.requests), limits: quantity(options.resources.limits) },
-              // These images start as root and write to their filesystems (nginx cache and config, the PostgreSQL
-              // and Redis data directories, which their entrypoints chown before dropping to a service user), so
-              // runAsNonRoot and a read-only root filesystem would stop them. What they never need is privilege
-              // escalation or a privileged container.
-              securityContext: { allowPrivilegeEscalation: false, privileged: false },
-            }],
+            containers: [
+              {
+                name: spec.name,
+                image: options.image,
+                ports: [{ name: spec.portName, containerPort: spec.port }],
+                resources: {
+                  requests: quantity(options.resources.requests),
+                  limits: quantity(options.resources.limits),
+                },
+                // These images start as root and write to their filesystems (nginx cache and config, the PostgreSQL
+                // and Redis data directories, which their entrypoints chown before dropping to a service user), so
+                // runAsNonRoot and a read-only root filesystem would stop them. What they never need is privilege
+                // escalation or a privileged container.
+                securityContext: { allowPrivilegeEscalation: false, privileged: false },
+              },
+            ],
           },
         },
       },
@@ -216,7 +259,9 @@ export class YelbApp extends Construct {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: spec.portName, port: spec.port, targetPort: k8s.IntOrString.fromNumber(spec.port), protocol: 'TCP' }],
+        ports: [
+          { name: spec.portName, port: spec.port, targetPort: k8s.IntOrString.fromNumber(spec.port), protocol: 'TCP' },
+        ],
       },
     });
   }

@@ -15,20 +15,71 @@ type Node = Record<string, unknown>;
 
 /** Upstream bundles: file name -> where it comes from. */
 const SOURCES: Record<string, { name: string; version: string; url: string }> = {
-  'istio-1.30.3.yaml': { name: 'Istio', version: '1.30.3', url: 'https://raw.githubusercontent.com/istio/istio/1.30.3/manifests/charts/base/files/crd-all.gen.yaml' },
-  'argo-cd-v3.5.1.yaml': { name: 'Argo CD', version: '3.5.1', url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds' },
-  'cert-manager-v1.21.1.yaml': { name: 'cert-manager', version: '1.21.1', url: 'https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml' },
-  'aws-load-balancer-controller-v3.5.0.yaml': { name: 'AWS Load Balancer Controller', version: '3.5.0', url: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/config/crd/bases' },
-  'aws-load-balancer-controller-v3.5.0-gateway.yaml': { name: 'AWS Load Balancer Controller (gateway)', version: '3.5.0', url: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/config/crd/gateway' },
-  'gateway-api-v1.6.1-standard.yaml': { name: 'Gateway API (standard)', version: '1.6.1', url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml' },
+  'istio-1.30.3.yaml': {
+    name: 'Istio',
+    version: '1.30.3',
+    url: 'https://raw.githubusercontent.com/istio/istio/1.30.3/manifests/charts/base/files/crd-all.gen.yaml',
+  },
+  'argo-cd-v3.5.1.yaml': {
+    name: 'Argo CD',
+    version: '3.5.1',
+    url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/crds',
+  },
+  'cert-manager-v1.21.1.yaml': {
+    name: 'cert-manager',
+    version: '1.21.1',
+    url: 'https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.crds.yaml',
+  },
+  'aws-load-balancer-controller-v3.5.0.yaml': {
+    name: 'AWS Load Balancer Controller',
+    version: '3.5.0',
+    url: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/config/crd/bases',
+  },
+  'aws-load-balancer-controller-v3.5.0-gateway.yaml': {
+    name: 'AWS Load Balancer Controller (gateway)',
+    version: '3.5.0',
+    url: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/config/crd/gateway',
+  },
+  'gateway-api-v1.6.1-standard.yaml': {
+    name: 'Gateway API (standard)',
+    version: '1.6.1',
+    url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml',
+  },
 };
 
 /** Validation keywords kept as they are (their values are data, not schema nodes). */
-const KEEP = ['enum', 'required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength',
-  'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'];
+const KEEP = [
+  'enum',
+  'required',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+];
 
 /** String formats the API server validates (k8s.io/kube-openapi strfmt) that occur in the CRDs above. */
-const STRING_FORMATS = ['date-time', 'date', 'byte', 'ipv4', 'ipv6', 'cidr', 'uuid', 'uri', 'hostname', 'email', 'mac', 'duration'];
+const STRING_FORMATS = [
+  'date-time',
+  'date',
+  'byte',
+  'ipv4',
+  'ipv6',
+  'cidr',
+  'uuid',
+  'uri',
+  'hostname',
+  'email',
+  'mac',
+  'duration',
+];
 
 let droppedPatterns = 0;
 
@@ -58,11 +109,13 @@ function convert(n: Node, closed = true): Node {
   if (type) out.type = n.nullable ? [type, 'null'] : type;
   for (const k of KEEP) if (n[k] !== undefined) out[k] = n[k];
   // The string formats the API server checks (integer and number formats are only hints for code generators).
-  if (typeof n.format === 'string' && (type === 'string' || type === undefined) && STRING_FORMATS.includes(n.format)) out.format = n.format;
+  if (typeof n.format === 'string' && (type === 'string' || type === undefined) && STRING_FORMATS.includes(n.format))
+    out.format = n.format;
   // Lists the API server keeps free of duplicates: `set` by value, `map` by the list-map keys.
   if (n['x-kubernetes-list-type'] === 'set' || n['x-kubernetes-list-type'] === 'map') {
     out['x-kubernetes-list-type'] = n['x-kubernetes-list-type'];
-    if (n['x-kubernetes-list-type'] === 'map') out['x-kubernetes-list-map-keys'] = n['x-kubernetes-list-map-keys'] ?? [];
+    if (n['x-kubernetes-list-type'] === 'map')
+      out['x-kubernetes-list-map-keys'] = n['x-kubernetes-list-map-keys'] ?? [];
   }
   if (typeof n.pattern === 'string') {
     const p = jsPattern(n.pattern);
@@ -72,7 +125,10 @@ function convert(n: Node, closed = true): Node {
   if (props) out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, convert(v, closed)]));
   if (n.items && typeof n.items === 'object') out.items = convert(n.items as Node, closed);
   if (n.additionalProperties !== undefined) {
-    out.additionalProperties = typeof n.additionalProperties === 'object' ? convert(n.additionalProperties as Node, closed) : n.additionalProperties;
+    out.additionalProperties =
+      typeof n.additionalProperties === 'object'
+        ? convert(n.additionalProperties as Node, closed)
+        : n.additionalProperties;
   }
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (Array.isArray(n[k])) {
@@ -84,12 +140,22 @@ function convert(n: Node, closed = true): Node {
   const preserve = n['x-kubernetes-preserve-unknown-fields'] === true;
   if (n['x-kubernetes-embedded-resource']) {
     // An embedded object always may carry apiVersion, kind and metadata.
-    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(out.properties as Node ?? {}) };
+    out.properties = {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      ...((out.properties as Node) ?? {}),
+    };
   }
-  if (closed && type === 'object' && !preserve && n.additionalProperties === undefined) out.additionalProperties = false;
+  if (closed && type === 'object' && !preserve && n.additionalProperties === undefined)
+    out.additionalProperties = false;
   const rules = n['x-kubernetes-validations'] as Node[] | undefined;
   if (rules?.length) {
-    out['x-kubernetes-validations'] = rules.map((r) => Object.fromEntries(['rule', 'message', 'fieldPath', 'reason'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])));
+    out['x-kubernetes-validations'] = rules.map((r) =>
+      Object.fromEntries(
+        ['rule', 'message', 'fieldPath', 'reason'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]]),
+      ),
+    );
   }
   return out;
 }
@@ -107,11 +173,14 @@ function objectMeta(defs: Record<string, Node>): Node {
     if (n.type) out.type = n.type;
     if (n.required) out.required = n.required;
     if (n.properties) {
-      out.properties = Object.fromEntries(Object.entries(n.properties as Record<string, Node>).map(([k, v]) => [k, inline(v)]));
+      out.properties = Object.fromEntries(
+        Object.entries(n.properties as Record<string, Node>).map(([k, v]) => [k, inline(v)]),
+      );
       out.additionalProperties = false;
     }
     if (n.items) out.items = inline(n.items as Node);
-    if (n.additionalProperties && typeof n.additionalProperties === 'object') out.additionalProperties = inline(n.additionalProperties as Node);
+    if (n.additionalProperties && typeof n.additionalProperties === 'object')
+      out.additionalProperties = inline(n.additionalProperties as Node);
     if (n.type === 'integer') delete out.format;
     return out;
   };
@@ -129,7 +198,10 @@ function dedupe(root: Node): Node {
   /** Applies `f` to the schema nodes directly below `n` (never to data such as enum values or property-name maps). */
   const mapChildren = (n: Node, f: (c: Node) => Node): Node => {
     const out: Node = { ...n };
-    if (n.properties) out.properties = Object.fromEntries(Object.entries(n.properties as Record<string, Node>).map(([k, v]) => [k, f(v)]));
+    if (n.properties)
+      out.properties = Object.fromEntries(
+        Object.entries(n.properties as Record<string, Node>).map(([k, v]) => [k, f(v)]),
+      );
     for (const k of ['items', 'additionalProperties', 'not']) if (typeof n[k] === 'object') out[k] = f(n[k] as Node);
     for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(n[k])) out[k] = (n[k] as Node[]).map(f);
     return out;
@@ -177,7 +249,12 @@ function main(): void {
         if (!v.served || !schema) continue;
         const root = convert(schema);
         // The API server always accepts apiVersion, kind and its ObjectMeta, whatever the CRD declares (Istio's omit them).
-        root.properties = { ...(root.properties as Node ?? {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: 'objectmeta.json' } };
+        root.properties = {
+          ...((root.properties as Node) ?? {}),
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          metadata: { $ref: 'objectmeta.json' },
+        };
         const rel = `${spec.group}/${v.name}/${spec.names.kind}.json`;
         mkdirSync(join(outDir, spec.group, v.name as string), { recursive: true });
         writeFileSync(join(outDir, rel), `${JSON.stringify(dedupe(root))}\n`);

@@ -15,7 +15,11 @@ describe('npm run cdk8s -- synth', () => {
       // GIVEN an environment without the variable (CI sets it)
       const env = { ...process.env };
       delete env.CDK8S_CHECK_UPGRADE;
-      const r = spawnSync('npm', ['run', '-s', 'cdk8s', '--', 'synth', '--output', out], { cwd: ROOT, env, encoding: 'utf8' });
+      const r = spawnSync('npm', ['run', '-s', 'cdk8s', '--', 'synth', '--output', out], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
       // THEN it succeeds, with no upgrade notice and no stack trace: stderr holds only the synth's own warnings
       expect(r.stderr).not.toMatch(/new version|http error|^\s+at /m);
       expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))).toEqual([]);
@@ -24,7 +28,8 @@ describe('npm run cdk8s -- synth', () => {
       // AND the same files as the committed dist/
       const files = readdirSync(out).filter((f) => f.endsWith('.yaml'));
       expect(files).toContain('30-alb-ingress.yaml');
-      for (const f of files) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ROOT, 'dist', f), 'utf8'));
+      for (const f of files)
+        expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ROOT, 'dist', f), 'utf8'));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -5,7 +5,10 @@ import { find } from './support';
 const base: IstioEdgeProps = {
   namespace: 'shop',
   hosts: ['shop.example.com'],
-  routes: [{ pathPrefix: '/api', service: 'api', port: 8080 }, { pathPrefix: '/', service: 'web', port: 80 }],
+  routes: [
+    { pathPrefix: '/api', service: 'api', port: 8080 },
+    { pathPrefix: '/', service: 'web', port: 80 },
+  ],
   gatewayName: 'edge',
   gatewayNamespace: 'istio-ingress',
   gatewaySelector: { istio: 'ingressgateway' },
@@ -28,11 +31,13 @@ describe('IstioEdge', () => {
     const gateway = find(synthEdge(), 'Gateway');
     expect(gateway.metadata).toMatchObject({ name: 'edge', namespace: 'istio-ingress' });
     expect(gateway.spec.selector).toEqual({ istio: 'ingressgateway' });
-    expect(gateway.spec.servers).toEqual([{
-      port: { number: 443, name: 'https', protocol: 'HTTPS' },
-      tls: { mode: 'SIMPLE', credentialName: 'edge-cert' },
-      hosts: ['*'],
-    }]);
+    expect(gateway.spec.servers).toEqual([
+      {
+        port: { number: 443, name: 'https', protocol: 'HTTPS' },
+        tls: { mode: 'SIMPLE', credentialName: 'edge-cert' },
+        hosts: ['*'],
+      },
+    ]);
   });
 
   test('edge VirtualService binds the hosts to the gateway as namespace/name and routes in order (rule B.19)', () => {
@@ -48,7 +53,10 @@ describe('IstioEdge', () => {
   });
 
   test('routes can reach Services of other namespaces', () => {
-    const vs = find(synthEdge({ routes: [{ pathPrefix: '/', service: 'web', port: 80, namespace: 'front' }] }), 'VirtualService');
+    const vs = find(
+      synthEdge({ routes: [{ pathPrefix: '/', service: 'web', port: 80, namespace: 'front' }] }),
+      'VirtualService',
+    );
     expect(vs.spec.http[0].route[0].destination.host).toBe('web.front.svc.cluster.local');
   });
 
@@ -58,7 +66,9 @@ describe('IstioEdge', () => {
     expect(ns.spec).toEqual({ mtls: { mode: 'STRICT' } });
     const mesh = find(synthEdge({ mtlsScope: 'mesh' }), 'PeerAuthentication');
     expect(mesh.metadata).toMatchObject({ name: 'default', namespace: 'istio-system' });
-    expect(find(synthEdge({ mtlsScope: 'mesh', rootNamespace: 'mesh-root' }), 'PeerAuthentication').metadata.namespace).toBe('mesh-root');
+    expect(
+      find(synthEdge({ mtlsScope: 'mesh', rootNamespace: 'mesh-root' }), 'PeerAuthentication').metadata.namespace,
+    ).toBe('mesh-root');
     expect(find(synthEdge({ mtlsMode: 'PERMISSIVE' }), 'PeerAuthentication').spec.mtls.mode).toBe('PERMISSIVE');
   });
 
@@ -70,13 +80,17 @@ describe('IstioEdge', () => {
       ],
     });
     expect(find(objects, 'VirtualService', 'api').spec.http[0]).toEqual({
-      match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 8080 } } }],
+      match: [{ uri: { prefix: '/api' } }],
+      route: [{ destination: { host: 'api.shop.svc.cluster.local', port: { number: 8080 } } }],
     });
     expect(find(objects, 'VirtualService', 'cache').spec.tcp[0]).toEqual({
-      match: [{ port: 6379 }], route: [{ destination: { host: 'cache.shop.svc.cluster.local', port: { number: 6379 } } }],
+      match: [{ port: 6379 }],
+      route: [{ destination: { host: 'cache.shop.svc.cluster.local', port: { number: 6379 } } }],
     });
     const dr = find(objects, 'DestinationRule', 'cache');
-    expect(dr.spec.trafficPolicy).toEqual({ connectionPool: { tcp: { tcpKeepalive: { time: '7200s', interval: '75s' } } } });
+    expect(dr.spec.trafficPolicy).toEqual({
+      connectionPool: { tcp: { tcpKeepalive: { time: '7200s', interval: '75s' } } },
+    });
     expect(objects.filter((o) => o.kind === 'DestinationRule')).toHaveLength(1);
   });
 
@@ -87,18 +101,28 @@ describe('IstioEdge', () => {
     expect(sidecar.spec).toEqual({ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
     const entry = find(objects, 'ServiceEntry', 'www-themealdb-com');
     expect(entry.spec).toEqual({
-      hosts: ['www.themealdb.com'], location: 'MESH_EXTERNAL', resolution: 'DNS',
-      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }, { number: 443, name: 'https', protocol: 'HTTPS' }],
+      hosts: ['www.themealdb.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [
+        { number: 80, name: 'http', protocol: 'HTTP' },
+        { number: 443, name: 'https', protocol: 'HTTPS' },
+      ],
     });
     expect(objects.filter((o) => o.kind === 'ServiceEntry')).toHaveLength(2);
-    expect(find(synthEdge({ outboundTrafficPolicy: 'ALLOW_ANY' }), 'Sidecar').spec.outboundTrafficPolicy.mode).toBe('ALLOW_ANY');
+    expect(find(synthEdge({ outboundTrafficPolicy: 'ALLOW_ANY' }), 'Sidecar').spec.outboundTrafficPolicy.mode).toBe(
+      'ALLOW_ANY',
+    );
   });
 
   test.each([
     [{ hosts: [] }, /'hosts' must list at least one host, got \[\]/],
     [{ hosts: ['shop.example.com/path'] }, /'hosts\[0\]' must be a lowercase DNS name/],
     [{ routes: [] }, /'routes' must list at least one route, got \[\]/],
-    [{ routes: [{ pathPrefix: 'api', service: 'api', port: 80 }] }, /'routes\[0\].pathPrefix' must be an absolute URL path .*got "api"/],
+    [
+      { routes: [{ pathPrefix: 'api', service: 'api', port: 80 }] },
+      /'routes\[0\].pathPrefix' must be an absolute URL path .*got "api"/,
+    ],
     [{ routes: [{ pathPrefix: '/', service: 'Api', port: 80 }] }, /'routes\[0\].service' must be a DNS label/],
     [{ routes: [{ pathPrefix: '/', service: 'api', port: 0 }] }, /'routes\[0\].port' must be a port number/],
     [{ gatewaySelector: {} }, /'gatewaySelector' must list at least one label/],
@@ -109,8 +133,14 @@ describe('IstioEdge', () => {
     [{ mtlsMode: 'DISABLE' as any }, /'mtlsMode' must be one of STRICT, PERMISSIVE, got "DISABLE"/],
     [{ mtlsScope: 'cluster' as any }, /'mtlsScope' must be one of namespace, mesh, got "cluster"/],
     [{ outboundTrafficPolicy: 'DENY' as any }, /'outboundTrafficPolicy' must be one of REGISTRY_ONLY, ALLOW_ANY/],
-    [{ meshServices: [{ name: 'edge', port: 80, protocol: 'http' as const }] }, /'virtualServiceName' must differ from the mesh service names, got "edge"/],
-    [{ meshServices: [{ name: 'db', port: 5432, protocol: 'udp' as any }] }, /'meshServices\[0\].protocol' must be one of http, tcp, got "udp"/],
+    [
+      { meshServices: [{ name: 'edge', port: 80, protocol: 'http' as const }] },
+      /'virtualServiceName' must differ from the mesh service names, got "edge"/,
+    ],
+    [
+      { meshServices: [{ name: 'db', port: 5432, protocol: 'udp' as any }] },
+      /'meshServices\[0\].protocol' must be one of http, tcp, got "udp"/,
+    ],
   ])('rejects %j', (props, message) => {
     expect(() => synthEdge(props as Partial<IstioEdgeProps>)).toThrow(message);
   });

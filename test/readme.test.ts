@@ -41,7 +41,9 @@ function blocks(markdown: string): Block[] {
     while (j >= 0 && lines[j].trim() === '') j--;
     const marker = j >= 0 ? /^<!-- (needs|file): (.+) -->$/.exec(lines[j].trim()) : null;
     out.push({
-      lang: open[1], code: lines.slice(i + 1, end).join('\n') + '\n', line: i + 1,
+      lang: open[1],
+      code: lines.slice(i + 1, end).join('\n') + '\n',
+      line: i + 1,
       needs: marker?.[1] === 'needs' ? marker[2].split(',').map((s) => s.trim()) : [],
       file: marker?.[1] === 'file' ? marker[2].trim() : undefined,
     });
@@ -56,16 +58,22 @@ const RUNNABLE = SHELL.filter((b) => b.needs.length === 0);
 /** The one runnable block containing `text`: an assertion on a block that was edited away fails loudly. */
 const blockWith = (text: string, among = SHELL) => {
   const found = among.filter((b) => b.code.includes(text));
-  if (found.length !== 1) throw new Error(`expected one README block containing ${JSON.stringify(text)}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one README block containing ${JSON.stringify(text)}, found ${found.length}`);
   return found[0];
 };
 /** The command text without comments (a `#` after whitespace, to the end of the line). */
-const commands = (code: string) => code.split('\n').map((l) => l.replace(/(^|\s)#.*$/, '')).join('\n');
+const commands = (code: string) =>
+  code
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .join('\n');
 
 describe('README code blocks: marks and syntax', () => {
   test('every shell block is runnable here or says what it needs (cluster, aws, network)', () => {
     expect(SHELL.length).toBeGreaterThan(15);
-    for (const b of SHELL) for (const n of b.needs) expect(`${n} (README.md:${b.line})`).toMatch(new RegExp(`^(${[...NEEDS].join('|')}) `));
+    for (const b of SHELL)
+      for (const n of b.needs) expect(`${n} (README.md:${b.line})`).toMatch(new RegExp(`^(${[...NEEDS].join('|')}) `));
     expect(RUNNABLE.length).toBeGreaterThanOrEqual(6);
   });
 
@@ -76,7 +84,9 @@ describe('README code blocks: marks and syntax', () => {
   });
 
   test('every npm command names a script of package.json (or is npm ci / npm test)', () => {
-    const used = SHELL.flatMap((b) => [...commands(b.code).matchAll(/\bnpm (?:run(?: -s)? ([\w:-]+)|(ci|test|install)\b)/g)].map((m) => m[1] ?? m[2]));
+    const used = SHELL.flatMap((b) =>
+      [...commands(b.code).matchAll(/\bnpm (?:run(?: -s)? ([\w:-]+)|(ci|test|install)\b)/g)].map((m) => m[1] ?? m[2]),
+    );
     expect(used.length).toBeGreaterThan(20);
     for (const s of used) if (!['ci', 'test'].includes(s)) expect(SCRIPTS).toContain(s);
   });
@@ -86,7 +96,9 @@ describe('README code blocks: marks and syntax', () => {
     expect(yamlBlocks.length).toBeGreaterThan(0);
     for (const b of yamlBlocks) expect(() => yaml.load(b.code)).not.toThrow();
     const cm = ALL.find((b) => b.file === 'argocd-cm-health.yaml');
-    const lua = (yaml.load(cm!.code) as { data: Record<string, string> }).data['resource.customizations.health.argoproj.io_Application'];
+    const lua = (yaml.load(cm!.code) as { data: Record<string, string> }).data[
+      'resource.customizations.health.argoproj.io_Application'
+    ];
     expect(lua).toMatch(/hs\.status = obj\.status\.health\.status/);
     expect(blockWith('--patch-file argocd-cm-health.yaml').needs).toEqual(['cluster']);
   });
@@ -108,7 +120,9 @@ describe('README code blocks, run in a copy of the project', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
     // The tracked files as they are in the working tree (so an edited README or config is what is exercised).
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
     for (const f of tracked) {
       if (!fs.existsSync(path.join(ROOT, f))) continue;
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -119,7 +133,9 @@ describe('README code blocks, run in a copy of the project', () => {
     if (fs.existsSync(path.join(ROOT, '.tools'))) fs.symlinkSync(path.join(ROOT, '.tools'), path.join(dir, '.tools'));
     for (const b of RUNNABLE) {
       const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', b.code], {
-        cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
       });
       runs.set(b, { code: r.status, stdout: r.stdout, stderr: r.stderr });
     }
@@ -132,45 +148,64 @@ describe('README code blocks, run in a copy of the project', () => {
   test('every runnable block exits 0', () => {
     for (const b of RUNNABLE) {
       const r = runs.get(b)!;
-      expect({ line: b.line, code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ line: b.line, code: 0, stderr: '' });
+      expect({ line: b.line, code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({
+        line: b.line,
+        code: 0,
+        stderr: '',
+      });
     }
   });
 
   test('every dist/ and my-dist/ path a block names exists once the runnable blocks have run', () => {
-    const paths = new Set(SHELL.flatMap((b) => [...commands(b.code).matchAll(/(?<![\w$/.-])((?:my-)?dist\/[\w./-]*)/g)].map((m) => m[1])));
+    const paths = new Set(
+      SHELL.flatMap((b) => [...commands(b.code).matchAll(/(?<![\w$/.-])((?:my-)?dist\/[\w./-]*)/g)].map((m) => m[1])),
+    );
     expect(paths.size).toBeGreaterThan(8);
-    for (const p of paths) expect(`${p} ${fs.existsSync(path.join(dir, p)) ? 'exists' : 'is missing'}`).toBe(`${p} exists`);
+    for (const p of paths)
+      expect(`${p} ${fs.existsSync(path.join(dir, p)) ? 'exists' : 'is missing'}`).toBe(`${p} exists`);
   });
 
   test('a custom config renders only itself into my-dist/', () => {
     const r = runs.get(blockWith('--config my.yaml --out my-dist'))!;
     expect(r.stdout).toMatch(/wrote \d+ files to my-dist/);
-    expect(fs.readFileSync(path.join(dir, 'my-dist/30-alb-ingress.yaml'), 'utf8')).toContain('host: yelb.mycompany.com');
+    expect(fs.readFileSync(path.join(dir, 'my-dist/30-alb-ingress.yaml'), 'utf8')).toContain(
+      'host: yelb.mycompany.com',
+    );
     expect(fs.existsSync(path.join(dir, 'my-dist/argocd'))).toBe(false);
   });
 
   test('the Istio values extracted for Helm are exactly what the generator derives from the dev environment', () => {
     const dev = loadEnvironments(path.join(ROOT, 'config/environments')).find((e) => e.name === 'dev')!.config;
-    expect(yaml.load(fs.readFileSync(path.join(dir, 'istio-gateway-values.yaml'), 'utf8'))).toEqual(istioGatewayValues(dev));
+    expect(yaml.load(fs.readFileSync(path.join(dir, 'istio-gateway-values.yaml'), 'utf8'))).toEqual(
+      istioGatewayValues(dev),
+    );
     expect(yaml.load(fs.readFileSync(path.join(dir, 'istiod-values.yaml'), 'utf8'))).toEqual(istiodValues(dev));
   });
 
   test('a new environment file becomes dist/staging/ and its Argo CD root', () => {
     blockWith('config/environments/staging.yaml', RUNNABLE);
-    expect(fs.readFileSync(path.join(dir, 'dist/staging/30-alb-ingress.yaml'), 'utf8')).toContain('host: yelb.staging.example.com');
+    expect(fs.readFileSync(path.join(dir, 'dist/staging/30-alb-ingress.yaml'), 'utf8')).toContain(
+      'host: yelb.staging.example.com',
+    );
     expect(fs.readFileSync(path.join(dir, 'dist/argocd/applicationset.yaml'), 'utf8')).toContain('staging');
   });
 
   test('npm run gateway-cert prints what the README shows, and writes the key and certificate', () => {
     const b = blockWith('npm run gateway-cert -- --config config/environments/dev.yaml');
-    const shown = b.code.split('\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
+    const shown = b.code
+      .split('\n')
+      .filter((l) => l.startsWith('# '))
+      .map((l) => l.slice(2));
     expect(shown).toHaveLength(3);
     expect(runs.get(b)!.stdout.trim().split('\n').slice(-3)).toEqual(shown);
-    for (const f of ['yelb.dev.example.com.crt', 'yelb.dev.example.com.key']) expect(fs.existsSync(path.join(dir, '.secrets', f))).toBe(true);
+    for (const f of ['yelb.dev.example.com.crt', 'yelb.dev.example.com.key'])
+      expect(fs.existsSync(path.join(dir, '.secrets', f))).toBe(true);
   });
 
   test('the hop report of prod says end-to-end encrypted', () => {
-    expect(runs.get(blockWith('npm run check -- dist/prod dist/argocd/prod'))!.stdout).toContain('end-to-end encrypted: yes');
+    expect(runs.get(blockWith('npm run check -- dist/prod dist/argocd/prod'))!.stdout).toContain(
+      'end-to-end encrypted: yes',
+    );
   });
 
   test('npm run -s check -- --json writes plain JSON; helm template piped into check - reports the Ingress', () => {

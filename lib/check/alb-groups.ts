@@ -15,9 +15,18 @@ import { ALB_GROUP_NAME } from '../patterns';
  * load-balancer-attributes is Exclusive per attribute key and handled on its own.
  */
 const EXCLUSIVE_ANNOTATIONS: Record<string, string | undefined> = {
-  'load-balancer-name': undefined, 'ip-address-type': 'ipAddressType', scheme: 'scheme', subnets: 'subnets',
-  'security-groups': undefined, 'customer-owned-ipv4-pool': undefined, 'wafv2-acl-arn': 'wafv2AclArn', 'waf-acl-id': undefined,
-  'shield-advanced-protection': undefined, 'ssl-redirect': 'sslRedirectPort', 'inbound-cidrs': 'inboundCIDRs', 'ssl-policy': 'sslPolicy',
+  'load-balancer-name': undefined,
+  'ip-address-type': 'ipAddressType',
+  scheme: 'scheme',
+  subnets: 'subnets',
+  'security-groups': undefined,
+  'customer-owned-ipv4-pool': undefined,
+  'wafv2-acl-arn': 'wafv2AclArn',
+  'waf-acl-id': undefined,
+  'shield-advanced-protection': undefined,
+  'ssl-redirect': 'sslRedirectPort',
+  'inbound-cidrs': 'inboundCIDRs',
+  'ssl-policy': 'sslPolicy',
 };
 
 const LIST_ANNOTATIONS = new Set(['subnets', 'security-groups', 'inbound-cidrs']);
@@ -32,19 +41,32 @@ export function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings
     const rawName = ann[`${ALB}group.name`];
     if (!pinned && rawName !== undefined) {
       if (!ALB_GROUP_NAME.pattern.test(rawName)) {
-        f.add('group-name-format', ing, annotationField(`${ALB}group.name`),
+        f.add(
+          'group-name-format',
+          ing,
+          annotationField(`${ALB}group.name`),
           `group.name '${rawName}' is not a valid group name (at most 63 of a-z, 0-9, '-', '.', alphanumeric at both ends): the controller rejects the Ingress`,
-          'rename the group with at most 63 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');
+          "rename the group with at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+        );
       } else {
-        f.add('group-membership-unpinned', ing, annotationField(`${ALB}group.name`),
+        f.add(
+          'group-membership-unpinned',
+          ing,
+          annotationField(`${ALB}group.name`),
           `joins IngressGroup '${rawName}' by annotation: anyone allowed to edit Ingresses can join it and add rules to this ALB`,
-          'pin the group in the IngressClassParams (spec.group.name, with spec.namespaceSelector) instead of the annotation');
+          'pin the group in the IngressClassParams (spec.group.name, with spec.namespaceSelector) instead of the annotation',
+        );
       }
     }
     const rawOrder = ann[`${ALB}group.order`];
     if (rawOrder !== undefined && (!/^[+-]?\d+$/.test(rawOrder.trim()) || Math.abs(Number(rawOrder)) > 1000)) {
-      f.add('group-order-range', ing, annotationField(`${ALB}group.order`), `group.order '${rawOrder}' is not an integer from -1000 to 1000`,
-        `set ${ALB}group.order to an integer from -1000 to 1000 (lower is evaluated first)`);
+      f.add(
+        'group-order-range',
+        ing,
+        annotationField(`${ALB}group.order`),
+        `group.order '${rawOrder}' is not an integer from -1000 to 1000`,
+        `set ${ALB}group.order to an integer from -1000 to 1000 (lower is evaluated first)`,
+      );
     }
     const name = pinned ?? rawName;
     if (name) append(groups, name, { ing, params });
@@ -56,13 +78,21 @@ export function checkIngressGroups(inv: Inventory, ingresses: Obj[], f: Findings
       for (const m of set) append(byValue, m.value, m.ing);
       if (byValue.size < 2) return;
       // Each finding names at most a few of the other values, so a large group costs linear time, not quadratic.
-      const sample = [...byValue].slice(0, 3).map(([value, ings]) => `'${value}' on ${ings[0].ref}${ings.length > 1 ? ` (+${ings.length - 1} more)` : ''}`);
+      const sample = [...byValue]
+        .slice(0, 3)
+        .map(([value, ings]) => `'${value}' on ${ings[0].ref}${ings.length > 1 ? ` (+${ings.length - 1} more)` : ''}`);
       const shown = [...byValue.keys()].slice(0, 3);
       for (const m of set) {
-        const others = sample.filter((_, i) => shown[i] !== m.value).join(', ') + (byValue.size > 3 ? `, +${byValue.size - 3} more values` : '');
-        f.add('group-exclusive-conflict', m.ing, annotationField(`${ALB}${annotation}`),
+        const others =
+          sample.filter((_, i) => shown[i] !== m.value).join(', ') +
+          (byValue.size > 3 ? `, +${byValue.size - 3} more values` : '');
+        f.add(
+          'group-exclusive-conflict',
+          m.ing,
+          annotationField(`${ALB}${annotation}`),
           `${what} is '${m.value}' here but ${others} in IngressGroup '${name}': the controller stops reconciling the whole group`,
-          `set the same ${what} on every Ingress of the group, or on one Ingress only`);
+          `set the same ${what} on every Ingress of the group, or on one Ingress only`,
+        );
       }
     };
     for (const [key, paramsField] of Object.entries(EXCLUSIVE_ANNOTATIONS)) {
@@ -117,7 +147,9 @@ export function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Fi
     let value: unknown;
     for (const ing of members) {
       const p = classParams(inv, ing);
-      const attribute = arr(at(p?.raw.spec, 'loadBalancerAttributes')).map(rec).find((a) => str(a.key) === DROP_INVALID_HEADERS);
+      const attribute = arr(at(p?.raw.spec, 'loadBalancerAttributes'))
+        .map(rec)
+        .find((a) => str(a.key) === DROP_INVALID_HEADERS);
       if (p && attribute) {
         [params, value] = [p, attribute.value];
         break;
@@ -125,8 +157,13 @@ export function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Fi
     }
     if (params) {
       if (value !== 'true') {
-        f.add('drop-invalid-headers', params, 'spec.loadBalancerAttributes', `${DROP_INVALID_HEADERS} is '${String(value)}'${group}: the ALB forwards requests with invalid header fields (Security Hub ELB.4)`,
-          `set {key: ${DROP_INVALID_HEADERS}, value: 'true'} in spec.loadBalancerAttributes`);
+        f.add(
+          'drop-invalid-headers',
+          params,
+          'spec.loadBalancerAttributes',
+          `${DROP_INVALID_HEADERS} is '${String(value)}'${group}: the ALB forwards requests with invalid header fields (Security Hub ELB.4)`,
+          `set {key: ${DROP_INVALID_HEADERS}, value: 'true'} in spec.loadBalancerAttributes`,
+        );
       }
       continue;
     }
@@ -140,8 +177,13 @@ export function checkInvalidHeaderFields(inv: Inventory, ingresses: Obj[], f: Fi
     // An explicit value is fixed where it is written; otherwise on each Ingress of the ALB.
     const where = values.size ? members.filter((_, i) => parsed[i]![DROP_INVALID_HEADERS] !== undefined) : members;
     for (const ing of where) {
-      f.add('drop-invalid-headers', ing, annotationField(`${ALB}load-balancer-attributes`),
-        `${DROP_INVALID_HEADERS} ${set}${group}: the ALB forwards requests with invalid header fields to the gateway (Security Hub ELB.4)`, fix);
+      f.add(
+        'drop-invalid-headers',
+        ing,
+        annotationField(`${ALB}load-balancer-attributes`),
+        `${DROP_INVALID_HEADERS} ${set}${group}: the ALB forwards requests with invalid header fields to the gateway (Security Hub ELB.4)`,
+        fix,
+      );
     }
   }
 }

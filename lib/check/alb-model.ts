@@ -15,10 +15,12 @@ export const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** What the controller uses when no ssl-policy is set. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
-const ACM_ARN = /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ACM_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An IAM server certificate, which a listener accepts too; IAM is global, so it has no region. */
-const IAM_SERVER_CERTIFICATE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:server-certificate\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,128}$/;
+const IAM_SERVER_CERTIFICATE_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:server-certificate\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,128}$/;
 
 /** What the controller uses for a gRPC target group's health check when healthcheck-path is not set. */
 const GRPC_HEALTH_PATH = '/AWS.ALB/healthcheck';
@@ -114,7 +116,8 @@ function isAlbIngress(inv: Inventory, ing: Obj): boolean {
 }
 
 export function classParams(inv: Inventory, ing: Obj): Obj | undefined {
-  const className = str(at(ing.raw.spec, 'ingressClassName')) ?? strMap(ing.raw.metadata?.annotations)[CLASS_ANNOTATION];
+  const className =
+    str(at(ing.raw.spec, 'ingressClassName')) ?? strMap(ing.raw.metadata?.annotations)[CLASS_ANNOTATION];
   if (!className) return undefined;
   const params = rec(at(inv.find('IngressClass', '', className)?.raw.spec, 'parameters'));
   const name = str(params.name);
@@ -123,7 +126,9 @@ export function classParams(inv: Inventory, ing: Obj): Obj | undefined {
 
 /** The IngressGroup an Ingress joins (IngressClassParams first, then the annotation), if any. */
 export function groupName(inv: Inventory, ing: Obj): string | undefined {
-  return str(at(classParams(inv, ing)?.raw.spec, 'group.name')) ?? strMap(ing.raw.metadata?.annotations)[`${ALB}group.name`];
+  return (
+    str(at(classParams(inv, ing)?.raw.spec, 'group.name')) ?? strMap(ing.raw.metadata?.annotations)[`${ALB}group.name`]
+  );
 }
 
 function parseListenPorts(raw: string): Listener[] | undefined {
@@ -146,9 +151,13 @@ function parseListenPorts(raw: string): Listener[] | undefined {
 
 /** Hosts the controller can use to discover an ACM certificate when no certificate-arn is set. */
 function discoveryHosts(ing: Obj): string[] {
-  const tlsHosts = arr(at(ing.raw.spec, 'tls')).flatMap((t) => arr(rec(t).hosts)).filter((h): h is string => typeof h === 'string');
+  const tlsHosts = arr(at(ing.raw.spec, 'tls'))
+    .flatMap((t) => arr(rec(t).hosts))
+    .filter((h): h is string => typeof h === 'string');
   if (tlsHosts.length) return tlsHosts;
-  return arr(at(ing.raw.spec, 'rules')).map((r) => str(rec(r).host)).filter((h): h is string => !!h);
+  return arr(at(ing.raw.spec, 'rules'))
+    .map((r) => str(rec(r).host))
+    .filter((h): h is string => !!h);
 }
 
 function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbBackend[] {
@@ -163,21 +172,41 @@ function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbB
     const service = inv.service(ing.namespace, serviceName);
     const servicePort = service?.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
     const svcAlb = Object.fromEntries(Object.entries(service?.annotations ?? {}).filter(([k]) => k.startsWith(ALB)));
-    out.push({ host, path, field, hostField, serviceName, port, service, servicePort, annotations: { ...ann, ...svcAlb } });
+    out.push({
+      host,
+      path,
+      field,
+      hostField,
+      serviceName,
+      port,
+      service,
+      servicePort,
+      annotations: { ...ann, ...svcAlb },
+    });
   };
   arr(at(ing.raw.spec, 'rules')).forEach((r, i) => {
     const host = str(rec(r).host) ?? '*';
     arr(at(r, 'http.paths')).forEach((p, j) => {
-      add(host, str(rec(p).path) ?? '/', `spec.rules[${i}].http.paths[${j}].backend`, `spec.rules[${i}].host`, rec(p).backend);
+      add(
+        host,
+        str(rec(p).path) ?? '/',
+        `spec.rules[${i}].http.paths[${j}].backend`,
+        `spec.rules[${i}].host`,
+        rec(p).backend,
+      );
     });
   });
-  if (isRec(at(ing.raw.spec, 'defaultBackend'))) add('*', '(default)', 'spec.defaultBackend', 'spec.defaultBackend', at(ing.raw.spec, 'defaultBackend'));
+  if (isRec(at(ing.raw.spec, 'defaultBackend')))
+    add('*', '(default)', 'spec.defaultBackend', 'spec.defaultBackend', at(ing.raw.spec, 'defaultBackend'));
   return out;
 }
 
 /** The Ingresses the load balancer controller reconciles, in input order, as the ALB it builds from each. */
 export function albIngresses(inv: Inventory): AlbIngress[] {
-  return inv.of('Ingress', 'networking.k8s.io').filter((ing) => isAlbIngress(inv, ing)).map((ing) => albIngress(inv, ing));
+  return inv
+    .of('Ingress', 'networking.k8s.io')
+    .filter((ing) => isAlbIngress(inv, ing))
+    .map((ing) => albIngress(inv, ing));
 }
 
 function albIngress(inv: Inventory, ing: Obj): AlbIngress {
@@ -189,7 +218,8 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
   const certRaw = ann[`${ALB}certificate-arn`];
   const paramArns = arr(pspec.certificateArn).filter((a): a is string => typeof a === 'string');
   const hasTls = arr(at(ing.raw.spec, 'tls')).length > 0;
-  let listeners: Listener[] = certRaw || paramArns.length || hasTls ? [{ protocol: 'HTTPS', port: 443 }] : [{ protocol: 'HTTP', port: 80 }];
+  let listeners: Listener[] =
+    certRaw || paramArns.length || hasTls ? [{ protocol: 'HTTPS', port: 443 }] : [{ protocol: 'HTTP', port: 80 }];
   const lpRaw = ann[`${ALB}listen-ports`];
   const parsed = lpRaw === undefined ? undefined : parseListenPorts(lpRaw);
   if (parsed) listeners = parsed;
@@ -199,9 +229,16 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
   // The controller reads actions.<name> only for a backend {service.name: <name>, port.name: use-annotation}; a
   // referenced action without its annotation becomes a fixed 503. Either half alone redirects nothing.
   const redirectAction = ann[`${ALB}actions.ssl-redirect`] !== undefined;
-  const redirectBackend = arr(at(ing.raw.spec, 'rules')).some((r) => arr(at(r, 'http.paths')).some((p) => str(at(p, 'backend.service.port.name')) === 'use-annotation' && str(at(p, 'backend.service.name')) === 'ssl-redirect'));
+  const redirectBackend = arr(at(ing.raw.spec, 'rules')).some((r) =>
+    arr(at(r, 'http.paths')).some(
+      (p) =>
+        str(at(p, 'backend.service.port.name')) === 'use-annotation' &&
+        str(at(p, 'backend.service.name')) === 'ssl-redirect',
+    ),
+  );
   // A wrong ssl-redirect port is its own error (the controller rejects the Ingress), not a plaintext listener.
-  const redirect = sslRedirect !== undefined ? 'annotation' : redirectAction && redirectBackend ? 'legacy-action' : 'none';
+  const redirect =
+    sslRedirect !== undefined ? 'annotation' : redirectAction && redirectBackend ? 'legacy-action' : 'none';
 
   // Certificates.
   let certificateArns: string[] = [];
@@ -212,10 +249,14 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
     const field = annotationField(`${ALB}certificate-arn`);
     // The controller splits on commas and trims each part, so a | block or line breaks after commas are fine;
     // ARNs separated by line breaks alone stay one part, which no certificate matches.
-    certificateArns = certRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    certificateArns = certRaw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const arn of certificateArns) {
       const region = certificateRegion(arn);
-      const lineSeparated = region === undefined && /\s/.test(arn) && arn.split(/\s+/).every((a) => certificateRegion(a) !== undefined);
+      const lineSeparated =
+        region === undefined && /\s/.test(arn) && arn.split(/\s+/).every((a) => certificateRegion(a) !== undefined);
       certificates.push({ arn, obj: ing, field, from: 'annotation', region, lineSeparated });
     }
     certificateFrom = 'annotation';
@@ -223,7 +264,14 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
   } else if (paramArns.length && params) {
     certificateArns = paramArns;
     paramArns.forEach((arn, i) => {
-      certificates.push({ arn, obj: params, field: `spec.certificateArn[${i}]`, from: 'params', region: certificateRegion(arn.trim()), lineSeparated: false });
+      certificates.push({
+        arn,
+        obj: params,
+        field: `spec.certificateArn[${i}]`,
+        from: 'params',
+        region: certificateRegion(arn.trim()),
+        lineSeparated: false,
+      });
     });
     certificateFrom = 'params';
     certificateSource = `ACM ${paramArns.join(', ')} (from ${params.ref})`;
@@ -234,15 +282,31 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
       certificateSource = `ACM, discovered for ${hosts.join(', ')}`;
     }
   }
-  const invalidCertificate = certificates.some((c) => c.region === undefined) || (hasHttps && certificateFrom === 'none');
+  const invalidCertificate =
+    certificates.some((c) => c.region === undefined) || (hasHttps && certificateFrom === 'none');
 
   // TLS policy: the IngressClassParams value wins over the annotation.
   const sslPolicy = str(pspec.sslPolicy) ?? ann[`${ALB}ssl-policy`];
   const sslPolicyFrom = params && pspec.sslPolicy ? params.ref : sslPolicy ? 'annotation' : 'controller default';
   const targetType = str(pspec.targetType) ?? ann[`${ALB}target-type`] ?? 'instance';
   return {
-    obj: ing, annotations: ann, params, listeners, invalidListenPorts, redirect, sslRedirect, redirectAction, redirectBackend,
-    certificateArns, certificates, certificateFrom, certificateSource, invalidCertificate, sslPolicy, sslPolicyFrom, targetType,
+    obj: ing,
+    annotations: ann,
+    params,
+    listeners,
+    invalidListenPorts,
+    redirect,
+    sslRedirect,
+    redirectAction,
+    redirectBackend,
+    certificateArns,
+    certificates,
+    certificateFrom,
+    certificateSource,
+    invalidCertificate,
+    sslPolicy,
+    sslPolicyFrom,
+    targetType,
     backends: backendsOf(inv, ing, ann),
   };
 }
@@ -250,7 +314,9 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
 /** What a gateway Service port speaks: the status port is plain HTTP, other ports follow the Gateway servers on them. */
 export function portSpeaks(inv: Inventory, svc: ServiceInfo, sp: ServicePortInfo): 'tls' | 'plain' | 'unknown' {
   if (sp.name === 'status-port' || sp.port === STATUS_PORT) return 'plain';
-  const servers = gatewaysOfService(inv, svc).flatMap(gatewayServers).filter((s) => s.port === sp.port);
+  const servers = gatewaysOfService(inv, svc)
+    .flatMap(gatewayServers)
+    .filter((s) => s.port === sp.port);
   if (servers.some(isTlsServer)) return 'tls';
   if (servers.length) return 'plain';
   return 'unknown';
@@ -283,7 +349,10 @@ export function gatewaysBehindAlb(inv: Inventory, albs: AlbIngress[]): Obj[] {
 
 /** Gateway workloads an ALB reaches: behind an ALB backend, or selected by a Gateway behind one. */
 export function albGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): WorkloadInfo[] {
-  const direct = albs.flatMap((a) => a.backends).flatMap((b) => (b.service ? inv.workloadsOf(b.service) : [])).filter((w) => w.gateway);
+  const direct = albs
+    .flatMap((a) => a.backends)
+    .flatMap((b) => (b.service ? inv.workloadsOf(b.service) : []))
+    .filter((w) => w.gateway);
   return unique([...direct, ...gatewaysBehindAlb(inv, albs).flatMap((gw) => workloadsOfGateway(inv, gw))]);
 }
 
@@ -293,7 +362,10 @@ export function albGatewayWorkloads(inv: Inventory, albs: AlbIngress[]): Workloa
  */
 export function parseStringMap(raw: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const i = entry.indexOf('=');
     if (i < 0) return undefined;
     const key = entry.slice(0, i).trim();
@@ -315,7 +387,10 @@ export function deregistrationDelay(b: AlbBackend): { seconds?: number; from: 'I
   if (!attrs) return { from: b.service?.annotations[key] !== undefined ? 'Service' : 'Ingress' };
   const value = attrs[DEREGISTRATION_DELAY];
   if (value === undefined) return { seconds: DEFAULT_DEREGISTRATION_DELAY, from: 'default' };
-  return { seconds: parseDeregistrationDelay(value), from: b.service?.annotations[key] !== undefined ? 'Service' : 'Ingress' };
+  return {
+    seconds: parseDeregistrationDelay(value),
+    from: b.service?.annotations[key] !== undefined ? 'Service' : 'Ingress',
+  };
 }
 
 export function parseDeregistrationDelay(raw: string): number | undefined {

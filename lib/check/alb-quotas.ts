@@ -55,7 +55,12 @@ export function checkAlbQuotas(inv: Inventory, albs: AlbIngress[], f: Findings):
           rules += listeners;
           const backend = rec(at(p, 'backend.service'));
           targetGroupsOf(alb.obj, ann, backend, targetGroups);
-          checkRuleConditions(alb.obj, `spec.rules[${i}].http.paths[${j}]`, conditionsOf(str(rec(r).host), rec(p), ann, str(backend.name)), f);
+          checkRuleConditions(
+            alb.obj,
+            `spec.rules[${i}].http.paths[${j}]`,
+            conditionsOf(str(rec(r).host), rec(p), ann, str(backend.name)),
+            f,
+          );
         });
       });
       const fallback = at(alb.obj.raw.spec, 'defaultBackend.service');
@@ -63,18 +68,33 @@ export function checkAlbQuotas(inv: Inventory, albs: AlbIngress[], f: Findings):
     }
     const first = members[0].obj;
     if (rules > RULES) {
-      f.add('alb-rule-quota', first, 'spec.rules', `${rules} listener rules on ${name} (one per Ingress path on each listener that forwards): AWS allows ${RULES} besides the default rules unless the quota is raised`,
-        `raise the "Rules per Application Load Balancer" quota, pack up to ${VALUES} hosts into one rule (${ALB}conditions.<name>), or spread the hosts over several IngressGroups`);
+      f.add(
+        'alb-rule-quota',
+        first,
+        'spec.rules',
+        `${rules} listener rules on ${name} (one per Ingress path on each listener that forwards): AWS allows ${RULES} besides the default rules unless the quota is raised`,
+        `raise the "Rules per Application Load Balancer" quota, pack up to ${VALUES} hosts into one rule (${ALB}conditions.<name>), or spread the hosts over several IngressGroups`,
+      );
     }
     if (targetGroups.size > TARGET_GROUPS) {
-      f.add('alb-target-group-quota', first, 'spec.rules', `${targetGroups.size} target groups on ${name} (one per Ingress, Service and port): AWS allows ${TARGET_GROUPS}, a fixed quota, so the controller cannot build the ALB`,
-        'reach each Service port from one Ingress of the group (every Ingress makes target groups of its own), or spread the Ingresses over several IngressGroups');
+      f.add(
+        'alb-target-group-quota',
+        first,
+        'spec.rules',
+        `${targetGroups.size} target groups on ${name} (one per Ingress, Service and port): AWS allows ${TARGET_GROUPS}, a fixed quota, so the controller cannot build the ALB`,
+        'reach each Service port from one Ingress of the group (every Ingress makes target groups of its own), or spread the Ingresses over several IngressGroups',
+      );
     }
   }
 }
 
 /** Adds the target groups a backend (a Service port, or an actions.<name> forward) makes for `ing`. */
-function targetGroupsOf(ing: Obj, ann: Record<string, string>, backend: Record<string, unknown>, out: Set<string>): void {
+function targetGroupsOf(
+  ing: Obj,
+  ann: Record<string, string>,
+  backend: Record<string, unknown>,
+  out: Set<string>,
+): void {
   const name = str(backend.name);
   if (name === undefined) return;
   const port = rec(backend.port);
@@ -111,7 +131,12 @@ function pathPatterns(path: string, pathType: string | undefined): string[] {
   return [trimmed, `${trimmed}/*`];
 }
 
-function conditionsOf(host: string | undefined, path: Record<string, unknown>, ann: Record<string, string>, backendName: string | undefined): RuleConditions {
+function conditionsOf(
+  host: string | undefined,
+  path: Record<string, unknown>,
+  ann: Record<string, string>,
+  backendName: string | undefined,
+): RuleConditions {
   const hosts = host ? [host] : [];
   const paths = pathPatterns(str(path.path) ?? '', str(path.pathType));
   const others: string[] = [];
@@ -119,30 +144,61 @@ function conditionsOf(host: string | undefined, path: Record<string, unknown>, a
   for (const c of annotation) {
     const values = (field: string) => arr(at(c, `${field}.values`));
     switch (str(c.field)) {
-      case 'host-header': hosts.push(...values('hostHeaderConfig').map(String)); break;
-      case 'path-pattern': paths.push(...values('pathPatternConfig').map(String)); break;
-      case 'http-header': others.push(...values('httpHeaderConfig').map(String)); break;
-      case 'query-string': others.push(...values('queryStringConfig').map((kv) => `${str(rec(kv).key) ?? ''}${str(rec(kv).value) ?? ''}`)); break;
+      case 'host-header':
+        hosts.push(...values('hostHeaderConfig').map(String));
+        break;
+      case 'path-pattern':
+        paths.push(...values('pathPatternConfig').map(String));
+        break;
+      case 'http-header':
+        others.push(...values('httpHeaderConfig').map(String));
+        break;
+      case 'query-string':
+        others.push(...values('queryStringConfig').map((kv) => `${str(rec(kv).key) ?? ''}${str(rec(kv).value) ?? ''}`));
+        break;
       // Methods and source IPs have no wildcards.
-      case 'http-request-method': others.push(...values('httpRequestMethodConfig').map(() => '')); break;
-      case 'source-ip': others.push(...values('sourceIpConfig').map(() => '')); break;
-      default: break;
+      case 'http-request-method':
+        others.push(...values('httpRequestMethodConfig').map(() => ''));
+        break;
+      case 'source-ip':
+        others.push(...values('sourceIpConfig').map(() => ''));
+        break;
+      default:
+        break;
     }
   }
   if (hosts.length + paths.length + others.length === 0) paths.push('/*');
-  const parts: [string, number][] = [['host-header', hosts.length], ['path-pattern', paths.length], ['other conditions', others.length]];
+  const parts: [string, number][] = [
+    ['host-header', hosts.length],
+    ['path-pattern', paths.length],
+    ['other conditions', others.length],
+  ];
   const all = [...hosts, ...paths, ...others];
-  return { parts: parts.filter(([, n]) => n > 0), values: all.length, wildcards: all.reduce((n, v) => n + wildcardCount(v), 0) };
+  return {
+    parts: parts.filter(([, n]) => n > 0),
+    values: all.length,
+    wildcards: all.reduce((n, v) => n + wildcardCount(v), 0),
+  };
 }
 
 function checkRuleConditions(ing: Obj, field: string, c: RuleConditions, f: Findings): void {
   const detail = c.parts.map(([what, n]) => `${what} ${n}`).join(', ');
   if (c.values > VALUES) {
-    f.add('alb-condition-values-quota', ing, field, `the listener rule of this path has ${c.values} condition values (${detail}): AWS allows ${VALUES} per rule, a fixed quota, so the controller cannot create it`,
-      `keep each rule to ${VALUES} values: spread the hosts over several rules, or leave the path out (Istio routes by path behind the ALB)`);
+    f.add(
+      'alb-condition-values-quota',
+      ing,
+      field,
+      `the listener rule of this path has ${c.values} condition values (${detail}): AWS allows ${VALUES} per rule, a fixed quota, so the controller cannot create it`,
+      `keep each rule to ${VALUES} values: spread the hosts over several rules, or leave the path out (Istio routes by path behind the ALB)`,
+    );
   }
   if (c.wildcards > WILDCARDS) {
-    f.add('alb-condition-wildcards-quota', ing, field, `the listener rule of this path has ${c.wildcards} wildcards (* or ?) in its condition values: AWS allows ${WILDCARDS} per rule, a fixed quota, so the controller cannot create it`,
-      `keep each rule to ${WILDCARDS} wildcards: spread the wildcard hosts over several rules, or leave the path out (a Prefix / path costs one)`);
+    f.add(
+      'alb-condition-wildcards-quota',
+      ing,
+      field,
+      `the listener rule of this path has ${c.wildcards} wildcards (* or ?) in its condition values: AWS allows ${WILDCARDS} per rule, a fixed quota, so the controller cannot create it`,
+      `keep each rule to ${WILDCARDS} wildcards: spread the wildcard hosts over several rules, or leave the path out (a Prefix / path costs one)`,
+    );
   }
 }

@@ -33,7 +33,9 @@ function matchesPattern(pattern: string, value: string): boolean {
 }
 
 function strings(v: unknown): string[] {
-  return arr(v).map((x) => (typeof x === 'number' ? String(x) : str(x))).filter((x): x is string => x !== undefined);
+  return arr(v)
+    .map((x) => (typeof x === 'number' ? String(x) : str(x)))
+    .filter((x): x is string => x !== undefined);
 }
 
 /** A list condition (`principals`) or its negation (`notPrincipals`) against a value that may be unknown. */
@@ -48,7 +50,16 @@ function condition(obj: Record<string, unknown>, key: string, value: string | un
 }
 
 /** Fields of a source/operation this model does not decide: any of them makes the match depend on the request. */
-const REQUEST_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts'];
+const REQUEST_SOURCE = [
+  'requestPrincipals',
+  'notRequestPrincipals',
+  'ipBlocks',
+  'notIpBlocks',
+  'remoteIpBlocks',
+  'notRemoteIpBlocks',
+  'serviceAccounts',
+  'notServiceAccounts',
+];
 const REQUEST_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
 
 /** The caller as far as the manifests tell: principal and namespace are undefined when the gateway is not in them. */
@@ -61,15 +72,17 @@ function ruleMatches(rule: unknown, caller: Caller, port: number | undefined): T
   const r = rec(rule);
   const from = arr(r.from).map((x) => rec(rec(x).source));
   const to = arr(r.to).map((x) => rec(rec(x).operation));
-  const source = (s: Record<string, unknown>): Tri => allOf([
-    ...condition(s, 'principals', caller.principal),
-    ...condition(s, 'namespaces', caller.namespace),
-    ...(REQUEST_SOURCE.some((k) => k in s) ? ['maybe' as const] : []),
-  ]);
-  const operation = (o: Record<string, unknown>): Tri => allOf([
-    ...condition(o, 'ports', port === undefined ? undefined : String(port)),
-    ...(REQUEST_OPERATION.some((k) => k in o) ? ['maybe' as const] : []),
-  ]);
+  const source = (s: Record<string, unknown>): Tri =>
+    allOf([
+      ...condition(s, 'principals', caller.principal),
+      ...condition(s, 'namespaces', caller.namespace),
+      ...(REQUEST_SOURCE.some((k) => k in s) ? ['maybe' as const] : []),
+    ]);
+  const operation = (o: Record<string, unknown>): Tri =>
+    allOf([
+      ...condition(o, 'ports', port === undefined ? undefined : String(port)),
+      ...(REQUEST_OPERATION.some((k) => k in o) ? ['maybe' as const] : []),
+    ]);
   return allOf([
     from.length ? anyOf(from.map(source)) : 'yes',
     to.length ? anyOf(to.map(operation)) : 'yes',
@@ -84,7 +97,8 @@ export function policiesFor(inv: Inventory, w: WorkloadInfo): Obj[] {
     const candidates: Obj[] = [];
     for (const ns of unique([w.namespace, inv.rootNamespace])) {
       candidates.push(...(index.namespaceWide.get(ns) ?? []));
-      for (const [k, v] of Object.entries(w.podLabels)) candidates.push(...(index.byLabel.get(`${ns}\u0000${k}=${v}`) ?? []));
+      for (const [k, v] of Object.entries(w.podLabels))
+        candidates.push(...(index.byLabel.get(`${ns}\u0000${k}=${v}`) ?? []));
     }
     return inv.inOrder(candidates).filter((p) => {
       const selector = strMap(at(p.raw.spec, 'selector.matchLabels'));
@@ -121,7 +135,9 @@ function policyIndex(inv: Inventory): PolicyIndex {
       }
       // A root-namespace policy applies to matching workloads of every namespace.
       const scope = p.namespace === inv.rootNamespace ? undefined : p.namespace;
-      const [k, v] = pairs.reduce((best, pair) => (inv.labelCarriers(scope, ...pair) < inv.labelCarriers(scope, ...best) ? pair : best));
+      const [k, v] = pairs.reduce((best, pair) =>
+        inv.labelCarriers(scope, ...pair) < inv.labelCarriers(scope, ...best) ? pair : best,
+      );
       add(byLabel, `${p.namespace}\u0000${k}=${v}`, p);
     }
     return { namespaceWide, byLabel };
@@ -158,23 +174,53 @@ export function authorize(inv: Inventory, w: WorkloadInfo, caller: Caller, port:
   const deny = policies.filter((p) => actionOf(p) === 'DENY');
   const allow = policies.filter((p) => actionOf(p) === 'ALLOW');
   const denying = deny.find((p) => rulesOf(p).some((r) => ruleMatches(r, caller, port) === 'yes'));
-  const allowed = unique(allow.flatMap((p) => rulesOf(p).filter((r) => ruleMatches(r, { namespace: caller.namespace }, port) !== 'no')
-    .flatMap((r) => arr(rec(r).from).flatMap((s) => strings(at(s, 'source.principals'))))));
+  const allowed = unique(
+    allow.flatMap((p) =>
+      rulesOf(p)
+        .filter((r) => ruleMatches(r, { namespace: caller.namespace }, port) !== 'no')
+        .flatMap((r) => arr(rec(r).from).flatMap((s) => strings(at(s, 'source.principals')))),
+    ),
+  );
   // The policy a fix belongs in: one selecting the workload, else a namespace-wide one such as allow-nothing.
   const own = allow.find((p) => Object.keys(strMap(at(p.raw.spec, 'selector.matchLabels'))).length > 0) ?? allow[0];
-  if (denying) return { decision: 'deny', by: denying, denyPolicy: denying, allowed, note: `authz: DENY ${who}${on} (${denying.ref})` };
+  if (denying)
+    return {
+      decision: 'deny',
+      by: denying,
+      denyPolicy: denying,
+      allowed,
+      note: `authz: DENY ${who}${on} (${denying.ref})`,
+    };
   const maybeDenied = deny.some((p) => rulesOf(p).some((r) => ruleMatches(r, caller, port) === 'maybe'));
   if (!allow.length) {
-    return maybeDenied ? { decision: 'unknown', allowed, note: `authz: DENY policies may match ${who}` } : { decision: 'none', allowed, note: 'authz: no ALLOW policy' };
+    return maybeDenied
+      ? { decision: 'unknown', allowed, note: `authz: DENY policies may match ${who}` }
+      : { decision: 'none', allowed, note: 'authz: no ALLOW policy' };
   }
   const results = allow.map((p) => ({ p, m: anyOf(rulesOf(p).map((r) => ruleMatches(r, caller, port))) }));
   const yes = results.find((x) => x.m === 'yes');
-  if (yes && !maybeDenied) return { decision: 'allow', by: yes.p, allowed, note: `authz: ALLOW from ${caller.principal ?? 'any source'}${on} (${yes.p.ref})` };
+  if (yes && !maybeDenied)
+    return {
+      decision: 'allow',
+      by: yes.p,
+      allowed,
+      note: `authz: ALLOW from ${caller.principal ?? 'any source'}${on} (${yes.p.ref})`,
+    };
   if (yes || results.some((x) => x.m === 'maybe')) {
     const unknown = caller.principal ? '' : '; gateway principal unknown';
-    return { decision: 'unknown', by: own, allowed, note: `authz: ALLOW only from ${allowed.join(', ') || 'matching requests'}${on}${unknown}` };
+    return {
+      decision: 'unknown',
+      by: own,
+      allowed,
+      note: `authz: ALLOW only from ${allowed.join(', ') || 'matching requests'}${on}${unknown}`,
+    };
   }
-  return { decision: 'deny', by: own, allowed, note: `authz: no ALLOW rule admits ${who}${on} (allowed: ${allowed.join(', ') || 'nothing'})` };
+  return {
+    decision: 'deny',
+    by: own,
+    allowed,
+    note: `authz: no ALLOW rule admits ${who}${on} (allowed: ${allowed.join(', ') || 'nothing'})`,
+  };
 }
 
 /** The mesh's trust domain: meshConfig of an IstioOperator or the istiod chart, or the `istio` ConfigMap; else cluster.local. */
@@ -186,7 +232,8 @@ function readTrustDomain(inv: Inventory): string {
   const found: unknown[] = [];
   for (const io of inv.of('IstioOperator')) found.push(at(io.raw.spec, 'meshConfig.trustDomain'));
   for (const app of inv.of('Application', 'argoproj.io')) {
-    for (const s of helmSources(app)) if (s.chart === 'istiod' && isIstioChartRepo(s.repoURL)) found.push(at(s.values, 'meshConfig.trustDomain'));
+    for (const s of helmSources(app))
+      if (s.chart === 'istiod' && isIstioChartRepo(s.repoURL)) found.push(at(s.values, 'meshConfig.trustDomain'));
   }
   const mesh = str(at(inv.find('ConfigMap', inv.rootNamespace, 'istio', '')?.raw, 'data.mesh'));
   if (mesh) found.push(at(parseYamlText(mesh), 'trustDomain'));
@@ -196,16 +243,27 @@ function readTrustDomain(inv: Inventory): string {
 /** A gateway workload as a caller; its principal is known only when its service account is. */
 export function gatewayCaller(inv: Inventory, gw: WorkloadInfo | undefined): Caller {
   if (!gw) return {};
-  return { namespace: gw.namespace, principal: gw.serviceAccount ? `${meshTrustDomain(inv)}/ns/${gw.namespace}/sa/${gw.serviceAccount}` : undefined };
+  return {
+    namespace: gw.namespace,
+    principal: gw.serviceAccount ? `${meshTrustDomain(inv)}/ns/${gw.namespace}/sa/${gw.serviceAccount}` : undefined,
+  };
 }
 
 /** The container port a Service port sends to on a workload: a named targetPort is looked up in the pod template. */
 export function containerPort(svc: ServiceInfo, servicePort: number | undefined, w: WorkloadInfo): number | undefined {
-  const p = servicePort === undefined ? (svc.ports.length === 1 ? svc.ports[0] : undefined) : svc.ports.find((x) => x.port === servicePort);
+  const p =
+    servicePort === undefined
+      ? svc.ports.length === 1
+        ? svc.ports[0]
+        : undefined
+      : svc.ports.find((x) => x.port === servicePort);
   if (!p) return undefined;
   if (typeof p.targetPort === 'number') return p.targetPort;
   if (p.targetPort === undefined) return p.port;
-  const named = arr(at(w.obj?.raw.spec, 'template.spec.containers')).flatMap((c) => arr(rec(c).ports)).map(rec).find((x) => x.name === p.targetPort);
+  const named = arr(at(w.obj?.raw.spec, 'template.spec.containers'))
+    .flatMap((c) => arr(rec(c).ports))
+    .map(rec)
+    .find((x) => x.name === p.targetPort);
   return typeof named?.containerPort === 'number' ? named.containerPort : undefined;
 }
 
@@ -223,11 +281,15 @@ export interface Edge {
 
 /** Gateway workloads a VirtualService is bound to (its non-mesh `gateways`). */
 function gatewayWorkloadsOf(inv: Inventory, vs: Obj): WorkloadInfo[] {
-  const refs = arr(at(vs.raw.spec, 'gateways')).map(str).filter((g): g is string => !!g && g !== 'mesh');
-  return unique(refs.flatMap((ref) => {
-    const gw = gatewayByRef(inv, vs.namespace, ref);
-    return gw ? workloadsOfGateway(inv, gw) : [];
-  }));
+  const refs = arr(at(vs.raw.spec, 'gateways'))
+    .map(str)
+    .filter((g): g is string => !!g && g !== 'mesh');
+  return unique(
+    refs.flatMap((ref) => {
+      const gw = gatewayByRef(inv, vs.namespace, ref);
+      return gw ? workloadsOfGateway(inv, gw) : [];
+    }),
+  );
 }
 
 /** Edges of one route destination: each (sidecar-injected) workload behind it, from each gateway workload. */
@@ -271,15 +333,24 @@ function report(e: Edge, f: Findings): void {
   const principal = e.caller.principal;
   if (principal && authz.decision === 'deny' && authz.by) {
     const isDeny = !!authz.denyPolicy;
-    f.add('authz-gateway-denied', authz.by, rulesField(authz.by),
-      `${isDeny ? 'denies' : 'admits no request from'} the gateway ${principal} (${e.gateway!.ref}) ${isDeny ? 'access ' : ''}to ${w.ref}${on}: every request ${e.vs.ref} routes to ${e.svc.ref} gets 403`
-        + (isDeny ? '' : ` (allowed: ${authz.allowed.join(', ') || 'nothing'})`),
-      isDeny ? `exclude ${principal} from the DENY rules of ${authz.by.ref}`
-        : `add ${principal} to from.source.principals${port === undefined ? '' : ` and '${port}' to to.operation.ports`} of an ALLOW policy selecting ${w.ref}`);
+    f.add(
+      'authz-gateway-denied',
+      authz.by,
+      rulesField(authz.by),
+      `${isDeny ? 'denies' : 'admits no request from'} the gateway ${principal} (${e.gateway!.ref}) ${isDeny ? 'access ' : ''}to ${w.ref}${on}: every request ${e.vs.ref} routes to ${e.svc.ref} gets 403` +
+        (isDeny ? '' : ` (allowed: ${authz.allowed.join(', ') || 'nothing'})`),
+      isDeny
+        ? `exclude ${principal} from the DENY rules of ${authz.by.ref}`
+        : `add ${principal} to from.source.principals${port === undefined ? '' : ` and '${port}' to to.operation.ports`} of an ALLOW policy selecting ${w.ref}`,
+    );
   } else if (!principal && authz.decision === 'unknown' && authz.by && actionOf(authz.by) === 'ALLOW') {
-    f.add('not-verifiable', authz.by, rulesField(authz.by),
+    f.add(
+      'not-verifiable',
+      authz.by,
+      rulesField(authz.by),
       `${w.ref} admits only ${authz.allowed.join(', ') || 'no principal'}${on}, and the gateway's service account is not in the manifests: requests ${e.vs.ref} routes there get 403 unless the gateway runs as one of them`,
-      `check the gateway's service account (istioctl: istio-ingressgateway-service-account; gateway chart: serviceAccount.name, else the release name) gives one of these principals`);
+      `check the gateway's service account (istioctl: istio-ingressgateway-service-account; gateway chart: serviceAccount.name, else the release name) gives one of these principals`,
+    );
   }
 }
 

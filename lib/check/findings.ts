@@ -8,7 +8,10 @@ const LONGEST_WORD = 200;
 /** Longest finding message: far above any rule's own words, far below a pasted file. */
 const LONGEST_MESSAGE = 2000;
 function shorten(text: string): string {
-  const words = text.replace(new RegExp(`\\S{${LONGEST_WORD + 1},}`, 'g'), (word) => `${word.slice(0, ECHO_LIMIT)}... (${word.length} characters)`);
+  const words = text.replace(
+    new RegExp(`\\S{${LONGEST_WORD + 1},}`, 'g'),
+    (word) => `${word.slice(0, ECHO_LIMIT)}... (${word.length} characters)`,
+  );
   return words.length <= LONGEST_MESSAGE ? words : `${words.slice(0, LONGEST_MESSAGE)}... (${words.length} characters)`;
 }
 
@@ -35,7 +38,14 @@ export class Findings {
     return this.complete;
   }
 
-  add(givenRuleId: string, target: Obj | string, field: string, rawMessage: string, fix: string, options: AddOptions = {}): void {
+  add(
+    givenRuleId: string,
+    target: Obj | string,
+    field: string,
+    rawMessage: string,
+    fix: string,
+    options: AddOptions = {},
+  ): void {
     const promoted = this.complete && givenRuleId === 'not-verifiable' && options.missing === true;
     const ruleId = promoted ? 'reference-missing' : givenRuleId;
     // Echoed values (JSON annotations, | blocks) may span lines; a finding stays on one line, and a huge value
@@ -48,9 +58,19 @@ export class Findings {
     const source = typeof target === 'string' ? undefined : target.source;
     const info = rule(ruleId);
     const istio = typeof target !== 'string' && target.group.endsWith('istio.io');
-    const code = options.istioCode === null ? undefined : options.istioCode ?? (info.istioObjectsOnly && !istio ? undefined : info.istioCode);
+    const code =
+      options.istioCode === null
+        ? undefined
+        : (options.istioCode ?? (info.istioObjectsOnly && !istio ? undefined : info.istioCode));
     this.items.push({
-      ruleId, severity: info.severity, ...(code ? { istioCode: code } : {}), object, field, message, fix: shorten(fix), ...(source ? { source } : {}),
+      ruleId,
+      severity: info.severity,
+      ...(code ? { istioCode: code } : {}),
+      object,
+      field,
+      message,
+      fix: shorten(fix),
+      ...(source ? { source } : {}),
     });
   }
 }

@@ -33,7 +33,13 @@ function istioChartsByCluster(inv: Inventory): Map<string, IstioChartApp[]> {
     const cluster = str(dest.server) ?? str(dest.name) ?? '';
     for (const source of helmSources(app)) {
       if (!source.chart || !CHART_ORDER.includes(source.chart) || !isIstioChartRepo(source.repoURL)) continue;
-      const entry = { app, chart: source.chart, source, version: str(source.source.targetRevision) ?? '(unset)', wave: syncWave(app) };
+      const entry = {
+        app,
+        chart: source.chart,
+        source,
+        version: str(source.source.targetRevision) ?? '(unset)',
+        wave: syncWave(app),
+      };
       append(out, cluster, entry);
     }
   }
@@ -45,21 +51,32 @@ export function checkIstioCharts(inv: Inventory, f: Findings): void {
   for (const apps of istioChartsByCluster(inv).values()) {
     const reference = apps.find((a) => a.chart === 'base') ?? apps[0];
     for (const a of apps.filter((x) => x.version !== reference.version)) {
-      f.add('istio-chart-versions', a.app, `${a.source.field}.targetRevision`,
+      f.add(
+        'istio-chart-versions',
+        a.app,
+        `${a.source.field}.targetRevision`,
         `the ${a.chart} chart is at ${a.version}, but ${reference.app.ref} installs ${reference.chart} ${reference.version}: Istio's charts only work together at one version`,
-        `pin base, istiod and gateway to the same targetRevision (e.g. ${reference.version})`);
+        `pin base, istiod and gateway to the same targetRevision (e.g. ${reference.version})`,
+      );
     }
     for (const later of apps) {
-      for (const earlier of apps.filter((e) => e.app !== later.app && CHART_ORDER.indexOf(e.chart) < CHART_ORDER.indexOf(later.chart))) {
+      for (const earlier of apps.filter(
+        (e) => e.app !== later.app && CHART_ORDER.indexOf(e.chart) < CHART_ORDER.indexOf(later.chart),
+      )) {
         if (later.wave > earlier.wave) continue;
-        f.add('istio-chart-order', later.app, annotationField(SYNC_WAVE),
+        f.add(
+          'istio-chart-order',
+          later.app,
+          annotationField(SYNC_WAVE),
           `sync-wave ${later.wave} of the ${later.chart} chart is not after ${earlier.app.ref} (${earlier.chart}, wave ${earlier.wave}): Argo CD may install ${later.chart} first`,
-          'give base, istiod and gateway increasing sync waves (e.g. -3, -2, -1)');
+          'give base, istiod and gateway increasing sync waves (e.g. -3, -2, -1)',
+        );
       }
     }
   }
   for (const app of inv.of('Application', 'argoproj.io')) {
-    for (const s of helmSources(app).filter((x) => x.chart === 'istiod' && isIstioChartRepo(x.repoURL))) checkWebhookDrift(app, s, f);
+    for (const s of helmSources(app).filter((x) => x.chart === 'istiod' && isIstioChartRepo(x.repoURL)))
+      checkWebhookDrift(app, s, f);
   }
 }
 
@@ -68,19 +85,32 @@ function checkWebhookDrift(app: Obj, s: HelmSource, f: Findings): void {
   if (str(at(s.values, 'base.validationFailurePolicy')) === 'Fail') return;
   const ignored = arr(at(app.raw.spec, 'ignoreDifferences')).some((entry) => {
     const e = rec(entry);
-    if (str(e.kind) !== 'ValidatingWebhookConfiguration' || ![undefined, 'admissionregistration.k8s.io'].includes(str(e.group))) return false;
+    if (
+      str(e.kind) !== 'ValidatingWebhookConfiguration' ||
+      ![undefined, 'admissionregistration.k8s.io'].includes(str(e.group))
+    )
+      return false;
     const paths = [...arr(e.jsonPointers), ...arr(e.jqPathExpressions)].map((p) => str(p) ?? '');
     return paths.some((p) => p.includes('failurePolicy')) || arr(e.managedFieldsManagers).length > 0;
   });
   if (ignored) return;
   if (arr(at(s.source, 'helm.valueFiles')).length) {
-    f.add('not-verifiable', app, `${s.field}.helm.valueFiles`, 'istiod values come partly from valueFiles, so base.validationFailurePolicy is not verifiable here',
-      'set base.validationFailurePolicy: Fail inline, or add an ignoreDifferences entry for the webhook failurePolicy');
+    f.add(
+      'not-verifiable',
+      app,
+      `${s.field}.helm.valueFiles`,
+      'istiod values come partly from valueFiles, so base.validationFailurePolicy is not verifiable here',
+      'set base.validationFailurePolicy: Fail inline, or add an ignoreDifferences entry for the webhook failurePolicy',
+    );
     return;
   }
-  f.add('istiod-webhook-drift', app, 'spec.ignoreDifferences',
+  f.add(
+    'istiod-webhook-drift',
+    app,
+    'spec.ignoreDifferences',
     `istiod flips its ValidatingWebhookConfiguration failurePolicy from Ignore to Fail, so ${app.ref} never stays in sync`,
-    `set base.validationFailurePolicy: Fail in ${s.valuesField}, or ignoreDifferences on ValidatingWebhookConfiguration .webhooks[]?.failurePolicy`);
+    `set base.validationFailurePolicy: Fail in ${s.valuesField}, or ignoreDifferences on ValidatingWebhookConfiguration .webhooks[]?.failurePolicy`,
+  );
 }
 
 function clusterOf(app: Obj): string {
@@ -92,7 +122,10 @@ function clusterOf(app: Obj): string {
 function gitPaths(app: Obj): string[] {
   const spec = rec(app.raw.spec);
   const sources = spec.source !== undefined ? [rec(spec.source)] : arr(spec.sources).map(rec);
-  return sources.map((s) => str(s.path)).filter((p): p is string => !!p).map((p) => p.replace(/\/+$/, ''));
+  return sources
+    .map((s) => str(s.path))
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\/+$/, ''));
 }
 
 /**
@@ -107,7 +140,8 @@ function applicationOf(inv: Inventory, ing: Obj, installer: Obj, after: number):
   if (dir !== undefined) {
     // The paths that deploy the folder: the folder itself and each of its tails after a '/'.
     const found = [...(byPath.get(`${cluster}\u0000${dir}`) ?? [])];
-    for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1)) found.push(...(byPath.get(`${cluster}\u0000${dir.slice(i + 1)}`) ?? []));
+    for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1))
+      found.push(...(byPath.get(`${cluster}\u0000${dir.slice(i + 1)}`) ?? []));
     candidates = inv.inOrder(found);
   }
   return candidates.find((app) => app !== installer && syncWave(app) > after);
@@ -147,9 +181,13 @@ export function checkFirstGatewayPods(inv: Inventory, albs: readonly AlbIngress[
         const wave = syncWave(installer);
         const app = applicationOf(inv, alb.obj, installer, wave);
         if (!app) continue;
-        f.add('readiness-gate-first-pods', installer, annotationField(SYNC_WAVE),
+        f.add(
+          'readiness-gate-first-pods',
+          installer,
+          annotationField(SYNC_WAVE),
           `${installer.ref} (wave ${wave}) creates the gateway pods before ${app.ref} (wave ${syncWave(app)}) creates ${alb.obj.ref}: the controller injects the readiness gate only into pods created after its target group exists, so the first gateway pods run without it`,
-          `once the Ingress has an address, run once: kubectl rollout restart deployment/${w.name} -n ${w.namespace}`);
+          `once the Ingress has an address, run once: kubectl rollout restart deployment/${w.name} -n ${w.namespace}`,
+        );
       }
     }
   }

@@ -33,8 +33,11 @@ function setParameter(values: Record<string, unknown>, name: string, value: unkn
 /** The Helm sources of an Argo CD Application; values files are not read (they live in the chart repository). */
 export function helmSources(o: Obj): HelmSource[] {
   const spec = rec(o.raw.spec);
-  const sources: [Record<string, unknown>, string][] = isRec(spec.source) ? [[spec.source, 'spec.source']]
-    : arr(spec.sources).map((s, i) => [rec(s), `spec.sources[${i}]`] as [Record<string, unknown>, string]).filter(([s]) => Object.keys(s).length > 0);
+  const sources: [Record<string, unknown>, string][] = isRec(spec.source)
+    ? [[spec.source, 'spec.source']]
+    : arr(spec.sources)
+        .map((s, i) => [rec(s), `spec.sources[${i}]`] as [Record<string, unknown>, string])
+        .filter(([s]) => Object.keys(s).length > 0);
   return sources.map(([source, field]) => {
     const helm = rec(source.helm);
     let values: Record<string, unknown> = {};

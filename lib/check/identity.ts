@@ -5,9 +5,21 @@ import { str } from './util';
 
 /** Kinds that live outside namespaces, so their reference reads `Kind name`. */
 export const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'IngressClass', 'IngressClassParams', 'ClusterIssuer', 'PriorityClass',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'RuntimeClass',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'IngressClassParams',
+  'ClusterIssuer',
+  'PriorityClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'APIService',
+  'RuntimeClass',
 ]);
 
 /** One manifest object with its identity resolved (namespace defaulted, group/version split). */
@@ -29,7 +41,9 @@ export interface Obj {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 /** Identity of an object in a cluster: API group, kind, namespace, name. */

@@ -45,7 +45,9 @@ export class Inventory {
       const kind = str(object.kind);
       const name = str(object.metadata?.name);
       if (!apiVersion || !kind || !name) {
-        const missing = [!apiVersion && 'apiVersion', !kind && 'kind', !name && 'metadata.name'].filter(Boolean).join(', ');
+        const missing = [!apiVersion && 'apiVersion', !kind && 'kind', !name && 'metadata.name']
+          .filter(Boolean)
+          .join(', ');
         this.malformed.push({ source, index, reason: `missing ${missing}` });
         return;
       }
@@ -56,7 +58,18 @@ export class Inventory {
       const group = analysisGroup(apiVersion, kind, split.group);
       const namespace = CLUSTER_SCOPED.has(kind) ? '' : (str(object.metadata?.namespace) ?? defaultNamespace);
       const raw = removed ? upgraded(object, apiVersion, kind) : object;
-      const obj: Obj = { raw, apiVersion, group, version, kind, name, namespace, ref: objectRef(kind, namespace, name), source, ...(removed ? { removed } : {}) };
+      const obj: Obj = {
+        raw,
+        apiVersion,
+        group,
+        version,
+        kind,
+        name,
+        namespace,
+        ref: objectRef(kind, namespace, name),
+        source,
+        ...(removed ? { removed } : {}),
+      };
       const id = `${group}/${kind}/${namespace}/${name}`;
       const first = this.byIdentity.get(id);
       if (first) {
@@ -117,11 +130,15 @@ export class Inventory {
   }
 
   of(kind: string, group?: string): Obj[] {
-    return this.memo(`of\u0000${kind}\u0000${group ?? '*'}`, () => (this.byKind.get(kind) ?? []).filter((o) => group === undefined || o.group === group));
+    return this.memo(`of\u0000${kind}\u0000${group ?? '*'}`, () =>
+      (this.byKind.get(kind) ?? []).filter((o) => group === undefined || o.group === group),
+    );
   }
 
   istio(kind: string): Obj[] {
-    return this.memo(`istio\u0000${kind}`, () => (this.byKind.get(kind) ?? []).filter((o) => o.group.endsWith('.istio.io')));
+    return this.memo(`istio\u0000${kind}`, () =>
+      (this.byKind.get(kind) ?? []).filter((o) => o.group.endsWith('.istio.io')),
+    );
   }
 
   /** Istio objects of a kind in one namespace. */
@@ -135,7 +152,9 @@ export class Inventory {
   }
 
   find(kind: string, namespace: string, name: string, group?: string): Obj | undefined {
-    return this.byName.get(`${kind}\u0000${namespace}\u0000${name}`)?.find((o) => group === undefined || o.group === group);
+    return this.byName
+      .get(`${kind}\u0000${namespace}\u0000${name}`)
+      ?.find((o) => group === undefined || o.group === group);
   }
 
   service(namespace: string, name: string): ServiceInfo | undefined {
@@ -166,12 +185,19 @@ export class Inventory {
         const sync = rec(at(app.raw.spec, 'syncPolicy'));
         const dest = str(at(app.raw.spec, 'destination.namespace'));
         if (dest === undefined || !arr(sync.syncOptions).includes('CreateNamespace=true')) continue;
-        append(m, dest, { obj: app, field: 'spec.syncPolicy.managedNamespaceMetadata.labels', labels: strMap(at(sync, 'managedNamespaceMetadata.labels')) });
+        append(m, dest, {
+          obj: app,
+          field: 'spec.syncPolicy.managedNamespaceMetadata.labels',
+          labels: strMap(at(sync, 'managedNamespaceMetadata.labels')),
+        });
       }
       return m;
     });
     const nsObj = this.namespaceObj(ns);
-    return [...(nsObj ? [{ obj: nsObj, field: 'metadata.labels', labels: strMap(nsObj.raw.metadata?.labels) }] : []), ...(creators.get(ns) ?? [])];
+    return [
+      ...(nsObj ? [{ obj: nsObj, field: 'metadata.labels', labels: strMap(nsObj.raw.metadata?.labels) }] : []),
+      ...(creators.get(ns) ?? []),
+    ];
   }
 
   /** Whether the manifests say anything about a namespace (any object in it, or its Namespace object). */
@@ -185,7 +211,9 @@ export class Inventory {
   }
 
   workloadsOf(svc: ServiceInfo): WorkloadInfo[] {
-    return this.memoOn(svc, 'workloads', () => this.selected(this.workloadsByLabel, `${svc.namespace}\u0000`, svc.selector));
+    return this.memoOn(svc, 'workloads', () =>
+      this.selected(this.workloadsByLabel, `${svc.namespace}\u0000`, svc.selector),
+    );
   }
 
   /** Workloads of one namespace whose pod labels a selector matches (empty selectors pick nothing). */
@@ -205,7 +233,9 @@ export class Inventory {
 
   /** How many workloads carry a pod label, in one namespace or (undefined) in all. */
   labelCarriers(namespace: string | undefined, key: string, value: string): number {
-    return namespace === undefined ? this.labelCounts.get(`${key}=${value}`) ?? 0 : this.workloadsByLabel.get(`${namespace}\u0000${key}=${value}`)?.length ?? 0;
+    return namespace === undefined
+      ? (this.labelCounts.get(`${key}=${value}`) ?? 0)
+      : (this.workloadsByLabel.get(`${namespace}\u0000${key}=${value}`)?.length ?? 0);
   }
 
   /** Gateway workloads, in any namespace, whose pod labels a selector matches. */
@@ -214,7 +244,11 @@ export class Inventory {
   }
 
   /** What a selector picks: the entries of its rarest label pair that carry all its pairs (empty selectors pick nothing). */
-  private selected(index: Map<string, WorkloadInfo[]>, prefix: string, selector: Record<string, string>): WorkloadInfo[] {
+  private selected(
+    index: Map<string, WorkloadInfo[]>,
+    prefix: string,
+    selector: Record<string, string>,
+  ): WorkloadInfo[] {
     let smallest: WorkloadInfo[] | undefined;
     for (const [k, v] of Object.entries(selector)) {
       const bucket = index.get(`${prefix}${k}=${v}`) ?? [];
@@ -233,7 +267,14 @@ export class Inventory {
   }
 
   private computeAppNamespaces(): string[] {
-    const system = new Set(['kube-system', 'kube-public', 'kube-node-lease', this.rootNamespace, 'argocd', 'cert-manager']);
+    const system = new Set([
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      this.rootNamespace,
+      'argocd',
+      'cert-manager',
+    ]);
     const out = new Set<string>();
     for (const w of this.workloads) if (!w.gateway && !system.has(w.namespace)) out.add(w.namespace);
     return [...out].sort();

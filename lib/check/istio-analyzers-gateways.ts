@@ -23,15 +23,20 @@ export function checkGatewayServicePorts(inv: Inventory, f: Findings): void {
     // Without a Service for the gateway pods in the manifests there is nothing to compare against (open world).
     if (!services.length) continue;
     const offered = new Set<number>();
-    for (const svc of services) for (const p of svc.ports) {
-      if (typeof p.targetPort === 'number' && p.targetPort !== 0) offered.add(p.targetPort);
-      if (p.port !== undefined) offered.add(p.port);
-    }
+    for (const svc of services)
+      for (const p of svc.ports) {
+        if (typeof p.targetPort === 'number' && p.targetPort !== 0) offered.add(p.targetPort);
+        if (p.port !== undefined) offered.add(p.port);
+      }
     for (const s of gatewayServers(gw)) {
       if (s.port === undefined || offered.has(s.port)) continue;
-      f.add('gateway-port-not-on-service', gw, `spec.servers[${s.index}].port.number`,
+      f.add(
+        'gateway-port-not-on-service',
+        gw,
+        `spec.servers[${s.index}].port.number`,
         `port ${s.port} is neither a port nor a target port of ${listSome(services.map((x) => x.ref))} (${[...offered].sort((a, b) => a - b).join(', ')}), which select the pods of selector ${selectorText(gatewaySelector(gw))}: no traffic reaches this server through the gateway Service`,
-        `set port.number to a port the gateway Service exposes (${[...offered].sort((a, b) => a - b).join(', ')}), or add the port to the Service`);
+        `set port.number to a port the gateway Service exposes (${[...offered].sort((a, b) => a - b).join(', ')}), or add the port to the Service`,
+      );
     }
   }
 }
@@ -47,13 +52,23 @@ function proxyKeys(inv: Inventory, gw: Obj): string[] {
  * hosts, `*.suffix` wildcards, `*`), so each host looks up its overlaps instead of comparing every pair.
  */
 export function checkConflictingGateways(inv: Inventory, f: Findings): void {
-  interface Entry { gw: Obj; host: string; field: string }
+  interface Entry {
+    gw: Obj;
+    host: string;
+    field: string;
+  }
   const buckets = new Map<string, Entry[]>();
   for (const gw of inv.istio('Gateway')) {
     for (const s of gatewayServers(gw)) {
       if (s.port === undefined) continue;
       for (const key of proxyKeys(inv, gw)) {
-        s.hosts.forEach((h) => append(buckets, `${key}\u0000${s.port}`, { gw, host: bareHost(h).toLowerCase(), field: `spec.servers[${s.index}].hosts` }));
+        s.hosts.forEach((h) =>
+          append(buckets, `${key}\u0000${s.port}`, {
+            gw,
+            host: bareHost(h).toLowerCase(),
+            field: `spec.servers[${s.index}].hosts`,
+          }),
+        );
       }
     }
   }
@@ -74,13 +89,18 @@ export function checkConflictingGateways(inv: Inventory, f: Findings): void {
     for (const e of entries) {
       // Overlapping: the same host, `*` (either side), a wildcard above e.host, or a host under e.host's wildcard.
       let other = otherThan(byHost.get(e.host), e.gw) ?? otherThan(byHost.get('*'), e.gw);
-      for (let i = e.host.indexOf('.'); !other && i >= 0; i = e.host.indexOf('.', i + 1)) other = otherThan(byHost.get(`*${e.host.slice(i)}`), e.gw);
+      for (let i = e.host.indexOf('.'); !other && i >= 0; i = e.host.indexOf('.', i + 1))
+        other = otherThan(byHost.get(`*${e.host.slice(i)}`), e.gw);
       if (!other && e.host === '*') other = firsts.find((c) => c.gw !== e.gw);
       if (!other && e.host.startsWith('*.')) other = otherThan(bySuffix.get(e.host.slice(1)), e.gw);
       if (!other) continue;
-      f.add('gateway-conflict', e.gw, e.field,
+      f.add(
+        'gateway-conflict',
+        e.gw,
+        e.field,
         `${e.gw.ref} and ${other.gw.ref} serve the same proxy (${key.split('\u0000')[0]}) on port ${port} with overlapping hosts ${e.host} and ${other.host}: only one of them takes effect`,
-        'merge the servers into one Gateway, or give each Gateway distinct hosts or ports');
+        'merge the servers into one Gateway, or give each Gateway distinct hosts or ports',
+      );
     }
   }
 }
@@ -105,9 +125,13 @@ export function checkDuplicateCertificates(inv: Inventory, f: Findings): void {
     const credential = k.split('\u0000')[1];
     const names = listSome(gws.map((g) => g.ref));
     for (const gw of gws) {
-      f.add('gateway-duplicate-certificate', gw, fieldOf.get(`${k}\u0000${gw.ref}`)!,
+      f.add(
+        'gateway-duplicate-certificate',
+        gw,
+        fieldOf.get(`${k}\u0000${gw.ref}`)!,
         `certificate ${credential} is used by Gateways ${names} of one proxy: a client reusing an HTTP/2 connection across their hosts gets 404`,
-        'serve these hosts from one Gateway server, or give each Gateway its own certificate');
+        'serve these hosts from one Gateway server, or give each Gateway its own certificate',
+      );
     }
   }
 }
@@ -165,13 +189,19 @@ export function checkVirtualServiceGatewayHosts(inv: Inventory, f: Findings): vo
       if (!gw) return; // vs-gateway-ref / not-verifiable
       // The server hosts whose namespace part admits this VirtualService's namespace.
       const byNs = gatewayHostIndex(inv, gw);
-      const admitting = ['*', vs.namespace, ...(gw.namespace === vs.namespace ? ['.'] : [])].map((ns) => byNs.get(ns)).filter((x): x is HostIndex => !!x);
+      const admitting = ['*', vs.namespace, ...(gw.namespace === vs.namespace ? ['.'] : [])]
+        .map((ns) => byNs.get(ns))
+        .filter((x): x is HostIndex => !!x);
       const missing = hosts.filter((h) => !admitting.some((index) => index.overlaps(h)));
       if (!missing.length) return;
       const served = unique(admitting.flatMap((index) => index.shown)).slice(0, 3);
-      f.add('vs-host-not-in-gateway', vs, `spec.gateways[${i}]`,
+      f.add(
+        'vs-host-not-in-gateway',
+        vs,
+        `spec.gateways[${i}]`,
         `host${missing.length > 1 ? 's' : ''} ${listSome(missing)} of ${vs.ref} ${missing.length > 1 ? 'are' : 'is'} not served by ${gw.ref} (hosts it serves to namespace ${vs.namespace}: ${served.length ? `${served.join(', ')}...` : 'none'}): the gateway ignores ${missing.length > 1 ? 'them' : 'it'}`,
-        `add the host to a server of ${gw.ref} (or ${vs.namespace}/* there), or remove it from the VirtualService`);
+        `add the host to a server of ${gw.ref} (or ${vs.namespace}/* there), or remove it from the VirtualService`,
+      );
     });
   }
 }

@@ -18,9 +18,13 @@ export function checkExternalNamePorts(inv: Inventory, f: Findings): void {
     if (!svc.obj || svc.type !== 'ExternalName') continue;
     for (const p of svc.ports) {
       if (p.appProtocol || (p.name !== 'tcp' && p.name && PROTOCOLS.test(p.name))) continue;
-      f.add('external-name-port-name', svc.obj, `spec.ports[${p.index}].name`,
+      f.add(
+        'external-name-port-name',
+        svc.obj,
+        `spec.ports[${p.index}].name`,
         `ExternalName port ${p.port}${p.name ? ` named '${p.name}'` : ' without a name'}: sidecars may not forward its TCP traffic to ${str(at(svc.obj.raw.spec, 'externalName')) ?? 'the external name'}`,
-        `name it after its protocol, e.g. https-${p.port} or tls-${p.port} (not plain tcp), or set appProtocol`);
+        `name it after its protocol, e.g. https-${p.port} or tls-${p.port} (not plain tcp), or set appProtocol`,
+      );
     }
   }
 }
@@ -34,8 +38,13 @@ export function checkSidecarSelectors(inv: Inventory, f: Findings): void {
     if (wide.length > 1) {
       const names = listSome(wide.map((w) => w.ref));
       for (const s of wide) {
-        f.add('sidecar-default-multiple', s, 'spec.workloadSelector', `${names} have no workloadSelector: which one applies in ${ns} is undefined`,
-          'keep one namespace-wide Sidecar and give the others a workloadSelector');
+        f.add(
+          'sidecar-default-multiple',
+          s,
+          'spec.workloadSelector',
+          `${names} have no workloadSelector: which one applies in ${ns} is undefined`,
+          'keep one namespace-wide Sidecar and give the others a workloadSelector',
+        );
       }
     }
     const chosen = new Map<WorkloadInfo, Obj[]>();
@@ -46,19 +55,35 @@ export function checkSidecarSelectors(inv: Inventory, f: Findings): void {
       for (const w of picked) append(chosen, w, s);
       if (picked.length) continue;
       if (inv.workloadsIn(ns).length || f.closedWorld) {
-        f.add('sidecar-selector', s, 'spec.workloadSelector.labels', `workloadSelector ${selectorText(selector)} matches no workload in namespace ${ns}`,
-          'set workloadSelector.labels to the pod labels of a workload in the namespace');
+        f.add(
+          'sidecar-selector',
+          s,
+          'spec.workloadSelector.labels',
+          `workloadSelector ${selectorText(selector)} matches no workload in namespace ${ns}`,
+          'set workloadSelector.labels to the pod labels of a workload in the namespace',
+        );
       } else {
-        f.add('not-verifiable', s, 'spec.workloadSelector.labels', `no workload of namespace ${ns} in the manifests to match workloadSelector ${selectorText(selector)} against`,
-          'check a workload in the namespace carries these pod labels', { missing: true });
+        f.add(
+          'not-verifiable',
+          s,
+          'spec.workloadSelector.labels',
+          `no workload of namespace ${ns} in the manifests to match workloadSelector ${selectorText(selector)} against`,
+          'check a workload in the namespace carries these pod labels',
+          { missing: true },
+        );
       }
     }
     for (const [w, list] of chosen) {
       if (list.length < 2) continue;
       const names = listSome(list.map((x) => x.ref));
       for (const s of list) {
-        f.add('sidecar-selector-conflict', s, 'spec.workloadSelector.labels', `${names} all select ${w.ref}: which one applies is undefined`,
-          'make the selectors pick disjoint workloads, or merge the Sidecars');
+        f.add(
+          'sidecar-selector-conflict',
+          s,
+          'spec.workloadSelector.labels',
+          `${names} all select ${w.ref}: which one applies is undefined`,
+          'make the selectors pick disjoint workloads, or merge the Sidecars',
+        );
       }
     }
   }
@@ -70,13 +95,20 @@ export function checkAuthorizationPolicyRefs(inv: Inventory, f: Findings): void 
     const selector = strMap(at(ap.raw.spec, 'selector.matchLabels'));
     if (Object.keys(selector).length) {
       // In the root namespace a selector picks workloads of every namespace.
-      const count = ap.namespace === inv.rootNamespace
-        ? Math.min(...Object.entries(selector).map(([k, v]) => inv.labelCarriers(undefined, k, v)))
-        : inv.workloadsSelected(ap.namespace, selector).length;
-      const known = ap.namespace === inv.rootNamespace ? inv.workloads.length > 0 : inv.workloadsIn(ap.namespace).length > 0;
+      const count =
+        ap.namespace === inv.rootNamespace
+          ? Math.min(...Object.entries(selector).map(([k, v]) => inv.labelCarriers(undefined, k, v)))
+          : inv.workloadsSelected(ap.namespace, selector).length;
+      const known =
+        ap.namespace === inv.rootNamespace ? inv.workloads.length > 0 : inv.workloadsIn(ap.namespace).length > 0;
       if (count === 0 && (known || f.closedWorld)) {
-        f.add('authz-no-workload', ap, 'spec.selector.matchLabels', `selector ${selectorText(selector)} matches no workload${ap.namespace === inv.rootNamespace ? '' : ` in namespace ${ap.namespace}`}: the policy applies to nothing`,
-          'set selector.matchLabels to the pod labels of the workload to protect');
+        f.add(
+          'authz-no-workload',
+          ap,
+          'spec.selector.matchLabels',
+          `selector ${selectorText(selector)} matches no workload${ap.namespace === inv.rootNamespace ? '' : ` in namespace ${ap.namespace}`}: the policy applies to nothing`,
+          'set selector.matchLabels to the pod labels of the workload to protect',
+        );
       }
     }
     if (!f.closedWorld) continue; // open world: the namespaces may exist outside these manifests
@@ -84,8 +116,13 @@ export function checkAuthorizationPolicyRefs(inv: Inventory, f: Findings): void 
       arr(rec(r).from).forEach((from, j) => {
         arr(at(from, 'source.namespaces')).forEach((ns, k) => {
           if (typeof ns !== 'string' || ns.includes('*') || inv.knowsNamespace(ns)) return;
-          f.add('authz-namespace-missing', ap, `spec.rules[${i}].from[${j}].source.namespaces[${k}]`, `namespace ${ns} is not in the manifests, so no request comes from it`,
-            `fix the namespace name, or add Namespace ${ns}`);
+          f.add(
+            'authz-namespace-missing',
+            ap,
+            `spec.rules[${i}].from[${j}].source.namespaces[${k}]`,
+            `namespace ${ns} is not in the manifests, so no request comes from it`,
+            `fix the namespace name, or add Namespace ${ns}`,
+          );
         });
       });
     });
@@ -96,10 +133,14 @@ export function checkDestinationRuleCa(inv: Inventory, f: Findings): void {
   for (const dr of inv.istio('DestinationRule')) {
     const host = str(at(dr.raw.spec, 'host')) ?? '?';
     for (const u of unverifiedTls(dr)) {
-      f.add('destination-rule-ca', dr, `${u.field}.caCertificates`,
+      f.add(
+        'destination-rule-ca',
+        dr,
+        `${u.field}.caCertificates`,
         `tls.mode ${u.mode} to ${host}${u.port !== undefined ? ` port ${u.port}` : ''} without caCertificates: the server certificate is not verified, so the connection is encrypted but not authenticated`,
         'set tls.caCertificates to the CA bundle path (or credentialName with a workloadSelector), or use ISTIO_MUTUAL for in-mesh hosts',
-        u.port !== undefined ? { istioCode: 'IST0129' } : {});
+        u.port !== undefined ? { istioCode: 'IST0129' } : {},
+      );
     }
   }
 }
@@ -110,15 +151,25 @@ export function checkDeprecatedFields(inv: Inventory, f: Findings): void {
     arr(at(vs.raw.spec, 'http')).forEach((r, i) => {
       const percent = num(at(r, 'fault.delay.percent'));
       if (percent !== undefined && percent > 0) {
-        f.add('deprecated-field', vs, `spec.http[${i}].fault.delay.percent`, 'fault.delay.percent is deprecated',
-          `use fault.delay.percentage.value: ${percent}`);
+        f.add(
+          'deprecated-field',
+          vs,
+          `spec.http[${i}].fault.delay.percent`,
+          'fault.delay.percent is deprecated',
+          `use fault.delay.percentage.value: ${percent}`,
+        );
       }
     });
   }
   for (const sc of inv.istio('Sidecar')) {
     if (at(sc.raw.spec, 'outboundTrafficPolicy.egressProxy') !== undefined) {
-      f.add('deprecated-field', sc, 'spec.outboundTrafficPolicy.egressProxy', 'outboundTrafficPolicy.egressProxy is deprecated and ignored',
-        'remove egressProxy; route egress through an egress gateway with a VirtualService');
+      f.add(
+        'deprecated-field',
+        sc,
+        'spec.outboundTrafficPolicy.egressProxy',
+        'outboundTrafficPolicy.egressProxy is deprecated and ignored',
+        'remove egressProxy; route egress through an egress gateway with a VirtualService',
+      );
     }
   }
 }

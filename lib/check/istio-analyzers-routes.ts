@@ -22,7 +22,8 @@ export function checkMeshHostConflicts(inv: Inventory, f: Findings): void {
     // A VirtualService exported only to its own namespace conflicts only with its namespace.
     const scope = exportTo.length && exportTo.every((e) => e === '.') ? vs.namespace : '*';
     arr(at(vs.raw.spec, 'hosts')).forEach((h, i) => {
-      if (typeof h === 'string' && h !== '*') append(byHost, `${scope}\u0000${fqdn(inv, vs.namespace, h)}`, { vs, field: `spec.hosts[${i}]` });
+      if (typeof h === 'string' && h !== '*')
+        append(byHost, `${scope}\u0000${fqdn(inv, vs.namespace, h)}`, { vs, field: `spec.hosts[${i}]` });
     });
   }
   for (const [key, entries] of byHost) {
@@ -30,9 +31,13 @@ export function checkMeshHostConflicts(inv: Inventory, f: Findings): void {
     if (vss.length < 2) continue;
     const names = listSome(vss.map((v) => v.ref));
     for (const e of entries) {
-      f.add('vs-mesh-host-conflict', e.vs, e.field,
+      f.add(
+        'vs-mesh-host-conflict',
+        e.vs,
+        e.field,
         `host ${key.split('\u0000')[1]} is defined for the mesh by ${names}: sidecars apply only one of them`,
-        'merge the routes into one VirtualService per host');
+        'merge the routes into one VirtualService per host',
+      );
     }
   }
 }
@@ -40,7 +45,12 @@ export function checkMeshHostConflicts(inv: Inventory, f: Findings): void {
 /** Canonical text of a match, for spotting repeats (key order does not matter; `name` is only a label). */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isRec(v)) return `{${Object.keys(v).filter((k) => k !== 'name').sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (isRec(v))
+    return `{${Object.keys(v)
+      .filter((k) => k !== 'name')
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -54,8 +64,13 @@ export function checkVirtualServiceMatches(inv: Inventory, f: Findings): void {
       rules.forEach((r, i) => {
         const field = `spec.${kind}[${i}]`;
         if (catchAll !== undefined) {
-          f.add('vs-unreachable-rule', vs, field, `${kind} rule ${i} is never used: rule ${catchAll} has no match and takes every request (only the last rule can have no matches)`,
-            'put the catch-all rule last, or merge the rules (e.g. fault and mirror belong in one rule)');
+          f.add(
+            'vs-unreachable-rule',
+            vs,
+            field,
+            `${kind} rule ${i} is never used: rule ${catchAll} has no match and takes every request (only the last rule can have no matches)`,
+            'put the catch-all rule last, or merge the rules (e.g. fault and mirror belong in one rule)',
+          );
           return;
         }
         const matches = arr(rec(r).match);
@@ -66,17 +81,29 @@ export function checkVirtualServiceMatches(inv: Inventory, f: Findings): void {
         const keys = matches.map(canonical);
         const repeated = keys.map((k) => seen.get(k));
         if (repeated.every((d) => d !== undefined)) {
-          f.add('vs-unreachable-rule', vs, `${field}.match`, `${kind} rule ${i} is never used: rule ${unique(repeated).join(', ')} already has every one of its matches`,
-            'remove the rule, or make its match more specific and move it before the broader rule');
+          f.add(
+            'vs-unreachable-rule',
+            vs,
+            `${field}.match`,
+            `${kind} rule ${i} is never used: rule ${unique(repeated).join(', ')} already has every one of its matches`,
+            'remove the rule, or make its match more specific and move it before the broader rule',
+          );
         } else {
           repeated.forEach((d, j) => {
             if (d !== undefined) {
-              f.add('vs-ineffective-match', vs, `${field}.match[${j}]`, `match ${j} of ${kind} rule ${i} repeats a match of rule ${d}, so it never applies here`,
-                'remove the repeated match');
+              f.add(
+                'vs-ineffective-match',
+                vs,
+                `${field}.match[${j}]`,
+                `match ${j} of ${kind} rule ${i} repeats a match of rule ${d}, so it never applies here`,
+                'remove the repeated match',
+              );
             }
           });
         }
-        keys.forEach((k) => { if (!seen.has(k)) seen.set(k, i); });
+        keys.forEach((k) => {
+          if (!seen.has(k)) seen.set(k, i);
+        });
       });
     }
   }
@@ -89,7 +116,8 @@ export function checkIngressSubsets(inv: Inventory, f: Findings): void {
     for (const route of arr(at(vs.raw.spec, 'http'))) {
       for (const dest of arr(rec(route).route)) {
         const host = str(at(dest, 'destination.host'));
-        if (host && str(at(dest, 'destination.subset'))) subsetRoutes.set(host, (subsetRoutes.get(host) ?? new Set()).add(vs));
+        if (host && str(at(dest, 'destination.subset')))
+          subsetRoutes.set(host, (subsetRoutes.get(host) ?? new Set()).add(vs));
       }
     }
   }
@@ -104,9 +132,18 @@ export function checkIngressSubsets(inv: Inventory, f: Findings): void {
         const others: Obj[] = [];
         for (const o of subsetRoutes.get(host) ?? []) if (o !== vs && others.push(o) >= 4) break;
         if (!others.length) return;
-        f.add('vs-ingress-subset-ignored', vs, `spec.http[${i}].route[${j}].destination`,
-          `the subset routing of ${others.slice(0, 3).map((o) => o.ref).join(', ')}${others.length > 3 ? ' and more' : ''} for ${host} has no effect on requests through the gateway: ${vs.ref} sends them to every version`,
-          `add the subset to this destination, or add the gateway to the gateways of ${others[0].ref}`);
+        f.add(
+          'vs-ingress-subset-ignored',
+          vs,
+          `spec.http[${i}].route[${j}].destination`,
+          `the subset routing of ${others
+            .slice(0, 3)
+            .map((o) => o.ref)
+            .join(
+              ', ',
+            )}${others.length > 3 ? ' and more' : ''} for ${host} has no effect on requests through the gateway: ${vs.ref} sends them to every version`,
+          `add the subset to this destination, or add the gateway to the gateways of ${others[0].ref}`,
+        );
       });
     });
   }

@@ -5,9 +5,18 @@
  */
 import { Findings } from './findings';
 import { Inventory } from './inventory';
-import { checkConflictingGateways, checkDuplicateCertificates, checkGatewayServicePorts, checkVirtualServiceGatewayHosts } from './istio-analyzers-gateways';
 import {
-  checkAuthorizationPolicyRefs, checkDeprecatedFields, checkDestinationRuleCa, checkExternalNamePorts, checkSidecarSelectors,
+  checkConflictingGateways,
+  checkDuplicateCertificates,
+  checkGatewayServicePorts,
+  checkVirtualServiceGatewayHosts,
+} from './istio-analyzers-gateways';
+import {
+  checkAuthorizationPolicyRefs,
+  checkDeprecatedFields,
+  checkDestinationRuleCa,
+  checkExternalNamePorts,
+  checkSidecarSelectors,
 } from './istio-analyzers-policies';
 import { checkIngressSubsets, checkMeshHostConflicts, checkVirtualServiceMatches } from './istio-analyzers-routes';
 

@@ -15,39 +15,87 @@ export function checkGateways(inv: Inventory, albs: AlbIngress[], f: Findings): 
     const selector = gatewaySelector(gw);
     const workloads = workloadsOfGateway(inv, gw);
     if (knownWorkloads.length && !workloads.length) {
-      labels ??= knownWorkloads.map((w) => `${w.ref}: ${Object.entries(w.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}`).join('; ');
-      f.add('gateway-selector', gw, 'spec.selector', `selector ${JSON.stringify(selector)} matches no gateway workload (${labels})`,
-        `set spec.selector to the gateway pod labels, e.g. istio: ${knownWorkloads[0].podLabels.istio ?? 'ingressgateway'}`);
+      labels ??= knownWorkloads
+        .map(
+          (w) =>
+            `${w.ref}: ${Object.entries(w.podLabels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')}`,
+        )
+        .join('; ');
+      f.add(
+        'gateway-selector',
+        gw,
+        'spec.selector',
+        `selector ${JSON.stringify(selector)} matches no gateway workload (${labels})`,
+        `set spec.selector to the gateway pod labels, e.g. istio: ${knownWorkloads[0].podLabels.istio ?? 'ingressgateway'}`,
+      );
     } else if (!knownWorkloads.length) {
-      f.add('not-verifiable', gw, 'spec.selector', `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,
-        'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)', { missing: true });
+      f.add(
+        'not-verifiable',
+        gw,
+        'spec.selector',
+        `no gateway workload in the manifests to match selector ${JSON.stringify(selector)} against`,
+        'check the selector matches the ingress gateway pod labels (istio: ingressgateway for istioctl installs)',
+        { missing: true },
+      );
     }
     for (const s of gatewayServers(gw)) {
       const field = `spec.servers[${s.index}]`;
       // Whatever fronts a Gateway no ALB targets (an NLB, nothing yet), only its credential is checked here.
       if (!behind.has(gw)) {
-        if (isTlsServer(s) && s.tlsMode === 'SIMPLE') checkCredential(inv, gw, s.credentialName, `${field}.tls.credentialName`, workloads.map((w) => w.namespace), f);
+        if (isTlsServer(s) && s.tlsMode === 'SIMPLE')
+          checkCredential(
+            inv,
+            gw,
+            s.credentialName,
+            `${field}.tls.credentialName`,
+            workloads.map((w) => w.namespace),
+            f,
+          );
         continue;
       }
       if (s.httpsRedirect) {
-        f.add('gateway-https-redirect', gw, `${field}.tls.httpsRedirect`, 'httpsRedirect behind an ALB that already terminates TLS can loop redirects',
-          'remove tls.httpsRedirect; let the ALB redirect HTTP with ssl-redirect');
+        f.add(
+          'gateway-https-redirect',
+          gw,
+          `${field}.tls.httpsRedirect`,
+          'httpsRedirect behind an ALB that already terminates TLS can loop redirects',
+          'remove tls.httpsRedirect; let the ALB redirect HTTP with ssl-redirect',
+        );
       }
       if (!isTlsServer(s)) continue;
       const bad = s.hosts.filter((h) => h !== '*' && !/^[^/]+\/\*$/.test(h));
       if (bad.length) {
-        f.add('gateway-sni-hosts', gw, `${field}.hosts`, `hosts ${bad.join(', ')} add an SNI match, but the ALB sends no SNI: the handshake is reset and the ALB returns 502`,
-          'set hosts: ["*"] (or ["<vs-namespace>/*"]) and restrict hosts in the VirtualService and the Ingress rule');
+        f.add(
+          'gateway-sni-hosts',
+          gw,
+          `${field}.hosts`,
+          `hosts ${bad.join(', ')} add an SNI match, but the ALB sends no SNI: the handshake is reset and the ALB returns 502`,
+          'set hosts: ["*"] (or ["<vs-namespace>/*"]) and restrict hosts in the VirtualService and the Ingress rule',
+        );
       }
       const mode = s.tlsMode;
       if (mode !== 'SIMPLE') {
-        f.add('gateway-tls-mode', gw, `${field}.tls.mode`,
-          mode ? `tls.mode ${mode}: the ALB ${/MUTUAL/.test(mode) ? 'cannot present a client certificate' : 'needs the gateway to terminate TLS'}, so requests fail with 502`
+        f.add(
+          'gateway-tls-mode',
+          gw,
+          `${field}.tls.mode`,
+          mode
+            ? `tls.mode ${mode}: the ALB ${/MUTUAL/.test(mode) ? 'cannot present a client certificate' : 'needs the gateway to terminate TLS'}, so requests fail with 502`
             : 'HTTPS server without tls settings',
-          'set tls.mode: SIMPLE with credentialName');
+          'set tls.mode: SIMPLE with credentialName',
+        );
         continue;
       }
-      checkCredential(inv, gw, s.credentialName, `${field}.tls.credentialName`, workloads.map((w) => w.namespace), f);
+      checkCredential(
+        inv,
+        gw,
+        s.credentialName,
+        `${field}.tls.credentialName`,
+        workloads.map((w) => w.namespace),
+        f,
+      );
     }
   }
 }
@@ -69,9 +117,23 @@ function credentialProviders(inv: Inventory): Map<string, Obj[]> {
   });
 }
 
-function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined, field: string, workloadNamespaces: string[], f: Findings): void {
+function checkCredential(
+  inv: Inventory,
+  gw: Obj,
+  credential: string | undefined,
+  field: string,
+  workloadNamespaces: string[],
+  f: Findings,
+): void {
   if (!credential) {
-    f.add('gateway-credential', gw, field, 'SIMPLE TLS server has no credentialName', 'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace', { istioCode: null });
+    f.add(
+      'gateway-credential',
+      gw,
+      field,
+      'SIMPLE TLS server has no credentialName',
+      'set tls.credentialName to a kubernetes.io/tls Secret in the gateway namespace',
+      { istioCode: null },
+    );
     return;
   }
   // Istio reads the Secret from the namespace of the gateway pods the selector matches, not of the Gateway; with
@@ -83,13 +145,23 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
     const [ns, n] = credential.split('/', 2);
     name = n;
     if (!known) {
-      f.add('not-verifiable', gw, field, `credentialName '${credential}' names namespace ${ns}: it works only if the gateway pods run there, and they are not in the manifests`,
-        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${ns}, or include the gateway Deployment`);
+      f.add(
+        'not-verifiable',
+        gw,
+        field,
+        `credentialName '${credential}' names namespace ${ns}: it works only if the gateway pods run there, and they are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${ns}, or include the gateway Deployment`,
+      );
       return;
     }
     if (!namespaces.includes(ns)) {
-      f.add('gateway-credential', gw, field, `credentialName '${credential}' points outside the gateway namespace ${namespaces.join(', ')}; istiod never allows that`,
-        `create the Secret in ${namespaces[0]} and set credentialName: ${n}`);
+      f.add(
+        'gateway-credential',
+        gw,
+        field,
+        `credentialName '${credential}' points outside the gateway namespace ${namespaces.join(', ')}; istiod never allows that`,
+        `create the Secret in ${namespaces[0]} and set credentialName: ${n}`,
+      );
       return;
     }
   }
@@ -99,22 +171,44 @@ function checkCredential(inv: Inventory, gw: Obj, credential: string | undefined
     const certificate = (providers.get(name) ?? []).find((c) => c.kind === 'Certificate' && c.namespace === ns);
     if (secret) {
       if (!hasCertKeys(secret)) {
-        f.add('gateway-credential', secret, 'data', `Secret ${ns}/${name} has neither tls.crt/tls.key nor cert/key`,
-          `recreate it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=...`, { istioCode: 'IST0161' });
+        f.add(
+          'gateway-credential',
+          secret,
+          'data',
+          `Secret ${ns}/${name} has neither tls.crt/tls.key nor cert/key`,
+          `recreate it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=...`,
+          { istioCode: 'IST0161' },
+        );
       }
       continue;
     }
     if (certificate) continue;
     const elsewhere = providers.get(name) ?? [];
     if (elsewhere.length && !known) {
-      f.add('not-verifiable', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}; the gateway pods, whose namespace Istio reads it from, are not in the manifests`,
-        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${unique(elsewhere.map((o) => o.namespace)).join(' or ')}, or include the gateway Deployment`);
+      f.add(
+        'not-verifiable',
+        gw,
+        field,
+        `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}; the gateway pods, whose namespace Istio reads it from, are not in the manifests`,
+        `check the gateway pods matching ${JSON.stringify(gatewaySelector(gw))} run in ${unique(elsewhere.map((o) => o.namespace)).join(' or ')}, or include the gateway Deployment`,
+      );
     } else if (elsewhere.length) {
-      f.add('gateway-credential', gw, field, `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}, but the gateway workload reads Secrets only from ${ns}`,
-        `create the Secret (or Certificate) in namespace ${ns}`);
+      f.add(
+        'gateway-credential',
+        gw,
+        field,
+        `credentialName '${name}' is provided by ${elsewhere.map((o) => o.ref).join(', ')}, but the gateway workload reads Secrets only from ${ns}`,
+        `create the Secret (or Certificate) in namespace ${ns}`,
+      );
     } else {
-      f.add('not-verifiable', gw, field, `Secret ${ns}/${name} is not in the manifests (expected: created out of band)`,
-        `create it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=... before applying`, { missing: true });
+      f.add(
+        'not-verifiable',
+        gw,
+        field,
+        `Secret ${ns}/${name} is not in the manifests (expected: created out of band)`,
+        `create it with kubectl create secret tls ${name} -n ${ns} --cert=... --key=... before applying`,
+        { missing: true },
+      );
     }
   }
 }

@@ -43,7 +43,10 @@ export function parseYaml(text: string, name: string): SourcedObject[] {
 /** One line for a path that cannot be read, by the reason the system gives. */
 function unreadable(p: string, e: unknown): InputError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP') return new InputError(`${p}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
+  if (code === 'ELOOP')
+    return new InputError(
+      `${p}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`,
+    );
   if (code === 'ENOENT') {
     let link = false;
     try {
@@ -51,7 +54,11 @@ function unreadable(p: string, e: unknown): InputError {
     } catch {
       // not there at all
     }
-    return new InputError(link ? `${p}: broken symbolic link (its target ${fs.readlinkSync(p)} does not exist)` : `${p}: no such file or directory`);
+    return new InputError(
+      link
+        ? `${p}: broken symbolic link (its target ${fs.readlinkSync(p)} does not exist)`
+        : `${p}: no such file or directory`,
+    );
   }
   if (code === 'EACCES' || code === 'EPERM') return new InputError(`${p}: permission denied`);
   return new InputError(`${p}: cannot read (${(e as Error).message})`);
@@ -86,7 +93,10 @@ interface Walk {
 
 function walk(dir: string, w: Walk, ancestors: Set<string>): void {
   const real = fs.realpathSync(dir);
-  if (ancestors.has(real)) throw new InputError(`${dir}: symbolic link loop (leads back to ${real}); remove the link or check the directory it points into`);
+  if (ancestors.has(real))
+    throw new InputError(
+      `${dir}: symbolic link loop (leads back to ${real}); remove the link or check the directory it points into`,
+    );
   if (w.seen.has(real)) {
     w.skipped.push(`${dir} (the same directory as ${real}, already read)`);
     return;

@@ -13,13 +13,17 @@ export function injectionOf(inv: Inventory, w: WorkloadInfo): Injection {
   const ns = inv.namespaceObj(w.namespace);
   const labels = strMap(ns?.raw.metadata?.labels);
   if (podFlag === 'false') {
-    const injecting = labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && !!labels['istio.io/rev']);
+    const injecting =
+      labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && !!labels['istio.io/rev']);
     return { state: 'no', why: `${w.ref} sets sidecar.istio.io/inject=false`, podOptOut: injecting };
   }
   // istio-injection wins over istio.io/rev when both are present.
-  if (labels['istio-injection'] === 'enabled') return { state: 'yes', why: `namespace ${w.namespace} has istio-injection=enabled` };
-  if (labels['istio-injection'] === 'disabled') return { state: 'no', why: `namespace ${w.namespace} has istio-injection=disabled` };
-  if (labels['istio.io/rev']) return { state: 'yes', why: `namespace ${w.namespace} has istio.io/rev=${labels['istio.io/rev']}` };
+  if (labels['istio-injection'] === 'enabled')
+    return { state: 'yes', why: `namespace ${w.namespace} has istio-injection=enabled` };
+  if (labels['istio-injection'] === 'disabled')
+    return { state: 'no', why: `namespace ${w.namespace} has istio-injection=disabled` };
+  if (labels['istio.io/rev'])
+    return { state: 'yes', why: `namespace ${w.namespace} has istio.io/rev=${labels['istio.io/rev']}` };
   if (podFlag === 'true') return { state: 'yes', why: `${w.ref} sets sidecar.istio.io/inject=true` };
   if (ns) return { state: 'no', why: `namespace ${w.namespace} has no injection label` };
   return { state: 'unknown', why: `Namespace ${w.namespace} is not in the manifests, injection label unknown` };
@@ -57,12 +61,16 @@ export function namespaceMtls(inv: Inventory, ns: string): MtlsMode {
 
 /** A namespace's first selector-less PeerAuthentication with a mode: found once per namespace (the root one is asked for every namespace). */
 function namespaceWidePeerAuthentication(inv: Inventory, ns: string): Obj | undefined {
-  return inv.memo(`namespaceWidePeerAuthentication\u0000${ns}`, () => inv.istioIn('PeerAuthentication', ns).find((p) => Object.keys(paSelector(p)).length === 0 && paMode(p)));
+  return inv.memo(`namespaceWidePeerAuthentication\u0000${ns}`, () =>
+    inv.istioIn('PeerAuthentication', ns).find((p) => Object.keys(paSelector(p)).length === 0 && paMode(p)),
+  );
 }
 
 /** A namespace's first Sidecar without a workloadSelector: found once per namespace (the root one is asked for every namespace). */
 export function namespaceWideSidecar(inv: Inventory, ns: string): Obj | undefined {
-  return inv.memo(`namespaceWideSidecar\u0000${ns}`, () => inv.istioIn('Sidecar', ns).find((s) => !isRec(at(s.raw.spec, 'workloadSelector'))));
+  return inv.memo(`namespaceWideSidecar\u0000${ns}`, () =>
+    inv.istioIn('Sidecar', ns).find((s) => !isRec(at(s.raw.spec, 'workloadSelector'))),
+  );
 }
 
 /** The first PeerAuthentication of a namespace that selects each of its workloads: indexed once per namespace. */
@@ -115,16 +123,18 @@ export function gatewayServers(gw: Obj): GatewayServer[] {
 }
 
 function readServers(gw: Obj): GatewayServer[] {
-  return arr(at(gw.raw.spec, 'servers')).filter(isRec).map((s, index) => ({
-    gateway: gw,
-    index,
-    port: typeof at(s, 'port.number') === 'number' ? (at(s, 'port.number') as number) : undefined,
-    protocol: (str(at(s, 'port.protocol')) ?? '').toUpperCase(),
-    hosts: arr(s.hosts).filter((h): h is string => typeof h === 'string'),
-    tlsMode: str(at(s, 'tls.mode')) ?? (isRec(s.tls) ? 'SIMPLE' : undefined),
-    credentialName: str(at(s, 'tls.credentialName')),
-    httpsRedirect: at(s, 'tls.httpsRedirect') === true,
-  }));
+  return arr(at(gw.raw.spec, 'servers'))
+    .filter(isRec)
+    .map((s, index) => ({
+      gateway: gw,
+      index,
+      port: typeof at(s, 'port.number') === 'number' ? (at(s, 'port.number') as number) : undefined,
+      protocol: (str(at(s, 'port.protocol')) ?? '').toUpperCase(),
+      hosts: arr(s.hosts).filter((h): h is string => typeof h === 'string'),
+      tlsMode: str(at(s, 'tls.mode')) ?? (isRec(s.tls) ? 'SIMPLE' : undefined),
+      credentialName: str(at(s, 'tls.credentialName')),
+      httpsRedirect: at(s, 'tls.httpsRedirect') === true,
+    }));
 }
 
 export function isTlsServer(s: GatewayServer): boolean {
@@ -146,14 +156,20 @@ export function gatewaysOfService(inv: Inventory, svc: ServiceInfo): Obj[] {
     // Reverse of workloadsOfGateway, built once: the Gateways selecting each gateway workload.
     const byWorkload = inv.memo('gatewaysByWorkload', () => {
       const m = new Map<WorkloadInfo, Obj[]>();
-      for (const gw of inv.istio('Gateway')) for (const w of workloadsOfGateway(inv, gw)) {
+      for (const gw of inv.istio('Gateway'))
+        for (const w of workloadsOfGateway(inv, gw)) {
           const list = m.get(w);
           if (list) list.push(gw);
           else m.set(w, [gw]);
         }
       return m;
     });
-    return inv.inOrder(inv.workloadsOf(svc).filter((w) => w.gateway).flatMap((w) => byWorkload.get(w) ?? []));
+    return inv.inOrder(
+      inv
+        .workloadsOf(svc)
+        .filter((w) => w.gateway)
+        .flatMap((w) => byWorkload.get(w) ?? []),
+    );
   });
 }
 
@@ -163,7 +179,8 @@ export function gatewayByRef(inv: Inventory, vsNamespace: string, ref: string): 
   // Indexed once by namespace and name; the first in input order wins, as a scan would find it.
   const byName = inv.memo('gatewaysByName', () => {
     const m = new Map<string, Obj>();
-    for (const g of inv.istio('Gateway')) if (!m.has(`${g.namespace}\u0000${g.name}`)) m.set(`${g.namespace}\u0000${g.name}`, g);
+    for (const g of inv.istio('Gateway'))
+      if (!m.has(`${g.namespace}\u0000${g.name}`)) m.set(`${g.namespace}\u0000${g.name}`, g);
     return m;
   });
   return byName.get(`${key.namespace}\u0000${key.name}`);
@@ -180,7 +197,11 @@ export function gatewayRefKey(vsNamespace: string, ref: string): { namespace: st
  * a short name is in the VirtualService's namespace; `name.ns`, `name.ns.svc` and `name.ns.svc.cluster.local` name the namespace.
  * Anything else with dots is an external host.
  */
-export function resolveHost(inv: Inventory, fromNs: string, host: string): { namespace: string; name: string } | { external: string } {
+export function resolveHost(
+  inv: Inventory,
+  fromNs: string,
+  host: string,
+): { namespace: string; name: string } | { external: string } {
   const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host);
   if (m) return { namespace: m[2], name: m[1] };
   if (!host.includes('.')) return { namespace: fromNs, name: host };
@@ -211,8 +232,10 @@ export function serviceEntryFor(inv: Inventory, host: string): Obj | undefined {
 
 /** Whether the manifests involve Istio at all: an Istio object, an Istio install (IstioOperator, Istio chart) or a gateway. */
 export function meshPresent(inv: Inventory): boolean {
-  return inv.memo('meshPresent', () => inv.objects.some((o) => o.group.endsWith('.istio.io'))
-    || inv.gatewayWorkloads().length > 0);
+  return inv.memo(
+    'meshPresent',
+    () => inv.objects.some((o) => o.group.endsWith('.istio.io')) || inv.gatewayWorkloads().length > 0,
+  );
 }
 
 /**
@@ -242,7 +265,9 @@ export function meshNamespace(inv: Inventory, ns: string): boolean {
     }
     return out;
   });
-  const meshWide = inv.istioIn('PeerAuthentication', inv.rootNamespace).length > 0 || inv.istioIn('Sidecar', inv.rootNamespace).length > 0;
+  const meshWide =
+    inv.istioIn('PeerAuthentication', inv.rootNamespace).length > 0 ||
+    inv.istioIn('Sidecar', inv.rootNamespace).length > 0;
   return meshWide || namespaces.has(ns);
 }
 
@@ -273,6 +298,8 @@ export function unverifiedTls(dr: Obj): { field: string; mode: string; port?: nu
     out.push({ field, mode, ...(port !== undefined ? { port } : {}) });
   };
   check(at(spec, 'trafficPolicy.tls'), 'spec.trafficPolicy.tls');
-  arr(at(spec, 'trafficPolicy.portLevelSettings')).forEach((p, i) => check(rec(p).tls, `spec.trafficPolicy.portLevelSettings[${i}].tls`, num(at(p, 'port.number'))));
+  arr(at(spec, 'trafficPolicy.portLevelSettings')).forEach((p, i) =>
+    check(rec(p).tls, `spec.trafficPolicy.portLevelSettings[${i}].tls`, num(at(p, 'port.number'))),
+  );
   return out;
 }

@@ -4,8 +4,21 @@ import { Findings } from './findings';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import {
-  describeMtls, GatewayServer, meshNamespace, gatewayRefKey, gatewayServers, gatewayServersOnPort, gatewaysOfService, injectionOf, isTlsServer, namespaceMtls,
-  resolveHost, serviceEntryFor, unverifiedTls, workloadMtls, workloadsOfGateway,
+  describeMtls,
+  GatewayServer,
+  meshNamespace,
+  gatewayRefKey,
+  gatewayServers,
+  gatewayServersOnPort,
+  gatewaysOfService,
+  injectionOf,
+  isTlsServer,
+  namespaceMtls,
+  resolveHost,
+  serviceEntryFor,
+  unverifiedTls,
+  workloadMtls,
+  workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
 import { WorkloadInfo } from './services-workloads';
@@ -23,13 +36,35 @@ function listenerHop(alb: AlbIngress): Hop {
   const https = alb.listeners.filter((l) => l.protocol === 'HTTPS');
   const http = alb.listeners.filter((l) => l.protocol === 'HTTP');
   const label = `ALB listener ${alb.listeners.map((l) => `${l.protocol}:${l.port}`).join(' + ')}`;
-  const policy = alb.sslPolicy ? `ssl-policy ${alb.sslPolicy}` : `ssl-policy ${DEFAULT_SSL_POLICY} (controller default, allows TLS 1.0)`;
-  const redirect = http.length ? (alb.redirect === 'none' ? 'HTTP forwards plaintext' : `HTTP redirects to HTTPS (${alb.redirect === 'annotation' ? 'ssl-redirect' : 'legacy action'})`) : '';
-  const detail = [https.length ? `certificate ${alb.certificateSource}` : '', https.length ? policy : '', redirect].filter(Boolean).join('; ');
-  if (!https.length) return { step: 'listener', label, detail, state: 'plaintext', reason: 'the ALB listens on HTTP only' };
-  if (alb.invalidCertificate) return { step: 'listener', label, detail, state: 'unknown', reason: 'the HTTPS listener has no valid ACM certificate ARN' };
+  const policy = alb.sslPolicy
+    ? `ssl-policy ${alb.sslPolicy}`
+    : `ssl-policy ${DEFAULT_SSL_POLICY} (controller default, allows TLS 1.0)`;
+  const redirect = http.length
+    ? alb.redirect === 'none'
+      ? 'HTTP forwards plaintext'
+      : `HTTP redirects to HTTPS (${alb.redirect === 'annotation' ? 'ssl-redirect' : 'legacy action'})`
+    : '';
+  const detail = [https.length ? `certificate ${alb.certificateSource}` : '', https.length ? policy : '', redirect]
+    .filter(Boolean)
+    .join('; ');
+  if (!https.length)
+    return { step: 'listener', label, detail, state: 'plaintext', reason: 'the ALB listens on HTTP only' };
+  if (alb.invalidCertificate)
+    return {
+      step: 'listener',
+      label,
+      detail,
+      state: 'unknown',
+      reason: 'the HTTPS listener has no valid ACM certificate ARN',
+    };
   if (http.length && alb.redirect === 'none') {
-    return { step: 'listener', label, detail, state: 'plaintext', reason: `the HTTP:${http[0].port} listener forwards plaintext (no redirect)` };
+    return {
+      step: 'listener',
+      label,
+      detail,
+      state: 'plaintext',
+      reason: `the HTTP:${http[0].port} listener forwards plaintext (no redirect)`,
+    };
   }
   return { step: 'listener', label, detail, state: 'encrypted' };
 }
@@ -43,9 +78,24 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
   const { drain, text } = targetDrain(inv, b);
   const detail = `target-type ${alb.targetType}${b.service ? ` (Service ${b.service.type})` : ''}; health check ${hcProtocol} ${hcPort} ${hcPath}; ${text}`;
   const label = `target group ${protocol} -> ${target}`;
-  if (protocol !== 'HTTPS') return { step: 'target-group', label, detail, state: 'plaintext', reason: `the ALB sends plain HTTP to ${target} (backend-protocol ${protocol})`, drain };
+  if (protocol !== 'HTTPS')
+    return {
+      step: 'target-group',
+      label,
+      detail,
+      state: 'plaintext',
+      reason: `the ALB sends plain HTTP to ${target} (backend-protocol ${protocol})`,
+      drain,
+    };
   if (b.service && b.servicePort && portSpeaks(inv, b.service, b.servicePort) === 'plain') {
-    return { step: 'target-group', label, detail, state: 'unknown', reason: `the ALB opens TLS to ${target}, which serves plain HTTP, so requests fail`, drain };
+    return {
+      step: 'target-group',
+      label,
+      detail,
+      state: 'unknown',
+      reason: `the ALB opens TLS to ${target}, which serves plain HTTP, so requests fail`,
+      drain,
+    };
   }
   return { step: 'target-group', label, detail, state: 'encrypted', drain };
 }
@@ -54,22 +104,51 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
 function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; note: string } {
   const port = b.servicePort?.port ?? (typeof b.port === 'number' ? b.port : undefined);
   if (b.service) {
-    return { servers: gatewaysOfService(inv, b.service).flatMap(gatewayServers).filter((s) => s.port === port), note: '' };
+    return {
+      servers: gatewaysOfService(inv, b.service)
+        .flatMap(gatewayServers)
+        .filter((s) => s.port === port),
+      note: '',
+    };
   }
   // Gateway Service unknown: the best available match is any Gateway server on the same port number.
   return { servers: gatewayServersOnPort(inv, port), note: ' (matched by port: gateway Service not in the manifests)' };
 }
 
 function gatewayHop(inv: Inventory, server: GatewayServer | undefined, note: string, missing: string): Hop {
-  if (!server) return { step: 'gateway-server', label: 'gateway server', detail: missing, state: 'unknown', reason: missing };
+  if (!server)
+    return { step: 'gateway-server', label: 'gateway server', detail: missing, state: 'unknown', reason: missing };
   const label = `${server.gateway.ref} server ${server.port} ${server.protocol}`;
-  if (!isTlsServer(server)) return { step: 'gateway-server', label, detail: `plain ${server.protocol}${note}`, state: 'plaintext', reason: `${server.gateway.ref} serves plain ${server.protocol} on ${server.port}` };
-  const secretNs = unique(workloadsOfGateway(inv, server.gateway).map((w) => w.namespace)).join('|') || server.gateway.namespace;
-  const secret = server.credentialName ? `secret ${server.credentialName.includes('/') ? server.credentialName : `${secretNs}/${server.credentialName}`}` : 'no credentialName';
+  if (!isTlsServer(server))
+    return {
+      step: 'gateway-server',
+      label,
+      detail: `plain ${server.protocol}${note}`,
+      state: 'plaintext',
+      reason: `${server.gateway.ref} serves plain ${server.protocol} on ${server.port}`,
+    };
+  const secretNs =
+    unique(workloadsOfGateway(inv, server.gateway).map((w) => w.namespace)).join('|') || server.gateway.namespace;
+  const secret = server.credentialName
+    ? `secret ${server.credentialName.includes('/') ? server.credentialName : `${secretNs}/${server.credentialName}`}`
+    : 'no credentialName';
   const detail = `tls ${server.tlsMode ?? 'unset'}, ${secret}, hosts ${server.hosts.join(',')}${note}`;
-  if (server.tlsMode !== 'SIMPLE') return { step: 'gateway-server', label, detail, state: 'unknown', reason: `${server.gateway.ref} tls.mode ${server.tlsMode} does not work behind an ALB` };
+  if (server.tlsMode !== 'SIMPLE')
+    return {
+      step: 'gateway-server',
+      label,
+      detail,
+      state: 'unknown',
+      reason: `${server.gateway.ref} tls.mode ${server.tlsMode} does not work behind an ALB`,
+    };
   if (server.hosts.some((h) => h !== '*' && !/^[^/]+\/\*$/.test(h))) {
-    return { step: 'gateway-server', label, detail, state: 'unknown', reason: `${server.gateway.ref} lists specific hosts, so the SNI-less ALB handshake fails` };
+    return {
+      step: 'gateway-server',
+      label,
+      detail,
+      state: 'unknown',
+      reason: `${server.gateway.ref} lists specific hosts, so the SNI-less ALB handshake fails`,
+    };
   }
   return { step: 'gateway-server', label, detail, state: 'encrypted' };
 }
@@ -126,16 +205,32 @@ function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: u
     else if (disabled) [state, reason] = ['plaintext', `a DestinationRule disables TLS to ${svc.ref}`];
     else if (mtls.mode === 'DISABLE') [state, reason] = ['plaintext', `mTLS is disabled for ${w.ref}`];
     // SIMPLE/MUTUAL instead of ISTIO_MUTUAL: the gateway encrypts, but checks no certificate of the server (istioctl IST0128/IST0129).
-    else if (unverified) [state, reason] = ['unknown', `${unverified.ref} originates TLS to ${svc.ref} without caCertificates: encrypted, but the server is not authenticated (IST0128)`];
+    else if (unverified)
+      [state, reason] = [
+        'unknown',
+        `${unverified.ref} originates TLS to ${svc.ref} without caCertificates: encrypted, but the server is not authenticated (IST0128)`,
+      ];
     // A route that only ever gets 403 is broken before its encryption matters.
     else if (denied) [state, reason] = ['unknown', deniedReason(denied)];
     else if (mtls.mode !== 'STRICT' || mtls.weakerPorts.length) {
-      [state, reason] = ['unknown', `mTLS is not enforced in ${w.namespace} (${mtls.mode}${mtls.by ? ` by ${mtls.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`];
-    } else if (inj.state === 'unknown') [state, reason] = ['unknown', `sidecar injection of ${w.ref} is unknown (${inj.why})`];
+      [state, reason] = [
+        'unknown',
+        `mTLS is not enforced in ${w.namespace} (${mtls.mode}${mtls.by ? ` by ${mtls.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`,
+      ];
+    } else if (inj.state === 'unknown')
+      [state, reason] = ['unknown', `sidecar injection of ${w.ref} is unknown (${inj.why})`];
     const notes = unique(authz.map((e) => e.authz.note));
-    const detail = `sidecar ${inj.state === 'yes' ? 'injected' : inj.state === 'no' ? 'not injected' : 'unknown'} (${inj.why}); ${describeMtls(mtls)}`
-      + (notes.length ? `; ${notes.join('; ')}` : '');
-    if (!hops.length) hops.push({ step: 'route', label: routeLabel, detail: 'gateway -> sidecar (auto mTLS)', state, ...(reason ? { reason } : {}) });
+    const detail =
+      `sidecar ${inj.state === 'yes' ? 'injected' : inj.state === 'no' ? 'not injected' : 'unknown'} (${inj.why}); ${describeMtls(mtls)}` +
+      (notes.length ? `; ${notes.join('; ')}` : '');
+    if (!hops.length)
+      hops.push({
+        step: 'route',
+        label: routeLabel,
+        detail: 'gateway -> sidecar (auto mTLS)',
+        state,
+        ...(reason ? { reason } : {}),
+      });
     hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
   }
   return hops;
@@ -163,7 +258,8 @@ function tlsDisabledServices(inv: Inventory): Set<string> {
     for (const dr of inv.istio('DestinationRule')) {
       const h = str(at(dr.raw.spec, 'host'));
       const k = h ? resolveHost(inv, dr.namespace, h) : undefined;
-      if (k && !('external' in k) && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE') out.add(`${k.namespace}/${k.name}`);
+      if (k && !('external' in k) && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE')
+        out.add(`${k.namespace}/${k.name}`);
     }
     return out;
   });
@@ -176,7 +272,8 @@ function isDenied(e: Edge): boolean {
 
 function deniedReason(e: Edge): string {
   const call = `the gateway ${e.caller.principal} to call ${e.workload.ref}${e.port === undefined ? '' : ` on port ${e.port}`}`;
-  return e.authz.denyPolicy ? `${e.authz.denyPolicy.ref} denies ${call}, so every request gets 403`
+  return e.authz.denyPolicy
+    ? `${e.authz.denyPolicy.ref} denies ${call}, so every request gets 403`
     : `no AuthorizationPolicy allows ${call}, so every request gets 403`;
 }
 
@@ -189,9 +286,21 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
       const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
       const isStatus = b.servicePort?.name === GATEWAY_STATUS_PORT_NAME || b.servicePort?.port === GATEWAY_STATUS_PORT;
       if (appBackend) {
-        hops.push({ step: 'gateway-server', label: 'no gateway', detail: `${b.service!.ref} selects application pods`, state: 'unknown', reason: 'the ALB bypasses the Istio gateway' });
+        hops.push({
+          step: 'gateway-server',
+          label: 'no gateway',
+          detail: `${b.service!.ref} selects application pods`,
+          state: 'unknown',
+          reason: 'the ALB bypasses the Istio gateway',
+        });
       } else if (isStatus) {
-        hops.push({ step: 'gateway-server', label: 'gateway status port', detail: 'health endpoint, plain HTTP', state: 'unknown', reason: 'the status port is not a traffic port' });
+        hops.push({
+          step: 'gateway-server',
+          label: 'gateway status port',
+          detail: 'health endpoint, plain HTTP',
+          state: 'unknown',
+          reason: 'the status port is not a traffic port',
+        });
       } else {
         const { servers, note } = serversFor(inv, b);
         const server = servers.find(isTlsServer) ?? servers[0];
@@ -201,11 +310,25 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
         // and an unknown Service port is ingress-backend-port's.
         const gws = b.service ? gatewaysOfService(inv, b.service) : [];
         if (!server && gws.length && b.servicePort) {
-          f.add('gateway-server-port', alb.obj, `${b.field}.service.port`, `no server of ${gws.map((g) => g.ref).join(', ')} listens on port ${port}`,
-            `add a Gateway server {port: {number: ${port}, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: ...}, hosts: ["*"]}`);
+          f.add(
+            'gateway-server-port',
+            alb.obj,
+            `${b.field}.service.port`,
+            `no server of ${gws.map((g) => g.ref).join(', ')} listens on port ${port}`,
+            `add a Gateway server {port: {number: ${port}, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: ...}, hosts: ["*"]}`,
+          );
         }
         hops.push(gatewayHop(inv, server, note, missing));
-        if (server) hops.push(...routeHops(inv, alb, b, servers.map((s) => s.gateway), f));
+        if (server)
+          hops.push(
+            ...routeHops(
+              inv,
+              alb,
+              b,
+              servers.map((s) => s.gateway),
+              f,
+            ),
+          );
       }
       out.push({
         host: b.host,
@@ -230,11 +353,18 @@ function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj
     if (b.host.startsWith('*')) candidates.push(...entry.all);
     else candidates.push(...(entry.exact.get(b.host.toLowerCase()) ?? []), ...entry.wildcard);
   }
-  const matching = inv.inOrder(candidates).filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
+  const matching = inv
+    .inOrder(candidates)
+    .filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
   if (!matching.length) {
     const reason = `no VirtualService bound to ${gws.map((g) => g.ref).join(', ')} matches host ${b.host}`;
-    f.add('host-route', alb.obj, b.hostField, `${reason}: the gateway answers 404`,
-      `add a VirtualService with hosts: ["${b.host}"] and gateways: ["${gws[0].namespace}/${gws[0].name}"]`);
+    f.add(
+      'host-route',
+      alb.obj,
+      b.hostField,
+      `${reason}: the gateway answers 404`,
+      `add a VirtualService with hosts: ["${b.host}"] and gateways: ["${gws[0].namespace}/${gws[0].name}"]`,
+    );
     return [{ step: 'route', label: 'VirtualService route', detail: reason, state: 'unknown', reason }];
   }
   const hops: Hop[] = [];
@@ -262,10 +392,14 @@ function boundVirtualServices(inv: Inventory): Map<string, BoundVirtualServices>
     const out = new Map<string, BoundVirtualServices>();
     for (const vs of inv.istio('VirtualService')) {
       const hosts = arr(at(vs.raw.spec, 'hosts')).filter((h): h is string => typeof h === 'string');
-      const keys = unique(arr(at(vs.raw.spec, 'gateways')).filter((g): g is string => typeof g === 'string').map((g) => {
-        const key = gatewayRefKey(vs.namespace, g);
-        return `${key.namespace}/${key.name}`;
-      }));
+      const keys = unique(
+        arr(at(vs.raw.spec, 'gateways'))
+          .filter((g): g is string => typeof g === 'string')
+          .map((g) => {
+            const key = gatewayRefKey(vs.namespace, g);
+            return `${key.namespace}/${key.name}`;
+          }),
+      );
       for (const key of keys) {
         let entry = out.get(key);
         if (!entry) out.set(key, (entry = { all: [], exact: new Map(), wildcard: [] }));
@@ -290,16 +424,24 @@ export function verdictOf(inv: Inventory, paths: HostPath[]): Verdict {
     if (hop?.reason) reasons.push(hop.reason);
   }
   // Mesh-internal hops (workload to workload) count too, also for namespaces no host path reaches.
-  const reported = new Set(reasons.map((r) => /^mTLS is not enforced in (\S+) /.exec(r)?.[1]).filter((ns) => ns !== undefined));
+  const reported = new Set(
+    reasons.map((r) => /^mTLS is not enforced in (\S+) /.exec(r)?.[1]).filter((ns) => ns !== undefined),
+  );
   for (const ns of inv.appNamespaces()) {
     if (!meshNamespace(inv, ns)) continue;
     const m = namespaceMtls(inv, ns);
     if (m.mode !== 'STRICT' && !reported.has(ns)) {
-      reasons.push(`mTLS is not enforced in ${ns} (${m.mode}${m.by ? ` by ${m.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`);
+      reasons.push(
+        `mTLS is not enforced in ${ns} (${m.mode}${m.by ? ` by ${m.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`,
+      );
     }
   }
   const uniq = unique(reasons);
   const shown = uniq.slice(0, 3).join('; ') + (uniq.length > 3 ? `; +${uniq.length - 3} more` : '');
   const encrypted = uniq.length === 0;
-  return { encrypted, reasons: uniq, line: encrypted ? 'end-to-end encrypted: yes' : `end-to-end encrypted: no (because ${shown})` };
+  return {
+    encrypted,
+    reasons: uniq,
+    line: encrypted ? 'end-to-end encrypted: yes' : `end-to-end encrypted: no (because ${shown})`,
+  };
 }

@@ -21,7 +21,9 @@ function hostFields(o: Obj): [string, unknown][] {
   } else if (o.group.endsWith('.istio.io') && (o.kind === 'VirtualService' || o.kind === 'ServiceEntry')) {
     arr(spec.hosts).forEach((h, i) => out.push([`spec.hosts[${i}]`, h]));
   } else if (o.group.endsWith('.istio.io') && o.kind === 'Gateway') {
-    arr(spec.servers).forEach((s, i) => arr(rec(s).hosts).forEach((h, j) => out.push([`spec.servers[${i}].hosts[${j}]`, h])));
+    arr(spec.servers).forEach((s, i) =>
+      arr(rec(s).hosts).forEach((h, j) => out.push([`spec.servers[${i}].hosts[${j}]`, h])),
+    );
   } else if (o.group.endsWith('.istio.io') && o.kind === 'DestinationRule') {
     out.push(['spec.host', spec.host]);
   }
@@ -30,14 +32,23 @@ function hostFields(o: Obj): [string, unknown][] {
 
 export function checkUnfilledPlaceholders(inv: Inventory, f: Findings): void {
   for (const o of inv.objects) {
-    const fields: [string, unknown][] = [['metadata.name', o.name], ['metadata.namespace', at(o.raw, 'metadata.namespace')], ...hostFields(o)];
+    const fields: [string, unknown][] = [
+      ['metadata.name', o.name],
+      ['metadata.namespace', at(o.raw, 'metadata.namespace')],
+      ...hostFields(o),
+    ];
     for (const [field, value] of fields) {
       const v = str(value);
       const m = v === undefined ? null : PLACEHOLDER.exec(v);
       if (!m) continue;
       const shown = v!.length > 100 ? `${v!.slice(0, 100)}...` : v!;
-      f.add('unfilled-placeholder', o, field, `${field} '${shown}' still holds the placeholder ${m[0]}: ${field.startsWith('metadata') ? 'the API server rejects the name' : 'no request matches this host'}`,
-        `replace ${m[0]} with the real value (render the template, or fill in the documentation's example)`);
+      f.add(
+        'unfilled-placeholder',
+        o,
+        field,
+        `${field} '${shown}' still holds the placeholder ${m[0]}: ${field.startsWith('metadata') ? 'the API server rejects the name' : 'no request matches this host'}`,
+        `replace ${m[0]} with the real value (render the template, or fill in the documentation's example)`,
+      );
     }
   }
 }
@@ -74,18 +85,29 @@ export function checkPlaceholderValues(albs: readonly AlbIngress[], f: Findings)
     if (arns.length) {
       const [arn, why] = arns[0];
       const more = arns.length > 1 ? ` and ${arns.length - 1} more` : '';
-      f.add('placeholder-value', ing, annotationField(`${ALB}certificate-arn`),
+      f.add(
+        'placeholder-value',
+        ing,
+        annotationField(`${ALB}certificate-arn`),
         `certificate-arn ${arn} (${why})${more} names no certificate of yours: the controller cannot create the HTTPS listener`,
-        'set certificateArn (the certificate-arn annotation) to the ARN of your ACM certificate for the host');
+        'set certificateArn (the certificate-arn annotation) to the ARN of your ACM certificate for the host',
+      );
     }
-    const hosts: [string, string][] = arr(at(ing.raw.spec, 'rules')).map((r, i) => [str(rec(r).host) ?? '', `spec.rules[${i}].host`]);
+    const hosts: [string, string][] = arr(at(ing.raw.spec, 'rules')).map((r, i) => [
+      str(rec(r).host) ?? '',
+      `spec.rules[${i}].host`,
+    ]);
     const dns = str(rec(ing.raw.metadata?.annotations)[EXTERNAL_DNS]);
     if (dns) for (const h of dns.split(',')) hosts.push([h.trim(), annotationField(EXTERNAL_DNS)]);
     const reserved = hosts.filter(([h]) => h && isPlaceholderHost(h));
     if (reserved.length) {
-      f.add('placeholder-value', ing, reserved[0][1],
+      f.add(
+        'placeholder-value',
+        ing,
+        reserved[0][1],
         `host ${listSome([...new Set(reserved.map(([h]) => h))])} is a name reserved for examples (RFC 2606): it can have no public DNS record and no public certificate`,
-        'set host to the public name the ALB serves');
+        'set host to the public name the ALB serves',
+      );
     }
   }
 }

@@ -29,7 +29,9 @@ export function preStopSleep(preStop: unknown): number | undefined {
   if (preStop === undefined || preStop === null) return 0;
   const action = at(preStop, 'sleep.seconds');
   if (action !== undefined) return seconds(action);
-  const command = arr(at(preStop, 'exec.command')).map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : ''));
+  const command = arr(at(preStop, 'exec.command')).map((c) =>
+    typeof c === 'string' || typeof c === 'number' ? String(c) : '',
+  );
   const base = (c: string | undefined) => (c ?? '').split('/').pop();
   const duration = (d: string | undefined) => (d && /^\d+s?$/.test(d) ? parseInt(d, 10) : undefined);
   if (base(command[0]) === 'sleep' && command.length === 2) return duration(command[1]);
@@ -48,15 +50,24 @@ export function templateShutdown(podSpec: unknown, base: string): PodShutdown {
   return podShutdown(
     index < 0 ? undefined : at(containers[index], 'lifecycle.preStop'),
     index < 0 ? `${base}.containers` : `${base}.containers[${index}].lifecycle.preStop`,
-    at(podSpec, 'terminationGracePeriodSeconds'), `${base}.terminationGracePeriodSeconds`,
+    at(podSpec, 'terminationGracePeriodSeconds'),
+    `${base}.terminationGracePeriodSeconds`,
   );
 }
 
 /** A PodShutdown from a preStop hook and a grace period as written (absent: the 30 s default). */
-export function podShutdown(preStop: unknown, preStopField: string, graceValue: unknown, terminationGraceField: string): PodShutdown {
+export function podShutdown(
+  preStop: unknown,
+  preStopField: string,
+  graceValue: unknown,
+  terminationGraceField: string,
+): PodShutdown {
   const grace = seconds(graceValue);
   return {
-    preStopSleep: preStopSleep(preStop), preStopField,
-    terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE, terminationGraceDefault: grace === undefined, terminationGraceField,
+    preStopSleep: preStopSleep(preStop),
+    preStopField,
+    terminationGracePeriod: grace ?? DEFAULT_TERMINATION_GRACE,
+    terminationGraceDefault: grace === undefined,
+    terminationGraceField,
   };
 }

@@ -10,8 +10,13 @@ function findingLines(group: Finding[]): string[] {
   // The same object name from several manifest sets is told apart by its file.
   const repeated = new Set(group.map((g) => g.object)).size < group.length;
   const label = (g: Finding) => (repeated && g.source ? `${g.object} (${g.source})` : g.object);
-  const head = group.length === 1 ? `${f.object}  ${f.field}` : `${group.length} objects: ${group.map(label).join(', ')}`;
-  return [`${sev} ${f.ruleId}${f.istioCode ? ` [${f.istioCode}]` : ''}  ${head}`, `        ${f.message}`, `        fix: ${f.fix}`];
+  const head =
+    group.length === 1 ? `${f.object}  ${f.field}` : `${group.length} objects: ${group.map(label).join(', ')}`;
+  return [
+    `${sev} ${f.ruleId}${f.istioCode ? ` [${f.istioCode}]` : ''}  ${head}`,
+    `        ${f.message}`,
+    `        fix: ${f.fix}`,
+  ];
 }
 
 function grouped(findings: Finding[]): Finding[][] {
@@ -27,9 +32,12 @@ function grouped(findings: Finding[]): Finding[][] {
 export function formatText(r: CheckResult): string {
   const s = r.summary;
   const lines: string[] = [];
-  lines.push(`checked ${s.objects} objects: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info${s.notChecked ? ` (${s.notChecked} not schema-checked)` : ''}`);
+  lines.push(
+    `checked ${s.objects} objects: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info${s.notChecked ? ` (${s.notChecked} not schema-checked)` : ''}`,
+  );
   for (const skip of s.skipped) lines.push(`skipped ${skip}`);
-  if (s.sets.length) lines.push(`the same objects appear in several directories, so each was checked on its own: ${s.sets.join(', ')}`);
+  if (s.sets.length)
+    lines.push(`the same objects appear in several directories, so each was checked on its own: ${s.sets.join(', ')}`);
   if (r.findings.length) lines.push('');
   for (const g of grouped(r.findings)) lines.push(...findingLines(g));
   lines.push('');

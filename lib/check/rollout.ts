@@ -46,9 +46,13 @@ function checkGrace(w: WorkloadInfo, f: Findings): void {
   const s = w.shutdown;
   const target = targetOf(w);
   if (!s || !target || !s.preStopSleep || s.terminationGracePeriod > s.preStopSleep) return;
-  f.add('gateway-termination-grace', target, s.terminationGraceField,
+  f.add(
+    'gateway-termination-grace',
+    target,
+    s.terminationGraceField,
     `${describe(w)} has terminationGracePeriodSeconds ${s.terminationGracePeriod}${s.terminationGraceDefault ? ' (default)' : ''}, not longer than its ${s.preStopSleep}s preStop sleep: the kubelet kills the proxy before it drains`,
-    `set terminationGracePeriodSeconds: ${s.preStopSleep + DRAIN_MARGIN} (the preStop sleep plus time for Envoy to drain)`);
+    `set terminationGracePeriodSeconds: ${s.preStopSleep + DRAIN_MARGIN} (the preStop sleep plus time for Envoy to drain)`,
+  );
 }
 
 function checkPreStop(inv: Inventory, alb: AlbIngress, b: AlbBackend, f: Findings): void {
@@ -61,9 +65,13 @@ function checkPreStop(inv: Inventory, alb: AlbIngress, b: AlbBackend, f: Finding
   const gateways = gatewaysBehind(inv, b);
   if (!gateways.length) {
     const svc = b.service?.ref ?? `Service ${alb.obj.namespace}/${b.serviceName}`;
-    f.add('not-verifiable', alb.obj, `${b.field}.service.name`,
+    f.add(
+      'not-verifiable',
+      alb.obj,
+      `${b.field}.service.name`,
       `the gateway pods behind ${svc} are not in the manifests: their preStop sleep must outlast the ${delay} of the target group, or requests in flight during rollouts get 502/504`,
-      `give the gateway's istio-proxy container lifecycle.preStop.sleep.seconds: ${sleep} and terminationGracePeriodSeconds: ${sleep + DRAIN_MARGIN}, or include the gateway in the checked manifests`);
+      `give the gateway's istio-proxy container lifecycle.preStop.sleep.seconds: ${sleep} and terminationGracePeriodSeconds: ${sleep + DRAIN_MARGIN}, or include the gateway in the checked manifests`,
+    );
     return;
   }
   for (const w of gateways) {
@@ -71,34 +79,53 @@ function checkPreStop(inv: Inventory, alb: AlbIngress, b: AlbBackend, f: Finding
     const s = w.shutdown;
     if (!target) continue;
     if (!s) {
-      f.add('not-verifiable', target, w.installerField ?? 'spec',
+      f.add(
+        'not-verifiable',
+        target,
+        w.installerField ?? 'spec',
         `${describe(w)} takes its preStop hook from k8s.overlays, which are not read here: it must sleep longer than the ${delay} of ${alb.obj.ref}`,
-        `check an overlay gives the istio-proxy container lifecycle.preStop.sleep.seconds: ${sleep}, or install the gateway with the gateway chart`);
+        `check an overlay gives the istio-proxy container lifecycle.preStop.sleep.seconds: ${sleep}, or install the gateway with the gateway chart`,
+      );
       continue;
     }
     if (s.preStopSleep === undefined) {
-      f.add('not-verifiable', target, s.preStopField,
+      f.add(
+        'not-verifiable',
+        target,
+        s.preStopField,
         `the preStop hook of ${describe(w)} is not a sleep the checker can time: it must keep the gateway serving longer than the ${delay} of ${alb.obj.ref}`,
-        `use lifecycle.preStop.sleep.seconds: ${sleep} (or exec sleep ${sleep})`);
+        `use lifecycle.preStop.sleep.seconds: ${sleep} (or exec sleep ${sleep})`,
+      );
       continue;
     }
     if (s.preStopSleep > d.seconds) continue;
     const has = s.preStopSleep === 0 ? 'has no preStop sleep' : `sleeps only ${s.preStopSleep}s in preStop`;
     const grace = s.terminationGracePeriod > sleep ? '' : ` and terminationGracePeriodSeconds: ${sleep + DRAIN_MARGIN}`;
-    const fix = d.from === 'default'
-      ? `set ${ALB}target-group-attributes: ${DEREGISTRATION_DELAY}=${SUGGESTED_DELAY} and give the gateway lifecycle.preStop.sleep.seconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN}`
-        + (s.terminationGracePeriod > SUGGESTED_DELAY + PRE_STOP_MARGIN ? '' : ` and terminationGracePeriodSeconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN + DRAIN_MARGIN}`)
-      : `give the gateway lifecycle.preStop.sleep.seconds: ${sleep}${grace}, or lower ${DEREGISTRATION_DELAY} below its sleep`;
-    f.add('gateway-prestop-sleep', target, s.preStopField,
+    const fix =
+      d.from === 'default'
+        ? `set ${ALB}target-group-attributes: ${DEREGISTRATION_DELAY}=${SUGGESTED_DELAY} and give the gateway lifecycle.preStop.sleep.seconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN}` +
+          (s.terminationGracePeriod > SUGGESTED_DELAY + PRE_STOP_MARGIN
+            ? ''
+            : ` and terminationGracePeriodSeconds: ${SUGGESTED_DELAY + PRE_STOP_MARGIN + DRAIN_MARGIN}`)
+        : `give the gateway lifecycle.preStop.sleep.seconds: ${sleep}${grace}, or lower ${DEREGISTRATION_DELAY} below its sleep`;
+    f.add(
+      'gateway-prestop-sleep',
+      target,
+      s.preStopField,
       `${describe(w)} ${has}, but ${alb.obj.ref} drains its pod targets for up to the ${delay}: a terminating gateway stops serving first, so requests in flight during rollouts get 502/504`,
-      fix);
+      fix,
+    );
   }
 }
 
 /** The drain of a backend's target group and the shutdown of its gateway pods, for the target-group hop. */
 export function targetDrain(inv: Inventory, b: AlbBackend): { drain: TargetDrain; text: string } {
   const d = deregistrationDelay(b);
-  const parts = [d.seconds === undefined ? 'deregistration delay unreadable' : `deregistration ${d.seconds}s${d.from === 'default' ? ' (AWS default)' : ''}`];
+  const parts = [
+    d.seconds === undefined
+      ? 'deregistration delay unreadable'
+      : `deregistration ${d.seconds}s${d.from === 'default' ? ' (AWS default)' : ''}`,
+  ];
   const toGateway = mayBeGateway(inv, b);
   const gateways = toGateway ? gatewaysBehind(inv, b) : [];
   if (toGateway && !gateways.length) parts.push('gateway not in the manifests');
@@ -107,8 +134,12 @@ export function targetDrain(inv: Inventory, b: AlbBackend): { drain: TargetDrain
     const who = gateways.length > 1 ? `gateway ${w.name}` : 'gateway';
     if (!s) parts.push(`${who} preStop not in the manifests`);
     else {
-      const preStop = s.preStopSleep === undefined ? 'not a sleep' : s.preStopSleep === 0 ? 'none' : `${s.preStopSleep}s`;
-      parts.push(`${who} preStop ${preStop}`, `grace ${s.terminationGracePeriod}s${s.terminationGraceDefault ? ' (default)' : ''}`);
+      const preStop =
+        s.preStopSleep === undefined ? 'not a sleep' : s.preStopSleep === 0 ? 'none' : `${s.preStopSleep}s`;
+      parts.push(
+        `${who} preStop ${preStop}`,
+        `grace ${s.terminationGracePeriod}s${s.terminationGraceDefault ? ' (default)' : ''}`,
+      );
     }
   }
   return {

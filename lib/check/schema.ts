@@ -21,10 +21,25 @@ import { PROJECT_ROOT } from '../project-root';
  */
 
 const K8S_GROUPS = new Set([
-  'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
-  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
-  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy',
-  'rbac.authorization.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
 ]);
 
 export interface ValidationIssue {
@@ -56,7 +71,8 @@ export function pointerToField(pointer: string): string {
 
 function describe(e: ErrorObject): string {
   const params = e.params as Record<string, unknown>;
-  if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'enum' && Array.isArray(params.allowedValues))
+    return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   return e.message ?? `${e.keyword} ${JSON.stringify(params)}`;
 }
 
@@ -71,7 +87,9 @@ function withBranchesMerged(errors: readonly ErrorObject[]): ErrorObject[] {
   const messages = new Map<ErrorObject, string>();
   for (const c of errors) {
     if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
-    const branches = (byPlace.get(c.instancePath) ?? []).filter((e) => e !== c && !absorbed.has(e) && e.schemaPath.startsWith(`${c.schemaPath}/`));
+    const branches = (byPlace.get(c.instancePath) ?? []).filter(
+      (e) => e !== c && !absorbed.has(e) && e.schemaPath.startsWith(`${c.schemaPath}/`),
+    );
     if (branches.length === 0) continue;
     for (const b of branches) absorbed.add(b);
     messages.set(c, `must ${[...new Set(branches.map((b) => describe(b).replace(/^must /, '')))].join(', or ')}`);
@@ -83,10 +101,18 @@ function issuesFromAjv(errors: ErrorObject[] | null | undefined): ValidationIssu
   return withBranchesMerged(errors ?? []).map((e) => {
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      return { field: pointerToField(`${e.instancePath}/${params.additionalProperty}`), message: 'is not a field of this kind', unknown: true };
+      return {
+        field: pointerToField(`${e.instancePath}/${params.additionalProperty}`),
+        message: 'is not a field of this kind',
+        unknown: true,
+      };
     }
     if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
-      return { field: pointerToField(`${e.instancePath}/${params.missingProperty}`), message: 'is required', unknown: false };
+      return {
+        field: pointerToField(`${e.instancePath}/${params.missingProperty}`),
+        message: 'is required',
+        unknown: false,
+      };
     }
     return { field: pointerToField(e.instancePath), message: describe(e), unknown: false };
   });
@@ -133,12 +159,50 @@ function traced(root: unknown): { proxy: unknown; access: Map<object, Access> } 
  * so read access cannot tell them from typos: schema nodes are walked with this list instead.
  */
 const JSON_SCHEMA_PROPS = new Set([
-  '$ref', '$schema', 'additionalItems', 'additionalProperties', 'allOf', 'anyOf', 'default', 'definitions', 'dependencies',
-  'description', 'enum', 'example', 'exclusiveMaximum', 'exclusiveMinimum', 'externalDocs', 'format', 'id', 'items', 'maxItems',
-  'maxLength', 'maxProperties', 'maximum', 'minItems', 'minLength', 'minProperties', 'minimum', 'multipleOf', 'not', 'nullable',
-  'oneOf', 'pattern', 'patternProperties', 'properties', 'required', 'title', 'type', 'uniqueItems',
-  'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type',
-  'x-kubernetes-map-type', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations',
+  '$ref',
+  '$schema',
+  'additionalItems',
+  'additionalProperties',
+  'allOf',
+  'anyOf',
+  'default',
+  'definitions',
+  'dependencies',
+  'description',
+  'enum',
+  'example',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'externalDocs',
+  'format',
+  'id',
+  'items',
+  'maxItems',
+  'maxLength',
+  'maxProperties',
+  'maximum',
+  'minItems',
+  'minLength',
+  'minProperties',
+  'minimum',
+  'multipleOf',
+  'not',
+  'nullable',
+  'oneOf',
+  'pattern',
+  'patternProperties',
+  'properties',
+  'required',
+  'title',
+  'type',
+  'uniqueItems',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-validations',
 ]);
 const VALIDATION_RULE = new Set(['rule', 'message', 'messageExpression', 'reason', 'fieldPath', 'optionalOldSelf']);
 const EXTERNAL_DOCS = new Set(['description', 'url']);
@@ -150,8 +214,13 @@ function childPointerOf(pointer: string, key: string): string {
 }
 
 function unknownKeys(value: Record<string, unknown>, known: Set<string>, pointer: string): ValidationIssue[] {
-  return Object.keys(value).filter((k) => !known.has(k))
-    .map((k) => ({ field: pointerToField(childPointerOf(pointer, k)), message: 'is not a field of a CRD schema (JSONSchemaProps)', unknown: true }));
+  return Object.keys(value)
+    .filter((k) => !known.has(k))
+    .map((k) => ({
+      field: pointerToField(childPointerOf(pointer, k)),
+      message: 'is not a field of a CRD schema (JSONSchemaProps)',
+      unknown: true,
+    }));
 }
 
 /** Unknown fields of a JSONSchemaProps node and the schema nodes below it; values (`default`, `enum`, `example`) are free-form. */
@@ -162,16 +231,27 @@ function schemaPropsUnknowns(node: unknown, pointer: string): ValidationIssue[] 
   const schemaOrBool = (v: unknown, p: string) => (typeof v === 'boolean' ? [] : schemaPropsUnknowns(v, p));
   for (const key of ['properties', 'patternProperties', 'definitions', 'dependencies']) {
     // dependencies map to a schema or to a list of property names.
-    if (isPlain(node[key])) for (const [name, v] of Object.entries(node[key])) if (!Array.isArray(v)) out.push(...schemaPropsUnknowns(v, childPointerOf(sub(key), name)));
+    if (isPlain(node[key]))
+      for (const [name, v] of Object.entries(node[key]))
+        if (!Array.isArray(v)) out.push(...schemaPropsUnknowns(v, childPointerOf(sub(key), name)));
   }
-  for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[key])) node[key].forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub(key)}/${i}`)));
-  if (Array.isArray(node.items)) node.items.forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub('items')}/${i}`)));
+  for (const key of ['allOf', 'anyOf', 'oneOf'])
+    if (Array.isArray(node[key]))
+      node[key].forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub(key)}/${i}`)));
+  if (Array.isArray(node.items))
+    node.items.forEach((v: unknown, i: number) => out.push(...schemaPropsUnknowns(v, `${sub('items')}/${i}`)));
   else out.push(...schemaPropsUnknowns(node.items, sub('items')));
-  out.push(...schemaPropsUnknowns(node.not, sub('not')), ...schemaOrBool(node.additionalProperties, sub('additionalProperties')),
-    ...schemaOrBool(node.additionalItems, sub('additionalItems')));
+  out.push(
+    ...schemaPropsUnknowns(node.not, sub('not')),
+    ...schemaOrBool(node.additionalProperties, sub('additionalProperties')),
+    ...schemaOrBool(node.additionalItems, sub('additionalItems')),
+  );
   if (isPlain(node.externalDocs)) out.push(...unknownKeys(node.externalDocs, EXTERNAL_DOCS, sub('externalDocs')));
   const rules = node['x-kubernetes-validations'];
-  if (Array.isArray(rules)) rules.forEach((r: unknown, i: number) => { if (isPlain(r)) out.push(...unknownKeys(r, VALIDATION_RULE, `${sub('x-kubernetes-validations')}/${i}`)); });
+  if (Array.isArray(rules))
+    rules.forEach((r: unknown, i: number) => {
+      if (isPlain(r)) out.push(...unknownKeys(r, VALIDATION_RULE, `${sub('x-kubernetes-validations')}/${i}`));
+    });
   return out;
 }
 
@@ -179,7 +259,12 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function unknownFields(value: unknown, access: Map<object, Access>, pointer: string, schemaAt?: RegExp): ValidationIssue[] {
+function unknownFields(
+  value: unknown,
+  access: Map<object, Access>,
+  pointer: string,
+  schemaAt?: RegExp,
+): ValidationIssue[] {
   if (typeof value !== 'object' || value === null) return [];
   if (schemaAt?.test(pointer)) return schemaPropsUnknowns(value, pointer);
   if (Array.isArray(value)) return value.flatMap((v, i) => unknownFields(v, access, `${pointer}/${i}`, schemaAt));
@@ -189,7 +274,8 @@ function unknownFields(value: unknown, access: Map<object, Access>, pointer: str
   const out: ValidationIssue[] = [];
   for (const [key, child] of Object.entries(value)) {
     const childPointer = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (closed && !rec!.read.has(key)) out.push({ field: pointerToField(childPointer), message: 'is not a field of this kind', unknown: true });
+    if (closed && !rec!.read.has(key))
+      out.push({ field: pointerToField(childPointer), message: 'is not a field of this kind', unknown: true });
     else out.push(...unknownFields(child, access, childPointer, schemaAt));
   }
   return out;
@@ -207,14 +293,15 @@ function modelValidator(specifier: string, apiVersion: string, kind: string): Va
   }
   const cls = mod[kind] as ModelClass | undefined;
   if (!cls || cls.apiVersion !== apiVersion || cls.kind !== kind) return undefined;
-  const schemaAt = apiVersion === 'apiextensions.k8s.io/v1' && kind === 'CustomResourceDefinition' ? CRD_SCHEMA : undefined;
+  const schemaAt =
+    apiVersion === 'apiextensions.k8s.io/v1' && kind === 'CustomResourceDefinition' ? CRD_SCHEMA : undefined;
   return (data) => {
     const { proxy, access } = traced(data);
     let errors: ErrorObject[] = [];
     try {
       cls.prototype.validate.call(proxy);
     } catch (e) {
-      errors = ((e as { errors?: ErrorObject[] }).errors) ?? [];
+      errors = (e as { errors?: ErrorObject[] }).errors ?? [];
     }
     return [...issuesFromAjv(errors), ...unknownFields(data, access, '', schemaAt)];
   };
@@ -222,7 +309,9 @@ function modelValidator(specifier: string, apiVersion: string, kind: string): Va
 
 // Read from the project (or package) root: the compiled code runs one folder deeper than the sources.
 const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
-const SCHEMA_INDEX = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8')) as { kinds: Record<string, { file: string; source: string }> };
+const SCHEMA_INDEX = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'index.json'), 'utf8')) as {
+  kinds: Record<string, { file: string; source: string }>;
+};
 const KINDS: Record<string, { file: string; source: string }> = SCHEMA_INDEX.kinds;
 
 interface CelRule {
@@ -274,7 +363,11 @@ function celKeyword(rules: CelRule[], data: unknown): boolean {
     if (!p) continue;
     const result = p({ self: toCel(data) });
     if (result === false && !isCelError(result)) {
-      errors.push({ keyword: 'x-kubernetes-validations', params: { rule: r.rule }, message: `fails the rule "${r.message ?? r.rule}"` });
+      errors.push({
+        keyword: 'x-kubernetes-validations',
+        params: { rule: r.rule },
+        message: `fails the rule "${r.message ?? r.rule}"`,
+      });
     }
   }
   (celKeyword as unknown as { errors: Partial<ErrorObject>[] }).errors = errors;
@@ -286,10 +379,12 @@ function celKeyword(rules: CelRule[], data: unknown): boolean {
  * addresses and the others the importer keeps. Checked only on strings, as there.
  */
 const RFC3339_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const RFC3339_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const RFC3339_DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const BASE64 = /^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const MAC = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$|^0$/;
 const isCidr = (v: string) => {
@@ -323,15 +418,23 @@ const identityOf = (item: unknown, keys: readonly string[]) =>
 function listTypeKeyword(listType: string, data: unknown, parentSchema?: Record<string, unknown>): boolean {
   const errors: Partial<ErrorObject>[] = [];
   if (Array.isArray(data)) {
-    const keys = listType === 'map' ? (parentSchema?.['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [] : [];
+    const keys =
+      listType === 'map' ? ((parentSchema?.['x-kubernetes-list-map-keys'] as string[] | undefined) ?? []) : [];
     const seen = new Map<string, number>();
     data.forEach((item, i) => {
       const id = identityOf(item, keys);
       const first = seen.get(id);
       if (first === undefined) seen.set(id, i);
       else {
-        const what = keys.length === 0 ? `the value ${id.length > 60 ? `${id.slice(0, 57)}...` : id}` : `${keys.join(', ')} ${keys.map((k) => JSON.stringify(isPlain(item) ? item[k] : undefined)).join(', ')}`;
-        errors.push({ keyword: 'x-kubernetes-list-type', params: { listType }, message: `repeats ${what} of item ${first} at item ${i} (a list of type ${listType}: the API server rejects duplicates)` });
+        const what =
+          keys.length === 0
+            ? `the value ${id.length > 60 ? `${id.slice(0, 57)}...` : id}`
+            : `${keys.join(', ')} ${keys.map((k) => JSON.stringify(isPlain(item) ? item[k] : undefined)).join(', ')}`;
+        errors.push({
+          keyword: 'x-kubernetes-list-type',
+          params: { listType },
+          message: `repeats ${what} of item ${first} at item ${i} (a list of type ${listType}: the API server rejects duplicates)`,
+        });
       }
     });
   }
@@ -343,11 +446,19 @@ let ajv: Ajv | undefined;
 
 function crdAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, formats: Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, validate]) => [name, { type: 'string', validate }])) });
+    ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      formats: Object.fromEntries(
+        Object.entries(STRING_FORMATS).map(([name, validate]) => [name, { type: 'string', validate }]),
+      ),
+    });
     ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'objectmeta.json'), 'utf8')), 'objectmeta.json');
     ajv.addKeyword({ keyword: 'x-kubernetes-validations', schemaType: 'array', errors: true, validate: celKeyword });
     ajv.addKeyword({
-      keyword: 'x-kubernetes-list-type', schemaType: 'string', errors: true,
+      keyword: 'x-kubernetes-list-type',
+      schemaType: 'string',
+      errors: true,
       validate: listTypeKeyword,
     });
     ajv.addKeyword({ keyword: 'x-kubernetes-list-map-keys', schemaType: 'array' });
@@ -375,7 +486,11 @@ function validatorFor(o: Pick<Obj, 'apiVersion' | 'kind' | 'group' | 'version'>)
 }
 
 /** The schema issues of one manifest object; undefined when there is no schema for its apiVersion and kind. */
-export function validateObject(raw: { apiVersion?: unknown; kind?: unknown; [field: string]: unknown }): ValidationIssue[] | undefined {
+export function validateObject(raw: {
+  apiVersion?: unknown;
+  kind?: unknown;
+  [field: string]: unknown;
+}): ValidationIssue[] | undefined {
   if (typeof raw.apiVersion !== 'string' || typeof raw.kind !== 'string') return undefined;
   const validate = validatorFor({ apiVersion: raw.apiVersion, kind: raw.kind, ...splitApiVersion(raw.apiVersion) });
   return validate?.(raw);
@@ -391,15 +506,32 @@ export async function validateSchemas(inv: Inventory, f: Findings): Promise<numb
     const validate = validatorFor(o);
     if (!validate) {
       notChecked++;
-      f.add('schema-not-checked', o, 'apiVersion', `no schema for ${o.apiVersion} ${o.kind} here: the object was not validated`,
-        'validate it with the tool that owns its CRD, or leave it out of these manifests');
+      f.add(
+        'schema-not-checked',
+        o,
+        'apiVersion',
+        `no schema for ${o.apiVersion} ${o.kind} here: the object was not validated`,
+        'validate it with the tool that owns its CRD, or leave it out of these manifests',
+      );
       continue;
     }
     for (const issue of validate(o.raw)) {
       if (issue.unknown) {
-        f.add('schema-unknown-field', o, issue.field, `${issue.field} ${issue.message} (${o.apiVersion} ${o.kind})`, `remove or rename ${issue.field}; check its spelling and indentation`);
+        f.add(
+          'schema-unknown-field',
+          o,
+          issue.field,
+          `${issue.field} ${issue.message} (${o.apiVersion} ${o.kind})`,
+          `remove or rename ${issue.field}; check its spelling and indentation`,
+        );
       } else {
-        f.add('schema-invalid', o, issue.field, `${issue.field} ${issue.message}`, `fix ${issue.field} to match the ${o.apiVersion} ${o.kind} schema`);
+        f.add(
+          'schema-invalid',
+          o,
+          issue.field,
+          `${issue.field} ${issue.message}`,
+          `fix ${issue.field} to match the ${o.apiVersion} ${o.kind} schema`,
+        );
       }
     }
   }

@@ -106,17 +106,30 @@ export function collectServicesAndWorkloads(o: Obj, out: ServicesAndWorkloads): 
   const spec = rec(o.raw.spec);
   if (o.kind === 'Service' && o.group === '') {
     out.services.push({
-      namespace: o.namespace, name: o.name, type: str(spec.type) ?? 'ClusterIP', ports: servicePorts(spec.ports),
-      selector: strMap(spec.selector), annotations: strMap(o.raw.metadata?.annotations), ref: o.ref, obj: o,
+      namespace: o.namespace,
+      name: o.name,
+      type: str(spec.type) ?? 'ClusterIP',
+      ports: servicePorts(spec.ports),
+      selector: strMap(spec.selector),
+      annotations: strMap(o.raw.metadata?.annotations),
+      ref: o.ref,
+      obj: o,
     });
   } else if (WORKLOAD_KINDS.has(o.kind) && (o.group === 'apps' || o.group === 'batch')) {
     const template = rec(spec.template);
     const podLabels = strMap(at(template, 'metadata.labels'));
     const podAnnotations = strMap(at(template, 'metadata.annotations'));
     out.workloads.push({
-      namespace: o.namespace, name: o.name, podLabels, podAnnotations, ref: o.ref, obj: o,
-      serviceAccount: str(at(template, 'spec.serviceAccountName')) ?? str(at(template, 'spec.serviceAccount')) ?? 'default',
-      gateway: isGatewayPod(podLabels, podAnnotations, template.spec), shutdown: templateShutdown(template.spec, 'spec.template.spec'),
+      namespace: o.namespace,
+      name: o.name,
+      podLabels,
+      podAnnotations,
+      ref: o.ref,
+      obj: o,
+      serviceAccount:
+        str(at(template, 'spec.serviceAccountName')) ?? str(at(template, 'spec.serviceAccount')) ?? 'default',
+      gateway: isGatewayPod(podLabels, podAnnotations, template.spec),
+      shutdown: templateShutdown(template.spec, 'spec.template.spec'),
     });
   } else if (o.kind === 'IstioOperator') {
     impliedFromIstioOperator(o, out);
@@ -131,7 +144,8 @@ function impliedFromIstioOperator(o: Obj, out: ServicesAndWorkloads): void {
   const profile = str(spec.profile) ?? 'default';
   const installNs = str(spec.namespace) ?? 'istio-system';
   let entries = arr(at(spec, 'components.ingressGateways')).filter(isRec);
-  if (entries.length === 0 && (profile === 'default' || profile === 'demo')) entries = [{ name: 'istio-ingressgateway' }];
+  if (entries.length === 0 && (profile === 'default' || profile === 'demo'))
+    entries = [{ name: 'istio-ingressgateway' }];
   entries.forEach((e, i) => {
     if (e.enabled === false) return;
     const name = str(e.name) ?? 'istio-ingressgateway';
@@ -140,19 +154,42 @@ function impliedFromIstioOperator(o: Obj, out: ServicesAndWorkloads): void {
     const labels = { app: name, ...(isDefault ? { istio: 'ingressgateway' } : {}), ...strMap(e.label) };
     const legacyType = isDefault ? str(at(spec, 'values.gateways.istio-ingressgateway.type')) : undefined;
     // The legacy values API still sets the default gateway's pod annotations; the component's k8s settings win.
-    const podAnnotations = { ...(isDefault ? strMap(at(spec, 'values.gateways.istio-ingressgateway.podAnnotations')) : {}), ...strMap(at(e, 'k8s.podAnnotations')) };
+    const podAnnotations = {
+      ...(isDefault ? strMap(at(spec, 'values.gateways.istio-ingressgateway.podAnnotations')) : {}),
+      ...strMap(at(e, 'k8s.podAnnotations')),
+    };
     const type = str(at(e, 'k8s.service.type')) ?? legacyType ?? 'LoadBalancer';
-    const ports = arr(at(e, 'k8s.service.ports')).length ? servicePorts(at(e, 'k8s.service.ports')) : servicePorts(ISTIOCTL_GATEWAY_PORTS);
+    const ports = arr(at(e, 'k8s.service.ports')).length
+      ? servicePorts(at(e, 'k8s.service.ports'))
+      : servicePorts(ISTIOCTL_GATEWAY_PORTS);
     const origin = `installed by ${o.ref}`;
-    const installerField = arr(at(spec, 'components.ingressGateways')).length ? `spec.components.ingressGateways[${i}]` : 'spec';
+    const installerField = arr(at(spec, 'components.ingressGateways')).length
+      ? `spec.components.ingressGateways[${i}]`
+      : 'spec';
     out.workloads.push({
-      namespace: ns, name, podLabels: labels, podAnnotations, ref: objectRef('Deployment', ns, name), gateway: true, origin,
+      namespace: ns,
+      name,
+      podLabels: labels,
+      podAnnotations,
+      ref: objectRef('Deployment', ns, name),
+      gateway: true,
+      origin,
       // istioctl's gateway template runs every gateway as `<name>-service-account`.
-      serviceAccount: `${name}-service-account`, installer: o, installerField,
+      serviceAccount: `${name}-service-account`,
+      installer: o,
+      installerField,
     });
     out.services.push({
-      namespace: ns, name, type, ports, selector: labels, annotations: strMap(at(e, 'k8s.serviceAnnotations')),
-      ref: objectRef('Service', ns, name), origin, installer: o, annotationsField: `${installerField === 'spec' ? `spec.components.ingressGateways[${i}]` : installerField}.k8s.serviceAnnotations`,
+      namespace: ns,
+      name,
+      type,
+      ports,
+      selector: labels,
+      annotations: strMap(at(e, 'k8s.serviceAnnotations')),
+      ref: objectRef('Service', ns, name),
+      origin,
+      installer: o,
+      annotationsField: `${installerField === 'spec' ? `spec.components.ingressGateways[${i}]` : installerField}.k8s.serviceAnnotations`,
     });
   });
 }
@@ -178,14 +215,35 @@ function impliedFromApplication(o: Obj, out: ServicesAndWorkloads): void {
     const sa = rec(values.serviceAccount);
     const serviceAccount = str(sa.name) || (sa.create === false ? 'default' : name);
     // The chart puts `lifecycle` on the istio-proxy container and `terminationGracePeriodSeconds` (default 30) on the pod.
-    const shutdown = podShutdown(at(values, 'lifecycle.preStop'), `${s.valuesField}.lifecycle.preStop`,
-      values.terminationGracePeriodSeconds, `${s.valuesField}.terminationGracePeriodSeconds`);
+    const shutdown = podShutdown(
+      at(values, 'lifecycle.preStop'),
+      `${s.valuesField}.lifecycle.preStop`,
+      values.terminationGracePeriodSeconds,
+      `${s.valuesField}.terminationGracePeriodSeconds`,
+    );
     out.workloads.push({
-      namespace: ns, name, podLabels: labels, podAnnotations: strMap(values.podAnnotations), ref: objectRef('Deployment', ns, name),
-      gateway: true, origin, serviceAccount, installer: o, installerField: s.valuesField, shutdown,
+      namespace: ns,
+      name,
+      podLabels: labels,
+      podAnnotations: strMap(values.podAnnotations),
+      ref: objectRef('Deployment', ns, name),
+      gateway: true,
+      origin,
+      serviceAccount,
+      installer: o,
+      installerField: s.valuesField,
+      shutdown,
     });
     out.services.push({
-      namespace: ns, name, type, ports, selector, annotations: strMap(service.annotations), ref: objectRef('Service', ns, name), origin, installer: o,
+      namespace: ns,
+      name,
+      type,
+      ports,
+      selector,
+      annotations: strMap(service.annotations),
+      ref: objectRef('Service', ns, name),
+      origin,
+      installer: o,
       annotationsField: `${s.valuesField}.service.annotations`,
     });
   }

@@ -88,5 +88,8 @@ export function listSome(items: readonly string[], shown = 3): string {
 
 /** A label selector as text: `k=v` pairs, sorted, separated by commas. */
 export function selectorText(selector: Record<string, string>): string {
-  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(',');
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(',');
 }

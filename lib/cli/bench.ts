@@ -47,14 +47,22 @@ async function main(): Promise<void> {
   const rendered = renderAll(STACK);
   const checks = await timeAsync(5, () => verifyRendered(rendered));
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
-  const synthCli = () => execFileSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'synth', '--out', join(out, 'dist')], { cwd: ROOT, stdio: 'ignore' });
+  const synthCli = () =>
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'run.js'), 'synth', '--out', join(out, 'dist')], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
   const cache = join(ROOT, '.cache');
   // Cold: the template cache and the chart's helm proof emptied before each run (only caches; the run refills them).
   const emptyCache = () => {
-    for (const f of readdirSync(cache, { withFileTypes: true })) if (/^helm-(templates|self-check)-/.test(f.name)) rmSync(join(cache, f.name));
+    for (const f of readdirSync(cache, { withFileTypes: true }))
+      if (/^helm-(templates|self-check)-/.test(f.name)) rmSync(join(cache, f.name));
   };
   mkdirSync(cache, { recursive: true });
-  const cold = timeIt(3, () => { emptyCache(); synthCli(); });
+  const cold = timeIt(3, () => {
+    emptyCache();
+    synthCli();
+  });
   const cli = timeIt(3, synthCli);
   // helm template of the generated chart against one of a single small template: the cost of the chart's own logic.
   let helmRows: [string, string][];
@@ -68,8 +76,11 @@ async function main(): Promise<void> {
     const chart = timeIt(3, () => template(join(out, 'dist', 'helm', CHART_NAME)));
     const one = timeIt(3, () => template(tiny));
     const proof = await timeAsync(3, () => verifyHelmChart(rendered));
-    helmRows = [['helm template of the chart, mean of 3', ms(mean(chart))], ['helm template of a one-template chart, mean of 3', ms(mean(one))],
-      ['synth\'s helm proof of the chart (defaults and each environment), mean of 3', ms(mean(proof))]];
+    helmRows = [
+      ['helm template of the chart, mean of 3', ms(mean(chart))],
+      ['helm template of a one-template chart, mean of 3', ms(mean(one))],
+      ["synth's helm proof of the chart (defaults and each environment), mean of 3", ms(mean(proof))],
+    ];
   } catch (e) {
     helmRows = [['helm template', `not measured: ${(e as Error).message.split('\n')[0]}`]];
   }

@@ -6,13 +6,18 @@ import { checkPaths, formatJson, formatMermaid, formatText, hasFailures, InputEr
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const program = new Command()
     .name('check')
-    .description('Check ALB + Istio manifests against the Kubernetes, Istio, Argo CD and cert-manager schemas and the ALB/Istio rules, and show the encryption of every hop')
+    .description(
+      'Check ALB + Istio manifests against the Kubernetes, Istio, Argo CD and cert-manager schemas and the ALB/Istio rules, and show the encryption of every hop',
+    )
     .argument('[paths...]', 'YAML files or directories (recursive, multi-document); - reads standard input', ['dist/'])
     .option('--json', 'print the result as JSON')
     .option('--mermaid', 'print the traffic paths as a Mermaid flowchart')
     .option('--strict', 'fail on warnings too')
     .option('--list-rules', 'print the rule catalogue and exit')
-    .option('--complete', 'closed world: the manifests are the whole cluster, so a referenced object they lack is an error (IST0101)')
+    .option(
+      '--complete',
+      'closed world: the manifests are the whole cluster, so a referenced object they lack is an error (IST0101)',
+    )
     .option('--no-schema', 'skip schema validation (rules and hop report only)')
     .option('--default-namespace <ns>', 'namespace for objects that set none', 'default')
     .option('--root-namespace <ns>', 'Istio root namespace (mesh-wide PeerAuthentication)', 'istio-system')
@@ -24,17 +29,32 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ json?: boolean; mermaid?: boolean; strict?: boolean; listRules?: boolean; complete?: boolean; schema: boolean; defaultNamespace: string; rootNamespace: string }>();
+  const opts = program.opts<{
+    json?: boolean;
+    mermaid?: boolean;
+    strict?: boolean;
+    listRules?: boolean;
+    complete?: boolean;
+    schema: boolean;
+    defaultNamespace: string;
+    rootNamespace: string;
+  }>();
   if (opts.listRules) {
     const rules = listRules();
     const width = Math.max(...rules.map((r) => r.id.length));
     const sourceWidth = Math.max(...rules.map((r) => r.source.length));
-    for (const r of rules) io.out(`${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${(r.istioCode ?? '').padEnd(7)}  ${r.title}`);
+    for (const r of rules)
+      io.out(
+        `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.source.padEnd(sourceWidth)}  ${(r.istioCode ?? '').padEnd(7)}  ${r.title}`,
+      );
     return 0;
   }
   try {
     const result = await checkPaths(program.processedArgs[0] as string[], {
-      schema: opts.schema, defaultNamespace: opts.defaultNamespace, rootNamespace: opts.rootNamespace, complete: opts.complete ?? false,
+      schema: opts.schema,
+      defaultNamespace: opts.defaultNamespace,
+      rootNamespace: opts.rootNamespace,
+      complete: opts.complete ?? false,
     });
     io.out(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
     return hasFailures(result, opts.strict) ? 1 : 0;
@@ -48,8 +68,13 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-    console.error(`check: ${(e as Error).stack ?? e}`);
-    process.exitCode = 2;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(`check: ${(e as Error).stack ?? e}`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -30,7 +30,9 @@ export interface GatewayCertPem {
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
-function algorithm(keyAlgorithm: KeyAlgorithm): webcrypto.RsaHashedKeyGenParams | (webcrypto.EcKeyGenParams & { hash: string }) {
+function algorithm(
+  keyAlgorithm: KeyAlgorithm,
+): webcrypto.RsaHashedKeyGenParams | (webcrypto.EcKeyGenParams & { hash: string }) {
   return keyAlgorithm === 'RSA'
     ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 4096 }
     : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -43,20 +45,21 @@ function algorithm(keyAlgorithm: KeyAlgorithm): webcrypto.RsaHashedKeyGenParams 
  */
 export function positiveSerial(random: Uint8Array): string {
   const serial = Buffer.from(random);
-  serial[0] = (serial[0] & 0x7f) || 0x01;
+  serial[0] = serial[0] & 0x7f || 0x01;
   return serial.toString('hex');
 }
 
 /** A self-signed server certificate and its key (PKCS#8), both PEM. The key never leaves this process but as PEM. */
 export async function createGatewayCertificate(options: GatewayCertOptions): Promise<GatewayCertPem> {
   const alg = algorithm(options.keyAlgorithm);
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date((options.now ?? new Date()).getTime() - 5 * 60_000); // tolerate clock skew
   const notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
   const serial = positiveSerial(webcrypto.getRandomValues(new Uint8Array(16)));
-  const usages = options.keyAlgorithm === 'RSA'
-    ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-    : x509.KeyUsageFlags.digitalSignature;
+  const usages =
+    options.keyAlgorithm === 'RSA'
+      ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+      : x509.KeyUsageFlags.digitalSignature;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial,
     name: [{ CN: [options.hosts[0]] }],
@@ -89,16 +92,31 @@ const shellQuote = (s: string) => (/^[A-Za-z0-9_./=:-]+$/.test(s) ? s : `'${s.re
 export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
   const program = new Command()
     .name('gateway-cert')
-    .description('Create the Istio gateway\'s self-signed certificate and key locally (gateway.tls.mode: existingSecret) and print the kubectl command that stores them')
-    .option('--host <name>', 'DNS name of the certificate, repeatable (default: the config\'s host)', (v: string, prev: string[] = []) => [...prev, v])
+    .description(
+      "Create the Istio gateway's self-signed certificate and key locally (gateway.tls.mode: existingSecret) and print the kubectl command that stores them",
+    )
+    .option(
+      '--host <name>',
+      "DNS name of the certificate, repeatable (default: the config's host)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('-o, --out <dir>', 'output folder, git-ignored', '.secrets')
     .option('-c, --config <file>', 'config file merged over config/default.yaml, for the secret name and namespace')
-    .option('--key-algorithm <alg>', 'RSA (4096 bits) or ECDSA (P-256) (default: the config\'s gateway.tls.keyAlgorithm)')
-    .option('--days <n>', 'validity in days', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('must be a whole number of days from 1 to 3650');
-      return n;
-    }, 365)
+    .option(
+      '--key-algorithm <alg>',
+      "RSA (4096 bits) or ECDSA (P-256) (default: the config's gateway.tls.keyAlgorithm)",
+    )
+    .option(
+      '--days <n>',
+      'validity in days',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 3650)
+          throw new InvalidArgumentError('must be a whole number of days from 1 to 3650');
+        return n;
+      },
+      365,
+    )
     .option('--force', 'replace existing files')
     .configureOutput(commanderOutput(io))
     .exitOverride();
@@ -107,19 +125,29 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 1;
   }
-  const opts = program.opts<{ host?: string[]; out: string; config?: string; keyAlgorithm?: string; days: number; force?: boolean }>();
+  const opts = program.opts<{
+    host?: string[];
+    out: string;
+    config?: string;
+    keyAlgorithm?: string;
+    days: number;
+    force?: boolean;
+  }>();
   try {
     const config = loadConfig(opts.config);
     const hosts = opts.host ?? asList(config.host);
     for (const host of hosts) {
-      if (!HOSTNAME.pattern.test(host)) throw new ConfigError(`'--host' must be ${HOSTNAME.expected}, got ${echo(host)}`);
+      if (!HOSTNAME.pattern.test(host))
+        throw new ConfigError(`'--host' must be ${HOSTNAME.expected}, got ${echo(host)}`);
     }
     const keyAlgorithm = opts.keyAlgorithm ?? config.gateway.tls.keyAlgorithm;
     if (!isOneOf(keyAlgorithm, KEY_ALGORITHMS)) {
       throw new ConfigError(`'--key-algorithm' must be one of ${KEY_ALGORITHMS.join(', ')}, got ${echo(keyAlgorithm)}`);
     }
     if (config.gateway.tls.mode !== 'existingSecret') {
-      io.err(`note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`);
+      io.err(
+        `note: gateway.tls.mode is ${config.gateway.tls.mode}, so the synth does not expect you to create this secret`,
+      );
     }
     if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
       throw new ConfigError(`'--out' must be a folder (existing or to create), got ${echo(opts.out)}, which is a file`);
@@ -128,7 +156,8 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
     const certFile = `${base}.crt`;
     const keyFile = `${base}.key`;
     if (!opts.force) {
-      for (const f of [certFile, keyFile]) if (existsSync(f)) throw new ConfigError(`${shellQuote(f)} exists; pass --force to replace it`);
+      for (const f of [certFile, keyFile])
+        if (existsSync(f)) throw new ConfigError(`${shellQuote(f)} exists; pass --force to replace it`);
     }
     const pem = await createGatewayCertificate({ hosts, keyAlgorithm, days: opts.days });
     try {
@@ -139,12 +168,18 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
       // A parent that is a file, no permission, a full disk: one line naming the path, not a stack trace.
       const err = e as NodeJS.ErrnoException;
       if (typeof err.code !== 'string') throw e;
-      throw new ConfigError(`cannot write to '--out' ${echo(opts.out)}: ${err.code} ${err.syscall ?? ''} ${err.path ?? ''}`.trimEnd());
+      throw new ConfigError(
+        `cannot write to '--out' ${echo(opts.out)}: ${err.code} ${err.syscall ?? ''} ${err.path ?? ''}`.trimEnd(),
+      );
     }
     const { credentialName, namespace } = config.gateway;
-    io.out(`wrote ${shellQuote(certFile)} and ${shellQuote(keyFile)} (${keyAlgorithm === 'RSA' ? 'RSA 4096' : 'ECDSA P-256'}, SHA-256, ${opts.days} days, SAN ${hosts.join(', ')})`);
+    io.out(
+      `wrote ${shellQuote(certFile)} and ${shellQuote(keyFile)} (${keyAlgorithm === 'RSA' ? 'RSA 4096' : 'ECDSA P-256'}, SHA-256, ${opts.days} days, SAN ${hosts.join(', ')})`,
+    );
     io.out('store them in the cluster (the key stays out of git and dist/):');
-    io.out(`kubectl create secret tls ${credentialName} -n ${namespace} --cert=${shellQuote(certFile)} --key=${shellQuote(keyFile)}`);
+    io.out(
+      `kubectl create secret tls ${credentialName} -n ${namespace} --cert=${shellQuote(certFile)} --key=${shellQuote(keyFile)}`,
+    );
     return 0;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -154,8 +189,13 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-    console.error(`error: ${(e as Error).stack ?? e}`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(`error: ${(e as Error).stack ?? e}`);
+      process.exitCode = 1;
+    },
+  );
 }

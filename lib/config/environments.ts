@@ -33,9 +33,11 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
     if (!/\.ya?ml$/i.test(d.name) || d.name.endsWith('.yaml')) continue;
     const renamed = d.name.replace(/\.ya?ml$/i, '.yaml');
     const shown = shownPath(join(dir, d.name));
-    throw new ConfigError(names.has(renamed)
-      ? `environment file ${shown}: environment files end in .yaml and ${renamed} exists too; merge it into ${renamed} and delete it, got ${echo(d.name)}`
-      : `environment file ${shown}: environment files end in .yaml; rename it to ${renamed}, got ${echo(d.name)}`);
+    throw new ConfigError(
+      names.has(renamed)
+        ? `environment file ${shown}: environment files end in .yaml and ${renamed} exists too; merge it into ${renamed} and delete it, got ${echo(d.name)}`
+        : `environment file ${shown}: environment files end in .yaml; rename it to ${renamed}, got ${echo(d.name)}`,
+    );
   }
   return entries
     .filter((d) => d.name.endsWith('.yaml'))
@@ -48,7 +50,9 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
         throw new ConfigError(`environment file ${shown}: the name must be ${DNS_LABEL.expected}, got ${echo(name)}`);
       }
       if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
-        throw new ConfigError(`environment file ${shown}: the name must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')} (dist/${name}/ is taken), got ${echo(name)}`);
+        throw new ConfigError(
+          `environment file ${shown}: the name must not be one of ${RESERVED_ENVIRONMENT_NAMES.join(', ')} (dist/${name}/ is taken), got ${echo(name)}`,
+        );
       }
       return { name, file: join(dir, f) };
     });

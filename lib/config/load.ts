@@ -43,19 +43,27 @@ function readYaml(file: string): unknown {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
   const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(`config file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      `config file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`,
+    );
   try {
     // Bounded alias expansion: a few nested aliases can otherwise expand to billions of nodes (an "alias bomb").
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
-    throw new ConfigError(`config file ${file} uses YAML aliases that expand to more than ${MAX_ALIAS_COUNT} nodes; write the values out instead of aliasing them`);
+    throw new ConfigError(
+      `config file ${file} uses YAML aliases that expand to more than ${MAX_ALIAS_COUNT} nodes; write the values out instead of aliasing them`,
+    );
   }
 }
 
 /** `/istioEdge/routes/0/port` -> `istioEdge.routes[0].port` */
 function fieldName(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1).concat(child === undefined ? [] : [child]);
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .concat(child === undefined ? [] : [child]);
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
@@ -78,7 +86,8 @@ function describe(error: ErrorObject): string {
       return `'${fieldName(error.instancePath)}' has a key that is not ${parent?.expected ?? 'valid'}, got ${echo((error.params as { propertyName: string }).propertyName)}`;
     default: {
       const expected = parent?.expected ?? error.message ?? 'valid';
-      const shown = error.keyword === 'type' && !parent?.expected ? `of type ${(error.params as { type: string }).type}` : expected;
+      const shown =
+        error.keyword === 'type' && !parent?.expected ? `of type ${(error.params as { type: string }).type}` : expected;
       return `'${fieldName(error.instancePath)}' must be ${shown}, got ${value}`;
     }
   }
@@ -110,6 +119,7 @@ export function loadConfig(file?: string): Config {
   const base = readYaml(DEFAULT_CONFIG_FILE);
   if (file === undefined) return validateConfig(base);
   const override = readYaml(file);
-  if (!isPlainObject(override)) throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${echo(override)}`);
+  if (!isPlainObject(override))
+    throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${echo(override)}`);
   return validateConfig(mergeConfig(base, override));
 }

@@ -34,7 +34,8 @@ export const APP_NAMESPACE_NOT = {
  * yelb's mTLS is enforced by the PeerAuthentication among the Istio objects: yelb in an injected namespace without
  * them accepts plaintext, which the checks refuse. (The Istio objects without yelb are the edge for other apps.)
  */
-export const YELB_NEEDS_ISTIO_EDGE = "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false";
+export const YELB_NEEDS_ISTIO_EDGE =
+  "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false";
 
 export function componentProblem(config: Config): string | undefined {
   return config.yelb.enabled && !config.istioEdge.enabled ? YELB_NEEDS_ISTIO_EDGE : undefined;
@@ -42,7 +43,7 @@ export function componentProblem(config: Config): string | undefined {
 
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>
-  (typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]));
+  typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]);
 
 /** The first problem of `config` that the schema cannot see, else undefined. */
 export function configProblem(config: Config): string | undefined {
@@ -51,8 +52,9 @@ export function configProblem(config: Config): string | undefined {
     appNamespaceProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),
-    ...YELB_WORKLOADS.map(({ key }) => (config.yelb.enabled
-      ? requestAboveLimitProblem(`yelb.${key}.resources`, config.yelb[key].resources) : undefined)),
+    ...YELB_WORKLOADS.map(({ key }) =>
+      config.yelb.enabled ? requestAboveLimitProblem(`yelb.${key}.resources`, config.yelb[key].resources) : undefined,
+    ),
   ];
   return problems.find((p) => p !== undefined);
 }

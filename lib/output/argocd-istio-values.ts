@@ -10,7 +10,12 @@ export interface IstioGatewayValues {
   readonly labels: Record<string, string>;
   readonly service: {
     readonly type: 'NodePort' | 'ClusterIP';
-    readonly ports: { readonly name: string; readonly port: number; readonly protocol: 'TCP'; readonly targetPort: number }[];
+    readonly ports: {
+      readonly name: string;
+      readonly port: number;
+      readonly protocol: 'TCP';
+      readonly targetPort: number;
+    }[];
   };
   readonly podAnnotations: Record<string, string>;
   readonly autoscaling: { readonly enabled: boolean; readonly minReplicas?: number; readonly maxReplicas?: number };

@@ -30,11 +30,13 @@ const WAVE = 'argocd.argoproj.io/sync-wave';
 /** Deleting the Application deletes what it deployed (otherwise Argo CD leaves it behind). */
 const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** The webhook fields istiod rewrites at run time: its failurePolicy flip and the CA bundle it injects. */
-const ISTIO_WEBHOOK_DRIFT = [{
-  group: 'admissionregistration.k8s.io',
-  kind: 'ValidatingWebhookConfiguration',
-  jqPathExpressions: ['.webhooks[]?.failurePolicy', '.webhooks[]?.clientConfig.caBundle'],
-}];
+const ISTIO_WEBHOOK_DRIFT = [
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingWebhookConfiguration',
+    jqPathExpressions: ['.webhooks[]?.failurePolicy', '.webhooks[]?.clientConfig.caBundle'],
+  },
+];
 const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /** An environment as the Argo CD writer needs it. */
@@ -71,10 +73,14 @@ export function applicationNames(env: GitOpsEnvironment) {
     metricsServer: `${base}-metrics-server`,
     app: base,
   };
-  const used = Object.entries(names).filter(([k]) => k !== 'metricsServer' || env.config.gitops.autoscaling === 'hpaWithMetricsServer');
+  const used = Object.entries(names).filter(
+    ([k]) => k !== 'metricsServer' || env.config.gitops.autoscaling === 'hpaWithMetricsServer',
+  );
   const longest = used.map(([, n]) => n).reduce((a, b) => (b.length > a.length ? b : a));
   if (longest.length > 63) {
-    throw new SynthError(`environment ${env.name}: Application name ${longest} must be at most 63 characters, got ${longest.length}; shorten 'gitops.name' or the environment name`);
+    throw new SynthError(
+      `environment ${env.name}: Application name ${longest} must be at most 63 characters, got ${longest.length}; shorten 'gitops.name' or the environment name`,
+    );
   }
   return names;
 }
@@ -96,8 +102,14 @@ function syncPolicy(config: Config, extra: ISyncPolicy = {}): ISyncPolicy {
   };
 }
 
-function application(env: GitOpsEnvironment, name: string, component: string, wave: number | undefined,
-  spec: Omit<IApplication['spec'], 'project'>, cascade: boolean): IApplication {
+function application(
+  env: GitOpsEnvironment,
+  name: string,
+  component: string,
+  wave: number | undefined,
+  spec: Omit<IApplication['spec'], 'project'>,
+  cascade: boolean,
+): IApplication {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -135,7 +147,9 @@ function appSource(env: GitOpsEnvironment, options: ArgoCdOptions): IApplication
     };
   }
   if (!options.helmValuesOf) {
-    throw new SynthError(`environment ${env.name}: 'gitops.appSource' helm needs the Helm chart output, which this synth does not produce`);
+    throw new SynthError(
+      `environment ${env.name}: 'gitops.appSource' helm needs the Helm chart output, which this synth does not produce`,
+    );
   }
   return {
     repoURL: gitops.repoURL,
@@ -157,67 +171,123 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
   const gatewayNamespace = config.gateway.namespace;
   // ip targets: the controller injects its readiness gate only into pods of labelled namespaces, so the label must
   // be on the gateway namespace before the gateway pods are created.
-  const gatewayNamespaceMetadata: ISyncPolicy = config.alb.targetType === 'ip'
-    ? { managedNamespaceMetadata: { labels: { [READINESS_GATE_LABEL]: 'enabled' } } }
-    : {};
+  const gatewayNamespaceMetadata: ISyncPolicy =
+    config.alb.targetType === 'ip'
+      ? { managedNamespaceMetadata: { labels: { [READINESS_GATE_LABEL]: 'enabled' } } }
+      : {};
   // Each namespace has one owning Application: Istio's namespace is istio-base's, which is never cascade-deleted;
   // a gateway namespace of its own is the gateway's.
   const sharedNamespace = gatewayNamespace === istioNamespace;
   const directory = config.gitops.appSource === 'directory';
-  const metricsServer = config.gitops.autoscaling === 'hpaWithMetricsServer'
-    ? [application(env, names.metricsServer, 'metrics-server', SYNC_WAVES.metricsServer, {
-      source: {
-        repoURL: METRICS_SERVER_CHART.repoURL,
-        chart: METRICS_SERVER_CHART.chart,
-        targetRevision: METRICS_SERVER_CHART.version,
-        helm: { releaseName: 'metrics-server' },
-      },
-      destination: { server, namespace: METRICS_SERVER_CHART.namespace },
-      syncPolicy: syncPolicy(config),
-    }, true)]
-    : [];
+  const metricsServer =
+    config.gitops.autoscaling === 'hpaWithMetricsServer'
+      ? [
+          application(
+            env,
+            names.metricsServer,
+            'metrics-server',
+            SYNC_WAVES.metricsServer,
+            {
+              source: {
+                repoURL: METRICS_SERVER_CHART.repoURL,
+                chart: METRICS_SERVER_CHART.chart,
+                targetRevision: METRICS_SERVER_CHART.version,
+                helm: { releaseName: 'metrics-server' },
+              },
+              destination: { server, namespace: METRICS_SERVER_CHART.namespace },
+              syncPolicy: syncPolicy(config),
+            },
+            true,
+          ),
+        ]
+      : [];
   return [
     ...metricsServer,
     // No cascade: deleting Istio's CRDs would delete every Istio object in the cluster.
-    application(env, names.istioBase, 'istio-base', SYNC_WAVES.istioBase, {
-      source: istioChart(config, 'base', 'istio-base', istioBaseValues(config)),
-      destination: { server, namespace: istioNamespace },
-      ignoreDifferences: ISTIO_WEBHOOK_DRIFT,
-      // Server-side apply: Istio's CRDs are too large for the last-applied annotation of client-side apply.
-      syncPolicy: syncPolicy(config, {
-        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true'],
-        ...(sharedNamespace ? gatewayNamespaceMetadata : {}),
-      }),
-    }, false),
-    application(env, names.istiod, 'istiod', SYNC_WAVES.istiod, {
-      source: istioChart(config, 'istiod', 'istiod', istiodValues(config)),
-      destination: { server, namespace: istioNamespace },
-      ignoreDifferences: ISTIO_WEBHOOK_DRIFT,
-      syncPolicy: syncPolicy(config, { syncOptions: ['RespectIgnoreDifferences=true'] }),
-    }, true),
-    application(env, names.istioGateway, 'istio-gateway', SYNC_WAVES.istioGateway, {
-      source: istioChart(config, 'gateway', config.gateway.serviceName, istioGatewayValues(config)),
-      destination: { server, namespace: gatewayNamespace },
-      syncPolicy: syncPolicy(config, sharedNamespace ? {} : { syncOptions: ['CreateNamespace=true'], ...gatewayNamespaceMetadata }),
-    }, true),
-    application(env, names.app, 'app', SYNC_WAVES.app, {
-      source: appSource(env, options),
-      destination: { server, namespace: config.namespace },
-      // The rendered manifests hold their namespaces; a chart may not.
-      syncPolicy: syncPolicy(config, { syncOptions: directory ? ['PruneLast=true'] : ['CreateNamespace=true', 'PruneLast=true'] }),
-    }, true),
+    application(
+      env,
+      names.istioBase,
+      'istio-base',
+      SYNC_WAVES.istioBase,
+      {
+        source: istioChart(config, 'base', 'istio-base', istioBaseValues(config)),
+        destination: { server, namespace: istioNamespace },
+        ignoreDifferences: ISTIO_WEBHOOK_DRIFT,
+        // Server-side apply: Istio's CRDs are too large for the last-applied annotation of client-side apply.
+        syncPolicy: syncPolicy(config, {
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true'],
+          ...(sharedNamespace ? gatewayNamespaceMetadata : {}),
+        }),
+      },
+      false,
+    ),
+    application(
+      env,
+      names.istiod,
+      'istiod',
+      SYNC_WAVES.istiod,
+      {
+        source: istioChart(config, 'istiod', 'istiod', istiodValues(config)),
+        destination: { server, namespace: istioNamespace },
+        ignoreDifferences: ISTIO_WEBHOOK_DRIFT,
+        syncPolicy: syncPolicy(config, { syncOptions: ['RespectIgnoreDifferences=true'] }),
+      },
+      true,
+    ),
+    application(
+      env,
+      names.istioGateway,
+      'istio-gateway',
+      SYNC_WAVES.istioGateway,
+      {
+        source: istioChart(config, 'gateway', config.gateway.serviceName, istioGatewayValues(config)),
+        destination: { server, namespace: gatewayNamespace },
+        syncPolicy: syncPolicy(
+          config,
+          sharedNamespace ? {} : { syncOptions: ['CreateNamespace=true'], ...gatewayNamespaceMetadata },
+        ),
+      },
+      true,
+    ),
+    application(
+      env,
+      names.app,
+      'app',
+      SYNC_WAVES.app,
+      {
+        source: appSource(env, options),
+        destination: { server, namespace: config.namespace },
+        // The rendered manifests hold their namespaces; a chart may not.
+        syncPolicy: syncPolicy(config, {
+          syncOptions: directory ? ['PruneLast=true'] : ['CreateNamespace=true', 'PruneLast=true'],
+        }),
+      },
+      true,
+    ),
   ];
 }
 
 /** The app-of-apps root of an environment: it syncs the child Applications from `<distPath>/argocd/<env>/`. */
 export function rootApplication(env: GitOpsEnvironment): IApplication {
   const { gitops } = env.config;
-  return application(env, applicationNames(env).root, 'root', undefined, {
-    source: { repoURL: gitops.repoURL, targetRevision: gitops.targetRevision, path: childrenPath(env), directory: { recurse: false } },
-    // The children are Application objects, which live with Argo CD; they deploy to the environment's cluster.
-    destination: { server: IN_CLUSTER, namespace: gitops.argocdNamespace },
-    syncPolicy: syncPolicy(env.config),
-  }, false);
+  return application(
+    env,
+    applicationNames(env).root,
+    'root',
+    undefined,
+    {
+      source: {
+        repoURL: gitops.repoURL,
+        targetRevision: gitops.targetRevision,
+        path: childrenPath(env),
+        directory: { recurse: false },
+      },
+      // The children are Application objects, which live with Argo CD; they deploy to the environment's cluster.
+      destination: { server: IN_CLUSTER, namespace: gitops.argocdNamespace },
+      syncPolicy: syncPolicy(env.config),
+    },
+    false,
+  );
 }
 
 /**
@@ -229,7 +299,9 @@ export function applicationSet(envs: readonly GitOpsEnvironment[], config: Confi
   const namespace = config.gitops.argocdNamespace;
   for (const env of envs) {
     if (env.config.gitops.argocdNamespace !== namespace) {
-      throw new SynthError(`environment ${env.name}: 'gitops.argocdNamespace' must be ${namespace} like the default config's, since the ApplicationSet creates every root in its own namespace, got ${echo(env.config.gitops.argocdNamespace)}`);
+      throw new SynthError(
+        `environment ${env.name}: 'gitops.argocdNamespace' must be ${namespace} like the default config's, since the ApplicationSet creates every root in its own namespace, got ${echo(env.config.gitops.argocdNamespace)}`,
+      );
     }
   }
   // Each element carries the root's values; `syncPolicy` goes in whole through templatePatch, since a template
@@ -259,7 +331,12 @@ export function applicationSet(envs: readonly GitOpsEnvironment[], config: Confi
         metadata: { name: '{{ .name }}', labels: labels('root') },
         spec: {
           project: '{{ .project }}',
-          source: { repoURL: '{{ .repoURL }}', targetRevision: '{{ .targetRevision }}', path: '{{ .path }}', directory: { recurse: false } },
+          source: {
+            repoURL: '{{ .repoURL }}',
+            targetRevision: '{{ .targetRevision }}',
+            path: '{{ .path }}',
+            directory: { recurse: false },
+          },
           destination: { server: IN_CLUSTER, namespace },
         },
       },
@@ -272,14 +349,20 @@ export function applicationSet(envs: readonly GitOpsEnvironment[], config: Confi
  * The `argocd/` tree: `root-<env>.yaml` per environment, `<env>/` with its child Applications, and
  * `applicationset.yaml`. Empty when there are no environments.
  */
-export function renderArgoCd(envs: readonly GitOpsEnvironment[], config: Config, options: ArgoCdOptions = {}): Map<string, string> {
+export function renderArgoCd(
+  envs: readonly GitOpsEnvironment[],
+  config: Config,
+  options: ArgoCdOptions = {},
+): Map<string, string> {
   const files = new Map<string, string>();
   if (envs.length === 0) return files;
-  const write = (path: string, objects: unknown[]) => files.set(`${ARGOCD_DIR}/${path}`, GENERATED_HEADER + toYamlDocuments(objects));
+  const write = (path: string, objects: unknown[]) =>
+    files.set(`${ARGOCD_DIR}/${path}`, GENERATED_HEADER + toYamlDocuments(objects));
   for (const env of envs) {
     write(`root-${env.name}.yaml`, [rootApplication(env)]);
     // One file per child, named after its component label.
-    for (const app of childApplications(env, options)) write(`${env.name}/${app.metadata.labels!['app.kubernetes.io/component']}.yaml`, [app]);
+    for (const app of childApplications(env, options))
+      write(`${env.name}/${app.metadata.labels!['app.kubernetes.io/component']}.yaml`, [app]);
   }
   write('applicationset.yaml', [applicationSet(envs, config)]);
   return files;

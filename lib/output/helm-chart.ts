@@ -46,7 +46,8 @@ function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id
           entries: e.node.entries.map((m) => {
             if (!('key' in m) || m.key !== 'labels' || m.node.k !== 'map') return m;
             const own = m.node.entries.filter((l) => !('key' in l && l.node.k === 'lit' && labels[l.key] === l.node.v));
-            if (m.node.entries.length - own.length !== Object.keys(labels).length) throw new TemplateError(`${id}: chart labels missing`);
+            if (m.node.entries.length - own.length !== Object.keys(labels).length)
+              throw new TemplateError(`${id}: chart labels missing`);
             return { ...m, node: { k: 'map', entries: [{ splice }, ...own] } };
           }),
         },
@@ -71,11 +72,17 @@ function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinel
   for (const file of synthesized) {
     labels.set(file.fileName, file.labels);
     const fileDocs = file.objects.map(({ path, json }) => {
-      const id = match(path).map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`)).join('');
+      const id = match(path)
+        .map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`))
+        .join('');
       return { id, node: withHelmLabels(templatize(json, sentinels, match), file.labels, path) };
     });
     // One object per element of a list value (a ServiceEntry per external host) is one object in a range.
-    for (const doc of findRanges(fileDocs, (d) => d.node, (d, node, range) => ({ ...d, node, range }))) {
+    for (const doc of findRanges(
+      fileDocs,
+      (d) => d.node,
+      (d, node, range) => ({ ...d, node, range }),
+    )) {
       const resolved = resolveElements(doc, doc.id);
       files.set(resolved.id, file.fileName);
       docs.push(resolved);
@@ -85,10 +92,18 @@ function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinel
 }
 
 /** The variants of the table: one synth per other value of every enum, switch and optional key. */
-function variantsOf(rows: readonly ValueRow[], base: Config): { row: ValueRow; value: unknown; config: Config; cond: string[] }[] {
-  return rows.flatMap((row) => (row.variants ?? []).map((v) => ({
-    row, value: v.value, config: withValue(base, row.path, v.value), cond: [...v.cond],
-  })));
+function variantsOf(
+  rows: readonly ValueRow[],
+  base: Config,
+): { row: ValueRow; value: unknown; config: Config; cond: string[] }[] {
+  return rows.flatMap((row) =>
+    (row.variants ?? []).map((v) => ({
+      row,
+      value: v.value,
+      config: withValue(base, row.path, v.value),
+      cond: [...v.cond],
+    })),
+  );
 }
 
 /** Every value with sentinels must show somewhere: otherwise the table or the constructs changed. */
@@ -117,15 +132,31 @@ function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): v
  */
 function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]): void {
   let config = loadConfig();
-  for (const row of stack.helm.valueRows) if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
+  for (const row of stack.helm.valueRows)
+    if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
   const numbers = new Set(sets.flatMap((s) => [...s.numbers.keys()]));
-  const strings = new RegExp(sets.flatMap((s) => [...s.strings.keys()]).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const strings = new RegExp(
+    sets
+      .flatMap((s) => [...s.strings.keys()])
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|'),
+  );
   const walk = (x: unknown, where: string): void => {
-    if (typeof x === 'number' && numbers.has(x)) throw new TemplateError(`${where}: the constructs write ${x}, a sentinel; pick another in the stack's value rows`);
+    if (typeof x === 'number' && numbers.has(x))
+      throw new TemplateError(
+        `${where}: the constructs write ${x}, a sentinel; pick another in the stack's value rows`,
+      );
     const found = typeof x === 'string' ? strings.exec(x) : null;
-    if (found) throw new TemplateError(`${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${found[0]}`);
+    if (found)
+      throw new TemplateError(
+        `${where}: the constructs write ${JSON.stringify(x)}, which holds the sentinel ${found[0]}`,
+      );
     if (Array.isArray(x)) x.forEach((y) => walk(y, where));
-    else if (x && typeof x === 'object') Object.entries(x).forEach(([k, y]) => { walk(k, where); walk(y, where); });
+    else if (x && typeof x === 'object')
+      Object.entries(x).forEach(([k, y]) => {
+        walk(k, where);
+        walk(y, where);
+      });
   };
   for (const file of synthObjects(stack, config)) for (const o of file.objects) walk(o.json, o.path);
 }
@@ -133,7 +164,10 @@ function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]
 /** Literal strings left with a sentinel marker: a value the writer could not map (a new derivation, say). */
 function checkNoLeftovers(docs: readonly Doc[]): void {
   const walk = (x: unknown, where: string): void => {
-    if (typeof x === 'string' && /helm-value/.test(x)) throw new TemplateError(`${where}: ${JSON.stringify(x)} derives from a value in a way the chart writer does not know`);
+    if (typeof x === 'string' && /helm-value/.test(x))
+      throw new TemplateError(
+        `${where}: ${JSON.stringify(x)} derives from a value in a way the chart writer does not know`,
+      );
     if (Array.isArray(x)) x.forEach((y) => walk(y, where));
     else if (x && typeof x === 'object') Object.values(x).forEach((y) => walk(y, where));
   };
@@ -142,8 +176,10 @@ function checkNoLeftovers(docs: readonly Doc[]): void {
 
 /** The chart labels of the components: the same but for the component name, which the labels helper takes. */
 function sharedChartLabels(all: readonly Readonly<Record<string, string>>[]): Readonly<Record<string, string>> {
-  const withoutName = (l: Readonly<Record<string, string>>) => JSON.stringify({ ...l, 'app.kubernetes.io/name': undefined });
-  if (all.some((l) => withoutName(l) !== withoutName(all[0]))) throw new TemplateError('the chart labels differ between components');
+  const withoutName = (l: Readonly<Record<string, string>>) =>
+    JSON.stringify({ ...l, 'app.kubernetes.io/name': undefined });
+  if (all.some((l) => withoutName(l) !== withoutName(all[0])))
+    throw new TemplateError('the chart labels differ between components');
   return all[0];
 }
 
@@ -219,7 +255,8 @@ function writeCache(dir: string, key: string, templates: Templates): void {
     mkdirSync(dir, { recursive: true });
     const name = `helm-templates-${key}.json`;
     // Only the latest entry is kept: an older one belongs to code that no longer exists.
-    for (const old of readdirSync(dir)) if (old.startsWith('helm-templates-') && old !== name) rmSync(join(dir, old), { force: true });
+    for (const old of readdirSync(dir))
+      if (old.startsWith('helm-templates-') && old !== name) rmSync(join(dir, old), { force: true });
     const file = join(dir, name);
     writeFileSync(`${file}.${process.pid}`, JSON.stringify([...templates.files]));
     renameSync(`${file}.${process.pid}`, file);
@@ -264,7 +301,11 @@ function buildTemplates(stack: StackDefinition): Templates {
     const base = templatesOf(stack, baseConfig, sentinels, match);
     checkSameInBothSets(
       { objects: base.objects, sentinels, match },
-      { objects: synthObjects(stack, altConfig).flatMap((f) => f.objects), sentinels: altSentinels, match: sentinelMatcher(altSentinels) },
+      {
+        objects: synthObjects(stack, altConfig).flatMap((f) => f.objects),
+        sentinels: altSentinels,
+        match: sentinelMatcher(altSentinels),
+      },
     );
     const fileOf = new Map(base.files);
     const labels = new Map(base.labels);
@@ -274,7 +315,12 @@ function buildTemplates(stack: StackDefinition): Templates {
       synth.labels.forEach((l, f) => labels.set(f, l));
       const scalar = (v: unknown) => ['string', 'boolean', 'number'].includes(typeof v);
       const complete = (row.variants ?? []).every((v) => scalar(v.value)) && scalar(row.base);
-      return { key: row.path, cond: allOf(cond), verbatim: { base: row.base, value, complete, others: row.variants!.length }, docs: synth.docs };
+      return {
+        key: row.path,
+        cond: allOf(cond),
+        verbatim: { base: row.base, value, complete, others: row.variants!.length },
+        docs: synth.docs,
+      };
     });
     const docs = mergeVariants(base.docs, variants);
     for (const rule of helm.structureRules) addCondition(docs, rule.doc, allOf(rule.cond), rule.at);
@@ -282,14 +328,22 @@ function buildTemplates(stack: StackDefinition): Templates {
     checkEveryValueUsed(rows, docs);
 
     const files = new Map<string, string>();
-    files.set('templates/_helpers.tpl', helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper)));
+    files.set(
+      'templates/_helpers.tpl',
+      helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper)),
+    );
     const fileNames = [...new Set(fileOf.values())].sort();
     const ingressScopeFile = helm.ingressScopeFile;
-    if (!fileNames.includes(ingressScopeFile)) throw new TemplateError(`no template ${ingressScopeFile} for scope: ingress`);
+    if (!fileNames.includes(ingressScopeFile))
+      throw new TemplateError(`no template ${ingressScopeFile} for scope: ingress`);
     for (const fileName of fileNames) {
       const header = `{{- /* ${fileName}: generated by npm run synth from the cdk8s constructs; edit those, not this file. */}}\n`;
       const ingressOnly = fileName === ingressScopeFile;
-      const text = renderFile(docs.filter((d) => fileOf.get(d.id) === fileName), lists, ingressOnly ? header : `${header}${SCOPE_ALL}`);
+      const text = renderFile(
+        docs.filter((d) => fileOf.get(d.id) === fileName),
+        lists,
+        ingressOnly ? header : `${header}${SCOPE_ALL}`,
+      );
       files.set(`templates/${fileName}`, ingressOnly ? text : `${text}{{- end }}\n`);
     }
     files.set('templates/validate.yaml', VALIDATE_TEMPLATE);

@@ -10,10 +10,17 @@ import { SchemaNode } from './helm-schema-node';
 
 type Node = SchemaNode;
 /** A key as a printf format and its arguments (template variables holding list indexes and map keys). */
-interface Key { readonly format: string; readonly args: readonly string[] }
+interface Key {
+  readonly format: string;
+  readonly args: readonly string[];
+}
 
-const keyExpr = (k: Key) => (k.args.length ? `(printf ${JSON.stringify(k.format)} ${k.args.join(' ')})` : JSON.stringify(k.format));
-const child = (k: Key, prop: string): Key => ({ format: k.format ? `${k.format}.${prop.replace(/%/g, '%%')}` : prop, args: k.args });
+const keyExpr = (k: Key) =>
+  k.args.length ? `(printf ${JSON.stringify(k.format)} ${k.args.join(' ')})` : JSON.stringify(k.format);
+const child = (k: Key, prop: string): Key => ({
+  format: k.format ? `${k.format}.${prop.replace(/%/g, '%%')}` : prop,
+  args: k.args,
+});
 
 /** Length limits written as a lookahead (`^(?=.{m,n}$)`), which Go's RE2 lacks: they become explicit bounds. */
 function re2(pattern: string): { pattern: string; min: number; max: number } {
@@ -43,14 +50,20 @@ export class ValueChecks {
       const expected = node.expected ?? branch.expected;
       // One string or a list of them (host, certificateArn): every item must match; the error names the whole value.
       const all = node.anyOf?.some((b) => b.type === 'array' && b.items?.pattern === branch.pattern) ?? false;
-      out.push(`{{- include "${this.matchHelper}" (list ${value} ${keyExpr(key)} \`${pattern}\` ${JSON.stringify(expected)} ${min} ${max} ${all}) }}`);
+      out.push(
+        `{{- include "${this.matchHelper}" (list ${value} ${keyExpr(key)} \`${pattern}\` ${JSON.stringify(expected)} ${min} ${max} ${all}) }}`,
+      );
     }
     if (node.properties) {
       const required = new Set<string>(node.required ?? []);
       for (const [prop, sub] of Object.entries(node.properties)) {
         const inner = this.lines(sub, `(index ${value} ${JSON.stringify(prop)})`, child(key, prop));
         if (!inner.length) continue;
-        out.push(...(required.has(prop) ? inner : [`{{- if hasKey ${value} ${JSON.stringify(prop)} }}`, ...inner, '{{- end }}']));
+        out.push(
+          ...(required.has(prop)
+            ? inner
+            : [`{{- if hasKey ${value} ${JSON.stringify(prop)} }}`, ...inner, '{{- end }}']),
+        );
       }
     }
     if (node.type === 'array' && node.items) {
@@ -62,14 +75,21 @@ export class ValueChecks {
     for (const sub of node.allOf ?? []) out.push(...this.lines(sub, value, key));
     if (node.if?.pattern !== undefined && node.then) {
       const inner = this.lines(node.then, value, key);
-      if (inner.length) out.push(`{{- if regexMatch \`${re2(node.if.pattern).pattern}\` (toString ${value}) }}`, ...inner, '{{- end }}');
+      if (inner.length)
+        out.push(
+          `{{- if regexMatch \`${re2(node.if.pattern).pattern}\` (toString ${value}) }}`,
+          ...inner,
+          '{{- end }}',
+        );
     }
     if (node.type === 'object' && (node.propertyNames || typeof node.additionalProperties === 'object')) {
       const k = `$k${++this.n}`;
       const v = `$v${this.n}`;
       const inner = [
         ...(node.propertyNames ? this.lines(node.propertyNames, k, key) : []),
-        ...(typeof node.additionalProperties === 'object' ? this.lines(node.additionalProperties, v, { format: `${key.format}.%s`, args: [...key.args, k] }) : []),
+        ...(typeof node.additionalProperties === 'object'
+          ? this.lines(node.additionalProperties, v, { format: `${key.format}.%s`, args: [...key.args, k] })
+          : []),
       ];
       if (inner.length) out.push(`{{- range ${k}, ${v} := ${value} }}`, ...inner, '{{- end }}');
     }

@@ -8,8 +8,14 @@ import { CHART_NAME, helper } from './helm-names';
 import { valuesSourceSchema } from './helm-values-schema';
 
 /** The format checks of every value, as template lines (see helm-checks.ts). */
-const formatChecks = () => new ValueChecks(helper('match')).lines(valuesSourceSchema() as SchemaNode, '$.Values', { format: '', args: [] }).join('\n');
-const goDict = (entries: Record<string, string>) => `dict ${Object.entries(entries).map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`).join(' ')}`;
+const formatChecks = () =>
+  new ValueChecks(helper('match'))
+    .lines(valuesSourceSchema() as SchemaNode, '$.Values', { format: '', args: [] })
+    .join('\n');
+const goDict = (entries: Record<string, string>) =>
+  `dict ${Object.entries(entries)
+    .map(([k, v]) => `${JSON.stringify(k)} ${JSON.stringify(v)}`)
+    .join(' ')}`;
 
 /*
  * The chart files that are not objects: Chart.yaml, the named templates, the cross-value checks and NOTES.txt.
@@ -20,36 +26,43 @@ const goDict = (entries: Record<string, string>) => `dict ${Object.entries(entri
 export const CHART_VERSION = PRODUCT_VERSION;
 
 export function chartYaml(): string {
-  const text = yaml.dump({
-    apiVersion: 'v2',
-    name: CHART_NAME,
-    description: 'End-to-end TLS on Amazon EKS: ALB (ACM certificate) -> Istio ingress gateway -> mTLS mesh, with the yelb '
-      + 'sample app. Replaces the ALB-Istio-TLS chart: `--set host=... --set certificate_arn=...` works as before.',
-    type: 'application',
-    version: CHART_VERSION,
-    appVersion: PRODUCT_VERSION,
-    kubeVersion: '>=1.27.0-0',
-    keywords: ['eks', 'alb', 'aws-load-balancer-controller', 'istio', 'tls', 'mtls', 'cert-manager'],
-  }, { lineWidth: -1, quotingType: '"', forceQuotes: false });
+  const text = yaml.dump(
+    {
+      apiVersion: 'v2',
+      name: CHART_NAME,
+      description:
+        'End-to-end TLS on Amazon EKS: ALB (ACM certificate) -> Istio ingress gateway -> mTLS mesh, with the yelb ' +
+        'sample app. Replaces the ALB-Istio-TLS chart: `--set host=... --set certificate_arn=...` works as before.',
+      type: 'application',
+      version: CHART_VERSION,
+      appVersion: PRODUCT_VERSION,
+      kubeVersion: '>=1.27.0-0',
+      keywords: ['eks', 'alb', 'aws-load-balancer-controller', 'istio', 'tls', 'mtls', 'cert-manager'],
+    },
+    { lineWidth: -1, quotingType: '"', forceQuotes: false },
+  );
   // Quoted as Helm's own chart scaffold does: an appVersion such as 1.10 must not read as a number.
   return text.replace(/^appVersion: .*$/m, `appVersion: ${JSON.stringify(PRODUCT_VERSION)}`);
 }
 
 /** Go-template label lines for the chart labels of the constructs, plus Helm's own. */
 function labelLines(chartLabels: Readonly<Record<string, string>>): string[] {
-  const lines = Object.entries(chartLabels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => {
-    switch (key) {
-      case 'app.kubernetes.io/name':
-        return `${key}: {{ .component | quote }}`;
-      case 'app.kubernetes.io/managed-by':
-        return `${key}: {{ .root.Release.Service | quote }}`;
-      case 'app.kubernetes.io/version':
-        if (value !== PRODUCT_VERSION) throw new Error(`chart label ${key} is ${value}, expected the chart's appVersion ${PRODUCT_VERSION}`);
-        return `${key}: {{ .root.Chart.AppVersion | quote }}`;
-      default:
-        return `${key}: ${JSON.stringify(value)}`;
-    }
-  });
+  const lines = Object.entries(chartLabels)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, value]) => {
+      switch (key) {
+        case 'app.kubernetes.io/name':
+          return `${key}: {{ .component | quote }}`;
+        case 'app.kubernetes.io/managed-by':
+          return `${key}: {{ .root.Release.Service | quote }}`;
+        case 'app.kubernetes.io/version':
+          if (value !== PRODUCT_VERSION)
+            throw new Error(`chart label ${key} is ${value}, expected the chart's appVersion ${PRODUCT_VERSION}`);
+          return `${key}: {{ .root.Chart.AppVersion | quote }}`;
+        default:
+          return `${key}: ${JSON.stringify(value)}`;
+      }
+    });
   return [
     ...lines,
     'app.kubernetes.io/instance: {{ .root.Release.Name | quote }}',

@@ -12,7 +12,12 @@ export interface Variant {
    * For enums and booleans: the base and variant values, to print the value itself where it shows verbatim;
    * `complete` when every other value of the key has a variant (`others` of them).
    */
-  readonly verbatim?: { readonly base: unknown; readonly value: unknown; readonly complete: boolean; readonly others: number };
+  readonly verbatim?: {
+    readonly base: unknown;
+    readonly value: unknown;
+    readonly complete: boolean;
+    readonly others: number;
+  };
   readonly docs: readonly Doc[];
 }
 
@@ -22,7 +27,14 @@ const pathKey = (path: readonly (string | number)[]): PathKey => JSON.stringify(
 type Patch =
   | { readonly type: 'scalar' | 'replace'; readonly node: Node; readonly variant: Variant }
   | { readonly type: 'remove'; readonly variant: Variant }
-  | { readonly type: 'add'; readonly after: string | number | null; readonly key?: string; readonly node: Node; readonly item?: Item; readonly variant: Variant };
+  | {
+      readonly type: 'add';
+      readonly after: string | number | null;
+      readonly key?: string;
+      readonly node: Node;
+      readonly item?: Item;
+      readonly variant: Variant;
+    };
 
 class Patches {
   readonly at = new Map<PathKey, Patch[]>();
@@ -43,7 +55,8 @@ function lcs<T>(a: readonly T[], b: readonly T[]): [number, number][] {
   const kb = b.map(nodeKey);
   const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) dp[i][j] = ka[i] === kb[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+    for (let j = b.length - 1; j >= 0; j--)
+      dp[i][j] = ka[i] === kb[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
   }
   const pairs: [number, number][] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
@@ -81,7 +94,9 @@ function diff(base: Node, other: Node, path: (string | number)[], variant: Varia
     const pairs = lcs(base.items, other.items);
     const matchedBase = new Set(pairs.map(([i]) => i));
     const matchedOther = new Map(pairs.map(([i, j]) => [j, i]));
-    base.items.forEach((_, i) => { if (!matchedBase.has(i)) out.add([...path, i], { type: 'remove', variant }); });
+    base.items.forEach((_, i) => {
+      if (!matchedBase.has(i)) out.add([...path, i], { type: 'remove', variant });
+    });
     let previous: number | null = null;
     other.items.forEach((item, j) => {
       if (matchedOther.has(j)) previous = matchedOther.get(j)!;
@@ -107,7 +122,8 @@ function presentUnless(existing: Cond | undefined, removers: readonly Variant[])
   }
   removers = [...byKey.values()].flat();
   // A variant whose condition implies another remover's condition adds nothing.
-  const conds = removers.map((v) => v.cond)
+  const conds = removers
+    .map((v) => v.cond)
     .filter((c, i, all) => !all.some((d, j) => j !== i && impliedBy(d, c) && (condKey(d) !== condKey(c) || j < i)));
   return conds.length === 0 && onlyBase.length === 0 ? existing : and([existing, ...onlyBase, ...conds.map(not)]);
 }
@@ -134,13 +150,22 @@ function applyChange(base: Node, patches: readonly Patch[], where: string): Node
   if (changes.length === 0) return base;
   const keys = new Set(changes.map((p) => p.variant.key));
   if (keys.size > 1) {
-    throw new TemplateError(`${where} depends on both ${[...keys].join(' and ')}; the chart writer needs an explicit rule for that`);
+    throw new TemplateError(
+      `${where} depends on both ${[...keys].join(' and ')}; the chart writer needs an explicit rule for that`,
+    );
   }
   // The enum or boolean itself, printed where it shows verbatim (for every one of its other values).
   const verbatim = changes.every((p) => {
     const v = p.variant.verbatim;
-    return v !== undefined && v.complete && p.type === 'scalar' && base.k === 'lit' && base.v === v.base
-      && p.node.k === 'lit' && p.node.v === v.value;
+    return (
+      v !== undefined &&
+      v.complete &&
+      p.type === 'scalar' &&
+      base.k === 'lit' &&
+      base.v === v.base &&
+      p.node.k === 'lit' &&
+      p.node.v === v.value
+    );
   });
   if (verbatim) {
     const { key } = changes[0].variant;
@@ -157,7 +182,8 @@ function build(base: Node, path: (string | number)[], patches: Patches, where: s
     const additions = here.filter((p): p is Extract<Patch, { type: 'add' }> => p.type === 'add');
     const addAfter = (after: string | null) => {
       for (const a of additions.filter((x) => x.after === after)) {
-        if (entries.some((e) => 'key' in e && e.key === a.key && !e.cond)) throw new TemplateError(`${where}.${a.key}: added twice`);
+        if (entries.some((e) => 'key' in e && e.key === a.key && !e.cond))
+          throw new TemplateError(`${where}.${a.key}: added twice`);
         entries.push({ key: a.key!, node: a.node, cond: a.variant.cond });
       }
     };
@@ -165,7 +191,10 @@ function build(base: Node, path: (string | number)[], patches: Patches, where: s
     for (const e of base.entries) {
       const key = 'key' in e ? e.key : `\0${e.splice}`;
       const sub = [...path, key];
-      const removers = patches.get(sub).filter((p) => p.type === 'remove').map((p) => p.variant);
+      const removers = patches
+        .get(sub)
+        .filter((p) => p.type === 'remove')
+        .map((p) => p.variant);
       if ('key' in e) {
         const node = build(e.node, sub, patches, `${where}.${e.key}`);
         entries.push({ key: e.key, node, cond: presentUnless(e.cond, removers) });
@@ -175,22 +204,38 @@ function build(base: Node, path: (string | number)[], patches: Patches, where: s
       }
       addAfter(key);
     }
-    return applyChange({ k: 'map', entries }, here.filter((p) => p.type !== 'add'), where);
+    return applyChange(
+      { k: 'map', entries },
+      here.filter((p) => p.type !== 'add'),
+      where,
+    );
   }
   if (base.k === 'seq') {
     const items: Item[] = [];
     const additions = here.filter((p): p is Extract<Patch, { type: 'add' }> => p.type === 'add');
     const addAfter = (after: number | null) => {
-      for (const a of additions.filter((x) => x.after === after)) items.push({ ...a.item!, cond: and([a.item!.cond, a.variant.cond]) });
+      for (const a of additions.filter((x) => x.after === after))
+        items.push({ ...a.item!, cond: and([a.item!.cond, a.variant.cond]) });
     };
     addAfter(null);
     base.items.forEach((it, i) => {
       const sub = [...path, i];
-      const removers = patches.get(sub).filter((p) => p.type === 'remove').map((p) => p.variant);
-      items.push({ ...it, node: build(it.node, sub, patches, `${where}[${i}]`), cond: presentUnless(it.cond, removers) });
+      const removers = patches
+        .get(sub)
+        .filter((p) => p.type === 'remove')
+        .map((p) => p.variant);
+      items.push({
+        ...it,
+        node: build(it.node, sub, patches, `${where}[${i}]`),
+        cond: presentUnless(it.cond, removers),
+      });
       addAfter(i);
     });
-    return applyChange({ k: 'seq', items }, here.filter((p) => p.type !== 'add'), where);
+    return applyChange(
+      { k: 'seq', items },
+      here.filter((p) => p.type !== 'add'),
+      where,
+    );
   }
   return applyChange(base, here, where);
 }
@@ -239,7 +284,11 @@ export function mergeVariants(base: readonly Doc[], variants: readonly Variant[]
   };
   addAfter(null);
   for (const doc of base) {
-    merged.push({ ...doc, node: build(doc.node, [doc.id], patches, doc.id), cond: presentUnless(doc.cond, docRemovers.get(doc.id) ?? []) });
+    merged.push({
+      ...doc,
+      node: build(doc.node, [doc.id], patches, doc.id),
+      cond: presentUnless(doc.cond, docRemovers.get(doc.id) ?? []),
+    });
     addAfter(doc.id);
   }
   return merged;

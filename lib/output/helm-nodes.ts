@@ -28,7 +28,11 @@ export type Node =
   | { readonly k: 'lit'; readonly v: string | number | boolean | null }
   | { readonly k: 'tpl'; readonly parts: readonly Part[]; readonly type: ScalarType }
   /** The first branch whose condition holds, else `otherwise`. */
-  | { readonly k: 'choice'; readonly branches: readonly { readonly cond: Cond; readonly node: Node }[]; readonly otherwise: Node }
+  | {
+      readonly k: 'choice';
+      readonly branches: readonly { readonly cond: Cond; readonly node: Node }[];
+      readonly otherwise: Node;
+    }
   | { readonly k: 'map'; readonly entries: readonly Entry[] }
   | { readonly k: 'seq'; readonly items: readonly Item[] }
   /** A map or list value printed with `toYaml`. */
@@ -63,7 +67,10 @@ export interface ListSpec {
 
 export type Lists = ReadonlyMap<string, ListSpec>;
 
-export const isScalar = (n: Node) => n.k === 'lit' || n.k === 'tpl' || (n.k === 'choice' && [...n.branches.map((b) => b.node), n.otherwise].every(isScalar));
+export const isScalar = (n: Node) =>
+  n.k === 'lit' ||
+  n.k === 'tpl' ||
+  (n.k === 'choice' && [...n.branches.map((b) => b.node), n.otherwise].every(isScalar));
 
 const keys = new WeakMap<object, string>();
 
@@ -72,8 +79,12 @@ export function nodeKey(x: unknown): string {
   if (x === null || typeof x !== 'object') return JSON.stringify(x) ?? 'undefined';
   let key = keys.get(x);
   if (key === undefined) {
-    key = Array.isArray(x) ? `[${x.map(nodeKey).join(',')}]`
-      : `{${Object.entries(x).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${nodeKey(v)}`).join(',')}}`;
+    key = Array.isArray(x)
+      ? `[${x.map(nodeKey).join(',')}]`
+      : `{${Object.entries(x)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${JSON.stringify(k)}:${nodeKey(v)}`)
+          .join(',')}}`;
     keys.set(x, key);
   }
   return key;
@@ -82,7 +93,14 @@ export function nodeKey(x: unknown): string {
 /** Structural equality, without building keys (most compared nodes are equal, and big). */
 export function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    a === null ||
+    b === null ||
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);

@@ -16,7 +16,15 @@ export function packageChart(chartName: string, files: ReadonlyMap<string, strin
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
     const path = `${chartName}/${rel}`;
     const header = new Header({
-      path, mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', size: data.length, mtime: FIXED_MTIME, type: 'File',
+      path,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      uname: '',
+      gname: '',
+      size: data.length,
+      mtime: FIXED_MTIME,
+      type: 'File',
     });
     const block = Buffer.alloc(BLOCK);
     // encode() reports whether the path needs a pax extension (over 100 bytes): chart paths never do.

@@ -39,7 +39,8 @@ function inline(node: Node, lists: Lists): string {
     case 'tpl': {
       const refs = node.parts.filter((p): p is Ref => typeof p !== 'string');
       if (node.type !== 'string') {
-        if (node.parts.length !== 1 || refs.length !== 1) throw new TemplateError('a number or boolean value inside text');
+        if (node.parts.length !== 1 || refs.length !== 1)
+          throw new TemplateError('a number or boolean value inside text');
         return `{{ ${refExpr(refs[0], lists)}${node.type === 'number' ? ' | int' : ''} }}`;
       }
       if (node.parts.length === 1) return `{{ ${refExpr(refs[0], lists)} | quote }}`;
@@ -49,7 +50,9 @@ function inline(node: Node, lists: Lists): string {
       return `{{ printf ${JSON.stringify(format)} ${refs.map((r) => argOf(refExpr(r, lists))).join(' ')} | quote }}`;
     }
     case 'choice': {
-      const branches = node.branches.map((b, i) => `{{ ${i === 0 ? 'if' : 'else if'} ${renderCond(b.cond)} }}${inline(b.node, lists)}`);
+      const branches = node.branches.map(
+        (b, i) => `{{ ${i === 0 ? 'if' : 'else if'} ${renderCond(b.cond)} }}${inline(b.node, lists)}`,
+      );
       return `${branches.join('')}{{ else }}${inline(node.otherwise, lists)}{{ end }}`;
     }
     default:
@@ -73,7 +76,9 @@ function wrap(lines: string[], pad: string, cond: Cond | undefined, range: strin
 /** A structural choice: the same key (or item) with different content per condition. */
 function choiceLines(node: Extract<Node, { k: 'choice' }>, pad: string, one: (n: Node) => string[]): string[] {
   const lines: string[] = [];
-  node.branches.forEach((b, i) => lines.push(`${pad}{{- ${i === 0 ? 'if' : 'else if'} ${renderCond(b.cond)} }}`, ...one(b.node)));
+  node.branches.forEach((b, i) =>
+    lines.push(`${pad}{{- ${i === 0 ? 'if' : 'else if'} ${renderCond(b.cond)} }}`, ...one(b.node)),
+  );
   lines.push(`${pad}{{- else }}`, ...one(node.otherwise), `${pad}{{- end }}`);
   return lines;
 }
@@ -98,18 +103,23 @@ function entryLines(key: string, node: Node, indent: number, lists: Lists): stri
 
 function mapLines(node: Extract<Node, { k: 'map' }>, indent: number, lists: Lists): string[] {
   const pad = ' '.repeat(indent);
-  return node.entries.flatMap((e) => ('key' in e
-    ? wrap(entryLines(e.key, e.node, indent, lists), pad, e.cond, undefined, lists)
-    : [`${pad}{{- include ${e.splice} | nindent ${indent} }}`]));
+  return node.entries.flatMap((e) =>
+    'key' in e
+      ? wrap(entryLines(e.key, e.node, indent, lists), pad, e.cond, undefined, lists)
+      : [`${pad}{{- include ${e.splice} | nindent ${indent} }}`],
+  );
 }
 
 function itemLines(node: Node, indent: number, lists: Lists): string[] {
   const pad = ' '.repeat(indent);
   if (isScalar(node)) return [`${pad}- ${inline(node, lists)}`];
   if (node.k === 'choice') return choiceLines(node, pad, (n) => itemLines(n, indent, lists));
-  const inner = node.k === 'map' ? mapLines(node, indent + 2, lists)
-    : node.k === 'seq' ? seqLines(node, indent + 2, lists)
-      : [`${pad}  {{- toYaml ${node.k === 'yaml' ? refExpr(node.ref, lists) : ''} | nindent ${indent + 2} }}`];
+  const inner =
+    node.k === 'map'
+      ? mapLines(node, indent + 2, lists)
+      : node.k === 'seq'
+        ? seqLines(node, indent + 2, lists)
+        : [`${pad}  {{- toYaml ${node.k === 'yaml' ? refExpr(node.ref, lists) : ''} | nindent ${indent + 2} }}`];
   if (inner.length === 0) return [`${pad}- ${node.k === 'seq' ? '[]' : '{}'}`];
   // `- key: value` on one line, unless the item starts with an action, which must keep its own line.
   if (isControl(inner[0])) return [`${pad}-`, ...inner];
@@ -126,18 +136,29 @@ function seqLines(node: Extract<Node, { k: 'seq' }>, indent: number, lists: List
  * switch) wraps the whole file instead, which is easier to read.
  */
 export function renderFile(docs: readonly Doc[], lists: Lists, header: string): string {
-  const shared = docs.length === 0 ? [] : (docs[0].cond ? (docs[0].cond.op === 'and' ? docs[0].cond.cs : [docs[0].cond]) : [])
-    .filter((c) => docs.every((d) => d.cond !== undefined && conjunctKeys(d.cond).includes(condKey(c))));
+  const shared =
+    docs.length === 0
+      ? []
+      : (docs[0].cond ? (docs[0].cond.op === 'and' ? docs[0].cond.cs : [docs[0].cond]) : []).filter((c) =>
+          docs.every((d) => d.cond !== undefined && conjunctKeys(d.cond).includes(condKey(c))),
+        );
   const sharedKeys = new Set(shared.map(condKey));
   // Neighbours with the same remaining condition share one `if`.
   const groups: { cond?: Cond; lines: string[] }[] = [];
   for (const d of docs) {
     if (d.node.k !== 'map') throw new TemplateError(`${d.id}: an object must be a map`);
-    const rest = d.cond === undefined ? [] : (d.cond.op === 'and' ? d.cond.cs : [d.cond]).filter((c) => !sharedKeys.has(condKey(c)));
+    const rest =
+      d.cond === undefined
+        ? []
+        : (d.cond.op === 'and' ? d.cond.cs : [d.cond]).filter((c) => !sharedKeys.has(condKey(c)));
     const cond = rest.length === 0 ? undefined : and(rest);
     const lines = wrap(['---', ...mapLines(d.node, 0, lists)], '', undefined, d.range, lists);
     const last = groups[groups.length - 1];
-    if (last && (last.cond === undefined ? cond === undefined : cond !== undefined && condKey(last.cond) === condKey(cond))) last.lines.push(...lines);
+    if (
+      last &&
+      (last.cond === undefined ? cond === undefined : cond !== undefined && condKey(last.cond) === condKey(cond))
+    )
+      last.lines.push(...lines);
     else groups.push({ cond, lines });
   }
   const body = groups.flatMap((g) => wrap(g.lines, '', g.cond, undefined, lists));

@@ -57,7 +57,8 @@ const shown = (v: unknown) => {
 
 /** Every difference between the chart's objects and the plain ones, one phrase each (object, then field). */
 export function differences(chart: readonly ManifestObject[], plain: readonly ManifestObject[]): string[] {
-  const index = (objects: readonly ManifestObject[]) => new Map(objects.map((o) => [identity(o), withoutHelmLabels(o)]));
+  const index = (objects: readonly ManifestObject[]) =>
+    new Map(objects.map((o) => [identity(o), withoutHelmLabels(o)]));
   const fromChart = index(chart);
   const fromPlain = index(plain);
   const found: string[] = [];
@@ -75,7 +76,11 @@ export function differences(chart: readonly ManifestObject[], plain: readonly Ma
 }
 
 /** A key over the chart, the renderings and the helm binary: an unchanged chart proven once is not rendered again. */
-function proofKey(chartFiles: ReadonlyMap<string, string | Buffer>, renderings: readonly ChartRendering[], helm: string): string {
+function proofKey(
+  chartFiles: ReadonlyMap<string, string | Buffer>,
+  renderings: readonly ChartRendering[],
+  helm: string,
+): string {
   const hash = createHash('sha256').update(`helm ${helm}\0`);
   for (const path of [...chartFiles.keys()].sort()) hash.update(`${path}\0`).update(chartFiles.get(path)!).update('\0');
   for (const r of renderings) hash.update(JSON.stringify([r.name, r.values ?? null, r.expected]));
@@ -94,13 +99,18 @@ export interface SelfCheckOptions {
  * expected objects; throws ChartDriftError naming the differing objects and fields.
  */
 export async function proveChartRendersPlain(
-  chartFiles: ReadonlyMap<string, string | Buffer>, renderings: readonly ChartRendering[], options: SelfCheckOptions = {},
+  chartFiles: ReadonlyMap<string, string | Buffer>,
+  renderings: readonly ChartRendering[],
+  options: SelfCheckOptions = {},
 ): Promise<void> {
   let helm: string;
   try {
     helm = helmBinary();
   } catch (e) {
-    if (e instanceof HelmNotFoundError) throw new ChartDriftError(`cannot prove the Helm chart renders the plain YAML: ${e.message}, or pass --skip-helm-check`);
+    if (e instanceof HelmNotFoundError)
+      throw new ChartDriftError(
+        `cannot prove the Helm chart renders the plain YAML: ${e.message}, or pass --skip-helm-check`,
+      );
     throw e;
   }
   const key = options.cacheDir === undefined ? undefined : proofKey(chartFiles, renderings, helm);
@@ -114,23 +124,29 @@ export async function proveChartRendersPlain(
       mkdirSync(dirname(join(chartDir, path)), { recursive: true });
       writeFileSync(join(chartDir, path), content);
     }
-    const problems = await Promise.all(renderings.map(async (r, i) => {
-      const args = ['template', RELEASE, chartDir];
-      if (r.values !== undefined) {
-        const valuesFile = join(scratch, `values-${i}.yaml`);
-        writeFileSync(valuesFile, stringify(r.values));
-        args.push('-f', valuesFile);
-      }
-      const result = await runHelm(args);
-      if (result.code !== 0) return [`${r.name} values: helm template fails: ${result.stderr.trim().split('\n')[0]}`];
-      const rendered = parseAllDocuments(result.stdout).map((d) => d.toJS() as unknown).filter(isRecord);
-      return differences(rendered, r.expected).map((d) => `${r.name} values: ${d}`);
-    }));
+    const problems = await Promise.all(
+      renderings.map(async (r, i) => {
+        const args = ['template', RELEASE, chartDir];
+        if (r.values !== undefined) {
+          const valuesFile = join(scratch, `values-${i}.yaml`);
+          writeFileSync(valuesFile, stringify(r.values));
+          args.push('-f', valuesFile);
+        }
+        const result = await runHelm(args);
+        if (result.code !== 0) return [`${r.name} values: helm template fails: ${result.stderr.trim().split('\n')[0]}`];
+        const rendered = parseAllDocuments(result.stdout)
+          .map((d) => d.toJS() as unknown)
+          .filter(isRecord);
+        return differences(rendered, r.expected).map((d) => `${r.name} values: ${d}`);
+      }),
+    );
     const all = problems.flat();
     if (all.length > 0) {
       const more = all.length > LISTED_DIFFERENCES ? `; and ${all.length - LISTED_DIFFERENCES} more` : '';
-      throw new ChartDriftError(`the Helm chart does not render the plain YAML (helm template): ${all.slice(0, LISTED_DIFFERENCES).join('; ')}${more}`
-        + ' (a construct depends on a value in a way the chart generator did not see: declare that value\'s variants in the chart\'s value table)');
+      throw new ChartDriftError(
+        `the Helm chart does not render the plain YAML (helm template): ${all.slice(0, LISTED_DIFFERENCES).join('; ')}${more}` +
+          " (a construct depends on a value in a way the chart generator did not see: declare that value's variants in the chart's value table)",
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -17,8 +17,10 @@ export function checkSentinelsAccepted(configs: readonly Config[]): void {
       validateConfig(config);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      throw new TemplateError(`the configuration refuses a sentinel of set ${set}: ${e.message} (make the value format's sentinel in `
-        + 'lib/patterns.ts match its pattern, or fix the relation in the stack\'s value rows)');
+      throw new TemplateError(
+        `the configuration refuses a sentinel of set ${set}: ${e.message} (make the value format's sentinel in ` +
+          "lib/patterns.ts match its pattern, or fix the relation in the stack's value rows)",
+      );
     }
   });
 }
@@ -42,7 +44,10 @@ function refText(r: Ref): string {
 /** A synth's objects with every sentinel replaced by `{{ what it stands for }}`: equal across sets if only copied. */
 function readAsValues({ objects, sentinels, match }: SetSynth): Map<string, unknown> {
   const read = (x: unknown): unknown => {
-    if (typeof x === 'string') return match(x).map((p) => (typeof p === 'string' ? p : `{{ ${refText(p)} }}`)).join('');
+    if (typeof x === 'string')
+      return match(x)
+        .map((p) => (typeof p === 'string' ? p : `{{ ${refText(p)} }}`))
+        .join('');
     if (typeof x === 'number') {
       const ref = sentinels.numbers.get(x);
       return ref ? `{{ ${refText(ref)} }}` : x;
@@ -78,12 +83,19 @@ export interface SetSynth {
 export function checkSameInBothSets(one: SetSynth, other: SetSynth): void {
   const a = readAsValues(one);
   const b = readAsValues(other);
-  const problem = (text: string) => new TemplateError(`${text} (a construct depends on a value in a way the chart generator did not see: `
-    + 'declare that value\'s variants in the chart\'s value table)');
+  const problem = (text: string) =>
+    new TemplateError(
+      `${text} (a construct depends on a value in a way the chart generator did not see: ` +
+        "declare that value's variants in the chart's value table)",
+    );
   for (const [id, object] of a) {
     if (!b.has(id)) throw problem(`${id} is only in the synth with the first set of sentinels`);
     const d = firstDifference(object, b.get(id));
-    if (d) throw problem(`${id} ${d.path}: the synth with one set of sentinels gives ${shown(d.chart)}, with another ${shown(d.plain)}`);
+    if (d)
+      throw problem(
+        `${id} ${d.path}: the synth with one set of sentinels gives ${shown(d.chart)}, with another ${shown(d.plain)}`,
+      );
   }
-  for (const id of b.keys()) if (!a.has(id)) throw problem(`${id} is only in the synth with the second set of sentinels`);
+  for (const id of b.keys())
+    if (!a.has(id)) throw problem(`${id} is only in the synth with the second set of sentinels`);
 }

@@ -53,8 +53,19 @@ function joinLists(parts: Part[]): Part[] {
   const out: Part[] = [];
   for (let i = 0; i < parts.length; i++) {
     const [a, sep, b] = [parts[i], parts[i + 1], parts[i + 2]];
-    if (typeof a !== 'string' && a.t === 'elem' && a.index === 0 && a.field === undefined && typeof sep === 'string'
-      && sep.length <= 3 && b !== undefined && typeof b !== 'string' && b.t === 'elem' && b.list === a.list && b.index === 1) {
+    if (
+      typeof a !== 'string' &&
+      a.t === 'elem' &&
+      a.index === 0 &&
+      a.field === undefined &&
+      typeof sep === 'string' &&
+      sep.length <= 3 &&
+      b !== undefined &&
+      typeof b !== 'string' &&
+      b.t === 'elem' &&
+      b.list === a.list &&
+      b.index === 1
+    ) {
       out.push({ t: 'join', list: a.list, sep });
       i += 2;
     } else {
@@ -70,7 +81,10 @@ export function templatize(value: unknown, sentinels: Sentinels, match: Matcher)
     const parts = match(value);
     if (parts.length === 1 && typeof parts[0] === 'string') return { k: 'lit', v: value };
     const node: Node = { k: 'tpl', parts, type: 'string' };
-    withElements.set(node, parts.some((p) => typeof p !== 'string' && hasElements(p)));
+    withElements.set(
+      node,
+      parts.some((p) => typeof p !== 'string' && hasElements(p)),
+    );
     return node;
   }
   if (typeof value === 'number') {
@@ -80,19 +94,33 @@ export function templatize(value: unknown, sentinels: Sentinels, match: Matcher)
   if (typeof value === 'boolean' || value === null) return { k: 'lit', v: value };
   if (Array.isArray(value)) {
     const items = value.map((v) => ({ node: templatize(v, sentinels, match) }));
-    const node: Node = { k: 'seq', items: findRanges(items, (i) => i.node, (_, n, range) => ({ node: n, range })) };
-    withElements.set(node, node.items.some((i) => hasElements(i.node)));
+    const node: Node = {
+      k: 'seq',
+      items: findRanges(
+        items,
+        (i) => i.node,
+        (_, n, range) => ({ node: n, range }),
+      ),
+    };
+    withElements.set(
+      node,
+      node.items.some((i) => hasElements(i.node)),
+    );
     return node;
   }
   if (typeof value === 'object') {
     const whole = sentinels.maps.get(nodeKey(value));
     if (whole) return { k: 'yaml', ref: whole };
     const entries = Object.entries(value as Record<string, unknown>).map(([key, v]) => {
-      if (match(key).some((p) => typeof p !== 'string')) throw new TemplateError(`a configuration value is used as the key ${JSON.stringify(key)}`);
+      if (match(key).some((p) => typeof p !== 'string'))
+        throw new TemplateError(`a configuration value is used as the key ${JSON.stringify(key)}`);
       return { key, node: templatize(v, sentinels, match) };
     });
     const node: Node = { k: 'map', entries };
-    withElements.set(node, entries.some((e) => hasElements(e.node)));
+    withElements.set(
+      node,
+      entries.some((e) => hasElements(e.node)),
+    );
     return node;
   }
   throw new TemplateError(`cannot template a value of type ${typeof value}`);
@@ -126,17 +154,28 @@ const toVar = <T>(x: T, list: string, index: number): T =>
  * Two neighbours that differ only in being built from element 0 and element 1 of the same list value are one
  * item repeated for every element: a `range`. The synths give every list value exactly two sentinel elements.
  */
-export function findRanges<T>(items: readonly T[], nodeOf: (item: T) => Node, make: (item: T, node: Node, range: string) => T): T[] {
+export function findRanges<T>(
+  items: readonly T[],
+  nodeOf: (item: T) => Node,
+  make: (item: T, node: Node, range: string) => T,
+): T[] {
   const out: T[] = [];
   for (let i = 0; i < items.length; i++) {
     if (!hasElements(nodeOf(items[i]))) {
       out.push(items[i]);
       continue;
     }
-    const here = collectRefs(nodeOf(items[i])).filter((r) => r.t === 'elem' && r.index === 0) as Extract<Ref, { t: 'elem' }>[];
+    const here = collectRefs(nodeOf(items[i])).filter((r) => r.t === 'elem' && r.index === 0) as Extract<
+      Ref,
+      { t: 'elem' }
+    >[];
     const next = items[i + 1];
-    const list = next === undefined ? undefined : [...new Set(here.map((r) => r.list))]
-      .find((l) => same(toVar(nodeOf(items[i]), l, 0), toVar(nodeOf(next), l, 1)));
+    const list =
+      next === undefined
+        ? undefined
+        : [...new Set(here.map((r) => r.list))].find((l) =>
+            same(toVar(nodeOf(items[i]), l, 0), toVar(nodeOf(next), l, 1)),
+          );
     if (list !== undefined) {
       out.push(make(items[i], toVar(nodeOf(items[i]), list, 0), list));
       i++;
@@ -153,6 +192,8 @@ export function resolveElements<T>(x: T, where: string): T {
   return mapRefs(x, (r) => {
     if (r.t !== 'elem') return r;
     if (r.index === 0) return { t: 'first', list: r.list, field: r.field };
-    throw new TemplateError(`${where}: list value '${r.list}' is used element by element in a way the chart writer cannot repeat`);
+    throw new TemplateError(
+      `${where}: list value '${r.list}' is used element by element in a way the chart writer cannot repeat`,
+    );
   });
 }

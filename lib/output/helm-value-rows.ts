@@ -90,7 +90,10 @@ function formatOfNode(node: SchemaNode | undefined, where: string): ValueFormat 
   if (node === undefined) return undefined;
   if (node.pattern !== undefined) {
     const found = formatOfPattern(node.pattern);
-    if (!found) throw new Error(`${where}: the config schema's pattern is no ValueFormat of lib/patterns.ts, so it has no sentinel`);
+    if (!found)
+      throw new Error(
+        `${where}: the config schema's pattern is no ValueFormat of lib/patterns.ts, so it has no sentinel`,
+      );
     return found.format;
   }
   for (const sub of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.items ? [node.items] : [])]) {
@@ -110,10 +113,13 @@ export function formatAt(path: string, node = configSchemaAt(path)): ValueFormat
 /** A sentinel in each set: a fixed value (the same in both) or one made for the set. */
 export type SentinelSpec<T = string> = T | ((set: SentinelSet) => T);
 const inSet = <T>(spec: SentinelSpec<T>, set: SentinelSet): T =>
-  (typeof spec === 'function' ? (spec as (s: SentinelSet) => T)(set) : spec);
+  typeof spec === 'function' ? (spec as (s: SentinelSet) => T)(set) : spec;
 
 /** The sentinel the key's value format makes (element `index` of a list value; 0 for the value itself). */
-export const sentinelAt = (path: string, index = 0) => (set: SentinelSet): string => formatAt(path).sentinel(marker(path, set), index);
+export const sentinelAt =
+  (path: string, index = 0) =>
+  (set: SentinelSet): string =>
+    formatAt(path).sentinel(marker(path, set), index);
 
 /** A derived string: the constructs compute it from the value; `_helpers.tpl` has the same function. */
 export interface Derivation {
@@ -124,7 +130,11 @@ const derived = (sentinel: string, of: Ref, derivations: readonly Derivation[]) 
   derivations.map((d) => [d.js(sentinel), { t: 'derived', helper: d.helper, of }] as const);
 
 /** A string value; its sentinel comes from its value format unless the table gives one (a relation between values). */
-export const str = (path: string, sentinel: SentinelSpec = sentinelAt(path), derivations: readonly Derivation[] = []): ValueRow =>
+export const str = (
+  path: string,
+  sentinel: SentinelSpec = sentinelAt(path),
+  derivations: readonly Derivation[] = [],
+): ValueRow =>
   inBothSets((set) => {
     const s = inSet(sentinel, set);
     return { path, base: s, strings: [[s, value(path)], ...derived(s, value(path), derivations)] };
@@ -134,8 +144,13 @@ export const str = (path: string, sentinel: SentinelSpec = sentinelAt(path), der
 export const num = (path: string, sentinel: SentinelSpec<number>): ValueRow =>
   inBothSets((set) => ({ path, base: inSet(sentinel, set), numbers: [[inSet(sentinel, set), value(path)]] }));
 
-export function list(path: string, variable: string, expr: string, derivations: readonly Derivation[] = [],
-  sentinels: SentinelSpec<readonly string[]> = (set) => [1, 2].map((i) => sentinelAt(path, i)(set))): ValueRow {
+export function list(
+  path: string,
+  variable: string,
+  expr: string,
+  derivations: readonly Derivation[] = [],
+  sentinels: SentinelSpec<readonly string[]> = (set) => [1, 2].map((i) => sentinelAt(path, i)(set)),
+): ValueRow {
   return inBothSets((set) => {
     const elements = inSet(sentinels, set);
     return {
@@ -154,55 +169,82 @@ export function list(path: string, variable: string, expr: string, derivations: 
  * A list of objects: two elements, each string field with its format's sentinel (marked with the list's path and
  * the field), each number field with the table's numbers (element 1, element 2).
  */
-export function objectList(path: string, variable: string, numbers: Readonly<Record<string, SentinelSpec<readonly [number, number]>>>): ValueRow {
+export function objectList(
+  path: string,
+  variable: string,
+  numbers: Readonly<Record<string, SentinelSpec<readonly [number, number]>>>,
+): ValueRow {
   const properties = configSchemaAt(path)?.items?.properties ?? {};
   return inBothSets((set) => {
     const strings: [string, Ref][] = [];
     const nums: [number, Ref][] = [];
-    const elements = [0, 1].map((index) => Object.fromEntries(Object.entries(properties).map(([field, node]) => {
-      const ref: Ref = { t: 'elem', list: path, index, field };
-      const given = numbers[field];
-      if (given !== undefined) {
-        const n = inSet(given, set)[index];
-        nums.push([n, ref]);
-        return [field, n];
-      }
-      const s = formatAt(`${path}.${field}`, node).sentinel(marker(`${path}.${field}`, set), index + 1);
-      strings.push([s, ref]);
-      return [field, s];
-    })));
+    const elements = [0, 1].map((index) =>
+      Object.fromEntries(
+        Object.entries(properties).map(([field, node]) => {
+          const ref: Ref = { t: 'elem', list: path, index, field };
+          const given = numbers[field];
+          if (given !== undefined) {
+            const n = inSet(given, set)[index];
+            nums.push([n, ref]);
+            return [field, n];
+          }
+          const s = formatAt(`${path}.${field}`, node).sentinel(marker(`${path}.${field}`, set), index + 1);
+          strings.push([s, ref]);
+          return [field, s];
+        }),
+      ),
+    );
     return { path, base: elements, list: { variable, expr: `$.Values.${path}` }, strings, numbers: nums };
   });
 }
 
 /** A map of label keys to values, printed whole: one entry, of the formats of its keys and values. */
-export const labelMap = (path: string): ValueRow => inBothSets((set) => {
-  const node = configSchemaAt(path);
-  const keyFormat = formatOfNode(node?.propertyNames, path);
-  const valueFormat = typeof node?.additionalProperties === 'object' ? formatOfNode(node.additionalProperties, path) : undefined;
-  if (!keyFormat || !valueFormat) throw new Error(`${path}: the config schema gives the map no key and value formats`);
-  return { path, base: { [keyFormat.sentinel(marker(path, set), 0)]: valueFormat.sentinel(marker(path, set), 0) }, map: true };
-});
+export const labelMap = (path: string): ValueRow =>
+  inBothSets((set) => {
+    const node = configSchemaAt(path);
+    const keyFormat = formatOfNode(node?.propertyNames, path);
+    const valueFormat =
+      typeof node?.additionalProperties === 'object' ? formatOfNode(node.additionalProperties, path) : undefined;
+    if (!keyFormat || !valueFormat)
+      throw new Error(`${path}: the config schema gives the map no key and value formats`);
+    return {
+      path,
+      base: { [keyFormat.sentinel(marker(path, set), 0)]: valueFormat.sentinel(marker(path, set), 0) },
+      map: true,
+    };
+  });
 
 /** An enum: one variant per other allowed value. */
 export function oneOf(path: string, base: string): ValueRow {
   const values = (configSchemaAt(path)?.enum ?? []) as string[];
   if (!values.includes(base)) throw new Error(`${path}: ${base} is not one of ${values.join(', ')}`);
   return {
-    path, base,
-    variants: values.filter((v) => v !== base).map((v) => ({ value: v, cond: [`eq $.Values.${path} ${JSON.stringify(v)}`] })),
+    path,
+    base,
+    variants: values
+      .filter((v) => v !== base)
+      .map((v) => ({ value: v, cond: [`eq $.Values.${path} ${JSON.stringify(v)}`] })),
   };
 }
 
 /** A switch: on in the base. */
-export const bool = (path: string): ValueRow => ({ path, base: true, variants: [{ value: false, cond: [`not $.Values.${path}`] }] });
+export const bool = (path: string): ValueRow => ({
+  path,
+  base: true,
+  variants: [{ value: false, cond: [`not $.Values.${path}`] }],
+});
 
 /** An optional string: set in the base, absent in the variant. */
-export const optional = (path: string, sentinel?: SentinelSpec): ValueRow =>
-  ({ ...str(path, sentinel), variants: [{ value: undefined, cond: [`not $.Values.${path}`] }] });
+export const optional = (path: string, sentinel?: SentinelSpec): ValueRow => ({
+  ...str(path, sentinel),
+  variants: [{ value: undefined, cond: [`not $.Values.${path}`] }],
+});
 
 /** A list whose empty value leaves something out (an annotation): two sentinels in the base, empty in the variant. */
-export const optionalList = (row: ValueRow): ValueRow => ({ ...row, variants: [{ value: [], cond: [`not $.Values.${row.path}`] }] });
+export const optionalList = (row: ValueRow): ValueRow => ({
+  ...row,
+  variants: [{ value: [], cond: [`not $.Values.${row.path}`] }],
+});
 
 /** Config keys with no row: every leaf of the config schema must be a value or listed in NOT_VALUES. */
 export function unmappedKeys(rows: readonly ValueRow[]): string[] {

@@ -27,11 +27,16 @@ export function valuesSourceSchema(): { type: 'object'; properties: Record<strin
     required: [...root.required.filter((k) => !NOT_VALUES.includes(k)), 'createNamespaces'],
     properties: {
       ...properties,
-      certificate_arn: { ...(properties.certificateArn as object), expected: (properties.certificateArn as { expected: string }).expected },
+      certificate_arn: {
+        ...(properties.certificateArn as object),
+        expected: (properties.certificateArn as { expected: string }).expected,
+      },
       // Optional: values.yaml sets it, and Argo CD's inline values may leave it out.
       scope: { enum: ['all', 'ingress'], expected: 'all (everything enabled) or ingress (only the ALB Ingress)' },
       createNamespaces: {
-        type: 'object', additionalProperties: false, required: ['app', 'gateway'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['app', 'gateway'],
         properties: { app: { type: 'boolean' }, gateway: { type: 'boolean' } },
       },
     },

@@ -25,33 +25,39 @@ export const HELM_ONLY_VALUES = {
  * those of its app's keys.
  */
 const EXTRA_COMMENTS: Record<string, string> = {
-  'gateway': 'The Istio ingress gateway the ALB sends its re-encrypted traffic to.',
-  'alb': 'The ALB, as annotations of the Ingress that the AWS Load Balancer Controller reconciles.',
-  'mesh': 'Mesh policy for the app namespace.',
-  'istioEdge': 'Istio objects: Gateway, VirtualServices, ServiceEntries, Sidecar, PeerAuthentication.',
-  'albIngress': 'The ALB Ingress.',
-  'dns': 'DNS records for host.',
+  gateway: 'The Istio ingress gateway the ALB sends its re-encrypted traffic to.',
+  alb: 'The ALB, as annotations of the Ingress that the AWS Load Balancer Controller reconciles.',
+  mesh: 'Mesh policy for the app namespace.',
+  istioEdge: 'Istio objects: Gateway, VirtualServices, ServiceEntries, Sidecar, PeerAuthentication.',
+  albIngress: 'The ALB Ingress.',
+  dns: 'DNS records for host.',
   'alb.groupName': 'IngressGroup: Ingresses with the same group share one ALB (at most 63 characters of [a-z0-9.-]).',
-  'alb.wafv2AclArn': 'Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB\'s ACL as it is.',
-  'gateway.tls.issuerRef': 'certManager only: the Issuer (in gateway.namespace) or ClusterIssuer that signs the certificate.',
-  'scope': 'What the chart installs. all: the app namespace, yelb, the Istio objects and the ALB Ingress (each\n'
-    + 'switched by its enabled value); ingress: only the ALB Ingress, the scope of the ALB-Istio-TLS chart.',
-  'createNamespaces': 'Namespace objects (a chart value only: the plain YAML always has them). Helm cannot install a\n'
-    + 'Namespace that already exists unless it carries the release\'s ownership label and annotations.',
-  'createNamespaces.app': 'Create `namespace`, labelled istio-injection=enabled. Set false if it exists already (label it yourself).',
-  'createNamespaces.gateway': 'With alb.targetType ip: declare gateway.namespace, labelled for the readiness gate. Off by default:\n'
-    + 'the namespace exists (the Istio install made it) and Helm refuses to install an object it does not own, so\n'
-    + 'label it once instead (NOTES.txt prints the command and whether the label is there):\n'
-    + '  kubectl label namespace <gateway.namespace> elbv2.k8s.aws/pod-readiness-gate-inject=enabled\n'
-    + 'Set true only for a gateway namespace that does not exist yet.',
+  'alb.wafv2AclArn': "Regional WAFv2 web ACL to attach, or none to detach one; unset leaves the ALB's ACL as it is.",
+  'gateway.tls.issuerRef':
+    'certManager only: the Issuer (in gateway.namespace) or ClusterIssuer that signs the certificate.',
+  scope:
+    'What the chart installs. all: the app namespace, yelb, the Istio objects and the ALB Ingress (each\n' +
+    'switched by its enabled value); ingress: only the ALB Ingress, the scope of the ALB-Istio-TLS chart.',
+  createNamespaces:
+    'Namespace objects (a chart value only: the plain YAML always has them). Helm cannot install a\n' +
+    "Namespace that already exists unless it carries the release's ownership label and annotations.",
+  'createNamespaces.app':
+    'Create `namespace`, labelled istio-injection=enabled. Set false if it exists already (label it yourself).',
+  'createNamespaces.gateway':
+    'With alb.targetType ip: declare gateway.namespace, labelled for the readiness gate. Off by default:\n' +
+    'the namespace exists (the Istio install made it) and Helm refuses to install an object it does not own, so\n' +
+    'label it once instead (NOTES.txt prints the command and whether the label is there):\n' +
+    '  kubectl label namespace <gateway.namespace> elbv2.k8s.aws/pod-readiness-gate-inject=enabled\n' +
+    'Set true only for a gateway namespace that does not exist yet.',
 };
 
 /** Commented-out examples of optional values, printed after the key they follow. */
 const OPTIONAL_EXAMPLES: Record<string, { after: string; text: string }> = {
-  'certificate_arn': {
+  certificate_arn: {
     after: 'certificateArn',
-    text: 'certificate_arn: the ALB-Istio-TLS chart\'s name for certificateArn, accepted as is (it wins when set):\n'
-      + '  --set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>',
+    text:
+      "certificate_arn: the ALB-Istio-TLS chart's name for certificateArn, accepted as is (it wins when set):\n" +
+      '  --set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>',
   },
   'alb.groupName': { after: 'alb.inboundCidrs', text: `${EXTRA_COMMENTS['alb.groupName']}\ngroupName: shared-alb` },
   'alb.wafv2AclArn': {
@@ -77,7 +83,16 @@ function defaultComments(): Map<string, string> {
       const first = isMap(parent) && parent.items[0] === pair && keys.length > 0 ? parent.commentBefore : undefined;
       const text = pair.key.commentBefore ?? first;
       // The first key's comment also holds the file's header: keep the last paragraph only.
-      if (text) found.set(path, text.split(/\n\s*\n/).pop()!.split('\n').map((l) => l.replace(/^ /, '')).join('\n'));
+      if (text)
+        found.set(
+          path,
+          text
+            .split(/\n\s*\n/)
+            .pop()!
+            .split('\n')
+            .map((l) => l.replace(/^ /, ''))
+            .join('\n'),
+        );
     },
   });
   return found;
@@ -99,12 +114,20 @@ export interface ValueDocs {
 }
 
 /** A key's comment: from config/default.yaml, else the tables, else the form the schema expects. */
-function commentFor(path: string, comments: Map<string, string>, extra: Readonly<Record<string, string>>): string | undefined {
+function commentFor(
+  path: string,
+  comments: Map<string, string>,
+  extra: Readonly<Record<string, string>>,
+): string | undefined {
   const schema = configSchemaAt(path);
   const expected = schema?.expected ?? (schema?.enum ? `One of ${schema.enum.join(', ')}.` : undefined);
   const wildcard = Object.keys(extra).find((pattern) => pattern.includes('*') && matches(pattern, path));
-  return comments.get(path) ?? extra[path] ?? (wildcard === undefined ? undefined : extra[wildcard])
-    ?? (expected === undefined ? undefined : `${expected.charAt(0).toUpperCase()}${expected.slice(1)}`);
+  return (
+    comments.get(path) ??
+    extra[path] ??
+    (wildcard === undefined ? undefined : extra[wildcard]) ??
+    (expected === undefined ? undefined : `${expected.charAt(0).toUpperCase()}${expected.slice(1)}`)
+  );
 }
 
 /** Paths whose children need no comment of their own: free-form maps, list items, quantities. */
@@ -131,7 +154,8 @@ export function renderValuesYaml(values: Record<string, unknown>, docs: ValueDoc
       if (documented) {
         const text = commentFor(path, known, extra);
         if (text === undefined) throw new Error(`values.yaml: no comment for ${path}; add one to config/default.yaml`);
-        if (indent === 0 && typeof v === 'object' && !Array.isArray(v) && lines[lines.length - 1] !== '') lines.push('');
+        if (indent === 0 && typeof v === 'object' && !Array.isArray(v) && lines[lines.length - 1] !== '')
+          lines.push('');
         lines.push(...comment(text, pad));
       }
       if (Array.isArray(v)) {

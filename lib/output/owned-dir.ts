@@ -1,6 +1,17 @@
 import {
-  chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync,
-  rmdirSync, unlinkSync, writeFileSync,
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
 } from 'fs';
 import { homedir } from 'os';
 import { dirname, join, parse, resolve, sep } from 'path';
@@ -17,7 +28,8 @@ import { dirname, join, parse, resolve, sep } from 'path';
 
 /** The record of generated files: one relative path a line. No extension, so `kubectl apply -f` and Argo CD skip it. */
 export const OWNERSHIP_RECORD = '.synth-files';
-const RECORD_HEADER = '# Written by eks-alb-istio-tls `npm run synth`: it replaces or removes only the files listed here.\n';
+const RECORD_HEADER =
+  '# Written by eks-alb-istio-tls `npm run synth`: it replaces or removes only the files listed here.\n';
 const LOCK = '.synth-lock';
 const JOURNAL = '.synth-journal';
 const JOURNAL_TMP = '.synth-journal.tmp';
@@ -97,25 +109,43 @@ function isSafeRelative(rel: string): boolean {
 function readRecord(dir: string): Set<string> | undefined {
   const path = join(dir, OWNERSHIP_RECORD);
   if (!existsSync(path)) return undefined;
-  if (!lstatSync(path).isFile()) throw new OutputError(`${path} is not a regular file; remove it, or choose another output directory`);
-  const files = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  if (!lstatSync(path).isFile())
+    throw new OutputError(`${path} is not a regular file; remove it, or choose another output directory`);
+  const files = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const unsafe = files.find((f) => !isSafeRelative(f));
   if (unsafe !== undefined) {
-    throw new OutputError(`${path} lists ${JSON.stringify(unsafe.slice(0, 100))}, which is not a path inside ${dir}; restore the file from git or remove ${dir} yourself`);
+    throw new OutputError(
+      `${path} lists ${JSON.stringify(unsafe.slice(0, 100))}, which is not a path inside ${dir}; restore the file from git or remove ${dir} yourself`,
+    );
   }
   return new Set(files);
 }
 
-const renderRecord = (files: Iterable<string>) => RECORD_HEADER + [...files].sort(byCodeUnit).map((f) => `${f}\n`).join('');
+const renderRecord = (files: Iterable<string>) =>
+  RECORD_HEADER +
+  [...files]
+    .sort(byCodeUnit)
+    .map((f) => `${f}\n`)
+    .join('');
 
 /** Refuses output directories whose loss would hurt: `/`, home, the project and the repository, and their parents. */
 function refuseProtected(dir: string, protectedDirs: readonly string[]): void {
-  if (dirname(dir) === dir) throw new OutputError(`refusing to write to ${dir}: that is the root of the file system; choose a new or empty directory`);
+  if (dirname(dir) === dir)
+    throw new OutputError(
+      `refusing to write to ${dir}: that is the root of the file system; choose a new or empty directory`,
+    );
   const home = realLocation(homedir());
-  if (dir === home) throw new OutputError(`refusing to write to ${dir}: that is your home directory; choose a new or empty directory below it`);
+  if (dir === home)
+    throw new OutputError(
+      `refusing to write to ${dir}: that is your home directory; choose a new or empty directory below it`,
+    );
   for (const guarded of protectedDirs.map(realLocation)) {
     if (isWithin(guarded, dir)) {
-      throw new OutputError(`refusing to write to ${dir}: it holds the project or its repository (${guarded}); choose a new or empty directory such as ${join(guarded, 'dist')}`);
+      throw new OutputError(
+        `refusing to write to ${dir}: it holds the project or its repository (${guarded}); choose a new or empty directory such as ${join(guarded, 'dist')}`,
+      );
     }
   }
 }
@@ -142,8 +172,14 @@ function checkParents(root: string, rel: string): void {
     } catch {
       return;
     }
-    if (stat.isSymbolicLink()) throw new OutputError(`refusing to write through ${p}: it is a symbolic link, and synth writes only into real directories; remove the link or choose another output directory`);
-    if (!stat.isDirectory()) throw new OutputError(`refusing to replace ${p}: it is a file synth did not write, where synth needs a directory; move it away or choose another output directory`);
+    if (stat.isSymbolicLink())
+      throw new OutputError(
+        `refusing to write through ${p}: it is a symbolic link, and synth writes only into real directories; remove the link or choose another output directory`,
+      );
+    if (!stat.isDirectory())
+      throw new OutputError(
+        `refusing to replace ${p}: it is a file synth did not write, where synth needs a directory; move it away or choose another output directory`,
+      );
   }
 }
 
@@ -174,7 +210,9 @@ function lock(dir: string): () => void {
         if (errno(e) !== 'EEXIST') throw new OutputError(`cannot lock ${dir}: ${errno(e)}`);
         const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
         if (holder !== process.pid && pidAlive(holder)) {
-          throw new OutputError(`another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${path} if no synth is running`);
+          throw new OutputError(
+            `another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${path} if no synth is running`,
+          );
         }
         rmSync(path, { force: true });
       }
@@ -229,18 +267,25 @@ function readJournal(dir: string): Journal | undefined {
     throw new OutputError(`${path} is damaged; remove ${dir} and run synth again`);
   }
   const paths = [...(journal.moves ?? []), ...(journal.removals ?? [])];
-  if (!Array.isArray(journal.moves) || !Array.isArray(journal.removals) || !paths.every((p) => typeof p === 'string' && (p === OWNERSHIP_RECORD || isSafeRelative(p)))) {
+  if (
+    !Array.isArray(journal.moves) ||
+    !Array.isArray(journal.removals) ||
+    !paths.every((p) => typeof p === 'string' && (p === OWNERSHIP_RECORD || isSafeRelative(p)))
+  ) {
     throw new OutputError(`${path} is damaged; remove ${dir} and run synth again`);
   }
   return journal;
 }
 
 /** Entries of `dir` other than the writer's bookkeeping. */
-const userVisibleEntries = (dir: string) => readdirSync(dir).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith(`${LOCK}.`));
+const userVisibleEntries = (dir: string) =>
+  readdirSync(dir).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith(`${LOCK}.`));
 
 function refuseForeign(dir: string): void {
   if (userVisibleEntries(dir).length > 0) {
-    throw new OutputError(`refusing to write to ${dir}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`);
+    throw new OutputError(
+      `refusing to write to ${dir}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`,
+    );
   }
 }
 
@@ -255,10 +300,16 @@ export function checkOutputDir(outDir: string, options: Pick<WriteOwnedOptions, 
   if (!existsSync(dir)) {
     let ancestor = dirname(dir);
     while (!existsSync(ancestor)) ancestor = dirname(ancestor);
-    if (!lstatSync(ancestor).isDirectory()) throw new OutputError(`cannot create ${dir}: ${ancestor} is a file, not a directory; choose another output directory`);
+    if (!lstatSync(ancestor).isDirectory())
+      throw new OutputError(
+        `cannot create ${dir}: ${ancestor} is a file, not a directory; choose another output directory`,
+      );
     return dir;
   }
-  if (!lstatSync(dir).isDirectory()) throw new OutputError(`refusing to write to ${dir}: it is a file, not a directory; choose a new or empty directory`);
+  if (!lstatSync(dir).isDirectory())
+    throw new OutputError(
+      `refusing to write to ${dir}: it is a file, not a directory; choose a new or empty directory`,
+    );
   if (!existsSync(join(dir, OWNERSHIP_RECORD))) refuseForeign(dir);
   return dir;
 }
@@ -269,14 +320,27 @@ export function checkOutputDir(outDir: string, options: Pick<WriteOwnedOptions, 
  * directory, a non-empty directory without the record, a protected directory, and any file in the way that synth
  * did not write.
  */
-export function writeOwnedTree(outDir: string, files: ReadonlyMap<string, string | Buffer>, options: WriteOwnedOptions = {}): WriteOwnedResult {
+export function writeOwnedTree(
+  outDir: string,
+  files: ReadonlyMap<string, string | Buffer>,
+  options: WriteOwnedOptions = {},
+): WriteOwnedResult {
   const dir = checkOutputDir(outDir, options);
   const names = [...files.keys()].sort(byCodeUnit);
   const badName = names.find((n) => !isSafeRelative(n));
-  if (badName !== undefined) throw new OutputError(`cannot write ${JSON.stringify(badName)}: not a relative path inside the output directory`);
-  const folders = new Set(names.flatMap((n) => n.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  if (badName !== undefined)
+    throw new OutputError(`cannot write ${JSON.stringify(badName)}: not a relative path inside the output directory`);
+  const folders = new Set(
+    names.flatMap((n) =>
+      n
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+    ),
+  );
   const fileAndFolder = names.find((n) => folders.has(n));
-  if (fileAndFolder !== undefined) throw new OutputError(`cannot write ${JSON.stringify(fileAndFolder)} both as a file and as a folder`);
+  if (fileAndFolder !== undefined)
+    throw new OutputError(`cannot write ${JSON.stringify(fileAndFolder)} both as a file and as a folder`);
 
   let created: string[] = [];
   if (!existsSync(dir)) {
@@ -304,7 +368,9 @@ export function writeOwnedTree(outDir: string, files: ReadonlyMap<string, string
       const path = join(dir, rel);
       if (!existsSync(path) && !isSymlink(path)) continue;
       if (!owned.has(rel) || !lstatSync(path).isFile()) {
-        throw new OutputError(`refusing to replace ${path}: synth did not write it; move it away or choose another output directory`);
+        throw new OutputError(
+          `refusing to replace ${path}: synth did not write it; move it away or choose another output directory`,
+        );
       }
     }
     const removals = [...owned].filter((rel) => !files.has(rel)).sort(byCodeUnit);

@@ -26,7 +26,11 @@ let resolved: string | undefined;
 /** `v3.18.0` -> 3; undefined when the binary does not run or prints something else. */
 function majorVersion(bin: string): number | undefined {
   try {
-    const out = execFileSync(bin, ['version', '--template', '{{.Version}}'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 });
+    const out = execFileSync(bin, ['version', '--template', '{{.Version}}'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    });
     const match = /^v(\d+)\./.exec(out.trim());
     return match ? Number(match[1]) : undefined;
   } catch {
@@ -68,7 +72,8 @@ export function helmBinary(): string {
   if (chosen) {
     // An explicit choice is used or reported, never silently replaced.
     const major = majorVersion(chosen);
-    if (major === undefined || major < 3) throw new HelmNotFoundError(`HELM_BIN=${chosen} is not a working helm 3 or newer`);
+    if (major === undefined || major < 3)
+      throw new HelmNotFoundError(`HELM_BIN=${chosen} is not a working helm 3 or newer`);
     return (resolved = chosen);
   }
   const tried: string[] = [];
@@ -99,9 +104,14 @@ export interface HelmResult {
 export function runHelm(args: readonly string[], options: { cwd?: string } = {}): Promise<HelmResult> {
   const bin = helmBinary();
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      bin,
+      args,
+      { cwd: options.cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -51,4 +51,5 @@ export function workspace(prefix: string) {
 }
 
 /** Lines that look like a JavaScript stack trace. */
-export const stackLines = (lines: readonly string[]) => lines.filter((l) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/.test(l));
+export const stackLines = (lines: readonly string[]) =>
+  lines.filter((l) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$/.test(l));

@@ -3,7 +3,12 @@ import { planAlbs } from '../../lib/alb-plan';
 import { ALB_QUOTA_CASES, setPaths } from './alb-quota-cases';
 import { find, objects } from './helpers';
 
-const QUOTA_RULES = ['alb-rule-quota', 'alb-condition-values-quota', 'alb-condition-wildcards-quota', 'alb-target-group-quota'];
+const QUOTA_RULES = [
+  'alb-rule-quota',
+  'alb-condition-values-quota',
+  'alb-condition-wildcards-quota',
+  'alb-target-group-quota',
+];
 const ALB = 'alb.ingress.kubernetes.io/';
 const line = (f: Finding) => `${f.ruleId} ${f.severity} ${f.object} ${f.field}: ${f.message}`;
 const quotaFindings = (o: K8sObject[]) => checkRules(o).findings.filter((f) => QUOTA_RULES.includes(f.ruleId));
@@ -17,10 +22,22 @@ function broken(what: string): K8sObject[] {
 
 describe('ALB quotas: exact findings', () => {
   test.each([
-    ['101 listener rules on one ALB', 'alb-rule-quota warning Ingress istio-system/yelb spec.rules: 101 listener rules on the ALB (one per Ingress path on each listener that forwards): AWS allows 100 besides the default rules unless the quota is raised'],
-    ['5 hosts and a / path in one rule', 'alb-condition-values-quota error Ingress istio-system/yelb spec.rules[0].http.paths[0]: the listener rule of this path has 6 condition values (host-header 5, path-pattern 1): AWS allows 5 per rule, a fixed quota, so the controller cannot create it'],
-    ['4 wildcard hosts and a path with 2 wildcards in one rule', 'alb-condition-wildcards-quota error Ingress istio-system/yelb spec.rules[0].http.paths[0]: the listener rule of this path has 6 wildcards (* or ?) in its condition values: AWS allows 5 per rule, a fixed quota, so the controller cannot create it'],
-    ['105 target groups behind 21 forward actions', 'alb-target-group-quota error Ingress istio-system/yelb spec.rules: 105 target groups on the ALB (one per Ingress, Service and port): AWS allows 100, a fixed quota, so the controller cannot build the ALB'],
+    [
+      '101 listener rules on one ALB',
+      'alb-rule-quota warning Ingress istio-system/yelb spec.rules: 101 listener rules on the ALB (one per Ingress path on each listener that forwards): AWS allows 100 besides the default rules unless the quota is raised',
+    ],
+    [
+      '5 hosts and a / path in one rule',
+      'alb-condition-values-quota error Ingress istio-system/yelb spec.rules[0].http.paths[0]: the listener rule of this path has 6 condition values (host-header 5, path-pattern 1): AWS allows 5 per rule, a fixed quota, so the controller cannot create it',
+    ],
+    [
+      '4 wildcard hosts and a path with 2 wildcards in one rule',
+      'alb-condition-wildcards-quota error Ingress istio-system/yelb spec.rules[0].http.paths[0]: the listener rule of this path has 6 wildcards (* or ?) in its condition values: AWS allows 5 per rule, a fixed quota, so the controller cannot create it',
+    ],
+    [
+      '105 target groups behind 21 forward actions',
+      'alb-target-group-quota error Ingress istio-system/yelb spec.rules: 105 target groups on the ALB (one per Ingress, Service and port): AWS allows 100, a fixed quota, so the controller cannot build the ALB',
+    ],
   ])('%s', (what, expected) => {
     expect(quotaFindings(broken(what)).map(line)).toEqual([expected]);
   });
@@ -46,7 +63,9 @@ describe('ALB quotas: exact findings', () => {
     const mate = JSON.parse(JSON.stringify(ing)) as K8sObject & { metadata: { name: string } };
     mate.metadata.name = 'yelb-admin';
     o.push(mate);
-    expect(quotaFindings(o).map((f) => f.message)).toEqual([expect.stringMatching(/^120 listener rules on the ALB of IngressGroup 'shop' /)]);
+    expect(quotaFindings(o).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^120 listener rules on the ALB of IngressGroup 'shop' /),
+    ]);
     // 101 Ingresses that only set the default backend: no rules, but a target group each.
     const many = objects('good');
     const base = find(many, 'Ingress', 'yelb');
@@ -78,30 +97,57 @@ describe('ALB quotas: exact findings', () => {
   test('a Prefix path other than / costs two values: /api and /api/*', () => {
     const o = objects('good');
     const ing = find(o, 'Ingress', 'yelb');
-    ing.metadata.annotations[`${ALB}conditions.istio-ingressgateway`] = JSON.stringify([{ field: 'host-header', hostHeaderConfig: { values: ['a.shop.internal', 'b.shop.internal', 'c.shop.internal'] } }]);
+    ing.metadata.annotations[`${ALB}conditions.istio-ingressgateway`] = JSON.stringify([
+      { field: 'host-header', hostHeaderConfig: { values: ['a.shop.internal', 'b.shop.internal', 'c.shop.internal'] } },
+    ]);
     find(o, 'VirtualService', 'yelb-ui').spec.hosts.push('a.shop.internal', 'b.shop.internal', 'c.shop.internal');
     ing.spec.rules[0].http.paths[0].path = '/api';
-    expect(quotaFindings(o).map((f) => f.message)).toEqual([expect.stringContaining('has 6 condition values (host-header 4, path-pattern 2)')]);
+    expect(quotaFindings(o).map((f) => f.message)).toEqual([
+      expect.stringContaining('has 6 condition values (host-header 4, path-pattern 2)'),
+    ]);
     ing.spec.rules[0].http.paths[0].path = '/';
     expect(quotaFindings(o)).toEqual([]);
   });
 
   test('Ingresses rendered from a plan of 300 hosts stay within the quotas; one host per rule with a / path does not', () => {
-    const apps = Array.from({ length: 300 }, (_, i) => ({ name: `app${i}`, hosts: [`app${i}.shop.internal`], certificateArns: [] }));
-    const plan = planAlbs(apps, { defaultCertificateArn: 'arn:aws:acm:us-east-1:210987654321:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f' });
+    const apps = Array.from({ length: 300 }, (_, i) => ({
+      name: `app${i}`,
+      hosts: [`app${i}.shop.internal`],
+      certificateArns: [],
+    }));
+    const plan = planAlbs(apps, {
+      defaultCertificateArn: 'arn:aws:acm:us-east-1:210987654321:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f',
+    });
     expect(plan.albs).toHaveLength(1);
     const render = (packed: boolean) => {
       const o = objects('good');
       const ing = find(o, 'Ingress', 'yelb');
       if (packed) {
         // One rule per planned rule: an action forwarding to the gateway and the rule's hosts as conditions.
-        ing.spec.rules = [{ http: { paths: plan.albs[0].rules.map((r, i) => {
-          ing.metadata.annotations[`${ALB}actions.hosts-${i + 1}`] = JSON.stringify({ type: 'forward', forwardConfig: { targetGroups: [{ serviceName: 'istio-ingressgateway', servicePort: '443' }] } });
-          ing.metadata.annotations[`${ALB}conditions.hosts-${i + 1}`] = JSON.stringify([{ field: 'host-header', hostHeaderConfig: { values: r.hosts } }]);
-          return { pathType: 'ImplementationSpecific', backend: { service: { name: `hosts-${i + 1}`, port: { name: 'use-annotation' } } } };
-        }) } }];
+        ing.spec.rules = [
+          {
+            http: {
+              paths: plan.albs[0].rules.map((r, i) => {
+                ing.metadata.annotations[`${ALB}actions.hosts-${i + 1}`] = JSON.stringify({
+                  type: 'forward',
+                  forwardConfig: { targetGroups: [{ serviceName: 'istio-ingressgateway', servicePort: '443' }] },
+                });
+                ing.metadata.annotations[`${ALB}conditions.hosts-${i + 1}`] = JSON.stringify([
+                  { field: 'host-header', hostHeaderConfig: { values: r.hosts } },
+                ]);
+                return {
+                  pathType: 'ImplementationSpecific',
+                  backend: { service: { name: `hosts-${i + 1}`, port: { name: 'use-annotation' } } },
+                };
+              }),
+            },
+          },
+        ];
       } else {
-        ing.spec.rules = apps.map((a) => ({ host: a.hosts[0], http: { paths: [{ path: '/', pathType: 'Prefix', backend: gatewayBackend }] } }));
+        ing.spec.rules = apps.map((a) => ({
+          host: a.hosts[0],
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: gatewayBackend }] },
+        }));
       }
       return o;
     };

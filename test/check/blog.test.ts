@@ -31,7 +31,17 @@ describe('the blog reference manifests', () => {
     const ids = result.findings.map((f) => f.ruleId);
     // Gateway hosts "*", SIMPLE TLS, cert/key Secret in the gateway namespace, NodePort for instance targets.
     // The | block around its ARN is fine: the controller trims every comma-separated part.
-    for (const ok of ['certificate-arn-multiline', 'gateway-sni-hosts', 'gateway-tls-mode', 'gateway-credential', 'gateway-selector', 'target-type-service-type', 'port-naming', 'vs-gateway-ref', 'vs-destination']) {
+    for (const ok of [
+      'certificate-arn-multiline',
+      'gateway-sni-hosts',
+      'gateway-tls-mode',
+      'gateway-credential',
+      'gateway-selector',
+      'target-type-service-type',
+      'port-naming',
+      'vs-gateway-ref',
+      'vs-destination',
+    ]) {
       expect(ids).not.toContain(ok);
     }
   });
@@ -41,7 +51,9 @@ describe('the blog reference manifests', () => {
     expect(ids).not.toContain('gateway-prestop-sleep');
     expect(ids).not.toContain('gateway-termination-grace');
     const main = result.hops.find((p) => p.backend.startsWith('/ ->'))!;
-    expect(main.hops.find((h) => h.step === 'target-group')?.detail).toMatch(/; deregistration 300s \(AWS default\), gateway preStop not in the manifests$/);
+    expect(main.hops.find((h) => h.step === 'target-group')?.detail).toMatch(
+      /; deregistration 300s \(AWS default\), gateway preStop not in the manifests$/,
+    );
   });
 
   test('the hop report says mTLS is not enforced and the verdict is no', () => {
@@ -61,8 +73,9 @@ describe('the blog reference manifests', () => {
     expect(cli.summary.objects).toBe(19);
     // Istio 1.30 ships no IstioOperator CRD (istioctl reads it as a file), so there is no upstream schema for it.
     expect(cli.summary.notChecked).toBe(1);
-    expect(cli.findings.filter((f) => f.ruleId.startsWith('schema-')).map((f) => `${f.ruleId} ${f.object}`))
-      .toEqual(['schema-not-checked IstioOperator istio-system/default']);
+    expect(cli.findings.filter((f) => f.ruleId.startsWith('schema-')).map((f) => `${f.ruleId} ${f.object}`)).toEqual([
+      'schema-not-checked IstioOperator istio-system/default',
+    ]);
     expect(cli.verdict.encrypted).toBe(false);
   });
 });

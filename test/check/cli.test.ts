@@ -37,19 +37,25 @@ describe('schema validation (CLI)', () => {
   });
 
   test('wrong types and enum values are schema-invalid', () => {
-    expect(pairs(result.findings)).toEqual(expect.arrayContaining([
-      'schema-invalid @ Service demo/bad-port',
-      'schema-invalid @ PeerAuthentication demo/default',
-    ]));
-    const mode = result.findings.find((f) => f.object === 'PeerAuthentication demo/default' && f.ruleId === 'schema-invalid');
+    expect(pairs(result.findings)).toEqual(
+      expect.arrayContaining([
+        'schema-invalid @ Service demo/bad-port',
+        'schema-invalid @ PeerAuthentication demo/default',
+      ]),
+    );
+    const mode = result.findings.find(
+      (f) => f.object === 'PeerAuthentication demo/default' && f.ruleId === 'schema-invalid',
+    );
     expect(mode?.field).toBe('spec.mtls.mode');
   });
 
   test('kinds without a schema are reported as not checked, never passed silently', () => {
-    expect(pairs(result.findings)).toEqual(expect.arrayContaining([
-      'schema-not-checked @ Widget demo/w',
-      'schema-not-checked @ TargetGroupBinding demo/tgb',
-    ]));
+    expect(pairs(result.findings)).toEqual(
+      expect.arrayContaining([
+        'schema-not-checked @ Widget demo/w',
+        'schema-not-checked @ TargetGroupBinding demo/tgb',
+      ]),
+    );
     expect(result.summary.notChecked).toBe(2);
     expect(result.findings.find((f) => f.object === 'Widget demo/w')?.severity).toBe('warning');
   });
@@ -143,20 +149,26 @@ describe('CLI input handling and exit codes', () => {
     test('a link to itself is reported as a loop, not as a missing file', async () => {
       const r = await runCli([path.join(dir, 'self')]);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'self')}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`);
+      expect(r.stderr.trim()).toBe(
+        `check: ${path.join(dir, 'self')}: symbolic link loop (a link that leads back to itself); point it at a real file or directory`,
+      );
     });
 
     test('a directory link back to an ancestor is a loop, found without endless recursion', async () => {
       const r = await runCli([path.join(dir, 'cycle')]);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^check: .*cycle\/up\/cycle: symbolic link loop \(leads back to .*cycle\); remove the link/);
+      expect(r.stderr.trim()).toMatch(
+        /^check: .*cycle\/up\/cycle: symbolic link loop \(leads back to .*cycle\); remove the link/,
+      );
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
 
     test('a dangling link names its target', async () => {
       const r = await runCli([path.join(dir, 'dangling.yaml')]);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toBe(`check: ${path.join(dir, 'dangling.yaml')}: broken symbolic link (its target missing.yaml does not exist)`);
+      expect(r.stderr.trim()).toBe(
+        `check: ${path.join(dir, 'dangling.yaml')}: broken symbolic link (its target missing.yaml does not exist)`,
+      );
     });
 
     test('a link to a manifest inside a directory is followed and checked', async () => {
@@ -177,7 +189,10 @@ describe('CLI input handling and exit codes', () => {
 
   test('the same objects in several directories are checked per directory, not reported as duplicates', async () => {
     const { result } = await runCliJson(['test/fixtures/check/inputs/envs']);
-    expect(result.summary.sets).toEqual(['test/fixtures/check/inputs/envs/dev', 'test/fixtures/check/inputs/envs/prod']);
+    expect(result.summary.sets).toEqual([
+      'test/fixtures/check/inputs/envs/dev',
+      'test/fixtures/check/inputs/envs/prod',
+    ]);
     expect(result.summary.objects).toBe(2);
     expect(result.findings.map((f) => f.ruleId)).not.toContain('duplicate-object');
   });
@@ -185,7 +200,10 @@ describe('CLI input handling and exit codes', () => {
   test('--list-rules prints the catalogue', async () => {
     const r = await runCli(['--list-rules']);
     expect(r.code).toBe(0);
-    const ids = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const ids = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]);
     expect(ids).toEqual(listRules().map((x) => x.id));
   });
 });
@@ -194,13 +212,20 @@ describe('npm run check as a process: exit codes on the real streams, no stack t
   test.each([
     ['clean', 0, ['--strict', '--no-schema', 'test/fixtures/check/good'], /^end-to-end encrypted: yes$/m, ''],
     ['schema errors', 1, ['test/fixtures/check/schema'], /schema-unknown-field/, ''],
-    ['YAML that does not parse', 2, ['test/fixtures/check/inputs/bad-yaml'], /^$/, /^check: .*broken\.yaml: YAML parse error at line \d+.*\n$/],
+    [
+      'YAML that does not parse',
+      2,
+      ['test/fixtures/check/inputs/bad-yaml'],
+      /^$/,
+      /^check: .*broken\.yaml: YAML parse error at line \d+.*\n$/,
+    ],
     ['an unknown flag', 2, ['--stirct'], /^$/, /^error: unknown option '--stirct' \(Did you mean --strict\?\)\n$/],
   ])('%s: exit %i', (_name, code, args, stdout, stderr) => {
     const r = runCommand('check', args);
     expect(r.code).toBe(code);
     expect(r.stdout).toMatch(stdout);
-    if (typeof stderr === 'string') expect(r.stderr).toBe(stderr); else expect(r.stderr).toMatch(stderr);
+    if (typeof stderr === 'string') expect(r.stderr).toBe(stderr);
+    else expect(r.stderr).toMatch(stderr);
     expect(stackLines(`${r.stdout}${r.stderr}`.split('\n'))).toEqual([]);
   });
 });

@@ -24,12 +24,17 @@ describe('a correct ALB + Istio stack', () => {
 
   test('text and --json show the deregistration delay and the gateway shutdown on the target-group hop', async () => {
     const text = await runCli(['test/fixtures/check/good']);
-    expect(text.stdout).toContain('[encrypted] target group HTTPS -> Service istio-system/istio-ingressgateway:443  -- target-type ip (Service ClusterIP); '
-      + 'health check HTTP status-port /healthz/ready; deregistration 30s, gateway preStop 35s, grace 65s\n');
+    expect(text.stdout).toContain(
+      '[encrypted] target group HTTPS -> Service istio-system/istio-ingressgateway:443  -- target-type ip (Service ClusterIP); ' +
+        'health check HTTP status-port /healthz/ready; deregistration 30s, gateway preStop 35s, grace 65s\n',
+    );
     const { result } = await runCliJson(['test/fixtures/check/good']);
     expect(result.hops[0].hops[1].drain).toEqual({
-      deregistrationDelay: 30, deregistrationDelayFrom: 'Ingress',
-      gateways: [{ workload: 'Deployment istio-system/istio-ingressgateway', preStopSleep: 35, terminationGracePeriod: 65 }],
+      deregistrationDelay: 30,
+      deregistrationDelayFrom: 'Ingress',
+      gateways: [
+        { workload: 'Deployment istio-system/istio-ingressgateway', preStopSleep: 35, terminationGracePeriod: 65 },
+      ],
     });
   });
 

@@ -10,7 +10,10 @@ export const FIXTURES = path.join(ROOT, 'test/fixtures/check');
 /** Parses every YAML file of a fixture directory, in name order. */
 export function loadDir(dir: string): SourcedObject[] {
   const full = path.join(FIXTURES, dir);
-  return fs.readdirSync(full).filter((f) => /\.ya?ml$/.test(f)).sort()
+  return fs
+    .readdirSync(full)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
     .flatMap((f) => parseYaml(fs.readFileSync(path.join(full, f), 'utf8'), `${dir}/${f}`));
 }
 
@@ -42,7 +45,9 @@ export function runCli(args: string[], cwd = ROOT): Promise<CommandRun> {
   return runMain(main, args, cwd);
 }
 
-export async function runCliJson(args: string[]): Promise<{ code: number | null; result: CheckResult; stderr: string }> {
+export async function runCliJson(
+  args: string[],
+): Promise<{ code: number | null; result: CheckResult; stderr: string }> {
   const r = await runCli(['--json', ...args]);
   return { code: r.code, result: JSON.parse(r.stdout) as CheckResult, stderr: r.stderr };
 }

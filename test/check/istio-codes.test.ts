@@ -7,7 +7,10 @@ import { find, objects, runCli, runCliJson } from './helpers';
 
 const without = (o: K8sObject[], kind: string) => o.filter((x) => x.kind !== kind);
 /** The good stack without the objects a cluster usually gets from elsewhere: the certificate and the gateway Deployment. */
-const partial = () => without(without(objects('good'), 'Certificate'), 'Deployment').concat(objects('good').filter((x) => x.kind === 'Deployment' && x.metadata?.namespace === 'yelb'));
+const partial = () =>
+  without(without(objects('good'), 'Certificate'), 'Deployment').concat(
+    objects('good').filter((x) => x.kind === 'Deployment' && x.metadata?.namespace === 'yelb'),
+  );
 
 describe('open world and closed world (--complete) on the same manifests', () => {
   test('open world: what the manifests do not hold stays a not-verifiable info', () => {
@@ -16,16 +19,24 @@ describe('open world and closed world (--complete) on the same manifests', () =>
     // THEN nothing fails, and the missing references are infos without an error code
     expect(r.summary.errors).toBe(0);
     const infos = r.findings.filter((f) => f.ruleId === 'not-verifiable').map((f) => `${f.object} ${f.field}`);
-    expect(infos).toEqual(expect.arrayContaining(['Gateway istio-system/yelb-gateway spec.selector', 'Gateway istio-system/yelb-gateway spec.servers[0].tls.credentialName']));
+    expect(infos).toEqual(
+      expect.arrayContaining([
+        'Gateway istio-system/yelb-gateway spec.selector',
+        'Gateway istio-system/yelb-gateway spec.servers[0].tls.credentialName',
+      ]),
+    );
     expect(r.findings.some((f) => f.ruleId === 'reference-missing')).toBe(false);
   });
 
   test('closed world: the same missing references are IST0101 errors', () => {
     const r = checkRules(partial(), { complete: true });
     const missing = r.findings.filter((f) => f.ruleId === 'reference-missing');
-    expect(missing.map((f) => `${f.object} ${f.field}`)).toEqual(expect.arrayContaining([
-      'Gateway istio-system/yelb-gateway spec.selector', 'Gateway istio-system/yelb-gateway spec.servers[0].tls.credentialName',
-    ]));
+    expect(missing.map((f) => `${f.object} ${f.field}`)).toEqual(
+      expect.arrayContaining([
+        'Gateway istio-system/yelb-gateway spec.selector',
+        'Gateway istio-system/yelb-gateway spec.servers[0].tls.credentialName',
+      ]),
+    );
     expect(missing.every((f) => f.severity === 'error' && f.istioCode === 'IST0101')).toBe(true);
     // AND the non-reference infos (an unreadable hook, an unknown service account) are not promoted
     expect(r.summary.errors).toBe(missing.length);
@@ -63,9 +74,16 @@ describe('istioctl codes', () => {
 
   test('the text report shows the code next to the rule', () => {
     const o = objects('good');
-    o.push({ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'strict', namespace: 'yelb' }, spec: {} });
+    o.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { name: 'strict', namespace: 'yelb' },
+      spec: {},
+    });
     const text = formatText(checkRules(o));
-    expect(text).toMatch(/^ERROR {3}sidecar-default-multiple \[IST0111\] {2}Sidecar yelb\/strict {2}spec\.workloadSelector$/m);
+    expect(text).toMatch(
+      /^ERROR {3}sidecar-default-multiple \[IST0111\] {2}Sidecar yelb\/strict {2}spec\.workloadSelector$/m,
+    );
   });
 
   test('a Gateway on a Service port whose target port differs (istioctl install, 443 -> 8443) is served: no IST0162', () => {
@@ -82,9 +100,25 @@ describe('CLI', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'istcodes-'));
     // A VirtualService and a Deployment, each with a field their schema does not define.
     const docs = [
-      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'shop' }, spec: { hosts: ['web'], htp: [] } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
-        spec: { replica: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { hosts: ['web'], htp: [] },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          replica: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+          },
+        },
+      },
     ];
     fs.writeFileSync(path.join(dir, 'set.yaml'), docs.map((d) => yaml.dump(d)).join('---\n'));
   });
@@ -93,22 +127,31 @@ describe('CLI', () => {
   test('--json: schema findings on Istio objects carry IST0106, on others no code; --complete turns the missing Service into IST0101', async () => {
     const open = await runCliJson([dir]);
     const unknown = open.result.findings.filter((f) => f.ruleId === 'schema-unknown-field');
-    expect(unknown.map((f) => [f.object, f.istioCode ?? null])).toEqual(expect.arrayContaining([
-      ['VirtualService shop/web', 'IST0106'], ['Deployment shop/web', null],
-    ]));
+    expect(unknown.map((f) => [f.object, f.istioCode ?? null])).toEqual(
+      expect.arrayContaining([
+        ['VirtualService shop/web', 'IST0106'],
+        ['Deployment shop/web', null],
+      ]),
+    );
     const closed = await runCliJson(['--complete', dir]);
-    expect(closed.result.findings.filter((f) => f.ruleId === 'reference-missing').map((f) => f.istioCode)).toEqual(['IST0101']);
+    expect(closed.result.findings.filter((f) => f.ruleId === 'reference-missing').map((f) => f.istioCode)).toEqual([
+      'IST0101',
+    ]);
     expect(open.result.findings.some((f) => f.ruleId === 'reference-missing')).toBe(false);
   });
 
   test('--list-rules shows the codes', async () => {
-    expect((await runCli(['--list-rules'])).stdout).toMatch(/^gateway-conflict +error +B18 +IST0145 +Gateways with the same selector/m);
+    expect((await runCli(['--list-rules'])).stdout).toMatch(
+      /^gateway-conflict +error +B18 +IST0145 +Gateways with the same selector/m,
+    );
   });
 });
 
 describe('DestinationRule CA certificates in the encryption verdict (IST0128)', () => {
   const uiRule = (tls: Record<string, unknown>): K8sObject => ({
-    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'yelb-ui', namespace: 'yelb' },
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: 'yelb-ui', namespace: 'yelb' },
     spec: { host: 'yelb-ui.yelb.svc.cluster.local', trafficPolicy: { tls } },
   });
 
@@ -119,7 +162,9 @@ describe('DestinationRule CA certificates in the encryption verdict (IST0128)', 
     expect(r.findings.map((f) => [f.ruleId, f.istioCode])).toEqual([['destination-rule-ca', 'IST0128']]);
     const hop = r.hops[0].hops.find((h) => h.step === 'route')!;
     expect(hop.state).toBe('unknown');
-    expect(hop.reason).toMatch(/DestinationRule yelb\/yelb-ui originates TLS to Service yelb\/yelb-ui without caCertificates/);
+    expect(hop.reason).toMatch(
+      /DestinationRule yelb\/yelb-ui originates TLS to Service yelb\/yelb-ui without caCertificates/,
+    );
     expect(r.verdict.encrypted).toBe(false);
   });
 

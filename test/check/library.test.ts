@@ -11,7 +11,9 @@ describe('library API', () => {
     const gw = broken.find((o) => o.kind === 'Gateway');
     gw.spec.servers[0].prot = gw.spec.servers[0].port;
     const result = await checkManifests(broken);
-    expect(result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => f.field)).toEqual(['spec.servers[0].prot']);
+    expect(result.findings.filter((f) => f.ruleId === 'schema-unknown-field').map((f) => f.field)).toEqual([
+      'spec.servers[0].prot',
+    ]);
   });
 
   test('checkManifests with schema: false equals checkRules', async () => {
@@ -32,7 +34,10 @@ describe('library API', () => {
   test('plain objects and objects with their source are both accepted', () => {
     const sourced = loadDir('good');
     expect(checkRules(sourced.map((o) => o.object)).verdict.encrypted).toBe(true);
-    const bad = checkRules([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } }]);
+    const bad = checkRules([
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } },
+    ]);
     expect(bad.findings.map((f) => f.ruleId)).toEqual(['duplicate-object']);
   });
 });

@@ -4,8 +4,8 @@ import { checkManifests, Finding } from '../../lib/check';
 import { validateObject } from '../../lib/check/schema';
 import { ROOT, loadDir, objects } from './helpers';
 
-const schemaFindings = (findings: Finding[]) => findings.filter((f) => f.ruleId.startsWith('schema-'))
-  .map((f) => `${f.ruleId} ${f.object} ${f.field}`);
+const schemaFindings = (findings: Finding[]) =>
+  findings.filter((f) => f.ruleId.startsWith('schema-')).map((f) => `${f.ruleId} ${f.object} ${f.field}`);
 
 describe('custom resources are validated against schemas generated from the upstream CRDs', () => {
   test('fields only the newer CRD has are accepted (AppProject syncWindows[].syncOverrun, spec.sourceIntegrity)', async () => {
@@ -38,53 +38,96 @@ describe('custom resources are validated against schemas generated from the upst
 
   test('free-form (preserve-unknown-fields) values and int-or-string fields are accepted, other types are not', () => {
     const app = {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', namespace: 'argocd' },
-      spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc' },
-        source: { repoURL: 'https://example.com/r.git', helm: { valuesObject: { any: { thing: [1, 'x'] } } } } },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'a', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        destination: { server: 'https://kubernetes.default.svc' },
+        source: { repoURL: 'https://example.com/r.git', helm: { valuesObject: { any: { thing: [1, 'x'] } } } },
+      },
     };
     expect(validateObject(app)).toEqual([]);
-    const tgb = { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'TargetGroupBinding', metadata: { name: 't' },
-      spec: { serviceRef: { name: 's', port: 'http' }, targetGroupARN: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/t/0123456789abcdef' } };
+    const tgb = {
+      apiVersion: 'elbv2.k8s.aws/v1beta1',
+      kind: 'TargetGroupBinding',
+      metadata: { name: 't' },
+      spec: {
+        serviceRef: { name: 's', port: 'http' },
+        targetGroupARN: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/t/0123456789abcdef',
+      },
+    };
     expect(validateObject(tgb)).toEqual([]);
-    expect(validateObject({ ...tgb, spec: { ...tgb.spec, serviceRef: { name: 's', port: true } } })?.map((i) => i.field)).toContain('spec.serviceRef.port');
+    expect(
+      validateObject({ ...tgb, spec: { ...tgb.spec, serviceRef: { name: 's', port: true } } })?.map((i) => i.field),
+    ).toContain('spec.serviceRef.port');
   });
 
   describe('string formats and list types, as the API server checks them', () => {
     const gateway = (addresses: object[], listeners: object[]) => ({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'istio-system' },
       spec: { gatewayClassName: 'istio', addresses, listeners },
     });
-    const listener = (name: string, port: number) => ({ name, port, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ name: 'tls' }] } });
+    const listener = (name: string, port: number) => ({
+      name,
+      port,
+      protocol: 'HTTPS',
+      tls: { mode: 'Terminate', certificateRefs: [{ name: 'tls' }] },
+    });
     const messages = (o: Record<string, unknown>) => (validateObject(o) ?? []).map((i) => `${i.field} ${i.message}`);
 
     test('an IP address that is neither IPv4 nor IPv6 is one error naming both formats; valid addresses of both families pass', () => {
-      expect(messages(gateway([{ type: 'IPAddress', value: '10.0.0.7' }, { type: 'IPAddress', value: '2001:db8::7' }], [listener('https', 443)]))).toEqual([]);
-      expect(messages(gateway([{ type: 'IPAddress', value: '10.0.0.300' }], [listener('https', 443)])))
-        .toContain('spec.addresses[0].value must match format "ipv4", or match format "ipv6"');
+      expect(
+        messages(
+          gateway(
+            [
+              { type: 'IPAddress', value: '10.0.0.7' },
+              { type: 'IPAddress', value: '2001:db8::7' },
+            ],
+            [listener('https', 443)],
+          ),
+        ),
+      ).toEqual([]);
+      expect(messages(gateway([{ type: 'IPAddress', value: '10.0.0.300' }], [listener('https', 443)]))).toContain(
+        'spec.addresses[0].value must match format "ipv4", or match format "ipv6"',
+      );
     });
 
     test('a list of type map rejects two items with the same key (two listeners named https), as the API server does', () => {
       expect(messages(gateway([], [listener('https', 443), listener('https-alt', 8443)]))).toEqual([]);
-      expect(messages(gateway([], [listener('https', 443), listener('https', 8443)])))
-        .toContain('spec.listeners repeats name "https" of item 0 at item 1 (a list of type map: the API server rejects duplicates)');
+      expect(messages(gateway([], [listener('https', 443), listener('https', 8443)]))).toContain(
+        'spec.listeners repeats name "https" of item 0 at item 1 (a list of type map: the API server rejects duplicates)',
+      );
     });
 
     test('a list of type set rejects a repeated value (a header removed twice); distinct values pass', () => {
       const route = (remove: string[]) => ({
-        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'shop' },
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'r', namespace: 'shop' },
         spec: {
           parentRefs: [{ name: 'gw', namespace: 'istio-system' }],
-          rules: [{ backendRefs: [{ name: 'web', port: 80 }], filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove } }] }],
+          rules: [
+            {
+              backendRefs: [{ name: 'web', port: 80 }],
+              filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { remove } }],
+            },
+          ],
         },
       });
       expect(messages(route(['X-Debug', 'X-Trace']))).toEqual([]);
-      expect(messages(route(['X-Debug', 'X-Trace', 'X-Debug'])))
-        .toEqual(['spec.rules[0].filters[0].requestHeaderModifier.remove repeats the value "X-Debug" of item 0 at item 2 (a list of type set: the API server rejects duplicates)']);
+      expect(messages(route(['X-Debug', 'X-Trace', 'X-Debug']))).toEqual([
+        'spec.rules[0].filters[0].requestHeaderModifier.remove repeats the value "X-Debug" of item 0 at item 2 (a list of type set: the API server rejects duplicates)',
+      ]);
     });
 
     test('a base64 field that is not base64 is invalid; RFC 3339 date-times are checked', () => {
       const issuer = (caBundle: string) => ({
-        apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'acme' },
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'ClusterIssuer',
+        metadata: { name: 'acme' },
         spec: { acme: { server: 'https://acme.example.org/directory', privateKeySecretRef: { name: 'k' }, caBundle } },
       });
       expect(messages(issuer(Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64')))).toEqual([]);
@@ -97,7 +140,9 @@ describe('custom resources are validated against schemas generated from the upst
     const kinds = Object.entries(index.kinds) as [string, { file: string; source: string }][];
     expect(kinds.length).toBeGreaterThan(50);
     for (const [key, entry] of kinds) {
-      expect(entry.source).toMatch(/^(Istio 1\.30\.3|Argo CD 3\.5\.1|cert-manager 1\.21\.1|AWS Load Balancer Controller( \(gateway\))? 3\.5\.0|Gateway API \(standard\) 1\.6\.1)$/);
+      expect(entry.source).toMatch(
+        /^(Istio 1\.30\.3|Argo CD 3\.5\.1|cert-manager 1\.21\.1|AWS Load Balancer Controller( \(gateway\))? 3\.5\.0|Gateway API \(standard\) 1\.6\.1)$/,
+      );
       expect(fs.existsSync(path.join(ROOT, 'schemas', entry.file))).toBe(true);
       expect(key).toMatch(/^[a-z0-9.-]+\/v[0-9a-z]+ [A-Z][A-Za-z]+$/);
     }

@@ -10,7 +10,11 @@ const check = (args: string[], input: string) => runCommand('check', args, { inp
 
 /** A shell pipeline, as an operator types it. */
 function sh(command: string) {
-  const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync('sh', ['-c', command], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,7 +38,10 @@ describe('`-` reads manifests from standard input (child process)', () => {
   });
 
   test('stdin joins the files named beside it: the Gateway from a file completes the path of the piped Ingress', () => {
-    const others = fs.readdirSync(path.join(FIXTURES, 'good')).filter((f) => f !== '30-alb.yaml').map((f) => path.join(FIXTURES, 'good', f));
+    const others = fs
+      .readdirSync(path.join(FIXTURES, 'good'))
+      .filter((f) => f !== '30-alb.yaml')
+      .map((f) => path.join(FIXTURES, 'good', f));
     const alone = check(['--no-schema', '-'], fixture('good/30-alb.yaml'));
     const joined = check(['--no-schema', '-', ...others], fixture('good/30-alb.yaml'));
     expect(alone.stdout).toMatch(/end-to-end encrypted: no/);
@@ -46,7 +53,9 @@ describe('`-` reads manifests from standard input (child process)', () => {
     const r = check(['-'], '');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('check: -: standard input is empty; pipe manifests into it, e.g. helm template my-release CHART | npm run -s check -- -\n');
+    expect(r.stderr).toBe(
+      'check: -: standard input is empty; pipe manifests into it, e.g. helm template my-release CHART | npm run -s check -- -\n',
+    );
   });
 
   test('YAML that does not parse: exit 2, the line and column in <stdin>', () => {
@@ -59,7 +68,9 @@ describe('`-` reads manifests from standard input (child process)', () => {
 
 describe('pipelines as the README writes them (real shell, real helm)', () => {
   test('helm template ... | npm run -s check -- --json -: stdout is JSON alone, exit 0', () => {
-    const r = sh('npm run -s helm -- template r dist/helm/eks-alb-istio-tls --set scope=ingress | npm run -s check -- --json -');
+    const r = sh(
+      'npm run -s helm -- template r dist/helm/eks-alb-istio-tls --set scope=ingress | npm run -s check -- --json -',
+    );
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as CheckResult;
     expect(result.summary.objects).toBe(1);
@@ -77,7 +88,10 @@ describe('pipelines as the README writes them (real shell, real helm)', () => {
 describe('loadPaths with `-`', () => {
   test('reads standard input once however often `-` is named, in the set of the named files', () => {
     let reads = 0;
-    const stdin = () => { reads += 1; return 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n'; };
+    const stdin = () => {
+      reads += 1;
+      return 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n';
+    };
     const loaded = loadPaths(['-', '-'], { stdin });
     expect(reads).toBe(1);
     expect(loaded.objects.map((o) => [o.source, o.set])).toEqual([['<stdin>#1', '(files)']]);

@@ -5,7 +5,13 @@ import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { Config } from '../../lib/config/types';
 import {
-  GitOpsEnvironment, IN_CLUSTER, SYNC_WAVES, applicationSet, childApplications, renderArgoCd, rootApplication,
+  GitOpsEnvironment,
+  IN_CLUSTER,
+  SYNC_WAVES,
+  applicationSet,
+  childApplications,
+  renderArgoCd,
+  rootApplication,
 } from '../../lib/output/argocd';
 import { GATEWAY_HTTPS_PORT, GATEWAY_STATUS_PORT, istioGatewayValues } from '../../lib/output/argocd-istio-values';
 import { synthManifests } from '../../lib/output/plain';
@@ -17,7 +23,9 @@ import { STACK } from '../../charts';
 const DIST = join(ROOT, 'dist');
 const ARGO = loadObjects(join(DIST, 'argocd'));
 const argoObjects = ARGO.map((a) => a.object);
-const ENVS = ARGO.filter((a) => /^root-.*\.yaml$/.test(a.file)).map((a) => a.file.slice('root-'.length, -'.yaml'.length));
+const ENVS = ARGO.filter((a) => /^root-.*\.yaml$/.test(a.file)).map((a) =>
+  a.file.slice('root-'.length, -'.yaml'.length),
+);
 const ISTIO_CHARTS = 'https://istio-release.storage.googleapis.com/charts';
 
 /** The child Applications of `env` in the committed tree, by component label. */
@@ -36,11 +44,13 @@ function env(override: object = {}, name = 'test'): GitOpsEnvironment {
 describe('the committed Argo CD tree', () => {
   test('has a root per environment, each with its four children, and the ApplicationSet', () => {
     expect(ENVS).toEqual(['dev', 'prod']);
-    expect(ARGO.map((a) => a.file).sort()).toEqual([
-      'applicationset.yaml',
-      ...ENVS.flatMap((e) => ['app', 'istio-base', 'istio-gateway', 'istiod'].map((c) => `${e}/${c}.yaml`)),
-      ...ENVS.map((e) => `root-${e}.yaml`),
-    ].sort());
+    expect(ARGO.map((a) => a.file).sort()).toEqual(
+      [
+        'applicationset.yaml',
+        ...ENVS.flatMap((e) => ['app', 'istio-base', 'istio-gateway', 'istiod'].map((c) => `${e}/${c}.yaml`)),
+        ...ENVS.map((e) => `root-${e}.yaml`),
+      ].sort(),
+    );
   });
 
   test('every object is valid against the Argo CD schema', () => {
@@ -56,8 +66,12 @@ describe('the committed Argo CD tree', () => {
     const broken = JSON.parse(JSON.stringify(find(argoObjects, 'Application', 'yelb-dev')));
     broken.spec.syncPolicy.automated.prune = 'yes';
     broken.spec.source.targetRevison = 'main';
-    expect(schemaErrors([broken])).toEqual([{ object: 'Application argocd/yelb-dev', error: expect.stringMatching(/prune must be boolean/) }]);
-    expect(unknownFieldErrors([broken])).toEqual(expect.arrayContaining([expect.stringMatching(/targetRevison is not a field/)]));
+    expect(schemaErrors([broken])).toEqual([
+      { object: 'Application argocd/yelb-dev', error: expect.stringMatching(/prune must be boolean/) },
+    ]);
+    expect(unknownFieldErrors([broken])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/targetRevison is not a field/)]),
+    );
   });
 
   test.each(ENVS)('%s: the root syncs the folder holding its children, from the Argo CD cluster', (e) => {
@@ -78,7 +92,7 @@ describe('the committed Argo CD tree', () => {
     expect(Object.keys(apps).sort()).toEqual(['app', 'istio-base', 'istio-gateway', 'istiod']);
   });
 
-  test.each(ENVS)('%s: the three Istio charts come from Istio\'s repository at one exact version', (e) => {
+  test.each(ENVS)("%s: the three Istio charts come from Istio's repository at one exact version", (e) => {
     const apps = children(e);
     const sources = ['istio-base', 'istiod', 'istio-gateway'].map((c) => apps[c].spec.source);
     expect(sources.map((s) => s.chart)).toEqual(['base', 'istiod', 'gateway']);
@@ -88,7 +102,11 @@ describe('the committed Argo CD tree', () => {
 
   test.each(ENVS)('%s: the app Application deploys the rendered dist/<env>/ folder', (e) => {
     const app = children(e).app;
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://github.com/example/eks-alb-istio-tls.git', targetRevision: 'main', path: `dist/${e}` });
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://github.com/example/eks-alb-istio-tls.git',
+      targetRevision: 'main',
+      path: `dist/${e}`,
+    });
     expect(existsSync(join(ROOT, 'dist', e, '30-alb-ingress.yaml'))).toBe(true);
   });
 
@@ -118,7 +136,9 @@ describe('the committed Argo CD tree', () => {
     // AND the pods carry the labels the Gateway selects
     expect(values.labels).toMatchObject(gateway.spec.selector);
     // AND one trusted hop, two fixed replicas (no HPA: EKS has no metrics-server), a disruption budget and RBAC
-    expect(JSON.parse(values.podAnnotations['proxy.istio.io/config'])).toEqual({ gatewayTopology: { numTrustedProxies: 1 } });
+    expect(JSON.parse(values.podAnnotations['proxy.istio.io/config'])).toEqual({
+      gatewayTopology: { numTrustedProxies: 1 },
+    });
     expect(values.autoscaling).toEqual({ enabled: false });
     expect(values.replicaCount).toBe(2);
     expect(values.podDisruptionBudget).toEqual({ minAvailable: 1 });
@@ -126,70 +146,93 @@ describe('the committed Argo CD tree', () => {
     // AND the pods run as the ServiceAccount whose principal the app's AuthorizationPolicy for yelb-ui allows (rule B.23)
     const ui = find(objects, 'AuthorizationPolicy', 'yelb-ui');
     expect(values.serviceAccount).toEqual({ name: 'istio-ingressgateway-service-account' });
-    expect(ui.spec.rules[0].from[0].source.principals)
-      .toEqual([`cluster.local/ns/${app.spec.destination.namespace}/sa/${values.serviceAccount.name}`]);
+    expect(ui.spec.rules[0].from[0].source.principals).toEqual([
+      `cluster.local/ns/${app.spec.destination.namespace}/sa/${values.serviceAccount.name}`,
+    ]);
     // AND a terminating pod outlives the target group's deregistration delay, then has time to drain (rule C.32)
-    const delay = Number(/deregistration_delay\.timeout_seconds=(\d+)/.exec(annotations['alb.ingress.kubernetes.io/target-group-attributes'])![1]);
+    const delay = Number(
+      /deregistration_delay\.timeout_seconds=(\d+)/.exec(
+        annotations['alb.ingress.kubernetes.io/target-group-attributes'],
+      )![1],
+    );
     expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
     expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
   });
 
-  test.each(['dev', 'prod'])('%s: no HPA in the Istio charts, so the sync does not stall without metrics-server', (e) => {
-    // GIVEN the committed istiod and gateway Applications (gitops.autoscaling: fixed, the default)
-    const apps = children(e);
-    const istiod = apps.istiod.spec.source.helm.valuesObject;
-    const gateway = apps['istio-gateway'].spec.source.helm.valuesObject;
-    // THEN both run two fixed replicas, the gateway keeps its PDB, and nothing installs metrics-server
-    expect(istiod).toMatchObject({ autoscaleEnabled: false, replicaCount: 2 });
-    expect(gateway).toMatchObject({ autoscaling: { enabled: false }, replicaCount: 2, podDisruptionBudget: { minAvailable: 1 } });
-    expect(apps['metrics-server']).toBeUndefined();
-  });
+  test.each(['dev', 'prod'])(
+    '%s: no HPA in the Istio charts, so the sync does not stall without metrics-server',
+    (e) => {
+      // GIVEN the committed istiod and gateway Applications (gitops.autoscaling: fixed, the default)
+      const apps = children(e);
+      const istiod = apps.istiod.spec.source.helm.valuesObject;
+      const gateway = apps['istio-gateway'].spec.source.helm.valuesObject;
+      // THEN both run two fixed replicas, the gateway keeps its PDB, and nothing installs metrics-server
+      expect(istiod).toMatchObject({ autoscaleEnabled: false, replicaCount: 2 });
+      expect(gateway).toMatchObject({
+        autoscaling: { enabled: false },
+        replicaCount: 2,
+        podDisruptionBudget: { minAvailable: 1 },
+      });
+      expect(apps['metrics-server']).toBeUndefined();
+    },
+  );
 
   test('dev uses instance targets (NodePort), prod ip targets (ClusterIP)', () => {
     expect(children('dev')['istio-gateway'].spec.source.helm.valuesObject.service.type).toBe('NodePort');
     expect(children('prod')['istio-gateway'].spec.source.helm.valuesObject.service.type).toBe('ClusterIP');
   });
 
-  test.each(ENVS)('%s: istiod\'s webhook drift is ignored and avoided', (e) => {
+  test.each(ENVS)("%s: istiod's webhook drift is ignored and avoided", (e) => {
     const apps = children(e);
     expect(apps.istiod.spec.source.helm.valuesObject.base).toEqual({ validationFailurePolicy: 'Fail' });
     for (const c of ['istio-base', 'istiod']) {
-      expect(apps[c].spec.ignoreDifferences).toEqual([{
-        group: 'admissionregistration.k8s.io',
-        kind: 'ValidatingWebhookConfiguration',
-        jqPathExpressions: expect.arrayContaining(['.webhooks[]?.failurePolicy']),
-      }]);
+      expect(apps[c].spec.ignoreDifferences).toEqual([
+        {
+          group: 'admissionregistration.k8s.io',
+          kind: 'ValidatingWebhookConfiguration',
+          jqPathExpressions: expect.arrayContaining(['.webhooks[]?.failurePolicy']),
+        },
+      ]);
       expect(syncOptions(apps[c])).toContain('RespectIgnoreDifferences=true');
     }
   });
 
   test.each(ENVS)('%s: each namespace is created by exactly one Application', (e) => {
     const apps = Object.values(children(e));
-    const creators = apps.filter((a) => syncOptions(a).includes('CreateNamespace=true')).map((a) => a.spec.destination.namespace);
+    const creators = apps
+      .filter((a) => syncOptions(a).includes('CreateNamespace=true'))
+      .map((a) => a.spec.destination.namespace);
     expect(creators).toEqual(['istio-system']);
     // the app's own namespace is in its manifests
-    expect(loadObjects(join(DIST, e)).some(({ object }) => object.kind === 'Namespace' && object.metadata.name === 'yelb')).toBe(true);
+    expect(
+      loadObjects(join(DIST, e)).some(({ object }) => object.kind === 'Namespace' && object.metadata.name === 'yelb'),
+    ).toBe(true);
   });
 
   test('prod (ip targets): the gateway namespace gets the readiness-gate label from its owner, not from the app', () => {
     const apps = children('prod');
-    expect(apps['istio-base'].spec.syncPolicy.managedNamespaceMetadata)
-      .toEqual({ labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } });
+    expect(apps['istio-base'].spec.syncPolicy.managedNamespaceMetadata).toEqual({
+      labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' },
+    });
     expect(existsSync(join(DIST, 'prod', '01-gateway-namespace.yaml'))).toBe(true);
     expect(apps.app.spec.source.directory).toEqual({ recurse: false, exclude: '01-gateway-namespace.yaml' });
     expect(children('dev')['istio-base'].spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
     expect(children('dev').app.spec.source.directory).toEqual({ recurse: false });
   });
 
-  test.each(ENVS)('%s: automated sync with prune and self-heal, retries, and cascade deletion except for Istio\'s CRDs', (e) => {
-    const apps = children(e);
-    for (const app of Object.values(apps)) {
-      expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-      expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
-    }
-    expect(apps['istio-base'].metadata.finalizers).toBeUndefined();
-    for (const c of ['istiod', 'istio-gateway', 'app']) expect(apps[c].metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-  });
+  test.each(ENVS)(
+    "%s: automated sync with prune and self-heal, retries, and cascade deletion except for Istio's CRDs",
+    (e) => {
+      const apps = children(e);
+      for (const app of Object.values(apps)) {
+        expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+        expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+      }
+      expect(apps['istio-base'].metadata.finalizers).toBeUndefined();
+      for (const c of ['istiod', 'istio-gateway', 'app'])
+        expect(apps[c].metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    },
+  );
 
   test('the ApplicationSet generates exactly the root Applications', () => {
     // GIVEN the ApplicationSet and a rendering of its Go template the way the controller does it
@@ -197,9 +240,13 @@ describe('the committed Argo CD tree', () => {
     expect(set.spec.goTemplate).toBe(true);
     const elements = set.spec.generators[0].list.elements;
     expect(elements.map((el: any) => el.env)).toEqual(ENVS);
-    const render = (template: string, el: any) => template
-      .replace(/\{\{ toJson \.(\w+) \}\}/g, (_, k) => JSON.stringify(el[k]))
-      .replace(/\{\{ \.(\w+) \}\}/g, (_, k) => { if (!(k in el)) throw new Error(`missing ${k}`); return el[k]; });
+    const render = (template: string, el: any) =>
+      template
+        .replace(/\{\{ toJson \.(\w+) \}\}/g, (_, k) => JSON.stringify(el[k]))
+        .replace(/\{\{ \.(\w+) \}\}/g, (_, k) => {
+          if (!(k in el)) throw new Error(`missing ${k}`);
+          return el[k];
+        });
     for (const el of elements) {
       // WHEN an element is rendered
       const app = yaml.load(render(yaml.dump(set.spec.template), el)) as any;
@@ -215,14 +262,17 @@ describe('the committed Argo CD tree', () => {
 });
 
 describe('gitops.autoscaling', () => {
-  const byComponent = (apps: any[]) => Object.fromEntries(apps.map((a) => [a.metadata.labels['app.kubernetes.io/component'], a]));
+  const byComponent = (apps: any[]) =>
+    Object.fromEntries(apps.map((a) => [a.metadata.labels['app.kubernetes.io/component'], a]));
   const valuesOf = (app: any) => app.spec.source.helm.valuesObject;
 
   test('hpa: HPAs of 2 to 5 replicas in istiod and the gateway, no metrics-server Application', () => {
     const apps = byComponent(childApplications(env({ gitops: { autoscaling: 'hpa' } })));
     expect(valuesOf(apps.istiod)).toMatchObject({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5 });
     expect(valuesOf(apps.istiod).replicaCount).toBeUndefined();
-    expect(valuesOf(apps['istio-gateway'])).toMatchObject({ autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } });
+    expect(valuesOf(apps['istio-gateway'])).toMatchObject({
+      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+    });
     expect(valuesOf(apps['istio-gateway']).replicaCount).toBeUndefined();
     expect(Object.keys(apps).sort()).toEqual(['app', 'istio-base', 'istio-gateway', 'istiod']);
   });
@@ -232,7 +282,9 @@ describe('gitops.autoscaling', () => {
     const apps = byComponent(childApplications(e));
     const ms = apps['metrics-server'];
     expect(ms.spec.source).toEqual({
-      repoURL: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', targetRevision: '3.13.0',
+      repoURL: 'https://kubernetes-sigs.github.io/metrics-server',
+      chart: 'metrics-server',
+      targetRevision: '3.13.0',
       helm: { releaseName: 'metrics-server' },
     });
     expect(ms.spec.destination.namespace).toBe('kube-system');
@@ -249,9 +301,15 @@ describe('gitops.autoscaling', () => {
 
 describe('the gateway chart values', () => {
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const validate = ajv.compile(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'istio-gateway-values.schema.json'), 'utf8')));
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(join(__dirname, 'fixtures', 'istio-gateway-values.schema.json'), 'utf8')),
+  );
 
-  test.each([['instance', 'fixed'], ['ip', 'fixed'], ['ip', 'hpa']])('are valid against the chart\'s values schema (%s targets, %s replicas)', (targetType, autoscaling) => {
+  test.each([
+    ['instance', 'fixed'],
+    ['ip', 'fixed'],
+    ['ip', 'hpa'],
+  ])("are valid against the chart's values schema (%s targets, %s replicas)", (targetType, autoscaling) => {
     const values = istioGatewayValues(configWith({ alb: { targetType }, gitops: { autoscaling } }));
     expect(validate(values) ? [] : validate.errors).toEqual([]);
   });
@@ -268,24 +326,36 @@ describe('the gateway chart values', () => {
   // then Envoy drains after SIGTERM, within the grace period (rule C.32).
   test.each([
     ['the default delay', {}, 30],
-    ['a custom delay', { targetGroupAttributes: ['slow_start.duration_seconds=30', 'deregistration_delay.timeout_seconds=120'] }, 120],
+    [
+      'a custom delay',
+      { targetGroupAttributes: ['slow_start.duration_seconds=30', 'deregistration_delay.timeout_seconds=120'] },
+      120,
+    ],
     ['no delay', { targetGroupAttributes: ['deregistration_delay.timeout_seconds=0'] }, 0],
     ['no delay attribute (AWS default 300 s)', { targetGroupAttributes: ['slow_start.duration_seconds=30'] }, 300],
     ['no target-group attributes (AWS default 300 s)', { targetGroupAttributes: [] }, 300],
-  ])('zero-downtime rollouts with %s: preStop sleep past the deregistration delay, grace period past the sleep', (_, alb, delay) => {
-    const values = istioGatewayValues(configWith({ alb }));
-    expect(values.lifecycle).toEqual({ preStop: { sleep: { seconds: delay + 5 } } });
-    expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
-    expect(values.terminationGracePeriodSeconds).toBe(delay + 5 + 30);
-    expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
-    expect(validate(values) ? [] : validate.errors).toEqual([]);
-  });
+  ])(
+    'zero-downtime rollouts with %s: preStop sleep past the deregistration delay, grace period past the sleep',
+    (_, alb, delay) => {
+      const values = istioGatewayValues(configWith({ alb }));
+      expect(values.lifecycle).toEqual({ preStop: { sleep: { seconds: delay + 5 } } });
+      expect(values.lifecycle.preStop.sleep.seconds).toBeGreaterThan(delay);
+      expect(values.terminationGracePeriodSeconds).toBe(delay + 5 + 30);
+      expect(values.terminationGracePeriodSeconds).toBeGreaterThan(values.lifecycle.preStop.sleep.seconds);
+      expect(validate(values) ? [] : validate.errors).toEqual([]);
+    },
+  );
 
   test('follow the config: Service name, pod labels and ports', () => {
-    const values = istioGatewayValues(configWith({ gateway: { serviceName: 'edge-gw', selector: { istio: 'edge', team: 'web' } } }));
+    const values = istioGatewayValues(
+      configWith({ gateway: { serviceName: 'edge-gw', selector: { istio: 'edge', team: 'web' } } }),
+    );
     expect(values.name).toBe('edge-gw');
     expect(values.labels).toEqual({ istio: 'edge', team: 'web' });
-    expect(values.service.ports.map((p) => [p.name, p.port])).toEqual([['status-port', GATEWAY_STATUS_PORT], ['https', GATEWAY_HTTPS_PORT]]);
+    expect(values.service.ports.map((p) => [p.name, p.port])).toEqual([
+      ['status-port', GATEWAY_STATUS_PORT],
+      ['https', GATEWAY_HTTPS_PORT],
+    ]);
   });
 });
 
@@ -300,23 +370,45 @@ describe('Argo CD objects from the config', () => {
 
   test('prune and self-heal are options', () => {
     const e = env({ gitops: { prune: false, selfHeal: false } });
-    expect(childApplications(e).map((a) => a.spec.syncPolicy?.automated)).toEqual(Array(4).fill({ prune: false, selfHeal: false }));
+    expect(childApplications(e).map((a) => a.spec.syncPolicy?.automated)).toEqual(
+      Array(4).fill({ prune: false, selfHeal: false }),
+    );
   });
 
   test('repository, revision, project, cluster, names and Istio version come from gitops.*', () => {
-    const e = env({
-      gitops: {
-        repoURL: 'git@github.com:acme/platform.git', targetRevision: 'release-1', distPath: 'deploy/dist', project: 'platform',
-        argocdNamespace: 'gitops', name: 'shop', destinationServer: 'https://10.0.0.1:6443', istioVersion: '1.29.2',
+    const e = env(
+      {
+        gitops: {
+          repoURL: 'git@github.com:acme/platform.git',
+          targetRevision: 'release-1',
+          distPath: 'deploy/dist',
+          project: 'platform',
+          argocdNamespace: 'gitops',
+          name: 'shop',
+          destinationServer: 'https://10.0.0.1:6443',
+          istioVersion: '1.29.2',
+        },
       },
-    }, 'staging');
+      'staging',
+    );
     const root = rootApplication(e);
     const [base, istiod, gw, app] = childApplications(e);
     expect(root.metadata).toMatchObject({ name: 'shop-staging-root', namespace: 'gitops' });
-    expect(root.spec.source).toMatchObject({ repoURL: 'git@github.com:acme/platform.git', targetRevision: 'release-1', path: 'deploy/dist/argocd/staging' });
-    expect([base, istiod, gw, app].map((a) => a.metadata.name)).toEqual(['shop-staging-istio-base', 'shop-staging-istiod', 'shop-staging-istio-gateway', 'shop-staging']);
+    expect(root.spec.source).toMatchObject({
+      repoURL: 'git@github.com:acme/platform.git',
+      targetRevision: 'release-1',
+      path: 'deploy/dist/argocd/staging',
+    });
+    expect([base, istiod, gw, app].map((a) => a.metadata.name)).toEqual([
+      'shop-staging-istio-base',
+      'shop-staging-istiod',
+      'shop-staging-istio-gateway',
+      'shop-staging',
+    ]);
     expect(new Set([root, base, istiod, gw, app].map((a) => a.spec.project))).toEqual(new Set(['platform']));
-    expect(new Set([base, istiod, gw, app].map((a) => a.spec.destination.server))).toEqual(new Set(['https://10.0.0.1:6443']));
+    expect(new Set([base, istiod, gw, app].map((a) => a.spec.destination.server))).toEqual(
+      new Set(['https://10.0.0.1:6443']),
+    );
     expect(new Set([base, istiod, gw].map((a) => a.spec.source?.targetRevision))).toEqual(new Set(['1.29.2']));
     expect(app.spec.source?.path).toBe('deploy/dist/staging');
   });
@@ -327,19 +419,28 @@ describe('Argo CD objects from the config', () => {
     expect(base.spec.syncPolicy?.managedNamespaceMetadata).toBeUndefined();
     expect(gw.spec.destination.namespace).toBe('istio-ingress');
     expect(syncOptions(gw)).toContain('CreateNamespace=true');
-    expect(gw.spec.syncPolicy?.managedNamespaceMetadata).toEqual({ labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } });
+    expect(gw.spec.syncPolicy?.managedNamespaceMetadata).toEqual({
+      labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' },
+    });
     expect((gw.spec.source?.helm?.valuesObject as any).service.type).toBe('ClusterIP');
   });
 
   test('the generated Helm chart as the app source', () => {
     const values = (config: Config) => ({ host: config.host });
-    const [, , , app] = childApplications(env({ gitops: { appSource: 'helm' } }), { helmValuesOf: values, helmChartName: 'alb-istio' });
+    const [, , , app] = childApplications(env({ gitops: { appSource: 'helm' } }), {
+      helmValuesOf: values,
+      helmChartName: 'alb-istio',
+    });
     expect(app.spec.source).toEqual({
-      repoURL: 'https://github.com/example/eks-alb-istio-tls.git', targetRevision: 'main', path: 'dist/helm/alb-istio',
+      repoURL: 'https://github.com/example/eks-alb-istio-tls.git',
+      targetRevision: 'main',
+      path: 'dist/helm/alb-istio',
       helm: { valuesObject: { host: 'yelb.example.com' } },
     });
     expect(syncOptions(app)).toContain('CreateNamespace=true');
-    const [, , , custom] = childApplications(env({ gitops: { appSource: 'helm', helmChartPath: 'charts/edge' } }), { helmValuesOf: values });
+    const [, , , custom] = childApplications(env({ gitops: { appSource: 'helm', helmChartPath: 'charts/edge' } }), {
+      helmValuesOf: values,
+    });
     expect(custom.spec.source?.path).toBe('charts/edge');
     expect(schemaErrors([app, custom])).toEqual([]);
   });
@@ -366,19 +467,24 @@ describe('Argo CD objects from the config', () => {
   });
 
   test('the helm app source without a chart writer is an error', () => {
-    expect(() => childApplications(env({ gitops: { appSource: 'helm' } }))).toThrow(/'gitops.appSource' helm needs the Helm chart output/);
+    expect(() => childApplications(env({ gitops: { appSource: 'helm' } }))).toThrow(
+      /'gitops.appSource' helm needs the Helm chart output/,
+    );
   });
 
   test('Application names longer than 63 characters are an error', () => {
     const long = env({ gitops: { name: 'a'.repeat(40) } }, 'production-eu');
-    const message = /^environment production-eu: Application name a{40}-production-eu-istio-gateway must be at most 63 characters, got 68; shorten 'gitops.name' or the environment name$/;
+    const message =
+      /^environment production-eu: Application name a{40}-production-eu-istio-gateway must be at most 63 characters, got 68; shorten 'gitops.name' or the environment name$/;
     expect(() => childApplications(long)).toThrow(message);
     expect(() => rootApplication(long)).toThrow(message);
   });
 
   test('the ApplicationSet needs every environment in its Argo CD namespace', () => {
     const envs = [env({}, 'dev'), env({ gitops: { argocdNamespace: 'gitops' } }, 'prod')];
-    expect(() => applicationSet(envs, configWith())).toThrow(/environment prod: 'gitops.argocdNamespace' must be argocd like the default config's/);
+    expect(() => applicationSet(envs, configWith())).toThrow(
+      /environment prod: 'gitops.argocdNamespace' must be argocd like the default config's/,
+    );
   });
 
   test('no environments, no argocd/ files', () => {
@@ -386,8 +492,16 @@ describe('Argo CD objects from the config', () => {
   });
 
   test('objects built from other configs stay schema-valid and closed', () => {
-    const e = env({ gitops: { automatedSync: false, appSource: 'helm' }, gateway: { namespace: 'istio-ingress' }, alb: { targetType: 'ip' } });
-    const objects = [rootApplication(e), ...childApplications(e, { helmValuesOf: () => ({ a: 1 }) }), applicationSet([e], e.config)];
+    const e = env({
+      gitops: { automatedSync: false, appSource: 'helm' },
+      gateway: { namespace: 'istio-ingress' },
+      alb: { targetType: 'ip' },
+    });
+    const objects = [
+      rootApplication(e),
+      ...childApplications(e, { helmValuesOf: () => ({ a: 1 }) }),
+      applicationSet([e], e.config),
+    ];
     expect(schemaErrors(objects)).toEqual([]);
     expect(unknownFieldErrors(objects)).toEqual([]);
   });

@@ -11,7 +11,8 @@ const DIST = join(ROOT, 'dist');
 const PEM_PRIVATE_KEY = new RegExp(['PRIVATE', 'KEY-----'].join(' '));
 
 /** Files of `tree` that hold a PEM private key (any flavour: PKCS#8, RSA, EC, encrypted). */
-const filesWithPrivateKeys = (tree: Map<string, Buffer>) => [...tree].filter(([, b]) => PEM_PRIVATE_KEY.test(b.toString('latin1'))).map(([p]) => p);
+const filesWithPrivateKeys = (tree: Map<string, Buffer>) =>
+  [...tree].filter(([, b]) => PEM_PRIVATE_KEY.test(b.toString('latin1'))).map(([p]) => p);
 
 describe('the committed dist/', () => {
   test('is what `npm run synth` writes now (run it and commit dist/ when this fails)', async () => {
@@ -22,7 +23,8 @@ describe('the committed dist/', () => {
       const fresh = readTree(join(tmp, 'dist'));
       const committed = readTree(DIST);
       // THEN the same files, byte for byte, nothing left out
-      const stale = [...new Set([...fresh.keys(), ...committed.keys()])].sort()
+      const stale = [...new Set([...fresh.keys(), ...committed.keys()])]
+        .sort()
         .filter((p) => !fresh.get(p)?.equals(committed.get(p) ?? Buffer.alloc(0)) || !committed.has(p));
       expect(stale).toEqual([]);
     } finally {
@@ -31,7 +33,10 @@ describe('the committed dist/', () => {
   });
 
   test('is tracked by git as it is on disk', () => {
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'dist'], { cwd: ROOT, encoding: 'utf8' });
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'dist'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(status).toBe('');
   });
 
@@ -43,7 +48,14 @@ describe('the committed dist/', () => {
 
   test('the private-key scan does find a key', () => {
     const key = `-----BEGIN EC ${['PRIVATE', 'KEY-----'].join(' ')}\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n`;
-    expect(filesWithPrivateKeys(new Map([['a.yaml', Buffer.from('kind: Secret\n')], ['b.yaml', Buffer.from(key)]]))).toEqual(['b.yaml']);
+    expect(
+      filesWithPrivateKeys(
+        new Map([
+          ['a.yaml', Buffer.from('kind: Secret\n')],
+          ['b.yaml', Buffer.from(key)],
+        ]),
+      ),
+    ).toEqual(['b.yaml']);
   });
 
   test('no Secret object is rendered at all', () => {
@@ -52,7 +64,7 @@ describe('the committed dist/', () => {
     expect(manifests.filter(({ object }) => object.kind === 'Secret')).toEqual([]);
   });
 
-  test('every environment\'s objects are valid against the Kubernetes, Istio and cert-manager schemas', () => {
+  test("every environment's objects are valid against the Kubernetes, Istio and cert-manager schemas", () => {
     for (const env of ['dev', 'prod']) {
       const objects = loadObjects(join(DIST, env)).map((o) => o.object);
       expect(objects.length).toBeGreaterThan(15);
@@ -62,6 +74,8 @@ describe('the committed dist/', () => {
 
   test('the folder gateway-cert writes to by default is ignored by git', () => {
     // check-ignore exits 0 when the path is ignored
-    expect(() => execFileSync('git', ['check-ignore', '-q', '.secrets/yelb.example.com.key'], { cwd: ROOT })).not.toThrow();
+    expect(() =>
+      execFileSync('git', ['check-ignore', '-q', '.secrets/yelb.example.com.key'], { cwd: ROOT }),
+    ).not.toThrow();
   });
 });

@@ -11,7 +11,9 @@ import { find } from './support';
 import { STACK } from '../../charts';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'environments-test-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'environments-test-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
 
@@ -35,7 +37,9 @@ describe('environment discovery', () => {
     expect(() => environmentFiles(dir)).toThrow(/Prod_EU.yaml: the name must be a DNS label .*got "Prod_EU"$/);
     rmSync(join(dir, 'Prod_EU.yaml'));
     write('argocd.yaml', '{}\n');
-    expect(() => environmentFiles(dir)).toThrow(/argocd.yaml: the name must not be one of argocd, helm \(dist\/argocd\/ is taken\), got "argocd"$/);
+    expect(() => environmentFiles(dir)).toThrow(
+      /argocd.yaml: the name must not be one of argocd, helm \(dist\/argocd\/ is taken\), got "argocd"$/,
+    );
   });
 
   test('an environment is the default config with its file merged over it', () => {
@@ -54,7 +58,14 @@ describe('environment discovery', () => {
 
   test('a bad environment file is reported with its file name, in one line', () => {
     write('qa.yaml', 'alb:\n  targetType: pods\n');
-    const error = (() => { try { loadEnvironments(dir); } catch (e) { return e as Error; } return undefined; })();
+    const error = (() => {
+      try {
+        loadEnvironments(dir);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
     expect(error).toBeInstanceOf(ConfigError);
     expect(error?.message).toMatch(/qa.yaml: 'alb.targetType' must be one of instance, ip, got "pods"$/);
     expect(error?.message).not.toContain('\n');
@@ -67,10 +78,22 @@ describe('rendering environments', () => {
     expect(environments.map((e) => e.name)).toEqual(['dev', 'prod']);
     const paths = [...files.keys()];
     expect(paths.filter((p) => !p.includes('/') && p.endsWith('.yaml'))).toEqual(
-      expect.arrayContaining(['00-namespaces.yaml', '10-yelb.yaml', '20-istio-edge.yaml', '30-alb-ingress.yaml']));
-    expect(paths.filter((p) => p.startsWith('dev/'))).toEqual(['dev/00-namespaces.yaml', 'dev/10-yelb.yaml', 'dev/20-istio-edge.yaml', 'dev/30-alb-ingress.yaml']);
-    expect(paths.filter((p) => p.startsWith('prod/'))).toEqual(['prod/00-namespaces.yaml', 'prod/01-gateway-namespace.yaml',
-      'prod/10-yelb.yaml', 'prod/20-istio-edge.yaml', 'prod/25-gateway-certificate.yaml', 'prod/30-alb-ingress.yaml']);
+      expect.arrayContaining(['00-namespaces.yaml', '10-yelb.yaml', '20-istio-edge.yaml', '30-alb-ingress.yaml']),
+    );
+    expect(paths.filter((p) => p.startsWith('dev/'))).toEqual([
+      'dev/00-namespaces.yaml',
+      'dev/10-yelb.yaml',
+      'dev/20-istio-edge.yaml',
+      'dev/30-alb-ingress.yaml',
+    ]);
+    expect(paths.filter((p) => p.startsWith('prod/'))).toEqual([
+      'prod/00-namespaces.yaml',
+      'prod/01-gateway-namespace.yaml',
+      'prod/10-yelb.yaml',
+      'prod/20-istio-edge.yaml',
+      'prod/25-gateway-certificate.yaml',
+      'prod/30-alb-ingress.yaml',
+    ]);
     expect(paths).toContain('argocd/root-dev.yaml');
   });
 
@@ -85,14 +108,18 @@ describe('rendering environments', () => {
     expect(prodIngress.metadata.annotations['alb.ingress.kubernetes.io/target-type']).toBe('ip');
     expect(find(objects('prod/10-yelb.yaml'), 'Deployment', 'yelb-ui').spec.replicas).toBe(2);
     expect(find(objects('dev/10-yelb.yaml'), 'Deployment', 'yelb-ui').spec.replicas).toBe(1);
-    expect(find(objects('prod/25-gateway-certificate.yaml'), 'Certificate').spec.dnsNames).toEqual(['yelb.example.com']);
+    expect(find(objects('prod/25-gateway-certificate.yaml'), 'Certificate').spec.dnsNames).toEqual([
+      'yelb.example.com',
+    ]);
   });
 
   test('with a config file: only that config, at the top level (no environments, no Argo CD)', () => {
     write('mine.yaml', 'host: shop.example.org\n');
     const { files, environments } = renderAll(STACK, join(dir, 'mine.yaml'));
     expect(environments).toEqual([]);
-    expect([...files.keys()].every((p) => !p.startsWith('dev/') && !p.startsWith('prod/') && !p.startsWith('argocd/'))).toBe(true);
+    expect(
+      [...files.keys()].every((p) => !p.startsWith('dev/') && !p.startsWith('prod/') && !p.startsWith('argocd/')),
+    ).toBe(true);
     expect(files.get('30-alb-ingress.yaml')!.toString()).toContain('host: shop.example.org');
   });
 
@@ -107,12 +134,16 @@ describe('rendering environments', () => {
 
   test('a construct error in an environment names the environment', () => {
     write('qa.yaml', 'istioEdge:\n  routes: [{pathPrefix: /, service: yelb-ui, port: 8080}]\n');
-    expect(() => renderAll(STACK, undefined, { environmentsDir: dir })).toThrow(/^environment qa: .*'istioEdge.routes\[0\].port' must be 80/);
+    expect(() => renderAll(STACK, undefined, { environmentsDir: dir })).toThrow(
+      /^environment qa: .*'istioEdge.routes\[0\].port' must be 80/,
+    );
   });
 
   test('the synth CLI documents what --config means', async () => {
     const { code, stdout: help } = await runMain(synthCli, ['--help']);
     expect(code).toBe(0);
-    expect(help.replace(/\s+/g, ' ')).toMatch(/--config <file> render only this config .* instead of the default and every config\/environments\/<env>.yaml/);
+    expect(help.replace(/\s+/g, ' ')).toMatch(
+      /--config <file> render only this config .* instead of the default and every config\/environments\/<env>.yaml/,
+    );
   });
 });

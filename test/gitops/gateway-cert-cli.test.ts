@@ -14,7 +14,9 @@ const gatewayCert = (...args: string[]) => runMain(main, args);
 const DAY = 86_400_000;
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gateway-cert-test-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gateway-cert-test-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run gateway-cert', () => {
@@ -33,7 +35,9 @@ describe('npm run gateway-cert', () => {
     const certFile = join(out, 'yelb.example.com.crt');
     const keyFile = join(out, 'yelb.example.com.key');
     const lines = stdout.trim().split('\n');
-    expect(lines[lines.length - 1]).toBe(`kubectl create secret tls yelb-gateway-cert -n istio-ingress --cert=${certFile} --key=${keyFile}`);
+    expect(lines[lines.length - 1]).toBe(
+      `kubectl create secret tls yelb-gateway-cert -n istio-ingress --cert=${certFile} --key=${keyFile}`,
+    );
 
     // AND the files are readable by their owner only
     for (const f of [certFile, keyFile, out]) expect(statSync(f).mode & 0o077).toBe(0);
@@ -60,14 +64,28 @@ describe('npm run gateway-cert', () => {
     expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(cert.checkPrivateKey(createPrivateKey(key))).toBe(true);
     // AND it is signed with SHA-256
-    expect(new x509.X509Certificate(readFileSync(certFile, 'utf8')).signatureAlgorithm).toMatchObject({ name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } });
+    expect(new x509.X509Certificate(readFileSync(certFile, 'utf8')).signatureAlgorithm).toMatchObject({
+      name: 'RSASSA-PKCS1-v1_5',
+      hash: { name: 'SHA-256' },
+    });
   });
 
-  test('defaults to the config\'s hosts, secret and namespace', async () => {
-    const { code, stdout } = await gatewayCert('--out', dir, '--config', join(ROOT, 'config', 'environments', 'dev.yaml'), '--key-algorithm', 'ECDSA');
+  test("defaults to the config's hosts, secret and namespace", async () => {
+    const { code, stdout } = await gatewayCert(
+      '--out',
+      dir,
+      '--config',
+      join(ROOT, 'config', 'environments', 'dev.yaml'),
+      '--key-algorithm',
+      'ECDSA',
+    );
     expect(code).toBe(0);
-    expect(stdout).toContain(`kubectl create secret tls tls-secret -n istio-system --cert=${join(dir, 'yelb.dev.example.com.crt')} --key=${join(dir, 'yelb.dev.example.com.key')}`);
-    expect(new X509Certificate(readFileSync(join(dir, 'yelb.dev.example.com.crt'))).subjectAltName).toBe('DNS:yelb.dev.example.com');
+    expect(stdout).toContain(
+      `kubectl create secret tls tls-secret -n istio-system --cert=${join(dir, 'yelb.dev.example.com.crt')} --key=${join(dir, 'yelb.dev.example.com.key')}`,
+    );
+    expect(new X509Certificate(readFileSync(join(dir, 'yelb.dev.example.com.crt'))).subjectAltName).toBe(
+      'DNS:yelb.dev.example.com',
+    );
   });
 
   test('does not replace existing files without --force', async () => {
@@ -83,9 +101,15 @@ describe('npm run gateway-cert', () => {
   });
 
   test.each([
-    [['--host', 'https://yelb.example.com'], /^error: '--host' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"$/],
+    [
+      ['--host', 'https://yelb.example.com'],
+      /^error: '--host' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"$/,
+    ],
     [['--key-algorithm', 'DSA'], /^error: '--key-algorithm' must be one of RSA, ECDSA, got "DSA"$/],
-    [['--days', '0'], /error: option '--days <n>' argument '0' is invalid. must be a whole number of days from 1 to 3650/],
+    [
+      ['--days', '0'],
+      /error: option '--days <n>' argument '0' is invalid. must be a whole number of days from 1 to 3650/,
+    ],
     [['--config', 'missing.yaml'], /^error: cannot read config file missing.yaml: ENOENT$/],
   ])('rejects %j with a one-line error and writes nothing', async (args, message) => {
     const { code, stderr } = await gatewayCert('--out', dir, ...args);
@@ -97,9 +121,15 @@ describe('npm run gateway-cert', () => {
   test('as a real process: exit 0 with the kubectl line on stdout; a refusal exits 1 with one line and no stack trace', () => {
     const ok = runCommand('gateway-cert', ['--host', 'b.example.com', '--out', dir, '--key-algorithm', 'ECDSA']);
     expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(ok.stdout).toMatch(/\nkubectl create secret tls tls-secret -n istio-system --cert=\S+\/b\.example\.com\.crt --key=\S+\/b\.example\.com\.key\n$/);
+    expect(ok.stdout).toMatch(
+      /\nkubectl create secret tls tls-secret -n istio-system --cert=\S+\/b\.example\.com\.crt --key=\S+\/b\.example\.com\.key\n$/,
+    );
     const refused = runCommand('gateway-cert', ['--host', 'b.example.com', '--out', dir, '--key-algorithm', 'ECDSA']);
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: `error: ${join(dir, 'b.example.com.crt')} exists; pass --force to replace it\n` });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: ${join(dir, 'b.example.com.crt')} exists; pass --force to replace it\n`,
+    });
     expect(stackLines(refused.stderr.split('\n'))).toEqual([]);
   });
 });
@@ -107,7 +137,12 @@ describe('npm run gateway-cert', () => {
 describe('createGatewayCertificate', () => {
   test('ECDSA P-256 with several names and a chosen validity', async () => {
     const now = new Date('2030-01-01T00:00:00Z');
-    const pem = await createGatewayCertificate({ hosts: ['yelb.example.com', '*.apps.example.com'], keyAlgorithm: 'ECDSA', days: 90, now });
+    const pem = await createGatewayCertificate({
+      hosts: ['yelb.example.com', '*.apps.example.com'],
+      keyAlgorithm: 'ECDSA',
+      days: 90,
+      now,
+    });
     const cert = new X509Certificate(pem.certificate);
     expect(cert.subjectAltName).toBe('DNS:yelb.example.com, DNS:*.apps.example.com');
     expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');

@@ -7,7 +7,12 @@ import { STACK } from '../../charts';
 
 function synth(props: Partial<GatewayCertificateProps> = {}): any[] {
   const chart = Testing.chart();
-  new GatewayCertificate(chart, 'Cert', { namespace: 'istio-system', secretName: 'tls-secret', dnsNames: ['yelb.example.com'], ...props });
+  new GatewayCertificate(chart, 'Cert', {
+    namespace: 'istio-system',
+    secretName: 'tls-secret',
+    dnsNames: ['yelb.example.com'],
+    ...props,
+  });
   return Testing.synth(chart);
 }
 
@@ -59,10 +64,19 @@ describe('GatewayCertificate', () => {
     [{ namespace: 'Istio_System' }, /^'namespace' must be a DNS label .*got "Istio_System"$/],
     [{ secretName: 'tls.secret' }, /^'secretName' must be a DNS label .*got "tls.secret"$/],
     [{ dnsNames: [] }, /^'dnsNames' must list at least one DNS name, got \[\]$/],
-    [{ dnsNames: ['https://yelb.example.com'] }, /^'dnsNames\[0\]' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"$/],
+    [
+      { dnsNames: ['https://yelb.example.com'] },
+      /^'dnsNames\[0\]' must be a lowercase DNS name .*got "https:\/\/yelb.example.com"$/,
+    ],
     [{ keyAlgorithm: 'Ed25519' as any }, /^'keyAlgorithm' must be one of RSA, ECDSA, got "Ed25519"$/],
-    [{ issuerRef: { kind: 'CA' as any, name: 'x' } }, /^'issuerRef.kind' must be one of Issuer, ClusterIssuer, got "CA"$/],
-    [{ duration: '365d' }, /^'duration' must be a duration in hours, minutes or seconds such as 8760h or 720h30m, got "365d"$/],
+    [
+      { issuerRef: { kind: 'CA' as any, name: 'x' } },
+      /^'issuerRef.kind' must be one of Issuer, ClusterIssuer, got "CA"$/,
+    ],
+    [
+      { duration: '365d' },
+      /^'duration' must be a duration in hours, minutes or seconds such as 8760h or 720h30m, got "365d"$/,
+    ],
     [{ duration: '30m', renewBefore: '10m' }, /^'duration' must be at least 1h, got "30m"$/],
     [{ duration: '720h', renewBefore: '720h' }, /^'renewBefore' must be shorter than 'duration' \(720h\), got "720h"$/],
   ])('rejects %j', (props, message) => {
@@ -73,8 +87,11 @@ describe('GatewayCertificate', () => {
 describe('gateway.tls.mode', () => {
   const objectsOf = (override: object): any[] => synthManifests(STACK, configWith(override)).flatMap((m) => m.objects);
 
-  test('certManager: the Certificate writes the Gateway\'s credential, in the Gateway\'s namespace, for the hosts', () => {
-    const manifests = synthManifests(STACK, configWith({ host: ['yelb.example.com', 'app.example.com'], gateway: { tls: { mode: 'certManager' } } }));
+  test("certManager: the Certificate writes the Gateway's credential, in the Gateway's namespace, for the hosts", () => {
+    const manifests = synthManifests(
+      STACK,
+      configWith({ host: ['yelb.example.com', 'app.example.com'], gateway: { tls: { mode: 'certManager' } } }),
+    );
     const file = manifests.find((m) => m.fileName === '25-gateway-certificate.yaml');
     const objects = manifests.flatMap((m) => m.objects);
     const gateway = find(objects, 'Gateway');
@@ -83,18 +100,38 @@ describe('gateway.tls.mode', () => {
     expect(cert.metadata.namespace).toBe(gateway.metadata.namespace);
     expect(cert.spec.dnsNames).toEqual(['yelb.example.com', 'app.example.com']);
     // before the Ingress starts sending traffic to the gateway
-    expect(manifests.map((m) => m.fileName).indexOf('25-gateway-certificate.yaml')).toBeLessThan(manifests.map((m) => m.fileName).indexOf('30-alb-ingress.yaml'));
+    expect(manifests.map((m) => m.fileName).indexOf('25-gateway-certificate.yaml')).toBeLessThan(
+      manifests.map((m) => m.fileName).indexOf('30-alb-ingress.yaml'),
+    );
   });
 
   test('certManager with an issuerRef and tuned key and lifetime', () => {
-    const objects = objectsOf({ gateway: { tls: { mode: 'certManager', issuerRef: { kind: 'ClusterIssuer', name: 'corp-ca' }, keyAlgorithm: 'ECDSA', duration: '2160h', renewBefore: '240h' } } });
+    const objects = objectsOf({
+      gateway: {
+        tls: {
+          mode: 'certManager',
+          issuerRef: { kind: 'ClusterIssuer', name: 'corp-ca' },
+          keyAlgorithm: 'ECDSA',
+          duration: '2160h',
+          renewBefore: '240h',
+        },
+      },
+    });
     expect(objects.filter((o) => o.kind === 'Issuer')).toEqual([]);
-    expect(find(objects, 'Certificate').spec).toMatchObject({ issuerRef: { kind: 'ClusterIssuer', name: 'corp-ca' }, privateKey: { algorithm: 'ECDSA', size: 256 }, duration: '2160h', renewBefore: '240h' });
+    expect(find(objects, 'Certificate').spec).toMatchObject({
+      issuerRef: { kind: 'ClusterIssuer', name: 'corp-ca' },
+      privateKey: { algorithm: 'ECDSA', size: 256 },
+      duration: '2160h',
+      renewBefore: '240h',
+    });
   });
 
-  test.each(['existingSecret', 'none'])('%s: no cert-manager objects, the Gateway still names the credential', (mode) => {
-    const objects = objectsOf({ gateway: { tls: { mode } } });
-    expect(objects.filter((o) => o.apiVersion.startsWith('cert-manager.io'))).toEqual([]);
-    expect(find(objects, 'Gateway').spec.servers[0].tls).toEqual({ mode: 'SIMPLE', credentialName: 'tls-secret' });
-  });
+  test.each(['existingSecret', 'none'])(
+    '%s: no cert-manager objects, the Gateway still names the credential',
+    (mode) => {
+      const objects = objectsOf({ gateway: { tls: { mode } } });
+      expect(objects.filter((o) => o.apiVersion.startsWith('cert-manager.io'))).toEqual([]);
+      expect(find(objects, 'Gateway').spec.servers[0].tls).toEqual({ mode: 'SIMPLE', credentialName: 'tls-secret' });
+    },
+  );
 });

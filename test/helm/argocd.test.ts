@@ -13,9 +13,14 @@ describe('Argo CD with the chart as the app source (gitops.appSource: helm)', ()
     // GIVEN an environment deployed from the chart, with ip targets (so the plain YAML declares the gateway namespace)
     const envDir = join(dir, 'environments');
     mkdirSync(envDir);
-    writeFileSync(join(envDir, 'stage.yaml'), yaml.dump({
-      host: 'yelb.stage.example.com', alb: { targetType: 'ip' }, gitops: { appSource: 'helm' },
-    }));
+    writeFileSync(
+      join(envDir, 'stage.yaml'),
+      yaml.dump({
+        host: 'yelb.stage.example.com',
+        alb: { targetType: 'ip' },
+        gitops: { appSource: 'helm' },
+      }),
+    );
     const { files, environments } = renderAll(STACK, undefined, { environmentsDir: envDir });
     const app = yaml.load(String(files.get('argocd/stage/app.yaml'))) as any;
     expect(app.spec.source.path).toBe('dist/helm/eks-alb-istio-tls');
@@ -26,7 +31,9 @@ describe('Argo CD with the chart as the app source (gitops.appSource: helm)', ()
 
     // THEN the environment's objects, without the gateway namespace, which the Istio Applications own (as the
     // directory source leaves out its file)
-    const plain = environments[0].manifests.filter((m) => m.fileName !== '01-gateway-namespace.yaml').flatMap((m) => m.objects);
+    const plain = environments[0].manifests
+      .filter((m) => m.fileName !== '01-gateway-namespace.yaml')
+      .flatMap((m) => m.objects);
     expect(environments[0].manifests.some((m) => m.fileName === '01-gateway-namespace.yaml')).toBe(true);
     expect(sorted(withoutHelmLabels(objects))).toEqual(sorted(withoutHelmLabels(plain)));
   });

@@ -17,11 +17,19 @@ function untar(tgz: Buffer): Map<string, { mode: number; uid: number; gid: numbe
   for (let off = 0; off + 512 <= tar.length;) {
     const header = tar.subarray(off, off + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '').trim();
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('latin1')
+        .replace(/\0.*$/s, '')
+        .trim();
     const size = parseInt(field(124, 12), 8);
     files.set(field(0, 100), {
-      mode: parseInt(field(100, 8), 8), uid: parseInt(field(108, 8), 8), gid: parseInt(field(116, 8), 8),
-      mtime: parseInt(field(136, 12), 8), data: tar.subarray(off + 512, off + 512 + size).toString('utf8'),
+      mode: parseInt(field(100, 8), 8),
+      uid: parseInt(field(108, 8), 8),
+      gid: parseInt(field(116, 8), 8),
+      mtime: parseInt(field(136, 12), 8),
+      data: tar.subarray(off + 512, off + 512 + size).toString('utf8'),
     });
     off += 512 + Math.ceil(size / 512) * 512;
   }
@@ -34,13 +42,35 @@ describe(`the ${CHART_NAME} chart`, () => {
   afterAll(cleanup);
 
   test('helm lint --strict passes without a warning, on the folder and the archive, with defaults and every switch flipped', async () => {
-    const flipped = ['--set', 'alb.targetType=ip', '--set', 'gateway.tls.mode=certManager', '--set', 'yelb.enabled=false',
-      '--set', 'dns.externalDns=true', '--set', 'alb.groupName=shared', '--set', 'mesh.mtlsScope=mesh'];
+    const flipped = [
+      '--set',
+      'alb.targetType=ip',
+      '--set',
+      'gateway.tls.mode=certManager',
+      '--set',
+      'yelb.enabled=false',
+      '--set',
+      'dns.externalDns=true',
+      '--set',
+      'alb.groupName=shared',
+      '--set',
+      'mesh.mtlsScope=mesh',
+    ];
     const runs = await Promise.all([
       helm(['lint', '--strict', chartDir]),
       helm(['lint', '--strict', archive]),
       helm(['lint', '--strict', chartDir, ...flipped]),
-      helm(['lint', '--strict', chartDir, '--set', 'istioEdge.enabled=false', '--set', 'yelb.enabled=false', '--set', 'albIngress.enabled=false']),
+      helm([
+        'lint',
+        '--strict',
+        chartDir,
+        '--set',
+        'istioEdge.enabled=false',
+        '--set',
+        'yelb.enabled=false',
+        '--set',
+        'albIngress.enabled=false',
+      ]),
       helm(['lint', '--strict', chartDir, '--set', 'scope=ingress', '--set', 'alb.targetType=ip']),
     ]);
     for (const run of runs) {
@@ -58,8 +88,15 @@ describe(`the ${CHART_NAME} chart`, () => {
     expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(existsSync(join(chartDir, 'crds'))).toBe(false);
     expect(readdirSync(join(chartDir, 'templates')).sort()).toEqual([
-      '00-namespaces.yaml', '01-gateway-namespace.yaml', '10-yelb.yaml', '20-istio-edge.yaml', '25-gateway-certificate.yaml',
-      '30-alb-ingress.yaml', 'NOTES.txt', '_helpers.tpl', 'validate.yaml',
+      '00-namespaces.yaml',
+      '01-gateway-namespace.yaml',
+      '10-yelb.yaml',
+      '20-istio-edge.yaml',
+      '25-gateway-certificate.yaml',
+      '30-alb-ingress.yaml',
+      'NOTES.txt',
+      '_helpers.tpl',
+      'validate.yaml',
     ]);
   });
 
@@ -67,21 +104,34 @@ describe(`the ${CHART_NAME} chart`, () => {
     const lines = readFileSync(join(chartDir, 'values.yaml'), 'utf8').split('\n');
     // Keys of free-form maps (selector) and of resources, list items and their fields need none.
     const exempt = /^(\s+)(istio|requests|limits|cpu|memory|pathPrefix|service|port):|^\s+- /;
-    const uncommented = lines.filter((l, i) => /^\s*[A-Za-z_]+:/.test(l) && !exempt.test(l) && !lines[i - 1].trim().startsWith('#'));
+    const uncommented = lines.filter(
+      (l, i) => /^\s*[A-Za-z_]+:/.test(l) && !exempt.test(l) && !lines[i - 1].trim().startsWith('#'),
+    );
     expect(uncommented).toEqual([]);
     expect(lines.filter((l) => /^\s*[A-Za-z_]+:/.test(l)).length).toBeGreaterThan(50);
   });
 
-  test('the blog\'s command works verbatim and gives the ALB Ingress with the corrected annotations', async () => {
+  test("the blog's command works verbatim and gives the ALB Ingress with the corrected annotations", async () => {
     // GIVEN the blog's helm install arguments, as helm template
-    const run = await helm(['template', 'alb-istio-ingress', chartDir, '--set', 'host=blog.example.com', '--set', `certificate_arn=${BLOG_ARN}`]);
+    const run = await helm([
+      'template',
+      'alb-istio-ingress',
+      chartDir,
+      '--set',
+      'host=blog.example.com',
+      '--set',
+      `certificate_arn=${BLOG_ARN}`,
+    ]);
     expect(run.stderr).toBe('');
     const ingress = parseObjects(run.stdout).find((o) => o.kind === 'Ingress');
     // THEN the Ingress for that host and certificate
     expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['blog.example.com']);
     expect(ingress.metadata.namespace).toBe('istio-system');
     expect(ingress.spec.ingressClassName).toBe('alb');
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'istio-ingressgateway', port: { number: 443 } });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({
+      name: 'istio-ingressgateway',
+      port: { number: 443 },
+    });
     const annotations = ingress.metadata.annotations;
     expect(annotations['alb.ingress.kubernetes.io/certificate-arn']).toBe(BLOG_ARN);
     // AND the fixes over the blog's chart
@@ -98,8 +148,21 @@ describe(`the ${CHART_NAME} chart`, () => {
   });
 
   test('numbers and booleans render as numbers and booleans, strings that look like numbers as strings', async () => {
-    const run = await helm(['template', 'r', chartDir, '--set', 'yelb.ui.replicas=3', '--set', 'istioEdge.routes[0].port=80',
-      '--set', 'istioEdge.routes[0].pathPrefix=/', '--set', 'istioEdge.routes[0].service=yelb-ui', '--set', 'yelb.db.image=postgres:16']);
+    const run = await helm([
+      'template',
+      'r',
+      chartDir,
+      '--set',
+      'yelb.ui.replicas=3',
+      '--set',
+      'istioEdge.routes[0].port=80',
+      '--set',
+      'istioEdge.routes[0].pathPrefix=/',
+      '--set',
+      'istioEdge.routes[0].service=yelb-ui',
+      '--set',
+      'yelb.db.image=postgres:16',
+    ]);
     expect(run.stderr).toBe('');
     const objects = parseObjects(run.stdout);
     const ui = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'yelb-ui');
@@ -117,9 +180,19 @@ describe(`the ${CHART_NAME} chart`, () => {
     const copy = join(dir, 'notes-chart');
     cpSync(chartDir, copy, { recursive: true });
     copyFileSync(join(chartDir, 'templates', 'NOTES.txt'), join(copy, 'notes.txt'));
-    writeFileSync(join(copy, 'templates', 'notes-preview.yaml'), 'notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n');
+    writeFileSync(
+      join(copy, 'templates', 'notes-preview.yaml'),
+      'notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n',
+    );
     const notes = async (...args: string[]) => {
-      const run = await helm(['template', 'alb-istio-ingress', copy, '--show-only', 'templates/notes-preview.yaml', ...args]);
+      const run = await helm([
+        'template',
+        'alb-istio-ingress',
+        copy,
+        '--show-only',
+        'templates/notes-preview.yaml',
+        ...args,
+      ]);
       expect(run.stderr).toBe('');
       return (yaml.load(run.stdout) as { notes: string }).notes;
     };
@@ -137,7 +210,9 @@ describe(`the ${CHART_NAME} chart`, () => {
     expect(existing).toMatch(/ALB Ingress istio-system\/gw-ingress \(internet-facing, instance targets\)/);
     expect(existing).toMatch(/kubectl create secret tls tls-secret -n istio-system --cert=tls.crt --key=tls.key/);
     expect(existing).toMatch(/CN=blog.example.com/);
-    expect(existing).toMatch(/Point DNS for blog.example.com at the ALB:\n\s+kubectl get ingress gw-ingress -n istio-system/);
+    expect(existing).toMatch(
+      /Point DNS for blog.example.com at the ALB:\n\s+kubectl get ingress gw-ingress -n istio-system/,
+    );
     expect(certManager).toMatch(/cert-manager Certificate istio-system\/tls-secret/);
     expect(certManager).toMatch(/kubectl get certificate tls-secret -n istio-system/);
     expect(certManager).toMatch(/external-dns \(--source=ingress\) creates the DNS records for yelb.example.com/);
@@ -146,12 +221,16 @@ describe(`the ${CHART_NAME} chart`, () => {
     // AND the scope: what the default installs, and the one value for the blog chart's scope
     expect(existing).toMatch(/\(release alb-istio-ingress, scope all\) created:/);
     expect(existing).toMatch(/Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress\./);
-    expect(scopeIngress).toMatch(/scope ingress\) created:\n\s+- ALB Ingress istio-system\/gw-ingress \(internet-facing, ip targets\)/);
+    expect(scopeIngress).toMatch(
+      /scope ingress\) created:\n\s+- ALB Ingress istio-system\/gw-ingress \(internet-facing, ip targets\)/,
+    );
     expect(scopeIngress).not.toMatch(/yelb sample app|Istio Gateway istio-system|create secret/);
     // AND with ip targets: the readiness-gate label (not looked up without a cluster) and the one-time restart
     expect(existing).not.toMatch(/readiness/);
     for (const text of [ipTargets, scopeIngress]) {
-      expect(text).toMatch(/not checked: no cluster to look at\):\n\s+kubectl label namespace istio-system elbv2.k8s.aws\/pod-readiness-gate-inject=enabled/);
+      expect(text).toMatch(
+        /not checked: no cluster to look at\):\n\s+kubectl label namespace istio-system elbv2.k8s.aws\/pod-readiness-gate-inject=enabled/,
+      );
       expect(text).toMatch(/kubectl rollout restart deployment\/istio-ingressgateway -n istio-system/);
     }
     expect(ipDeclared).not.toMatch(/kubectl label namespace/);
@@ -159,25 +238,64 @@ describe(`the ${CHART_NAME} chart`, () => {
   });
 
   test('with ip targets, the default install declares no Namespace the cluster already has (Helm cannot adopt it)', async () => {
-    const run = await helm(['template', 'alb-istio-ingress', chartDir, '--set', 'alb.targetType=ip', '--set', 'host=blog.example.com']);
+    const run = await helm([
+      'template',
+      'alb-istio-ingress',
+      chartDir,
+      '--set',
+      'alb.targetType=ip',
+      '--set',
+      'host=blog.example.com',
+    ]);
     expect(run.stderr).toBe('');
-    const namespaces = parseObjects(run.stdout).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+    const namespaces = parseObjects(run.stdout)
+      .filter((o) => o.kind === 'Namespace')
+      .map((o) => o.metadata.name);
     expect(namespaces).toEqual(['yelb']);
     // The gateway namespace only on request
-    const declared = await helm(['template', 'r', chartDir, '--set', 'alb.targetType=ip', '--set', 'createNamespaces.gateway=true']);
-    expect(parseObjects(declared.stdout).filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['istio-system', 'yelb']);
+    const declared = await helm([
+      'template',
+      'r',
+      chartDir,
+      '--set',
+      'alb.targetType=ip',
+      '--set',
+      'createNamespaces.gateway=true',
+    ]);
+    expect(
+      parseObjects(declared.stdout)
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['istio-system', 'yelb']);
   });
 
-  test('the blog\'s command installs the whole stack; scope=ingress installs only the Ingress, like the blog\'s chart', async () => {
+  test("the blog's command installs the whole stack; scope=ingress installs only the Ingress, like the blog's chart", async () => {
     const blog = ['--set', 'host=blog.example.com', '--set', `certificate_arn=${BLOG_ARN}`];
     const [all, ingressOnly, ingressOnlyIp] = await Promise.all([
       helm(['template', 'alb-istio-ingress', chartDir, ...blog]),
       helm(['template', 'alb-istio-ingress', chartDir, ...blog, '--set', 'scope=ingress']),
-      helm(['template', 'alb-istio-ingress', chartDir, ...blog, '--set', 'scope=ingress', '--set', 'alb.targetType=ip', '--set', 'gateway.tls.mode=certManager']),
+      helm([
+        'template',
+        'alb-istio-ingress',
+        chartDir,
+        ...blog,
+        '--set',
+        'scope=ingress',
+        '--set',
+        'alb.targetType=ip',
+        '--set',
+        'gateway.tls.mode=certManager',
+      ]),
     ]);
     for (const run of [all, ingressOnly, ingressOnlyIp]) expect(run.stderr).toBe('');
-    const kinds = (run: { stdout: string }) => parseObjects(run.stdout).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    expect(kinds(all)).toEqual(expect.arrayContaining(['Namespace/yelb', 'Deployment/yelb-ui', 'Gateway/yelb-gateway', 'Ingress/gw-ingress']));
+    const kinds = (run: { stdout: string }) =>
+      parseObjects(run.stdout)
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .sort();
+    expect(kinds(all)).toEqual(
+      expect.arrayContaining(['Namespace/yelb', 'Deployment/yelb-ui', 'Gateway/yelb-gateway', 'Ingress/gw-ingress']),
+    );
     expect(kinds(ingressOnly)).toEqual(['Ingress/gw-ingress']);
     expect(kinds(ingressOnlyIp)).toEqual(['Ingress/gw-ingress']);
     const bad = await helm(['template', 'r', chartDir, '--set', 'scope=everything']);
@@ -191,36 +309,48 @@ describe(`the ${CHART_NAME} chart`, () => {
     expect(packaged.stderr).toBe('');
     expect(packaged.code).toBe(0);
     const tgz = join(out, `${CHART_NAME}-0.1.0.tgz`);
-    const [fromFolder, fromPackage, fromOurArchive] = await Promise.all([chartDir, tgz, archive].map((c) => helm(['template', 'r', c])));
+    const [fromFolder, fromPackage, fromOurArchive] = await Promise.all(
+      [chartDir, tgz, archive].map((c) => helm(['template', 'r', c])),
+    );
     for (const run of [fromFolder, fromPackage, fromOurArchive]) expect(run.stderr).toBe('');
     expect(parseObjects(fromFolder.stdout).length).toBeGreaterThan(15);
     expect(fromPackage.stdout).toBe(fromFolder.stdout);
     expect(fromOurArchive.stdout).toBe(fromFolder.stdout);
   });
 
-  test('the synth\'s archive holds exactly the chart folder, with fixed times, owners and modes', () => {
+  test("the synth's archive holds exactly the chart folder, with fixed times, owners and modes", () => {
     const files = untar(readFileSync(archive));
     const folder = [...renderHelmChart(STACK, loadConfig()).entries()].filter(([p]) => !p.endsWith('.tgz'));
     expect([...files.keys()].sort()).toEqual(folder.map(([p]) => p.replace(/^helm\//, '')).sort());
     for (const [path, content] of folder) expect(files.get(path.replace(/^helm\//, ''))!.data).toBe(String(content));
-    for (const f of files.values()) expect([f.mode, f.uid, f.gid, f.mtime]).toEqual([0o644, 0, 0, Date.UTC(2000, 0, 1) / 1000]);
+    for (const f of files.values())
+      expect([f.mode, f.uid, f.gid, f.mtime]).toEqual([0o644, 0, 0, Date.UTC(2000, 0, 1) / 1000]);
   });
 
   test('the chart is the same on every synth, whatever the clock, the directory or the time zone', () => {
     // GIVEN another process, in another directory and time zone, with a clock ten years ahead
     const root = join(__dirname, '..', '..');
     const clock = join(dir, 'clock.js');
-    writeFileSync(clock, `const Real = Date; const ahead = 10 * 365 * 86400000;
-      globalThis.Date = class extends Real { constructor(...a) { super(...(a.length ? a : [Real.now() + ahead])); } static now() { return Real.now() + ahead; } };`);
+    writeFileSync(
+      clock,
+      `const Real = Date; const ahead = 10 * 365 * 86400000;
+      globalThis.Date = class extends Real { constructor(...a) { super(...(a.length ? a : [Real.now() + ahead])); } static now() { return Real.now() + ahead; } };`,
+    );
     const script = `const { renderHelmChart } = require(${JSON.stringify(join(root, 'lib/output/helm-chart'))});
       const { loadConfig } = require(${JSON.stringify(join(root, 'lib/config/load'))});
       const { STACK } = require(${JSON.stringify(join(root, 'charts'))});
       if (new Date().getFullYear() < 2030) throw new Error('clock not moved');
       const files = renderHelmChart(STACK, loadConfig());
       process.stdout.write(JSON.stringify([...files].map(([p, c]) => [p, Buffer.from(c).toString('base64')])));`;
-    const out = execFileSync(process.execPath, ['--require', clock, '--require', join(root, 'test', 'support', 'register-ts.js'), '-e', script], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, TZ: 'Pacific/Kiritimati' },
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--require', clock, '--require', join(root, 'test', 'support', 'register-ts.js'), '-e', script],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TZ: 'Pacific/Kiritimati' },
+      },
+    );
     // THEN the same files, byte for byte
     const there = new Map((JSON.parse(out) as [string, string][]).map(([p, b]) => [p, Buffer.from(b, 'base64')]));
     const here = renderHelmChart(STACK, loadConfig());
@@ -228,16 +358,20 @@ describe(`the ${CHART_NAME} chart`, () => {
     for (const [p, c] of here) expect(there.get(p)!.equals(Buffer.from(c))).toBe(true);
   });
 
-  test('rendered objects carry the component labels of the plain YAML and Helm\'s release labels', async () => {
+  test("rendered objects carry the component labels of the plain YAML and Helm's release labels", async () => {
     const run = await helm(['template', 'my-release', chartDir]);
     const objects = parseObjects(run.stdout);
     for (const o of objects) {
       expect(o.metadata.labels).toMatchObject({
-        'app.kubernetes.io/part-of': CHART_NAME, 'app.kubernetes.io/version': '0.1.0', 'app.kubernetes.io/managed-by': 'Helm',
-        'app.kubernetes.io/instance': 'my-release', 'helm.sh/chart': `${CHART_NAME}-0.1.0`,
+        'app.kubernetes.io/part-of': CHART_NAME,
+        'app.kubernetes.io/version': '0.1.0',
+        'app.kubernetes.io/managed-by': 'Helm',
+        'app.kubernetes.io/instance': 'my-release',
+        'helm.sh/chart': `${CHART_NAME}-0.1.0`,
       });
     }
-    expect(new Set(withoutHelmLabels(objects).map((o) => o.metadata.labels['app.kubernetes.io/name'])))
-      .toEqual(new Set(['namespaces', 'yelb', 'istio-edge', 'alb-ingress']));
+    expect(new Set(withoutHelmLabels(objects).map((o) => o.metadata.labels['app.kubernetes.io/name']))).toEqual(
+      new Set(['namespaces', 'yelb', 'istio-edge', 'alb-ingress']),
+    );
   });
 });

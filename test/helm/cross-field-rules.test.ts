@@ -14,11 +14,13 @@ describe('each cross-field rule fails the same way in synth and in helm template
   const { dir, cleanup } = scratch('cross-field-rules');
   const { chartDir } = writeChart(dir);
   afterAll(cleanup);
-  const rendered = Promise.all(CROSS_FIELD_RULES.map((rule, i) => {
-    const file = join(dir, `values-${i}.yaml`);
-    writeFileSync(file, yaml.dump(rule.example.values));
-    return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
-  }));
+  const rendered = Promise.all(
+    CROSS_FIELD_RULES.map((rule, i) => {
+      const file = join(dir, `values-${i}.yaml`);
+      writeFileSync(file, yaml.dump(rule.example.values));
+      return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
+    }),
+  );
 
   test('the registry names each rule once', () => {
     const ids = CROSS_FIELD_RULES.map((r) => r.id);
@@ -40,7 +42,9 @@ describe('each cross-field rule fails the same way in synth and in helm template
     expect(synthMessage).toBe(example.message);
     const result = (await rendered)[i];
     expect(result.code).toBe(1);
-    expect(result.stderr.split('\n')[0]).toMatch(/^Error: execution error at \(eks-alb-istio-tls\/templates\/validate\.yaml:\d+:\d+\): /);
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^Error: execution error at \(eks-alb-istio-tls\/templates\/validate\.yaml:\d+:\d+\): /,
+    );
     expect(result.stderr.split('\n')[0].replace(/^Error: execution error at \([^)]*\): /, '')).toBe(example.message);
   });
 });

@@ -4,7 +4,16 @@ import * as yaml from 'js-yaml';
 import { loadEnvironments } from '../../lib/config/environments';
 import { loadConfig } from '../../lib/config/load';
 import { helmValuesOf, renderHelmChart } from '../../lib/output/helm-chart';
-import { CHART_NAME, HELM_LABELS, plainObjects, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+import {
+  CHART_NAME,
+  HELM_LABELS,
+  plainObjects,
+  scratch,
+  sorted,
+  template,
+  withoutHelmLabels,
+  writeChart,
+} from './support';
 import { INGRESS_SCOPE_FILE, STACK } from '../../charts';
 
 /*
@@ -15,7 +24,8 @@ import { INGRESS_SCOPE_FILE, STACK } from '../../charts';
  * Equal output: the same set of objects, field by field and type by type, except the labels only Helm sets.
  */
 
-const ARN = (region: string, n: number) => `arn:aws:acm:${region}:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789a${n}`;
+const ARN = (region: string, n: number) =>
+  `arn:aws:acm:${region}:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789a${n}`;
 
 interface Case {
   readonly name: string;
@@ -24,7 +34,10 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'defaults', values: {} },
-  { name: 'blog: host and certificate_arn only', values: { host: 'blog.example.com', certificate_arn: ARN('us-east-1', 1) } },
+  {
+    name: 'blog: host and certificate_arn only',
+    values: { host: 'blog.example.com', certificate_arn: ARN('us-east-1', 1) },
+  },
   {
     name: 'several hosts and certificates, external-dns',
     values: {
@@ -35,22 +48,45 @@ const CASES: Case[] = [
   },
   { name: 'ip targets (gateway namespace declared)', values: { alb: { targetType: 'ip' } } },
   // The app namespace may only be the gateway's when nothing is deployed in it: the Ingress alone, ip targets.
-  { name: 'ip targets, the Ingress only, app namespace = gateway namespace', values: { alb: { targetType: 'ip' }, namespace: 'istio-system', yelb: { enabled: false }, istioEdge: { enabled: false } } },
+  {
+    name: 'ip targets, the Ingress only, app namespace = gateway namespace',
+    values: {
+      alb: { targetType: 'ip' },
+      namespace: 'istio-system',
+      yelb: { enabled: false },
+      istioEdge: { enabled: false },
+    },
+  },
   { name: 'yelb off', values: { yelb: { enabled: false } } },
-  { name: 'istioEdge and yelb off, ip targets', values: { istioEdge: { enabled: false }, yelb: { enabled: false }, alb: { targetType: 'ip' } } },
+  {
+    name: 'istioEdge and yelb off, ip targets',
+    values: { istioEdge: { enabled: false }, yelb: { enabled: false }, alb: { targetType: 'ip' } },
+  },
   { name: 'albIngress off, ip targets', values: { albIngress: { enabled: false }, alb: { targetType: 'ip' } } },
   {
-    name: 'the blog chart\'s scope: the Ingress only',
-    values: { yelb: { enabled: false }, istioEdge: { enabled: false }, host: 'blog.example.com', certificate_arn: ARN('us-west-2', 3) },
+    name: "the blog chart's scope: the Ingress only",
+    values: {
+      yelb: { enabled: false },
+      istioEdge: { enabled: false },
+      host: 'blog.example.com',
+      certificate_arn: ARN('us-west-2', 3),
+    },
   },
   {
     name: 'workloads: images, replicas, resources; routes; no external hosts',
     values: {
       yelb: {
-        ui: { image: 'registry.example.com:5000/team/yelb-ui', replicas: 3, resources: { requests: { cpu: 1, memory: '1Gi' }, limits: { cpu: '1.5', memory: '2Gi' } } },
+        ui: {
+          image: 'registry.example.com:5000/team/yelb-ui',
+          replicas: 3,
+          resources: { requests: { cpu: 1, memory: '1Gi' }, limits: { cpu: '1.5', memory: '2Gi' } },
+        },
         appserver: { image: 'public.ecr.aws/v2k0k1b1/yelb/yelb-appserver@sha256:' + 'ab'.repeat(32), replicas: 0 },
         db: { image: 'postgres:16.4-alpine', replicas: 2 },
-        redis: { image: 'redis:7.4', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } },
+        redis: {
+          image: 'redis:7.4',
+          resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        },
       },
       istioEdge: {
         virtualServiceName: 'edge',
@@ -69,12 +105,23 @@ const CASES: Case[] = [
     values: {
       namespace: 'shop',
       gateway: {
-        namespace: 'istio-ingress', name: 'edge-gw', serviceName: 'istio-ingress', credentialName: 'edge-tls',
+        namespace: 'istio-ingress',
+        name: 'edge-gw',
+        serviceName: 'istio-ingress',
+        credentialName: 'edge-tls',
         selector: { istio: 'ingress', 'app.kubernetes.io/name': 'istio-ingress' },
       },
-      alb: { ingressName: 'edge', scheme: 'internal', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', groupName: 'shared.alb-1' },
+      alb: {
+        ingressName: 'edge',
+        scheme: 'internal',
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        groupName: 'shared.alb-1',
+      },
       mesh: {
-        mtlsMode: 'PERMISSIVE', mtlsScope: 'mesh', rootNamespace: 'istio-root', outboundTrafficPolicy: 'ALLOW_ANY',
+        mtlsMode: 'PERMISSIVE',
+        mtlsScope: 'mesh',
+        rootNamespace: 'istio-root',
+        outboundTrafficPolicy: 'ALLOW_ANY',
         externalHosts: ['s3.amazonaws.com', 'api.example.org', `${'a'.repeat(60)}.example.com`],
       },
     },
@@ -83,7 +130,10 @@ const CASES: Case[] = [
     name: 'cert-manager, self-signed, ECDSA, a first host too long for the common name',
     values: {
       host: [`${'h'.repeat(60)}.example.com`, 'yelb.example.com'],
-      gateway: { credentialName: `${'c'.repeat(61)}x`, tls: { mode: 'certManager', keyAlgorithm: 'ECDSA', duration: '2160h', renewBefore: '360h30m' } },
+      gateway: {
+        credentialName: `${'c'.repeat(61)}x`,
+        tls: { mode: 'certManager', keyAlgorithm: 'ECDSA', duration: '2160h', renewBefore: '360h30m' },
+      },
     },
   },
   {
@@ -97,8 +147,12 @@ const CASES: Case[] = [
   { name: 'gateway TLS: none', values: { gateway: { tls: { mode: 'none' } } } },
   { name: 'mesh authorization off', values: { mesh: { authorization: false } } },
   {
-    name: 'authorization: a Helm-installed gateway\'s service account, another trust domain and namespace',
-    values: { namespace: 'shop', gateway: { namespace: 'istio-ingress', serviceAccount: 'istio-ingress' }, mesh: { trustDomain: 'corp.example' } },
+    name: "authorization: a Helm-installed gateway's service account, another trust domain and namespace",
+    values: {
+      namespace: 'shop',
+      gateway: { namespace: 'istio-ingress', serviceAccount: 'istio-ingress' },
+      mesh: { trustDomain: 'corp.example' },
+    },
   },
   {
     name: 'ALB attributes, tags, inbound CIDRs and a web ACL',
@@ -106,24 +160,42 @@ const CASES: Case[] = [
       certificateArn: ARN('eu-west-1', 1),
       alb: {
         loadBalancerAttributes: [
-          'routing.http.drop_invalid_header_fields.enabled=true', 'deletion_protection.enabled=true',
-          'access_logs.s3.enabled=true', 'access_logs.s3.bucket=my-alb-logs', 'access_logs.s3.prefix=yelb/prod',
+          'routing.http.drop_invalid_header_fields.enabled=true',
+          'deletion_protection.enabled=true',
+          'access_logs.s3.enabled=true',
+          'access_logs.s3.bucket=my-alb-logs',
+          'access_logs.s3.prefix=yelb/prod',
         ],
         targetGroupAttributes: ['deregistration_delay.timeout_seconds=0', 'slow_start.duration_seconds=30'],
         tags: ['team=edge', 'cost-center=Platform Team', 'kubernetes.io/cluster=prod'],
         inboundCidrs: ['10.0.0.0/8', '192.168.0.0/16', '203.0.113.7/32'],
-        wafv2AclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/yelb-edge/a1b2c3d4-0000-4000-8000-0123456789ab',
+        wafv2AclArn:
+          'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/yelb-edge/a1b2c3d4-0000-4000-8000-0123456789ab',
       },
     },
   },
-  { name: 'one attribute each, a web ACL detached', values: { alb: { loadBalancerAttributes: ['idle_timeout.timeout_seconds=120'], targetGroupAttributes: ['deregistration_delay.timeout_seconds=3600'], tags: ['team=edge'], inboundCidrs: ['0.0.0.0/0'], wafv2AclArn: 'none' } } },
+  {
+    name: 'one attribute each, a web ACL detached',
+    values: {
+      alb: {
+        loadBalancerAttributes: ['idle_timeout.timeout_seconds=120'],
+        targetGroupAttributes: ['deregistration_delay.timeout_seconds=3600'],
+        tags: ['team=edge'],
+        inboundCidrs: ['0.0.0.0/0'],
+        wafv2AclArn: 'none',
+      },
+    },
+  },
   {
     name: 'dualstack ALB with IPv6 inbound CIDRs',
     values: { alb: { ipAddressType: 'dualstack', inboundCidrs: ['10.0.0.0/8', '2001:db8::/32', '::/0'] } },
   },
   {
     name: 'dualstack-without-public-ipv4: public IPv6 only, an IPv6 source range, external-dns',
-    values: { alb: { ipAddressType: 'dualstack-without-public-ipv4', inboundCidrs: ['2001:db8:1234::/48'] }, dns: { externalDns: true } },
+    values: {
+      alb: { ipAddressType: 'dualstack-without-public-ipv4', inboundCidrs: ['2001:db8:1234::/48'] },
+      dns: { externalDns: true },
+    },
   },
   {
     name: 'all four ALB lists empty: no such annotations',
@@ -133,14 +205,28 @@ const CASES: Case[] = [
     name: 'namespaces left to the installer',
     values: { alb: { targetType: 'ip' }, createNamespaces: { app: false, gateway: false } },
   },
-  { name: 'ip targets, the gateway namespace declared by the chart', values: { alb: { targetType: 'ip' }, createNamespaces: { gateway: true } } },
-  { name: 'scope ingress: the blog chart\'s scope', values: { scope: 'ingress', host: 'blog.example.com', certificate_arn: ARN('us-east-1', 1) } },
+  {
+    name: 'ip targets, the gateway namespace declared by the chart',
+    values: { alb: { targetType: 'ip' }, createNamespaces: { gateway: true } },
+  },
+  {
+    name: "scope ingress: the blog chart's scope",
+    values: { scope: 'ingress', host: 'blog.example.com', certificate_arn: ARN('us-east-1', 1) },
+  },
   {
     name: 'scope ingress with ip targets, cert-manager and external-dns: still only the Ingress',
-    values: { scope: 'ingress', alb: { targetType: 'ip' }, gateway: { tls: { mode: 'certManager' } }, dns: { externalDns: true } },
+    values: {
+      scope: 'ingress',
+      alb: { targetType: 'ip' },
+      gateway: { tls: { mode: 'certManager' } },
+      dns: { externalDns: true },
+    },
   },
   // What an Argo CD Application with the chart as its source passes (gitops.appSource: helm).
-  ...loadEnvironments().map((env) => ({ name: `environment ${env.name}, as Argo CD values`, values: helmValuesOf(env.config) })),
+  ...loadEnvironments().map((env) => ({
+    name: `environment ${env.name}, as Argo CD values`,
+    values: helmValuesOf(env.config),
+  })),
 ];
 
 /** The config file equivalent to a values file. */
@@ -166,25 +252,35 @@ describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () =
     // GIVEN the values of the case, and the equivalent config file
     const { values } = CASES[i];
     const helmObjects = await renderedCase(i);
-    let plain = values.scope === 'ingress'
-      ? plainObjects(dir, `case-${i}`, configOf(values), INGRESS_SCOPE_FILE)
-      : plainObjects(dir, `case-${i}`, configOf(values));
+    let plain =
+      values.scope === 'ingress'
+        ? plainObjects(dir, `case-${i}`, configOf(values), INGRESS_SCOPE_FILE)
+        : plainObjects(dir, `case-${i}`, configOf(values));
     const appNamespace = values.namespace ?? 'yelb';
-    if (values.createNamespaces?.app === false) plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name === appNamespace));
-    if (values.createNamespaces?.gateway !== true) plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name !== appNamespace));
+    if (values.createNamespaces?.app === false)
+      plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name === appNamespace));
+    if (values.createNamespaces?.gateway !== true)
+      plain = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name !== appNamespace));
 
     // THEN the same objects; Helm only adds its own labels
     expect(plain.length).toBeGreaterThan(0);
     expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(plain)));
     for (const o of helmObjects) {
-      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'alb-istio-ingress' });
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'Helm',
+        'app.kubernetes.io/instance': 'alb-istio-ingress',
+      });
       expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining(HELM_LABELS));
     }
   });
 
   test('a chart generated from another configuration renders that configuration with no values', async () => {
     // GIVEN a chart generated by `npm run synth -- --config <file>` from a non-default file
-    const override = { host: 'shop.example.com', alb: { targetType: 'ip', groupName: 'shared' }, gateway: { tls: { mode: 'certManager' } } };
+    const override = {
+      host: 'shop.example.com',
+      alb: { targetType: 'ip', groupName: 'shared' },
+      gateway: { tls: { mode: 'certManager' } },
+    };
     const other = scratch('helm-other-config');
     try {
       const file = join(other.dir, 'config.yaml');
@@ -196,7 +292,9 @@ describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () =
       // THEN helm template without values gives that file's plain synth
       const helmObjects = await template(join(other.dir, 'helm', CHART_NAME), other.dir, 'no-values', {});
       // (but for the gateway namespace, which the chart leaves to the Istio install by default)
-      const plain = plainObjects(other.dir, 'same', override).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === 'istio-system'));
+      const plain = plainObjects(other.dir, 'same', override).filter(
+        (o) => !(o.kind === 'Namespace' && o.metadata.name === 'istio-system'),
+      );
       expect(plain.length).toBeLessThan(plainObjects(other.dir, 'same', override).length);
       expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(plain)));
     } finally {
@@ -207,7 +305,17 @@ describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () =
   test('the matrix covers every component switch and both target types', async () => {
     const all = await Promise.all(CASES.map((_, i) => renderedCase(i)));
     const kinds = new Set(all.flat().map((o) => o.kind));
-    for (const kind of ['Namespace', 'Deployment', 'Gateway', 'VirtualService', 'ServiceEntry', 'PeerAuthentication', 'Certificate', 'Issuer', 'Ingress']) {
+    for (const kind of [
+      'Namespace',
+      'Deployment',
+      'Gateway',
+      'VirtualService',
+      'ServiceEntry',
+      'PeerAuthentication',
+      'Certificate',
+      'Issuer',
+      'Ingress',
+    ]) {
       expect(kinds).toContain(kind);
     }
   });

@@ -23,30 +23,39 @@ const MARKERS = [
 const INDEXES = Array.from({ length: MAX_SENTINEL_INDEX + 1 }, (_, i) => i);
 
 /** The sentinels of a format its own pattern refuses, each named with the format, the marker and the index. */
-const refusedSentinels = (name: string, format: ValueFormat) => MARKERS.flatMap((m) => INDEXES.map((i) => [m, i, format.sentinel(m, i)] as const))
-  .filter(([, , sentinel]) => !format.pattern.test(sentinel))
-  .map(([m, i, sentinel]) => `${name}.sentinel(${JSON.stringify(m)}, ${i}) = ${JSON.stringify(sentinel)}`);
+const refusedSentinels = (name: string, format: ValueFormat) =>
+  MARKERS.flatMap((m) => INDEXES.map((i) => [m, i, format.sentinel(m, i)] as const))
+    .filter(([, , sentinel]) => !format.pattern.test(sentinel))
+    .map(([m, i, sentinel]) => `${name}.sentinel(${JSON.stringify(m)}, ${i}) = ${JSON.stringify(sentinel)}`);
 
 describe('the sentinel of every value format', () => {
   test('the markers used here are markers', () => {
     for (const m of MARKERS) expect(m).toMatch(SENTINEL_MARKER);
   });
 
-  test.each(Object.entries(VALUE_FORMATS))('%s: matches its own pattern for every marker and index, and differs for each', (name, format) => {
-    expect(refusedSentinels(name, format)).toEqual([]);
-    const made = MARKERS.flatMap((m) => INDEXES.map((i) => format.sentinel(m, i)));
-    expect(new Set(made).size).toBe(made.length);
-  });
+  test.each(Object.entries(VALUE_FORMATS))(
+    '%s: matches its own pattern for every marker and index, and differs for each',
+    (name, format) => {
+      expect(refusedSentinels(name, format)).toEqual([]);
+      const made = MARKERS.flatMap((m) => INDEXES.map((i) => format.sentinel(m, i)));
+      expect(new Set(made).size).toBe(made.length);
+    },
+  );
 
   test('every value format of lib/patterns.ts is in the table, and no two share a pattern', () => {
-    const exported = Object.entries(patterns).filter(([, v]) => typeof v === 'object' && v !== null && 'pattern' in v && 'expected' in v);
+    const exported = Object.entries(patterns).filter(
+      ([, v]) => typeof v === 'object' && v !== null && 'pattern' in v && 'expected' in v,
+    );
     expect(exported.map(([n]) => n).sort()).toEqual(Object.keys(VALUE_FORMATS).sort());
-    for (const [name, format] of Object.entries(VALUE_FORMATS)) expect(formatOfPattern(format.pattern.source)?.name).toBe(name);
+    for (const [name, format] of Object.entries(VALUE_FORMATS))
+      expect(formatOfPattern(format.pattern.source)?.name).toBe(name);
   });
 
   test('a format whose pattern no longer takes its sentinel fails here, by name', () => {
     const narrowed: ValueFormat = { ...patterns.SSL_POLICY, pattern: /^ELBSecurityPolicy-TLS[A-Za-z0-9-]+$/ };
-    expect(refusedSentinels('SSL_POLICY', narrowed)[0]).toBe('SSL_POLICY.sentinel("helm-value-x", 0) = "ELBSecurityPolicy-helm-value-x"');
+    expect(refusedSentinels('SSL_POLICY', narrowed)[0]).toBe(
+      'SSL_POLICY.sentinel("helm-value-x", 0) = "ELBSecurityPolicy-helm-value-x"',
+    );
   });
 });
 
@@ -56,14 +65,19 @@ describe('the sentinels of the value table', () => {
     expect(formatAt('host')).toBe(patterns.ALB_HOSTNAME);
     expect(formatAt('alb.targetGroupAttributes')).toBe(patterns.KEY_VALUE);
     expect(formatAt('yelb.ui.resources.requests.cpu')).toBe(patterns.CPU);
-    expect(() => formatAt('mesh.authorization')).toThrow('mesh.authorization: the config schema gives the key no value format');
+    expect(() => formatAt('mesh.authorization')).toThrow(
+      'mesh.authorization: the config schema gives the key no value format',
+    );
     const sslPolicy = VALUE_ROWS.find((r) => r.path === 'alb.sslPolicy')!;
     expect(sslPolicy.base).toBe('ELBSecurityPolicy-helm-value-alb-ssl-policy');
   });
 
-  test.each(SENTINEL_SETS)('the configuration accepts the sentinel configuration of set %s (schema and cross-key rules)', (set) => {
-    expect(() => validateConfig(sentinelConfig(rowsOfSet(VALUE_ROWS, set)))).not.toThrow();
-  });
+  test.each(SENTINEL_SETS)(
+    'the configuration accepts the sentinel configuration of set %s (schema and cross-key rules)',
+    (set) => {
+      expect(() => validateConfig(sentinelConfig(rowsOfSet(VALUE_ROWS, set)))).not.toThrow();
+    },
+  );
 
   test('the relations hold: renewBefore shorter than duration, requests below limits, one region for the ARNs', () => {
     for (const set of SENTINEL_SETS) {
@@ -101,7 +115,11 @@ describe('the synth with the second set of sentinels', () => {
     const rows = rowsOfSet(VALUE_ROWS, set);
     const sentinels = sentinelsOf(rows);
     const config = sentinelConfig(rows);
-    const json = { kind: 'ConfigMap', metadata: { name: config.namespace }, data: { policy: config.alb.sslPolicy, ...extra } };
+    const json = {
+      kind: 'ConfigMap',
+      metadata: { name: config.namespace },
+      data: { policy: config.alb.sslPolicy, ...extra },
+    };
     return { objects: [{ path: `App/${config.namespace}`, json }], sentinels, match: sentinelMatcher(sentinels) };
   };
 
@@ -111,10 +129,12 @@ describe('the synth with the second set of sentinels', () => {
 
   test('a field computed from a value differs, named with the object and the field', () => {
     const length = (set: 0 | 1) => sentinelConfig(rowsOfSet(VALUE_ROWS, set)).alb.sslPolicy.length;
-    expect(() => checkSameInBothSets(synthOf(0, { length: length(0) }), synthOf(1, { length: length(1) }))).toThrow(new TemplateError(
-      `ConfigMap App/{{ .Values.namespace }} data.length: the synth with one set of sentinels gives ${length(0)}, with another ${length(1)} `
-      + '(a construct depends on a value in a way the chart generator did not see: declare that value\'s variants in the chart\'s value table)',
-    ));
+    expect(() => checkSameInBothSets(synthOf(0, { length: length(0) }), synthOf(1, { length: length(1) }))).toThrow(
+      new TemplateError(
+        `ConfigMap App/{{ .Values.namespace }} data.length: the synth with one set of sentinels gives ${length(0)}, with another ${length(1)} ` +
+          "(a construct depends on a value in a way the chart generator did not see: declare that value's variants in the chart's value table)",
+      ),
+    );
   });
 
   test('the chart generator refuses a construct that branches on a value the table does not vary', () => {
@@ -123,7 +143,8 @@ describe('the synth with the second set of sentinels', () => {
       ...STACK,
       buildCharts: (...args: Parameters<typeof STACK.buildCharts>) => {
         const charts = STACK.buildCharts(...args);
-        if (args[1].alb.sslPolicy.length > 45) new ApiObject(charts[0], 'Extra', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } });
+        if (args[1].alb.sslPolicy.length > 45)
+          new ApiObject(charts[0], 'Extra', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } });
         return charts;
       },
     };

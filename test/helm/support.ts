@@ -32,7 +32,13 @@ export function writeChart(dir: string): { chartDir: string; archive: string } {
 export const helm = (args: readonly string[]): Promise<HelmResult> => runHelm(args);
 
 /** `helm template` of `chart` with `values` (a values file) and extra arguments; throws on failure. */
-export async function template(chart: string, dir: string, name: string, values: object, extra: readonly string[] = []): Promise<any[]> {
+export async function template(
+  chart: string,
+  dir: string,
+  name: string,
+  values: object,
+  extra: readonly string[] = [],
+): Promise<any[]> {
   const file = join(dir, `${name}.values.yaml`);
   writeFileSync(file, yaml.dump(values));
   const result = await helm(['template', 'alb-istio-ingress', chart, '-f', file, ...extra]);
@@ -58,7 +64,9 @@ export function withoutHelmLabels(objects: readonly any[]): any[] {
 export function plainObjects(dir: string, name: string, config: object, fileName?: string): any[] {
   const file = join(dir, `${name}.config.yaml`);
   writeFileSync(file, yaml.dump(config));
-  return synthManifests(STACK, loadConfig(file)).filter((m) => fileName === undefined || m.fileName === fileName).flatMap((m) => m.objects);
+  return synthManifests(STACK, loadConfig(file))
+    .filter((m) => fileName === undefined || m.fileName === fileName)
+    .flatMap((m) => m.objects);
 }
 
 const identity = (o: any) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;

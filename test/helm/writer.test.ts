@@ -37,7 +37,9 @@ describe('the template writer', () => {
   });
 
   test('sentinels become values: whole strings quoted, strings inside text with printf, numbers as numbers', () => {
-    const text = render([doc('x', { metadata: { name: 'the-ns', namespace: 'svc.the-ns.local' }, spec: { replicas: 9001, port: 80 } })]);
+    const text = render([
+      doc('x', { metadata: { name: 'the-ns', namespace: 'svc.the-ns.local' }, spec: { replicas: 9001, port: 80 } }),
+    ]);
     expect(text).toContain('name: {{ $.Values.ns | quote }}');
     expect(text).toContain('namespace: {{ printf "svc.%v.local" $.Values.ns | quote }}');
     expect(text).toContain('replicas: {{ $.Values.replicas | int }}');
@@ -45,18 +47,29 @@ describe('the template writer', () => {
   });
 
   test('items built from the two elements of a list become one range; a joined list becomes join; element 0 alone is first', () => {
-    const text = render([doc('x', { spec: {
-      rules: [{ host: 'h-1.invalid', port: 1 }, { host: 'h-2.invalid', port: 1 }],
-      joined: 'h-1.invalid,h-2.invalid',
-    } })]);
-    expect(text).toContain('{{- range $host := $.Values.hosts }}\n    - host: {{ $host | quote }}\n      port: 1\n    {{- end }}');
+    const text = render([
+      doc('x', {
+        spec: {
+          rules: [
+            { host: 'h-1.invalid', port: 1 },
+            { host: 'h-2.invalid', port: 1 },
+          ],
+          joined: 'h-1.invalid,h-2.invalid',
+        },
+      }),
+    ]);
+    expect(text).toContain(
+      '{{- range $host := $.Values.hosts }}\n    - host: {{ $host | quote }}\n      port: 1\n    {{- end }}',
+    );
     expect(text).toContain('joined: {{ $.Values.hosts | join "," | quote }}');
   });
 
   test('what a variant removes becomes conditional; verbatim enum values become the value', () => {
     const base = [doc('a', { kind: 'A', spec: { mode: 'STRICT', extra: 'yes' } }), doc('b', { kind: 'B' })];
     const variant: Variant = {
-      key: 'mode', cond: allOf(['eq $.Values.mode "PERMISSIVE"']), verbatim: { base: 'STRICT', value: 'PERMISSIVE', complete: true, others: 1 },
+      key: 'mode',
+      cond: allOf(['eq $.Values.mode "PERMISSIVE"']),
+      verbatim: { base: 'STRICT', value: 'PERMISSIVE', complete: true, others: 1 },
       docs: [doc('a', { kind: 'A', spec: { mode: 'PERMISSIVE' } })],
     };
     const text = render(mergeVariants(base, [variant]));
@@ -67,29 +80,44 @@ describe('the template writer', () => {
 
   test('a node changed by two different keys is reported, not guessed', () => {
     const base = [doc('a', { spec: { size: 1 } })];
-    const variant = (key: string, size: number): Variant => ({ key, cond: allOf([`$.Values.${key}`]), docs: [doc('a', { spec: { size } })] });
+    const variant = (key: string, size: number): Variant => ({
+      key,
+      cond: allOf([`$.Values.${key}`]),
+      docs: [doc('a', { spec: { size } })],
+    });
     expect(() => mergeVariants(base, [variant('x', 2), variant('y', 3)])).toThrow(TemplateError);
-    expect(() => mergeVariants(base, [variant('x', 2), variant('y', 3)])).toThrow(/a\.spec\.size depends on both x and y/);
+    expect(() => mergeVariants(base, [variant('x', 2), variant('y', 3)])).toThrow(
+      /a\.spec\.size depends on both x and y/,
+    );
   });
 
   test('a variant that changes nothing is reported', () => {
     const base = [doc('a', { spec: { size: 1 } })];
-    expect(() => mergeVariants(base, [{ key: 'x', cond: allOf(['$.Values.x']), docs: base }])).toThrow(/the value x .* changes no object/);
+    expect(() => mergeVariants(base, [{ key: 'x', cond: allOf(['$.Values.x']), docs: base }])).toThrow(
+      /the value x .* changes no object/,
+    );
   });
 
   test('the templates do not depend on the configuration, only values.yaml does', () => {
     const templates = (files: Map<string, string | Buffer>) => [...files].filter(([p]) => p.includes('/templates/'));
     const a = renderHelmChart(STACK, loadConfig());
-    const b = renderHelmChart(STACK, configWith({ host: 'other.example.com', alb: { targetType: 'ip' }, yelb: { enabled: false } }));
+    const b = renderHelmChart(
+      STACK,
+      configWith({ host: 'other.example.com', alb: { targetType: 'ip' }, yelb: { enabled: false } }),
+    );
     expect(templates(b)).toEqual(templates(a));
     expect(b.get('helm/eks-alb-istio-tls/values.yaml')).not.toEqual(a.get('helm/eks-alb-istio-tls/values.yaml'));
   });
 
   test('the shared synthesis gives the objects cdk8s itself gives, in the same order', () => {
-    for (const config of [loadConfig(), configWith({ alb: { targetType: 'ip' }, gateway: { tls: { mode: 'certManager' } } })]) {
+    for (const config of [
+      loadConfig(),
+      configWith({ alb: { targetType: 'ip' }, gateway: { tls: { mode: 'certManager' } } }),
+    ]) {
       const charts = buildCharts(new App({ outdir: '/nonexistent' }), config);
-      expect(synthManifests(STACK, config).map((m) => [m.fileName, m.objects]))
-        .toEqual(charts.map((c) => [c.fileName, c.toJson()]));
+      expect(synthManifests(STACK, config).map((m) => [m.fileName, m.objects])).toEqual(
+        charts.map((c) => [c.fileName, c.toJson()]),
+      );
     }
   });
 

@@ -1,7 +1,16 @@
 import { execFile, execFileSync } from 'child_process';
 import {
-  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync,
-  symlinkSync, writeFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
 } from 'fs';
 import { homedir, tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -39,11 +48,23 @@ const put = (dir: string, rel: string, content: string) => {
   writeFileSync(join(dir, rel), content);
 };
 
-const OLD = new Map([['a.yaml', 'a: 1\n'], ['env/b.yaml', 'b: 1\n'], ['gone/c.yaml', 'c: 1\n']]);
-const NEW = new Map([['a.yaml', 'a: 2\n'], ['env/b.yaml', 'b: 2\n'], ['new/d.yaml', 'd: 2\n']]);
+const OLD = new Map([
+  ['a.yaml', 'a: 1\n'],
+  ['env/b.yaml', 'b: 1\n'],
+  ['gone/c.yaml', 'c: 1\n'],
+]);
+const NEW = new Map([
+  ['a.yaml', 'a: 2\n'],
+  ['env/b.yaml', 'b: 2\n'],
+  ['new/d.yaml', 'd: 2\n'],
+]);
 /** The generated part of a snapshot: every file of `files`, and the record. */
-const generated = (dir: string) => Object.fromEntries(Object.entries(snapshot(dir))
-  .filter(([p]) => !p.endsWith('/') && !p.startsWith('notes') && (p === OWNERSHIP_RECORD || !p.startsWith('.synth-'))));
+const generated = (dir: string) =>
+  Object.fromEntries(
+    Object.entries(snapshot(dir)).filter(
+      ([p]) => !p.endsWith('/') && !p.startsWith('notes') && (p === OWNERSHIP_RECORD || !p.startsWith('.synth-')),
+    ),
+  );
 
 function refusal(fn: () => unknown): string {
   try {
@@ -67,7 +88,9 @@ describe('a new or empty output directory', () => {
       expect(tree['deep/out/']).toBe('dir 755');
       expect(tree['deep/out/new/']).toBe('dir 755');
       expect(tree['deep/out/env/b.yaml']).toBe('file 644 b: 2\n');
-      const record = readFileSync(join(dir, OWNERSHIP_RECORD), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+      const record = readFileSync(join(dir, OWNERSHIP_RECORD), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'));
       expect(record).toEqual(['a.yaml', 'env/b.yaml', 'new/d.yaml']);
       // no bookkeeping is left behind
       expect(readdirSync(dir).sort()).toEqual([OWNERSHIP_RECORD, 'a.yaml', 'env', 'new']);
@@ -91,7 +114,7 @@ describe('a new or empty output directory', () => {
 });
 
 describe('a directory synth wrote before', () => {
-  test('gets the new files; stale generated files go; the user\'s own files and folders stay', () => {
+  test("gets the new files; stale generated files go; the user's own files and folders stay", () => {
     const dir = tmp();
     try {
       writeOwnedTree(dir, OLD);
@@ -113,7 +136,7 @@ describe('a directory synth wrote before', () => {
     }
   });
 
-  test('keeps a folder that still holds the user\'s files after its generated files went', () => {
+  test("keeps a folder that still holds the user's files after its generated files went", () => {
     const dir = tmp();
     try {
       writeOwnedTree(dir, OLD);
@@ -130,9 +153,11 @@ describe('a directory synth wrote before', () => {
     const dir = tmp();
     try {
       writeOwnedTree(dir, OLD);
-      put(dir, 'new/d.yaml', 'the user\'s');
+      put(dir, 'new/d.yaml', "the user's");
       const before = snapshot(dir);
-      expect(refusal(() => writeOwnedTree(dir, NEW))).toBe(`refusing to replace ${join(dir, 'new', 'd.yaml')}: synth did not write it; move it away or choose another output directory`);
+      expect(refusal(() => writeOwnedTree(dir, NEW))).toBe(
+        `refusing to replace ${join(dir, 'new', 'd.yaml')}: synth did not write it; move it away or choose another output directory`,
+      );
       expect(snapshot(dir)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -147,12 +172,16 @@ describe('a directory synth wrote before', () => {
       rmSync(join(dir, 'env'), { recursive: true });
       symlinkSync(elsewhere, join(dir, 'env'));
       const before = snapshot(dir);
-      expect(refusal(() => writeOwnedTree(dir, NEW))).toMatch(/^refusing to write through .*\/env: it is a symbolic link/);
+      expect(refusal(() => writeOwnedTree(dir, NEW))).toMatch(
+        /^refusing to write through .*\/env: it is a symbolic link/,
+      );
       expect(snapshot(dir)).toEqual(before);
       expect(readdirSync(elsewhere)).toEqual([]);
       rmSync(join(dir, 'env'));
       writeFileSync(join(dir, 'env'), 'a file');
-      expect(refusal(() => writeOwnedTree(dir, NEW))).toMatch(/^refusing to replace .*\/env: it is a file synth did not write, where synth needs a directory/);
+      expect(refusal(() => writeOwnedTree(dir, NEW))).toMatch(
+        /^refusing to replace .*\/env: it is a file synth did not write, where synth needs a directory/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(elsewhere, { recursive: true, force: true });
@@ -190,8 +219,12 @@ describe('refused output directories', () => {
       put(dir, 'user/sub/keep.bin', 'bin');
       put(dir, 'file', 'not a directory');
       const before = snapshot(dir);
-      expect(refusal(() => writeOwnedTree(join(dir, 'user'), NEW))).toBe(`refusing to write to ${join(dir, 'user')}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`);
-      expect(refusal(() => writeOwnedTree(join(dir, 'file'), NEW))).toBe(`refusing to write to ${join(dir, 'file')}: it is a file, not a directory; choose a new or empty directory`);
+      expect(refusal(() => writeOwnedTree(join(dir, 'user'), NEW))).toBe(
+        `refusing to write to ${join(dir, 'user')}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`,
+      );
+      expect(refusal(() => writeOwnedTree(join(dir, 'file'), NEW))).toBe(
+        `refusing to write to ${join(dir, 'file')}: it is a file, not a directory; choose a new or empty directory`,
+      );
       expect(snapshot(dir)).toEqual(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -214,7 +247,7 @@ describe('refused output directories', () => {
 });
 
 describe('concurrent synths', () => {
-  test('a live synth\'s lock makes the second refuse; a dead one\'s lock is taken over', () => {
+  test("a live synth's lock makes the second refuse; a dead one's lock is taken over", () => {
     const dir = tmp();
     try {
       writeOwnedTree(dir, OLD);
@@ -222,7 +255,9 @@ describe('concurrent synths', () => {
       try {
         writeFileSync(join(dir, '.synth-lock'), `${sleeper.pid}\n`);
         const before = snapshot(dir);
-        expect(refusal(() => writeOwnedTree(dir, NEW))).toBe(`another synth (pid ${sleeper.pid}) is writing ${dir}; wait for it to finish, or remove ${join(dir, '.synth-lock')} if no synth is running`);
+        expect(refusal(() => writeOwnedTree(dir, NEW))).toBe(
+          `another synth (pid ${sleeper.pid}) is writing ${dir}; wait for it to finish, or remove ${join(dir, '.synth-lock')} if no synth is running`,
+        );
         expect(snapshot(dir)).toEqual(before);
       } finally {
         sleeper.kill();
@@ -241,14 +276,24 @@ describe('concurrent synths', () => {
     const dir = tmp();
     const inputs = tmp();
     try {
-      const many = (tag: string) => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f/${i}.yaml`, `${tag}: ${i}\n`]));
+      const many = (tag: string) =>
+        Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f/${i}.yaml`, `${tag}: ${i}\n`]));
       writeFileSync(join(inputs, 'x.json'), JSON.stringify(many('x')));
       writeFileSync(join(inputs, 'y.json'), JSON.stringify(many('y')));
-      const child = (name: string) => run(process.execPath, ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(inputs, name), 'never'], { cwd: ROOT })
-        .then(() => 'ok', (e) => e.stderr as string);
+      const child = (name: string) =>
+        run(
+          process.execPath,
+          ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(inputs, name), 'never'],
+          { cwd: ROOT },
+        ).then(
+          () => 'ok',
+          (e) => e.stderr as string,
+        );
       const outcomes = await Promise.all([child('x.json'), child('y.json')]);
       for (const o of outcomes) expect(o === 'ok' || /another synth \(pid \d+\) is writing/.test(o)).toBe(true);
-      const tags = new Set(readdirSync(join(dir, 'f')).map((f) => readFileSync(join(dir, 'f', f), 'utf8').split(':')[0]));
+      const tags = new Set(
+        readdirSync(join(dir, 'f')).map((f) => readFileSync(join(dir, 'f', f), 'utf8').split(':')[0]),
+      );
       expect(tags.size).toBe(1);
       expect(readdirSync(join(dir, 'f'))).toHaveLength(200);
       expect(readdirSync(dir).sort()).toEqual([OWNERSHIP_RECORD, 'f']);
@@ -264,16 +309,29 @@ describe('a kill at any step', () => {
   beforeAll(() => {
     const dir = tmp();
     writeOwnedTree(dir, OLD);
-    writeOwnedTree(dir, NEW, { onStep: (s) => { steps.push(s); } });
+    writeOwnedTree(dir, NEW, {
+      onStep: (s) => {
+        steps.push(s);
+      },
+    });
     rmSync(dir, { recursive: true, force: true });
   });
 
   test('the steps cover locking, staging, the commit, every move and removal', () => {
-    expect(steps).toEqual(['locked', 'staged', 'committed', 'moved a.yaml', 'moved env/b.yaml', 'moved new/d.yaml',
-      `moved ${OWNERSHIP_RECORD}`, 'removed gone/c.yaml', 'done']);
+    expect(steps).toEqual([
+      'locked',
+      'staged',
+      'committed',
+      'moved a.yaml',
+      'moved env/b.yaml',
+      'moved new/d.yaml',
+      `moved ${OWNERSHIP_RECORD}`,
+      'removed gone/c.yaml',
+      'done',
+    ]);
   });
 
-  test('leaves the old set (before the commit) or, after the next run, the new set; never the user\'s files', () => {
+  test("leaves the old set (before the commit) or, after the next run, the new set; never the user's files", () => {
     const base = tmp();
     try {
       const oldDir = join(base, 'old');
@@ -290,7 +348,11 @@ describe('a kill at any step', () => {
         put(dir, 'notes.txt', 'mine');
         const killed = (() => {
           try {
-            execFileSync(process.execPath, ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(base, 'new.json'), step], { cwd: ROOT, stdio: 'pipe' });
+            execFileSync(
+              process.execPath,
+              ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(base, 'new.json'), step],
+              { cwd: ROOT, stdio: 'pipe' },
+            );
             return false;
           } catch (e) {
             return (e as { signal?: string }).signal === 'SIGKILL';
@@ -313,48 +375,54 @@ describe('a kill at any step', () => {
   });
 });
 
-describe('property: the user\'s files are never removed or changed', () => {
+describe("property: the user's files are never removed or changed", () => {
   const segment = fc.constantFrom('a', 'b', 'c', 'env', 'x.yaml', 'y.yaml');
   const relPath = fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
   const fileSet = fc.dictionary(relPath, fc.string({ maxLength: 8 }), { maxKeys: 6 });
   const runs = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 40 : 100));
 
   test('for random user trees and two generations of generated files', () => {
-    fc.assert(fc.property(fileSet, fileSet, fileSet, (user, first, second) => {
-      const dir = tmp();
-      try {
-        const write = (files: Record<string, string>) => {
-          try {
-            writeOwnedTree(dir, new Map(Object.entries(files)));
-            return true;
-          } catch (e) {
-            if (!(e instanceof OutputError)) throw e;
-            return false;
+    fc.assert(
+      fc.property(fileSet, fileSet, fileSet, (user, first, second) => {
+        const dir = tmp();
+        try {
+          const write = (files: Record<string, string>) => {
+            try {
+              writeOwnedTree(dir, new Map(Object.entries(files)));
+              return true;
+            } catch (e) {
+              if (!(e instanceof OutputError)) throw e;
+              return false;
+            }
+          };
+          const firstOk = write(first);
+          // the user's files arrive after the first synth, wherever they fit
+          const placed: Record<string, string> = {};
+          for (const [rel, content] of Object.entries(user)) {
+            try {
+              if (existsSync(join(dir, rel))) continue;
+              put(dir, rel, content);
+              placed[rel] = content;
+            } catch {
+              // a file where this path needs a folder: the user could not have put it there either
+            }
           }
-        };
-        const firstOk = write(first);
-        // the user's files arrive after the first synth, wherever they fit
-        const placed: Record<string, string> = {};
-        for (const [rel, content] of Object.entries(user)) {
-          try {
-            if (existsSync(join(dir, rel))) continue;
-            put(dir, rel, content);
-            placed[rel] = content;
-          } catch {
-            // a file where this path needs a folder: the user could not have put it there either
-          }
+          const before = snapshot(dir);
+          const secondOk = write(second);
+          const after = snapshot(dir);
+          for (const [rel, content] of Object.entries(placed))
+            expect(after[rel]).toBe(`file ${before[rel].split(' ')[1]} ${content}`);
+          if (!secondOk) expect(after).toEqual(before);
+          else for (const [rel, content] of Object.entries(second)) expect(after[rel]).toBe(`file 644 ${content}`);
+          // with nothing of the user's in the way, the first synth into a new directory always succeeds
+          expect(firstOk || Object.keys(first).some((p) => Object.keys(first).some((q) => q.startsWith(`${p}/`)))).toBe(
+            true,
+          );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
         }
-        const before = snapshot(dir);
-        const secondOk = write(second);
-        const after = snapshot(dir);
-        for (const [rel, content] of Object.entries(placed)) expect(after[rel]).toBe(`file ${before[rel].split(' ')[1]} ${content}`);
-        if (!secondOk) expect(after).toEqual(before);
-        else for (const [rel, content] of Object.entries(second)) expect(after[rel]).toBe(`file 644 ${content}`);
-        // with nothing of the user's in the way, the first synth into a new directory always succeeds
-        expect(firstOk || Object.keys(first).some((p) => Object.keys(first).some((q) => q.startsWith(`${p}/`)))).toBe(true);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }), { numRuns: runs });
+      }),
+      { numRuns: runs },
+    );
   });
 });

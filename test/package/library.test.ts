@@ -13,14 +13,17 @@ import { ROOT } from '../support';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The compile command docs/LIBRARY.md gives. */
 const COMPILE = 'npx tsc --target es2022 --module commonjs main.ts';
 
 /** The one TypeScript block of docs/LIBRARY.md: the program a user copies. */
 function libraryProgram(): string {
-  const blocks = [...readFileSync(join(ROOT, 'docs', 'LIBRARY.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const blocks = [...readFileSync(join(ROOT, 'docs', 'LIBRARY.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map(
+    (m) => m[1],
+  );
   expect(blocks).toHaveLength(1);
   return blocks[0];
 }
@@ -32,27 +35,43 @@ describe('the npm package in a fresh cdk8s app', () => {
   let tarball = '';
 
   beforeAll(async () => {
-    const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', scratch], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     tarball = join(scratch, packed.filename);
     files = packed.files.map((f) => f.path);
   }, 180_000);
 
   test('the tarball holds the compiled constructs, their declarations, the README and the licence, and nothing else of the project', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/alb-ingress.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'build/lib/index.js',
+        'build/lib/index.d.ts',
+        'build/lib/alb-ingress.d.ts',
+      ]),
+    );
     expect(files.filter((f) => /^(test|dist|config|scripts|charts)\//.test(f) || f.startsWith('lib/'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     // The commands are the project's own, not the library's.
     expect(files.filter((f) => f.startsWith('build/lib/cli/'))).toEqual([]);
   });
 
-  test('docs/LIBRARY.md\'s program compiles with tsc and synthesizes a non-yelb app with IstioEdge and AlbIngress', async () => {
+  test("docs/LIBRARY.md's program compiles with tsc and synthesizes a non-yelb app with IstioEdge and AlbIngress", async () => {
     // GIVEN a fresh app with the package and its peers (the versions this project is tested with)
     const app = join(scratch, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'shop-app', version: '1.0.0', private: true }));
     const peers = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'typescript'].map((p) => `${p}@${versionOf(p)}`);
-    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...peers], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...peers], {
+      cwd: app,
+      maxBuffer: 16 * 1024 * 1024,
+    });
 
     // WHEN the page's program is saved as main.ts, compiled with the page's command and run with `node main.js`
     expect(readFileSync(join(ROOT, 'docs', 'LIBRARY.md'), 'utf8').replace(/\n/g, ' ')).toContain(`\`${COMPILE}\``);
@@ -62,14 +81,21 @@ describe('the npm package in a fresh cdk8s app', () => {
     await run(process.execPath, ['main.js'], { cwd: app });
 
     // THEN dist/shop.k8s.yaml holds the shop's edge and no yelb object
-    const objects = yaml.loadAll(readFileSync(join(app, 'dist', 'shop.k8s.yaml'), 'utf8')) as { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> }[];
+    const objects = yaml.loadAll(readFileSync(join(app, 'dist', 'shop.k8s.yaml'), 'utf8')) as {
+      kind: string;
+      metadata: { name: string; annotations?: Record<string, string> };
+      spec?: Record<string, unknown>;
+    }[];
     const kinds = objects.map((o) => o.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'Gateway', 'VirtualService', 'PeerAuthentication', 'Sidecar', 'Ingress']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['Namespace', 'Gateway', 'VirtualService', 'PeerAuthentication', 'Sidecar', 'Ingress']),
+    );
     expect(JSON.stringify(objects)).not.toMatch(/yelb/);
     const ingress = objects.find((o) => o.kind === 'Ingress')!;
     expect(ingress.metadata.annotations).toMatchObject({
       'alb.ingress.kubernetes.io/backend-protocol': 'HTTPS',
-      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:us-east-1:111122223333:certificate/0b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+      'alb.ingress.kubernetes.io/certificate-arn':
+        'arn:aws:acm:us-east-1:111122223333:certificate/0b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
     });
     const peer = objects.find((o) => o.kind === 'PeerAuthentication')!;
     expect(peer.spec).toMatchObject({ mtls: { mode: 'STRICT' } });

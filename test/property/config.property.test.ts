@@ -17,9 +17,11 @@ import { STACK } from '../../charts';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.CI ? 12 : 30));
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const arn = (region: string, n: number) => `arn:aws:acm:${region}:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-${String(n).padStart(12, '0')}`;
+const arn = (region: string, n: number) =>
+  `arn:aws:acm:${region}:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-${String(n).padStart(12, '0')}`;
 const HOSTS = ['yelb.example.com', 'www.yelb.example.com', '*.apps.example.com', 'shop.example.org'];
-const distinct = <T>(items: readonly T[], max = items.length) => fc.uniqueArray(fc.constantFrom(...items), { minLength: 1, maxLength: max });
+const distinct = <T>(items: readonly T[], max = items.length) =>
+  fc.uniqueArray(fc.constantFrom(...items), { minLength: 1, maxLength: max });
 
 const quantities = fc.record({
   requests: fc.record({ cpu: fc.constantFrom('100m', '256m'), memory: fc.constantFrom('64Mi', '256Mi') }),
@@ -28,66 +30,71 @@ const quantities = fc.record({
 const workload = fc.record({ replicas: fc.integer({ min: 0, max: 5 }), resources: quantities }, { requiredKeys: [] });
 
 /** Overrides of the built-in config that the schema and the cross-field rules accept, built field by field. */
-const validOverride = fc.record({
-  region: fc.constantFrom(...REGIONS),
-  certificates: fc.integer({ min: 1, max: 3 }),
-  host: distinct(HOSTS, 3),
-  namespace: fc.constantFrom('yelb', 'shop', 'team-a'),
-  targetType: fc.constantFrom('instance', 'ip'),
-  scheme: fc.constantFrom('internet-facing', 'internal'),
-  ipAddressType: fc.constantFrom('ipv4', 'dualstack', 'dualstack-without-public-ipv4'),
-  inboundCidrs: fc.subarray(['10.0.0.0/8', '192.168.0.0/16']),
-  ipv6Cidr: fc.boolean(),
-  groupName: fc.option(fc.constantFrom('shared', 'edge.prod'), { nil: undefined }),
-  tags: fc.subarray(['team=edge', 'cost-center=42']),
-  mtlsMode: fc.constantFrom('STRICT', 'PERMISSIVE'),
-  mtlsScope: fc.constantFrom('namespace', 'mesh'),
-  outbound: fc.constantFrom('REGISTRY_ONLY', 'ALLOW_ANY'),
-  externalHosts: fc.subarray(['www.themealdb.com', 'api.example.net']),
-  authorization: fc.boolean(),
-  extraRoute: fc.boolean(),
-  tlsMode: fc.constantFrom('existingSecret', 'certManager', 'none'),
-  keyAlgorithm: fc.constantFrom('RSA', 'ECDSA'),
-  yelbEnabled: fc.boolean(),
-  istioEdgeEnabled: fc.boolean(),
-  albIngressEnabled: fc.boolean(),
-  externalDns: fc.boolean(),
-  ui: workload,
-  redis: workload,
-}).map((v) => {
-  const dualstack = v.ipAddressType !== 'ipv4';
-  return {
-    host: v.host.length === 1 ? v.host[0] : v.host,
-    certificateArn: Array.from({ length: v.certificates }, (_, i) => arn(v.region, i + 1)),
-    namespace: v.namespace,
-    gateway: { tls: { mode: v.tlsMode, keyAlgorithm: v.keyAlgorithm } },
-    alb: {
-      targetType: v.targetType,
-      // an IPv6-only public ALB must face the internet
-      scheme: v.ipAddressType === 'dualstack-without-public-ipv4' ? 'internet-facing' : v.scheme,
-      ipAddressType: v.ipAddressType,
-      inboundCidrs: [...v.inboundCidrs, ...(dualstack && v.ipv6Cidr ? ['2001:db8::/32'] : [])],
-      ...(v.groupName ? { groupName: v.groupName } : {}),
-      tags: v.tags,
-    },
-    mesh: {
-      mtlsMode: v.mtlsMode, mtlsScope: v.mtlsScope, outboundTrafficPolicy: v.outbound,
-      externalHosts: v.externalHosts, authorization: v.authorization,
-    },
-    istioEdge: {
-      // yelb needs the Istio objects (its PeerAuthentication); config/semantics.ts refuses yelb without them
-      enabled: v.istioEdgeEnabled || v.yelbEnabled,
-      // a route to another team's Service; with authorization on, the gateway may only call yelb-ui
-      routes: [
-        ...(v.extraRoute && !v.authorization ? [{ pathPrefix: '/static', service: 'assets', port: 8080 }] : []),
-        { pathPrefix: '/', service: 'yelb-ui', port: 80 },
-      ],
-    },
-    albIngress: { enabled: v.albIngressEnabled },
-    yelb: { enabled: v.yelbEnabled, ui: v.ui, redis: v.redis },
-    dns: { externalDns: v.externalDns },
-  };
-});
+const validOverride = fc
+  .record({
+    region: fc.constantFrom(...REGIONS),
+    certificates: fc.integer({ min: 1, max: 3 }),
+    host: distinct(HOSTS, 3),
+    namespace: fc.constantFrom('yelb', 'shop', 'team-a'),
+    targetType: fc.constantFrom('instance', 'ip'),
+    scheme: fc.constantFrom('internet-facing', 'internal'),
+    ipAddressType: fc.constantFrom('ipv4', 'dualstack', 'dualstack-without-public-ipv4'),
+    inboundCidrs: fc.subarray(['10.0.0.0/8', '192.168.0.0/16']),
+    ipv6Cidr: fc.boolean(),
+    groupName: fc.option(fc.constantFrom('shared', 'edge.prod'), { nil: undefined }),
+    tags: fc.subarray(['team=edge', 'cost-center=42']),
+    mtlsMode: fc.constantFrom('STRICT', 'PERMISSIVE'),
+    mtlsScope: fc.constantFrom('namespace', 'mesh'),
+    outbound: fc.constantFrom('REGISTRY_ONLY', 'ALLOW_ANY'),
+    externalHosts: fc.subarray(['www.themealdb.com', 'api.example.net']),
+    authorization: fc.boolean(),
+    extraRoute: fc.boolean(),
+    tlsMode: fc.constantFrom('existingSecret', 'certManager', 'none'),
+    keyAlgorithm: fc.constantFrom('RSA', 'ECDSA'),
+    yelbEnabled: fc.boolean(),
+    istioEdgeEnabled: fc.boolean(),
+    albIngressEnabled: fc.boolean(),
+    externalDns: fc.boolean(),
+    ui: workload,
+    redis: workload,
+  })
+  .map((v) => {
+    const dualstack = v.ipAddressType !== 'ipv4';
+    return {
+      host: v.host.length === 1 ? v.host[0] : v.host,
+      certificateArn: Array.from({ length: v.certificates }, (_, i) => arn(v.region, i + 1)),
+      namespace: v.namespace,
+      gateway: { tls: { mode: v.tlsMode, keyAlgorithm: v.keyAlgorithm } },
+      alb: {
+        targetType: v.targetType,
+        // an IPv6-only public ALB must face the internet
+        scheme: v.ipAddressType === 'dualstack-without-public-ipv4' ? 'internet-facing' : v.scheme,
+        ipAddressType: v.ipAddressType,
+        inboundCidrs: [...v.inboundCidrs, ...(dualstack && v.ipv6Cidr ? ['2001:db8::/32'] : [])],
+        ...(v.groupName ? { groupName: v.groupName } : {}),
+        tags: v.tags,
+      },
+      mesh: {
+        mtlsMode: v.mtlsMode,
+        mtlsScope: v.mtlsScope,
+        outboundTrafficPolicy: v.outbound,
+        externalHosts: v.externalHosts,
+        authorization: v.authorization,
+      },
+      istioEdge: {
+        // yelb needs the Istio objects (its PeerAuthentication); config/semantics.ts refuses yelb without them
+        enabled: v.istioEdgeEnabled || v.yelbEnabled,
+        // a route to another team's Service; with authorization on, the gateway may only call yelb-ui
+        routes: [
+          ...(v.extraRoute && !v.authorization ? [{ pathPrefix: '/static', service: 'assets', port: 8080 }] : []),
+          { pathPrefix: '/', service: 'yelb-ui', port: 80 },
+        ],
+      },
+      albIngress: { enabled: v.albIngressEnabled },
+      yelb: { enabled: v.yelbEnabled, ui: v.ui, redis: v.redis },
+      dns: { externalDns: v.externalDns },
+    };
+  });
 
 describe('any configuration the schema accepts', () => {
   const { dir, cleanup } = scratch('property-valid');
@@ -96,31 +103,40 @@ describe('any configuration the schema accepts', () => {
 
   test('synthesizes, checks with no error, and helm template of the chart with the same values gives the same objects', async () => {
     let n = 0;
-    await fc.assert(fc.asyncProperty(validOverride, async (override) => {
-      const name = `run-${n++}`;
-      const file = join(dir, `${name}.yaml`);
-      writeFileSync(file, yaml.dump(override));
-      const result = renderAll(STACK, file);
-      await expect(verifyRendered(result, false)).resolves.toBeDefined();
-      const plain = plainObjects(dir, name, override);
-      expect(plain).toEqual(result.manifests.flatMap((m) => m.objects));
-      const helmObjects = await template(chartDir, dir, name, override);
-      // The chart leaves the gateway namespace (plain YAML: ip targets only) to the Istio install by default.
-      const appNamespace = (override as { namespace?: string }).namespace ?? 'yelb';
-      const inChart = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name !== appNamespace));
-      expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(inChart)));
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(validOverride, async (override) => {
+        const name = `run-${n++}`;
+        const file = join(dir, `${name}.yaml`);
+        writeFileSync(file, yaml.dump(override));
+        const result = renderAll(STACK, file);
+        await expect(verifyRendered(result, false)).resolves.toBeDefined();
+        const plain = plainObjects(dir, name, override);
+        expect(plain).toEqual(result.manifests.flatMap((m) => m.objects));
+        const helmObjects = await template(chartDir, dir, name, override);
+        // The chart leaves the gateway namespace (plain YAML: ip targets only) to the Istio install by default.
+        const appNamespace = (override as { namespace?: string }).namespace ?? 'yelb';
+        const inChart = plain.filter((o) => !(o.kind === 'Namespace' && o.metadata.name !== appNamespace));
+        expect(sorted(withoutHelmLabels(helmObjects))).toEqual(sorted(withoutHelmLabels(inChart)));
+      }),
+      { numRuns: RUNS },
+    );
   });
 });
 
 /** A value of a type the schema never accepts at `schema`'s place. */
 function wrongTypeFor(schema: any): unknown {
-  const type = schema.type ?? schema.anyOf?.[0]?.type ?? (schema.enum ? 'string' : undefined) ?? schema.allOf?.[0]?.type;
+  const type =
+    schema.type ?? schema.anyOf?.[0]?.type ?? (schema.enum ? 'string' : undefined) ?? schema.allOf?.[0]?.type;
   switch (type) {
-    case 'boolean': return 'yes';
-    case 'integer': case 'number': return 'many';
-    case 'object': return 42;
-    default: return { not: 'this' };
+    case 'boolean':
+      return 'yes';
+    case 'integer':
+    case 'number':
+      return 'many';
+    case 'object':
+      return 42;
+    default:
+      return { not: 'this' };
   }
 }
 
@@ -128,7 +144,12 @@ function wrongTypeFor(schema: any): unknown {
 function places(schema: any, value: unknown, path: (string | number)[] = []): [(string | number)[], any][] {
   const here: [(string | number)[], any][] = path.length ? [[path, schema]] : [];
   if (schema.type === 'object' && schema.properties && value && typeof value === 'object') {
-    return [...here, ...Object.entries(value).flatMap(([k, v]) => (schema.properties[k] ? places(schema.properties[k], v, [...path, k]) : []))];
+    return [
+      ...here,
+      ...Object.entries(value).flatMap(([k, v]) =>
+        schema.properties[k] ? places(schema.properties[k], v, [...path, k]) : [],
+      ),
+    ];
   }
   if (schema.type === 'array' && Array.isArray(value) && schema.items?.type === 'object') {
     return [...here, ...value.flatMap((v, i) => places(schema.items, v, [...path, i]))];
@@ -137,7 +158,8 @@ function places(schema: any, value: unknown, path: (string | number)[] = []): [(
 }
 
 /** `['istioEdge', 'routes', 0, 'port']` -> `istioEdge.routes[0].port`, as the config errors name keys. */
-const keyName = (path: (string | number)[]) => path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+const keyName = (path: (string | number)[]) =>
+  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 
 function setAt(target: any, path: (string | number)[], value: unknown): void {
   let node = target;
@@ -165,24 +187,35 @@ describe('any schema-breaking mutation of a valid configuration', () => {
       });
     });
     let n = 0;
-    await fc.assert(fc.asyncProperty(mutation, async ({ override, spot: [path, schema], kind }) => {
-      const resolved: any = loadConfig(writeOverride(dir, 'resolved', override));
-      let expected: string;
-      if (kind === 'unknown key' && schema.type === 'object' && schema.additionalProperties === false) {
-        setAt(resolved, [...path, 'unknownKey'], true);
-        expected = `'${keyName([...path, 'unknownKey'])}' is not a known key`;
-      } else {
-        setAt(resolved, path, wrongTypeFor(schema));
-        expected = `'${keyName(path)}' must be`;
-      }
-      const file = writeOverride(dir, `bad-${n++}`, resolved);
-      const error = await synth(STACK, { configFile: file, outDir: out, schemaCheck: false, helmSelfCheck: false }).then(() => undefined, (e) => e);
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error.message).not.toMatch(/\n/);
-      expect(error.message.startsWith(expected)).toBe(true);
-      expect(error.message.length).toBeLessThan(600);
-      expect(fileHashes(out)).toEqual(before);
-    }), { numRuns: RUNS * 3 });
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ override, spot: [path, schema], kind }) => {
+        const resolved: any = loadConfig(writeOverride(dir, 'resolved', override));
+        let expected: string;
+        if (kind === 'unknown key' && schema.type === 'object' && schema.additionalProperties === false) {
+          setAt(resolved, [...path, 'unknownKey'], true);
+          expected = `'${keyName([...path, 'unknownKey'])}' is not a known key`;
+        } else {
+          setAt(resolved, path, wrongTypeFor(schema));
+          expected = `'${keyName(path)}' must be`;
+        }
+        const file = writeOverride(dir, `bad-${n++}`, resolved);
+        const error = await synth(STACK, {
+          configFile: file,
+          outDir: out,
+          schemaCheck: false,
+          helmSelfCheck: false,
+        }).then(
+          () => undefined,
+          (e) => e,
+        );
+        expect(error).toBeInstanceOf(ConfigError);
+        expect(error.message).not.toMatch(/\n/);
+        expect(error.message.startsWith(expected)).toBe(true);
+        expect(error.message.length).toBeLessThan(600);
+        expect(fileHashes(out)).toEqual(before);
+      }),
+      { numRuns: RUNS * 3 },
+    );
   });
 });
 

@@ -46,7 +46,13 @@ export function fileHashes(dir: string): Map<string, string> {
     for (const name of readdirSync(join(dir, sub)).sort()) {
       const rel = sub ? `${sub}/${name}` : name;
       if (statSync(join(dir, rel)).isDirectory()) walk(rel);
-      else files.set(rel, createHash('sha256').update(readFileSync(join(dir, rel))).digest('hex'));
+      else
+        files.set(
+          rel,
+          createHash('sha256')
+            .update(readFileSync(join(dir, rel)))
+            .digest('hex'),
+        );
     }
   };
   walk('');

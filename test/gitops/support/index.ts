@@ -25,7 +25,8 @@ export function readTree(dir: string): Map<string, Buffer> {
   const walk = (sub: string) => {
     for (const name of readdirSync(join(dir, sub)).sort()) {
       const rel = sub ? `${sub}/${name}` : name;
-      if (statSync(join(dir, rel)).isDirectory()) walk(rel); else files.set(rel, readFileSync(join(dir, rel)));
+      if (statSync(join(dir, rel)).isDirectory()) walk(rel);
+      else files.set(rel, readFileSync(join(dir, rel)));
     }
   };
   walk('');
@@ -34,8 +35,14 @@ export function readTree(dir: string): Map<string, Buffer> {
 
 /** The objects of the YAML files under `dir` (recursively, but not Helm templates), with the file each came from. */
 export function loadObjects(dir: string): { file: string; object: any }[] {
-  return [...readTree(dir)].filter(([rel]) => rel.endsWith('.yaml') && !rel.startsWith('helm/'))
-    .flatMap(([rel, bytes]) => yaml.loadAll(bytes.toString('utf8')).filter(Boolean).map((object) => ({ file: rel, object })));
+  return [...readTree(dir)]
+    .filter(([rel]) => rel.endsWith('.yaml') && !rel.startsWith('helm/'))
+    .flatMap(([rel, bytes]) =>
+      yaml
+        .loadAll(bytes.toString('utf8'))
+        .filter(Boolean)
+        .map((object) => ({ file: rel, object })),
+    );
 }
 
 /** Finds the single object of `kind` (and `name`). */

@@ -1,10 +1,12 @@
+import { createHash } from 'crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { checkManifests, checkRules, CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
-import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir } from './output/helm-chart';
+import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir, templateCacheKey } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import {
   OutputError,
@@ -137,6 +139,14 @@ function deployedSets(result: SynthResult): { name: string; objects: K8sObject[]
  * warnings (one line each) for the caller to show.
  */
 export async function verifyRendered(result: SynthResult, schema = true): Promise<string[]> {
+  const cached = schema ? checkCacheFile(result) : undefined;
+  if (cached !== undefined) {
+    try {
+      return JSON.parse(readFileSync(cached, 'utf8')) as string[];
+    } catch {
+      // not checked before: check now
+    }
+  }
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const set of deployedSets(result)) {
@@ -148,7 +158,49 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
     }
   }
   if (errors.length > 0) throw new SynthError(`the generated manifests fail the checks: ${errors.join('; ')}`);
+  if (cached !== undefined) rememberCheck(cached, warnings);
   return warnings;
+}
+
+const CHECK_CACHE_PREFIX = 'checks-';
+
+/** A hash of the schemas the checker reads: regenerated schemas are checked against again. */
+function schemasHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else hash.update(e.name).update(readFileSync(join(dir, e.name)));
+    }
+  };
+  walk(join(PROJECT_ROOT, 'schemas'));
+  return hash.digest('hex');
+}
+
+/**
+ * Where the warnings of a clean check of these very objects are kept (with useTemplateCache only): the check is a
+ * function of the objects, the code and the schemas, so a synth that changed none of them reuses its result instead
+ * of compiling the schema validators again (most of a warm synth's time).
+ */
+function checkCacheFile(result: SynthResult): string | undefined {
+  const dir = templateCacheDir();
+  if (dir === undefined) return undefined;
+  const hash = createHash('sha256').update(templateCacheKey()).update(schemasHash());
+  for (const set of deployedSets(result)) hash.update(`\0${set.name}\0`).update(JSON.stringify(set.objects));
+  return join(dir, `${CHECK_CACHE_PREFIX}${hash.digest('hex')}.json`);
+}
+
+/** Best effort, like the other caches: only the latest result is kept. */
+function rememberCheck(file: string, warnings: readonly string[]): void {
+  try {
+    const dir = join(file, '..');
+    mkdirSync(dir, { recursive: true });
+    for (const old of readdirSync(dir)) if (old.startsWith(CHECK_CACHE_PREFIX)) rmSync(join(dir, old), { force: true });
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(warnings));
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // ignored: the next synth checks again
+  }
 }
 
 /**

@@ -7,12 +7,41 @@ import { ALB, AlbBackend, AlbIngress, albGatewayWorkloads, defaultHealthPath, po
 import { Findings } from './findings';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { meshNamespace } from './mesh-model';
+import { gatewayServersOnPort, isTlsServer, meshNamespace } from './mesh-model';
 import { ServiceInfo } from './services-workloads';
 import { annotationField, strMap } from './util';
 import { GATEWAY_HEALTH_PATH as HEALTH_PATH, GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
 
 const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+
+/**
+ * The gateway Service is installed elsewhere (Istio's chart), so its port is matched by number to the servers of the
+ * Istio Gateways in the manifests, as the traffic path does: plain HTTP to a TLS server is the plaintext hop the
+ * verdict reports, and an error here too.
+ */
+function checkProtocolByPort(inv: Inventory, ing: Obj, b: AlbBackend, f: Findings): void {
+  if (typeof b.port !== 'number') return;
+  const servers = gatewayServersOnPort(inv, b.port);
+  if (servers.length === 0) return;
+  const protocol = (b.annotations[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
+  if (protocol === 'HTTP' && servers.some(isTlsServer)) {
+    f.add(
+      'backend-protocol',
+      ing,
+      annotationField(`${ALB}backend-protocol`),
+      `the ALB sends plain HTTP to ${b.serviceName}:${b.port}, where ${servers[0].gateway.ref} expects TLS (matched by port: the gateway Service is not in the manifests)`,
+      `set ${ALB}backend-protocol: HTTPS`,
+    );
+  } else if (protocol === 'HTTPS' && !servers.some(isTlsServer)) {
+    f.add(
+      'backend-protocol',
+      ing,
+      `${b.field}.service.port`,
+      `the ALB opens TLS to ${b.serviceName}:${b.port}, where ${servers[0].gateway.ref} serves plain HTTP: the handshake fails (502) (matched by port: the gateway Service is not in the manifests)`,
+      `route traffic to the gateway's HTTPS port (443), not to port ${b.port}`,
+    );
+  }
+}
 
 export function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType: string, f: Findings): void {
   const ann = b.annotations;
@@ -28,6 +57,7 @@ export function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType
         `move the Ingress to metadata.namespace: ${elsewhere[0].namespace} (an Ingress can only reach Services of its own namespace)`,
       );
     } else {
+      checkProtocolByPort(inv, ing, b, f);
       f.add(
         'not-verifiable',
         ing,

@@ -137,34 +137,44 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
   for (const [key, gw] of m.istioGatewayByService) {
     if (!m.albBackends.has(key) && !m.targetGroupConfigs.has(key)) continue;
     for (const l of listeners(gw)) {
-      if (l.hostname !== undefined && l.hostname !== '*') {
+      // Only a TLS listener matches SNI; an HTTP listener's hostname matches the Host header.
+      if (l.hostname !== undefined && l.hostname !== '*' && ['HTTPS', 'TLS'].includes((l.protocol ?? '').toUpperCase())) {
         f.add('gwapi-istio-listener-hostname', gw, `spec.listeners[${l.index}].hostname`,
           `listener '${l.name ?? l.index}' hostname '${echo(l.hostname)}' makes Istio match SNI, but the ALB sends none: the handshake finds no filter chain (502)`,
           'remove the listener hostname; restrict hosts with HTTPRoute.hostnames');
       }
     }
-    const type = istioServiceType(inv, gw);
+    const set = istioServiceType(inv, gw);
+    if (set === null) continue;
+    const { type, field } = set;
     if (type === undefined || type === 'LoadBalancer') {
-      f.add('gwapi-istio-service-load-balancer', gw, annotationField(SERVICE_TYPE),
+      f.add('gwapi-istio-service-load-balancer', gw, field,
         `Istio creates Service ${key} as ${type === undefined ? 'type LoadBalancer (the default)' : "'LoadBalancer'"}: a second load balancer next to the ALB`,
         `annotate the Gateway ${SERVICE_TYPE}: ClusterIP (ip targets) or NodePort (instance targets)`);
     }
   }
 }
 
-/** The Service type Istio gives a Gateway's Service; null when a ConfigMap outside the manifests may set it. */
-function istioServiceType(inv: Inventory, gw: Obj): string | undefined | null {
+/**
+ * The Service type Istio gives a Gateway's Service and the field that sets it (type undefined: the LoadBalancer
+ * default); null when a ConfigMap outside the manifests may set it.
+ */
+function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
   const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
-  let type = infra[SERVICE_TYPE] ?? strMap(gw.raw.metadata?.annotations)[SERVICE_TYPE];
+  const own = strMap(gw.raw.metadata?.annotations);
+  let set: { type?: string; field: string } = infra[SERVICE_TYPE] !== undefined
+    ? { type: infra[SERVICE_TYPE], field: `spec.infrastructure.annotations['${SERVICE_TYPE}']` }
+    : { type: own[SERVICE_TYPE], field: annotationField(SERVICE_TYPE) };
   const ref = rec(at(gw.raw.spec, 'infrastructure.parametersRef'));
   const name = str(ref.name);
   if (name !== undefined && str(ref.kind) === 'ConfigMap' && (str(ref.group) ?? '') === '') {
     const cm = inv.find('ConfigMap', gw.namespace, name, '');
     if (!cm) return null;
     // The `service` overlay is applied over the generated Service, so its type wins.
-    type = str(at(parseYamlText(str(at(cm.raw, 'data.service')) ?? ''), 'spec.type')) ?? type;
+    const overlay = str(at(parseYamlText(str(at(cm.raw, 'data.service')) ?? ''), 'spec.type'));
+    if (overlay !== undefined) set = { type: overlay, field: `ConfigMap ${cm.namespace}/${cm.name} data.service spec.type` };
   }
-  return type;
+  return set;
 }
 
 /** G14: the load balancer controller ignores BackendTLSPolicy; re-encryption is the TargetGroupConfiguration's protocol. */

@@ -143,3 +143,26 @@ describe('Gateway API edge: rules fire only where their premise holds', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('Gateway API edge: where the Istio Service type and SNI come from', () => {
+  test('an explicit LoadBalancer in the ConfigMap overlay wins over the annotation, and the finding says where', () => {
+    const o = fixedTwin('gwapi-istio-service-load-balancer');
+    istioGateway(o).metadata.annotations['networking.istio.io/service-type'] = 'ClusterIP';
+    find(o, 'ConfigMap', 'yelb-gateway-options').data = { service: 'spec:\n  type: LoadBalancer\n' };
+    const r = checkRules(o);
+    expect(pairs(r.findings)).toEqual(['gwapi-istio-service-load-balancer @ Gateway istio-ingress/yelb-gateway']);
+    expect(r.findings[0].field).toBe('ConfigMap istio-ingress/yelb-gateway-options data.service spec.type');
+  });
+
+  test('spec.infrastructure.annotations set the type too', () => {
+    const o = stackWith('gwapi-istio-service-load-balancer/broken.yaml');
+    istioGateway(o).spec.infrastructure = { annotations: { 'networking.istio.io/service-type': 'NodePort' } };
+    expect(checkRules(o).findings).toEqual([]);
+  });
+
+  test('a hostname on an HTTP listener matches the Host header, not SNI', () => {
+    const o = stackWith();
+    istioGateway(o).spec.listeners.push({ name: 'http', port: 80, protocol: 'HTTP', hostname: 'yelb.example.com' });
+    expect(ruleIds(checkRules(o).findings)).not.toContain('gwapi-istio-listener-hostname');
+  });
+});

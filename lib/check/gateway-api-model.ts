@@ -61,15 +61,22 @@ export function listeners(gw: Obj): GatewayListener[] {
     const r = rec(l);
     const port = r.port;
     return {
-      index, name: str(r.name), protocol: str(r.protocol), port: typeof port === 'number' ? port : undefined,
-      hostname: str(r.hostname), hasTls: r.tls !== undefined && r.tls !== null,
+      index,
+      name: str(r.name),
+      protocol: str(r.protocol),
+      port: typeof port === 'number' ? port : undefined,
+      hostname: str(r.hostname),
+      hasTls: r.tls !== undefined && r.tls !== null,
     };
   });
 }
 
 /** The Service Istio deploys for a Gateway of its class: `<gateway>-<class>` unless overridden (G16). */
 export function istioServiceName(gw: Obj): string {
-  return strMap(gw.raw.metadata?.annotations)[ISTIO_NAME_OVERRIDE] ?? `${gw.name}-${str(at(gw.raw.spec, 'gatewayClassName')) ?? ISTIO_CLASS}`;
+  return (
+    strMap(gw.raw.metadata?.annotations)[ISTIO_NAME_OVERRIDE] ??
+    `${gw.name}-${str(at(gw.raw.spec, 'gatewayClassName')) ?? ISTIO_CLASS}`
+  );
 }
 
 export function gatewayApiModel(inv: Inventory): GatewayApiModel {
@@ -112,7 +119,10 @@ function build(inv: Inventory): GatewayApiModel {
         if (name === undefined || (str(r.group) ?? '') !== '' || (str(r.kind) ?? 'Service') !== 'Service') return;
         const port = r.port;
         const backend: RouteBackend = {
-          route, field: `spec.rules[${i}].backendRefs[${j}]`, namespace: str(r.namespace) ?? route.namespace, name,
+          route,
+          field: `spec.rules[${i}].backendRefs[${j}]`,
+          namespace: str(r.namespace) ?? route.namespace,
+          name,
           port: typeof port === 'number' ? port : undefined,
         };
         backends.push(backend);
@@ -130,14 +140,25 @@ function build(inv: Inventory): GatewayApiModel {
   // Grants as `to-namespace \0 from-namespace \0 service name`, '*' when the grant names no Service.
   const grants = new Set<string>();
   for (const g of inv.of('ReferenceGrant', GATEWAY_API)) {
-    const froms = arr(at(g.raw.spec, 'from')).map(rec)
+    const froms = arr(at(g.raw.spec, 'from'))
+      .map(rec)
       .filter((x) => str(x.group) === GATEWAY_API && str(x.kind) === 'HTTPRoute' && str(x.namespace) !== undefined);
-    const tos = arr(at(g.raw.spec, 'to')).map(rec).filter((x) => (str(x.group) ?? '') === '' && str(x.kind) === 'Service');
-    for (const from of froms) for (const to of tos) grants.add(`${g.namespace}\u0000${str(from.namespace)}\u0000${str(to.name) ?? '*'}`);
+    const tos = arr(at(g.raw.spec, 'to'))
+      .map(rec)
+      .filter((x) => (str(x.group) ?? '') === '' && str(x.kind) === 'Service');
+    for (const from of froms)
+      for (const to of tos) grants.add(`${g.namespace}\u0000${str(from.namespace)}\u0000${str(to.name) ?? '*'}`);
   }
 
   return {
-    albGateways, istioGateways, backends, albBackends, targetGroupConfigs, istioGatewayByService,
-    granted: (toNamespace, fromNamespace, name) => grants.has(`${toNamespace}\u0000${fromNamespace}\u0000${name}`) || grants.has(`${toNamespace}\u0000${fromNamespace}\u0000*`),
+    albGateways,
+    istioGateways,
+    backends,
+    albBackends,
+    targetGroupConfigs,
+    istioGatewayByService,
+    granted: (toNamespace, fromNamespace, name) =>
+      grants.has(`${toNamespace}\u0000${fromNamespace}\u0000${name}`) ||
+      grants.has(`${toNamespace}\u0000${fromNamespace}\u0000*`),
   };
 }

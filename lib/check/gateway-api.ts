@@ -8,7 +8,13 @@ import { Findings } from './findings';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import {
-  GATEWAY_API, GatewayApiModel, gatewayApiModel, LBC_GATEWAY, listeners, RouteBackend, serviceKey,
+  GATEWAY_API,
+  GatewayApiModel,
+  gatewayApiModel,
+  LBC_GATEWAY,
+  listeners,
+  RouteBackend,
+  serviceKey,
 } from './gateway-api-model';
 import { annotationField, arr, at, parseYamlText, rec, str, strMap } from './util';
 
@@ -20,7 +26,7 @@ const READY_PATH = '/healthz/ready';
 const ECHO = 100;
 
 const echo = (v: unknown): string => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > ECHO ? `${s.slice(0, ECHO)}...` : s;
 };
 
@@ -42,8 +48,13 @@ function checkLbcApiVersions(inv: Inventory, f: Findings): void {
   for (const kind of ['LoadBalancerConfiguration', 'TargetGroupConfiguration', 'ListenerRuleConfiguration']) {
     for (const o of inv.of(kind, LBC_GATEWAY)) {
       if (o.version === 'v1beta1') {
-        f.add('gwapi-lbc-api-version', o, 'apiVersion', `apiVersion '${o.apiVersion}': controller v3.5.0 stores ${LBC_GATEWAY}/v1, and its gateway support starts only when the v1 CRDs are installed`,
-          `set apiVersion: ${LBC_GATEWAY}/v1 (apply the v3.5.0 gateway CRDs first)`);
+        f.add(
+          'gwapi-lbc-api-version',
+          o,
+          'apiVersion',
+          `apiVersion '${o.apiVersion}': controller v3.5.0 stores ${LBC_GATEWAY}/v1, and its gateway support starts only when the v1 CRDs are installed`,
+          `set apiVersion: ${LBC_GATEWAY}/v1 (apply the v3.5.0 gateway CRDs first)`,
+        );
       }
     }
   }
@@ -53,12 +64,22 @@ function checkLbcApiVersions(inv: Inventory, f: Findings): void {
 function checkAlbListeners(gw: Obj, f: Findings): void {
   for (const l of listeners(gw)) {
     if (l.hasTls) {
-      f.add('gwapi-alb-listener-tls', gw, `spec.listeners[${l.index}].tls`, `ALB listener '${l.name ?? l.index}' sets tls, which the load balancer controller ignores (no certificateRefs, no TLS options)`,
-        'remove tls; put the ACM certificate and sslPolicy in the LoadBalancerConfiguration listenerConfigurations');
+      f.add(
+        'gwapi-alb-listener-tls',
+        gw,
+        `spec.listeners[${l.index}].tls`,
+        `ALB listener '${l.name ?? l.index}' sets tls, which the load balancer controller ignores (no certificateRefs, no TLS options)`,
+        'remove tls; put the ACM certificate and sslPolicy in the LoadBalancerConfiguration listenerConfigurations',
+      );
     }
     if (l.hostname !== undefined) {
-      f.add('gwapi-alb-listener-tls', gw, `spec.listeners[${l.index}].hostname`, `ALB listener '${l.name ?? l.index}' sets hostname '${echo(l.hostname)}'`,
-        'remove hostname from the ALB listener; restrict hosts with HTTPRoute.hostnames');
+      f.add(
+        'gwapi-alb-listener-tls',
+        gw,
+        `spec.listeners[${l.index}].hostname`,
+        `ALB listener '${l.name ?? l.index}' sets hostname '${echo(l.hostname)}'`,
+        'remove hostname from the ALB listener; restrict hosts with HTTPRoute.hostnames',
+      );
     }
   }
 }
@@ -78,11 +99,18 @@ function checkListenerConfigurations(inv: Inventory, gw: Obj, f: Findings): void
     if (!parsed) return; // the schema reports a malformed protocolPort
     const [, protocol, port] = parsed;
     // Without a protocol the entry is matched by port only: the rule then stays silent rather than guess.
-    const matches = ls.some((l) => String(l.port) === port && (protocol === '' || (l.protocol ?? '').toUpperCase() === protocol.toUpperCase()));
+    const matches = ls.some(
+      (l) =>
+        String(l.port) === port && (protocol === '' || (l.protocol ?? '').toUpperCase() === protocol.toUpperCase()),
+    );
     if (!matches) {
-      f.add('gwapi-listener-config-unmatched', config, `spec.listenerConfigurations[${i}].protocolPort`,
+      f.add(
+        'gwapi-listener-config-unmatched',
+        config,
+        `spec.listenerConfigurations[${i}].protocolPort`,
         `protocolPort '${echo(protocolPort)}' matches no listener of Gateway ${gw.namespace}/${gw.name} (${offered || 'none'}): the controller silently ignores its certificate and TLS policy`,
-        'set protocolPort to a listener\'s PROTOCOL:port, e.g. HTTPS:443');
+        "set protocolPort to a listener's PROTOCOL:port, e.g. HTTPS:443",
+      );
     }
   });
 }
@@ -93,9 +121,14 @@ function checkTargetGroups(m: GatewayApiModel, f: Findings): void {
     const configs = m.targetGroupConfigs.get(key) ?? [];
     if (!configs.length) {
       const b = routeBackends[0];
-      f.add('not-verifiable', b.route, `${b.field}.name`,
+      f.add(
+        'not-verifiable',
+        b.route,
+        `${b.field}.name`,
         `no TargetGroupConfiguration in the manifests targets Service ${key}: without one the ALB infers protocol HTTP and sends plaintext to port ${b.port ?? '(unset)'}`,
-        `add a TargetGroupConfiguration in ${b.namespace} with targetReference.name: ${b.name} and defaultConfiguration.protocol: HTTPS`, { missing: true, istioCode: null });
+        `add a TargetGroupConfiguration in ${b.namespace} with targetReference.name: ${b.name} and defaultConfiguration.protocol: HTTPS`,
+        { missing: true, istioCode: null },
+      );
     }
     for (const tgc of configs) checkTargetGroupConfig(tgc, key, f);
   }
@@ -105,30 +138,47 @@ function checkTargetGroupConfig(tgc: Obj, key: string, f: Findings): void {
   const conf = rec(at(tgc.raw.spec, 'defaultConfiguration'));
   const protocol = str(conf.protocol);
   if (protocol?.toUpperCase() !== 'HTTPS') {
-    f.add('gwapi-target-group-protocol', tgc, 'spec.defaultConfiguration.protocol',
+    f.add(
+      'gwapi-target-group-protocol',
+      tgc,
+      'spec.defaultConfiguration.protocol',
       `protocol ${protocol === undefined ? 'unset (the controller infers HTTP)' : `'${echo(protocol)}'`}: the ALB sends plaintext to Service ${key}, whose gateway port expects TLS`,
-      'set spec.defaultConfiguration.protocol: HTTPS');
+      'set spec.defaultConfiguration.protocol: HTTPS',
+    );
   }
   const hc = rec(conf.healthCheckConfig);
   const base = 'spec.defaultConfiguration.healthCheckConfig';
   const hcProtocol = str(hc.healthCheckProtocol);
   if ((hcProtocol ?? protocol ?? 'HTTP').toUpperCase() !== 'HTTP') {
-    f.add('gwapi-health-check', tgc, `${base}.healthCheckProtocol`,
+    f.add(
+      'gwapi-health-check',
+      tgc,
+      `${base}.healthCheckProtocol`,
       `healthCheckProtocol ${hcProtocol === undefined ? `unset, inherits '${echo(protocol)}'` : `'${echo(hcProtocol)}'`}: the gateway status port ${STATUS_PORT_NUMBER} speaks plain HTTP, so targets stay unhealthy`,
-      'set healthCheckProtocol: HTTP');
+      'set healthCheckProtocol: HTTP',
+    );
   }
   const port = hc.healthCheckPort === undefined ? undefined : String(hc.healthCheckPort);
   const ip = str(conf.targetType) === 'ip';
   // A named port resolves for both target types; a number only for ip targets (instance targets need the NodePort).
   if (port !== STATUS_PORT && !(ip && port === STATUS_PORT_NUMBER)) {
-    f.add('gwapi-health-check', tgc, `${base}.healthCheckPort`,
+    f.add(
+      'gwapi-health-check',
+      tgc,
+      `${base}.healthCheckPort`,
       `healthCheckPort ${port === undefined ? 'unset (traffic-port)' : `'${echo(port)}'`} does not reach the gateway status port`,
-      `set healthCheckPort: ${STATUS_PORT}`);
+      `set healthCheckPort: ${STATUS_PORT}`,
+    );
   }
   const path = str(hc.healthCheckPath);
   if (path !== READY_PATH) {
-    f.add('gwapi-health-check', tgc, `${base}.healthCheckPath`, `healthCheckPath ${path === undefined ? "unset ('/')" : `'${echo(path)}'`} is not the gateway readiness path`,
-      `set healthCheckPath: ${READY_PATH}`);
+    f.add(
+      'gwapi-health-check',
+      tgc,
+      `${base}.healthCheckPath`,
+      `healthCheckPath ${path === undefined ? "unset ('/')" : `'${echo(path)}'`} is not the gateway readiness path`,
+      `set healthCheckPath: ${READY_PATH}`,
+    );
   }
 }
 
@@ -138,19 +188,31 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
     if (!m.albBackends.has(key) && !m.targetGroupConfigs.has(key)) continue;
     for (const l of listeners(gw)) {
       // Only a TLS listener matches SNI; an HTTP listener's hostname matches the Host header.
-      if (l.hostname !== undefined && l.hostname !== '*' && ['HTTPS', 'TLS'].includes((l.protocol ?? '').toUpperCase())) {
-        f.add('gwapi-istio-listener-hostname', gw, `spec.listeners[${l.index}].hostname`,
+      if (
+        l.hostname !== undefined &&
+        l.hostname !== '*' &&
+        ['HTTPS', 'TLS'].includes((l.protocol ?? '').toUpperCase())
+      ) {
+        f.add(
+          'gwapi-istio-listener-hostname',
+          gw,
+          `spec.listeners[${l.index}].hostname`,
           `listener '${l.name ?? l.index}' hostname '${echo(l.hostname)}' makes Istio match SNI, but the ALB sends none: the handshake finds no filter chain (502)`,
-          'remove the listener hostname; restrict hosts with HTTPRoute.hostnames');
+          'remove the listener hostname; restrict hosts with HTTPRoute.hostnames',
+        );
       }
     }
     const set = istioServiceType(inv, gw);
     if (set === null) continue;
     const { type, field } = set;
     if (type === undefined || type === 'LoadBalancer') {
-      f.add('gwapi-istio-service-load-balancer', gw, field,
+      f.add(
+        'gwapi-istio-service-load-balancer',
+        gw,
+        field,
         `Istio creates Service ${key} as ${type === undefined ? 'type LoadBalancer (the default)' : "'LoadBalancer'"}: a second load balancer next to the ALB`,
-        `annotate the Gateway ${SERVICE_TYPE}: ClusterIP (ip targets) or NodePort (instance targets)`);
+        `annotate the Gateway ${SERVICE_TYPE}: ClusterIP (ip targets) or NodePort (instance targets)`,
+      );
     }
   }
 }
@@ -162,9 +224,10 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
 function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
   const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
   const own = strMap(gw.raw.metadata?.annotations);
-  let set: { type?: string; field: string } = infra[SERVICE_TYPE] !== undefined
-    ? { type: infra[SERVICE_TYPE], field: `spec.infrastructure.annotations['${SERVICE_TYPE}']` }
-    : { type: own[SERVICE_TYPE], field: annotationField(SERVICE_TYPE) };
+  let set: { type?: string; field: string } =
+    infra[SERVICE_TYPE] !== undefined
+      ? { type: infra[SERVICE_TYPE], field: `spec.infrastructure.annotations['${SERVICE_TYPE}']` }
+      : { type: own[SERVICE_TYPE], field: annotationField(SERVICE_TYPE) };
   const ref = rec(at(gw.raw.spec, 'infrastructure.parametersRef'));
   const name = str(ref.name);
   if (name !== undefined && str(ref.kind) === 'ConfigMap' && (str(ref.group) ?? '') === '') {
@@ -172,7 +235,8 @@ function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: stri
     if (!cm) return null;
     // The `service` overlay is applied over the generated Service, so its type wins.
     const overlay = str(at(parseYamlText(str(at(cm.raw, 'data.service')) ?? ''), 'spec.type'));
-    if (overlay !== undefined) set = { type: overlay, field: `ConfigMap ${cm.namespace}/${cm.name} data.service spec.type` };
+    if (overlay !== undefined)
+      set = { type: overlay, field: `ConfigMap ${cm.namespace}/${cm.name} data.service spec.type` };
   }
   return set;
 }
@@ -183,10 +247,20 @@ function checkBackendTlsPolicies(inv: Inventory, m: GatewayApiModel, f: Findings
     arr(at(p.raw.spec, 'targetRefs')).forEach((t, i) => {
       const r = rec(t);
       const name = str(r.name);
-      if (name === undefined || (str(r.group) ?? '') !== '' || str(r.kind) !== 'Service' || !m.albBackends.has(serviceKey(p.namespace, name))) return;
-      f.add('gwapi-backend-tls-policy-ignored', p, `spec.targetRefs[${i}]`,
+      if (
+        name === undefined ||
+        (str(r.group) ?? '') !== '' ||
+        str(r.kind) !== 'Service' ||
+        !m.albBackends.has(serviceKey(p.namespace, name))
+      )
+        return;
+      f.add(
+        'gwapi-backend-tls-policy-ignored',
+        p,
+        `spec.targetRefs[${i}]`,
         `BackendTLSPolicy targets Service ${p.namespace}/${name}, an ALB backend: the load balancer controller ignores it, so it neither encrypts nor verifies that hop`,
-        'remove the BackendTLSPolicy; set protocol: HTTPS in the TargetGroupConfiguration of the Service');
+        'remove the BackendTLSPolicy; set protocol: HTTPS in the TargetGroupConfiguration of the Service',
+      );
     });
   }
 }
@@ -197,7 +271,8 @@ function checkCrossNamespaceBackends(inv: Inventory, m: GatewayApiModel, f: Find
     if (b.namespace === b.route.namespace || m.granted(b.namespace, b.route.namespace, b.name)) continue;
     const message = `backendRef to Service ${b.namespace}/${b.name} from namespace ${b.route.namespace} has no ReferenceGrant in ${b.namespace}: the route gets RefNotPermitted and no backend`;
     const fix = grantFix(b);
-    if (inv.knowsNamespace(b.namespace)) f.add('gwapi-backend-reference-grant', b.route, `${b.field}.namespace`, message, fix);
+    if (inv.knowsNamespace(b.namespace))
+      f.add('gwapi-backend-reference-grant', b.route, `${b.field}.namespace`, message, fix);
     else f.add('not-verifiable', b.route, `${b.field}.namespace`, message, fix, { missing: true, istioCode: null });
   }
 }

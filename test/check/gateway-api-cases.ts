@@ -14,15 +14,35 @@ export interface GatewayApiCase {
 }
 
 export const GATEWAY_API_CASES: readonly GatewayApiCase[] = [
-  { rule: 'gwapi-target-group-protocol', object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg', severity: 'error' },
-  { rule: 'gwapi-health-check', object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg', severity: 'warning' },
+  {
+    rule: 'gwapi-target-group-protocol',
+    object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg',
+    severity: 'error',
+  },
+  {
+    rule: 'gwapi-health-check',
+    object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg',
+    severity: 'warning',
+  },
   { rule: 'gwapi-istio-listener-hostname', object: 'Gateway istio-ingress/yelb-gateway', severity: 'error' },
-  { rule: 'gwapi-listener-config-unmatched', object: 'LoadBalancerConfiguration istio-ingress/yelb-alb', severity: 'error' },
+  {
+    rule: 'gwapi-listener-config-unmatched',
+    object: 'LoadBalancerConfiguration istio-ingress/yelb-alb',
+    severity: 'error',
+  },
   { rule: 'gwapi-backend-reference-grant', object: 'HTTPRoute yelb/yelb', severity: 'error' },
-  { rule: 'gwapi-backend-tls-policy-ignored', object: 'BackendTLSPolicy istio-ingress/yelb-gateway-tls', severity: 'warning' },
+  {
+    rule: 'gwapi-backend-tls-policy-ignored',
+    object: 'BackendTLSPolicy istio-ingress/yelb-gateway-tls',
+    severity: 'warning',
+  },
   { rule: 'gwapi-istio-service-load-balancer', object: 'Gateway istio-ingress/yelb-gateway', severity: 'warning' },
   { rule: 'gwapi-alb-listener-tls', object: 'Gateway istio-ingress/yelb-alb', severity: 'warning' },
-  { rule: 'gwapi-lbc-api-version', object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg', severity: 'warning' },
+  {
+    rule: 'gwapi-lbc-api-version',
+    object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg',
+    severity: 'warning',
+  },
 ];
 
 /** Identity as the API server sees it: group (without version), kind, namespace, name. */

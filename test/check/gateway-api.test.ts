@@ -4,7 +4,8 @@ import { find, pairs, ruleIds } from './helpers';
 
 const albClass = (o: K8sObject[]) => find(o, 'GatewayClass', 'alb');
 const istioGateway = (o: K8sObject[]) => find(o, 'Gateway', 'yelb-gateway');
-const without = (o: K8sObject[], kind: string, name: string) => o.filter((x) => !(x.kind === kind && x.metadata?.name === name));
+const without = (o: K8sObject[], kind: string, name: string) =>
+  o.filter((x) => !(x.kind === kind && x.metadata?.name === name));
 
 describe('Gateway API edge: each rule trips on its broken twin and not on the fixed one', () => {
   test('the whole stack checks with no finding, schemas included', async () => {
@@ -39,7 +40,8 @@ describe('Gateway API edge: findings name the field and value', () => {
   test('the health check reports the inherited protocol and the traffic port, not the path it has', () => {
     const r = checkRules(stackWith('gwapi-health-check/broken.yaml'));
     expect(r.findings.map((f) => f.field)).toEqual([
-      'spec.defaultConfiguration.healthCheckConfig.healthCheckProtocol', 'spec.defaultConfiguration.healthCheckConfig.healthCheckPort',
+      'spec.defaultConfiguration.healthCheckConfig.healthCheckProtocol',
+      'spec.defaultConfiguration.healthCheckConfig.healthCheckPort',
     ]);
     expect(r.findings[0].message).toMatch(/inherits 'HTTPS'/);
   });
@@ -50,7 +52,9 @@ describe('Gateway API edge: findings name the field and value', () => {
     tgc.spec.defaultConfiguration.healthCheckConfig.healthCheckPort = '15021';
     expect(checkRules(o).findings).toEqual([]);
     tgc.spec.defaultConfiguration.targetType = 'instance';
-    expect(pairs(checkRules(o).findings)).toEqual(['gwapi-health-check @ TargetGroupConfiguration istio-ingress/istio-gateway-tg']);
+    expect(pairs(checkRules(o).findings)).toEqual([
+      'gwapi-health-check @ TargetGroupConfiguration istio-ingress/istio-gateway-tg',
+    ]);
   });
 
   test('an unmatched protocolPort names the listeners it could match', () => {
@@ -73,7 +77,12 @@ describe('Gateway API edge: findings name the field and value', () => {
 
 describe('Gateway API edge: rules fire only where their premise holds', () => {
   test('a GatewayClass of another controller: no ALB rule fires', () => {
-    for (const rule of ['gwapi-alb-listener-tls', 'gwapi-listener-config-unmatched', 'gwapi-target-group-protocol', 'gwapi-backend-tls-policy-ignored']) {
+    for (const rule of [
+      'gwapi-alb-listener-tls',
+      'gwapi-listener-config-unmatched',
+      'gwapi-target-group-protocol',
+      'gwapi-backend-tls-policy-ignored',
+    ]) {
       const o = stackWith(`${rule}/broken.yaml`);
       albClass(o).spec.controllerName = 'example.com/other-controller';
       expect(ruleIds(checkRules(o).findings)).toEqual([]);
@@ -87,7 +96,11 @@ describe('Gateway API edge: rules fire only where their premise holds', () => {
 
   test('an Istio gateway the ALB does not target: no hostname or Service type finding', () => {
     for (const rule of ['gwapi-istio-listener-hostname', 'gwapi-istio-service-load-balancer']) {
-      const o = without(without(stackWith(`${rule}/broken.yaml`), 'HTTPRoute', 'yelb-https'), 'TargetGroupConfiguration', 'istio-gateway-tg');
+      const o = without(
+        without(stackWith(`${rule}/broken.yaml`), 'HTTPRoute', 'yelb-https'),
+        'TargetGroupConfiguration',
+        'istio-gateway-tg',
+      );
       expect(ruleIds(checkRules(o).findings)).toEqual([]);
     }
   });

@@ -16,6 +16,7 @@ export const CLUSTER_SCOPED = new Set([
   'IngressClassParams',
   'ClusterIssuer',
   'PriorityClass',
+  'GatewayClass',
   'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration',
   'APIService',

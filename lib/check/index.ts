@@ -12,6 +12,7 @@ import { checkAlbIngresses } from './alb-rules';
 import { checkApiVersions } from './api-versions';
 import { checkGatewayAuthorization } from './authz';
 import { Findings } from './findings';
+import { checkGatewayApi } from './gateway-api';
 import { checkFirstGatewayPods, checkIstioCharts } from './gitops';
 import { identity } from './identity';
 import { Inventory } from './inventory';
@@ -136,6 +137,7 @@ function run(objects: SourcedObject[], options: CheckOptions) {
   checkPortNames(inv, f);
   checkMesh(inv, f);
   checkIstioAnalyzers(inv, f);
+  checkGatewayApi(inv, f);
   checkIstioInstall(inv, albs, f);
   checkIstioCharts(inv, f);
   checkFirstGatewayPods(inv, albs, f);

@@ -19,7 +19,7 @@ export interface RuleInfo {
 }
 
 // Sources refer to the numbered rules of the project's ALB + Istio correctness rules
-// (A = ALB Ingress, B = Istio, C = GitOps install); "API" means the object's own schema or API semantics.
+// (A = ALB Ingress, B = Istio, C = GitOps install; G = the Gateway API edge); "API" means the object's own schema or API semantics.
 const CATALOGUE: readonly RuleInfo[] = [
   // Schemas
   { id: 'manifest-identity', severity: 'error', title: 'Document is not a Kubernetes object (apiVersion, kind, metadata.name)', source: 'API' },
@@ -93,6 +93,16 @@ const CATALOGUE: readonly RuleInfo[] = [
   { id: 'destination-rule-tls', severity: 'error', title: 'DestinationRule disables TLS for an in-mesh host', source: 'B21' },
   { id: 'sidecar-outbound', severity: 'warning', title: 'Application namespace has no Sidecar with outboundTrafficPolicy REGISTRY_ONLY', source: 'B22' },
   { id: 'egress-service-entry', severity: 'warning', title: 'External host is routed but has no ServiceEntry (REGISTRY_ONLY blocks it)', source: 'B22' },
+  // Gateway API edge: the ALB of the load balancer controller's Gateway API and Istio's Gateway API gateway
+  { id: 'gwapi-target-group-protocol', severity: 'error', title: 'TargetGroupConfiguration of an ALB backend without protocol: HTTPS: the ALB-to-gateway hop is plaintext', source: 'G11' },
+  { id: 'gwapi-health-check', severity: 'warning', title: 'TargetGroupConfiguration health check is not HTTP on status-port /healthz/ready (e.g. inherits HTTPS)', source: 'G12' },
+  { id: 'gwapi-istio-listener-hostname', severity: 'error', title: 'Istio Gateway API listener behind the ALB sets hostname: the ALB sends no SNI (502)', source: 'G20' },
+  { id: 'gwapi-listener-config-unmatched', severity: 'error', title: 'LoadBalancerConfiguration protocolPort matches no listener of its ALB Gateway (silently ignored)', source: 'G7' },
+  { id: 'gwapi-backend-reference-grant', severity: 'error', title: 'HTTPRoute backendRef to another namespace without a ReferenceGrant there', source: 'G13' },
+  { id: 'gwapi-backend-tls-policy-ignored', severity: 'warning', title: 'BackendTLSPolicy on an ALB backend Service: the load balancer controller ignores it', source: 'G14' },
+  { id: 'gwapi-istio-service-load-balancer', severity: 'warning', title: 'Istio Gateway API gateway behind the ALB keeps Service type LoadBalancer (a second load balancer)', source: 'G17' },
+  { id: 'gwapi-alb-listener-tls', severity: 'warning', title: 'ALB Gateway listener sets tls or hostname, which the load balancer controller does not use', source: 'G6' },
+  { id: 'gwapi-lbc-api-version', severity: 'warning', title: 'gateway.k8s.aws/v1beta1 where controller v3.5.0 expects v1', source: 'G3' },
   // API versions
   { id: 'api-removed', severity: 'error', title: 'Kubernetes API version no longer served (e.g. extensions/v1beta1 Ingress, removed in 1.22): the API server rejects it', source: 'API' },
   { id: 'api-version-deprecated', severity: 'info', title: 'Older Istio API version (v1alpha3, v1beta1, telemetry v1alpha1): prefer v1', source: 'B15' },

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { CheckOptions, checkRules, K8sObject, listRules, loadPaths } from '../../lib/check';
 import { find, objects, pairs, ROOT, ruleIds, runCliJson } from './helpers';
 import { ALB_QUOTA_CASES } from './alb-quota-cases';
+import { GATEWAY_API_CASES } from './gateway-api-cases';
 import { ISTIO_CASES } from './istio-cases';
 import { LIMIT_CASES } from './limit-cases';
 
@@ -1498,9 +1499,10 @@ describe('each rule trips on its broken fixture and not on the fixed twin', () =
     expect(checkRules(fixed, c.options).findings).toEqual([]);
   });
 
-  test('every rule of the catalogue is either covered here or by the schema/blog tests', () => {
+  test('every rule of the catalogue is either covered here or by the schema/blog/Gateway API tests', () => {
     const covered = new Set([
       ...CASES.map((c) => c.rule),
+      ...GATEWAY_API_CASES.map((c) => c.rule),
       'schema-invalid',
       'schema-unknown-field',
       'schema-not-checked',

@@ -40,16 +40,21 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 const NO_INGRESS = 'no ALB Ingress routes traffic to a backend in these manifests';
 
 function toSourced(objects: readonly (K8sObject | SourcedObject)[]): SourcedObject[] {
-  return objects.map((o) => ('object' in o && !('apiVersion' in o) ? (o as SourcedObject) : { object: o as K8sObject }));
+  return objects.map((o) =>
+    'object' in o && !('apiVersion' in o) ? (o as SourcedObject) : { object: o as K8sObject },
+  );
 }
 
 /**
  * Checks already-parsed objects as one manifest set: schemas (unless `schema: false`), the ALB/Istio rules, and the
  * hop-by-hop path of every ALB host.
  */
-export async function checkManifests(objects: readonly (K8sObject | SourcedObject)[], options: CheckOptions = {}): Promise<CheckResult> {
+export async function checkManifests(
+  objects: readonly (K8sObject | SourcedObject)[],
+  options: CheckOptions = {},
+): Promise<CheckResult> {
   const { inv, f, hops } = run(toSourced(objects), options);
-  const notChecked = options.schema ?? true ? await validateSchemas(inv, f) : 0;
+  const notChecked = (options.schema ?? true) ? await validateSchemas(inv, f) : 0;
   return finish(inv, f, hops, notChecked);
 }
 
@@ -90,18 +95,28 @@ export function hasFailures(result: CheckResult, strict = false): boolean {
 }
 
 function merge(results: [string, CheckResult][], skipped: string[]): CheckResult {
-  const findings = results.flatMap(([, r]) => r.findings).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const findings = results
+    .flatMap(([, r]) => r.findings)
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const hops: HostPath[] = results.flatMap(([set, r]) => r.hops.map((h) => ({ set, ...h })));
-  const reasons = results.flatMap(([set, r]) => r.verdict.reasons.filter((x) => x !== NO_INGRESS).map((x) => `[${set}] ${x}`));
+  const reasons = results.flatMap(([set, r]) =>
+    r.verdict.reasons.filter((x) => x !== NO_INGRESS).map((x) => `[${set}] ${x}`),
+  );
   if (!hops.length) reasons.unshift(NO_INGRESS);
-  const sum = (k: 'objects' | 'errors' | 'warnings' | 'infos' | 'notChecked') => results.reduce((n, [, r]) => n + r.summary[k], 0);
+  const sum = (k: 'objects' | 'errors' | 'warnings' | 'infos' | 'notChecked') =>
+    results.reduce((n, [, r]) => n + r.summary[k], 0);
   return {
     findings,
     hops,
     verdict: verdictLine(reasons),
     summary: {
-      objects: sum('objects'), errors: sum('errors'), warnings: sum('warnings'), infos: sum('infos'), notChecked: sum('notChecked'),
-      skipped, sets: results.map(([set]) => set),
+      objects: sum('objects'),
+      errors: sum('errors'),
+      warnings: sum('warnings'),
+      infos: sum('infos'),
+      notChecked: sum('notChecked'),
+      skipped,
+      sets: results.map(([set]) => set),
     },
   };
 }
@@ -109,18 +124,33 @@ function merge(results: [string, CheckResult][], skipped: string[]): CheckResult
 function verdictLine(reasons: string[]) {
   const shown = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; +${reasons.length - 3} more` : '');
   const encrypted = reasons.length === 0;
-  return { encrypted, reasons, line: encrypted ? 'end-to-end encrypted: yes' : `end-to-end encrypted: no (because ${shown})` };
+  return {
+    encrypted,
+    reasons,
+    line: encrypted ? 'end-to-end encrypted: yes' : `end-to-end encrypted: no (because ${shown})`,
+  };
 }
 
 function run(objects: SourcedObject[], options: CheckOptions) {
   const inv = new Inventory(objects, options);
   const f = new Findings(options.complete ?? false);
   for (const m of inv.malformed) {
-    f.add('manifest-identity', m.source ?? `document ${m.index + 1}`, '(root)', `not a Kubernetes object: ${m.reason}`, 'give every document apiVersion, kind and metadata.name');
+    f.add(
+      'manifest-identity',
+      m.source ?? `document ${m.index + 1}`,
+      '(root)',
+      `not a Kubernetes object: ${m.reason}`,
+      'give every document apiVersion, kind and metadata.name',
+    );
   }
   for (const d of inv.duplicates) {
-    f.add('duplicate-object', d.obj, 'metadata.name', `${d.obj.ref} is defined twice${d.first ? ` (first in ${d.first})` : ''}; the later one overwrites the first on apply`,
-      'keep one definition, or give the objects different names');
+    f.add(
+      'duplicate-object',
+      d.obj,
+      'metadata.name',
+      `${d.obj.ref} is defined twice${d.first ? ` (first in ${d.first})` : ''}; the later one overwrites the first on apply`,
+      'keep one definition, or give the objects different names',
+    );
   }
   checkApiVersions(inv, f);
   checkUnfilledPlaceholders(inv, f);
@@ -152,6 +182,14 @@ function finish(inv: Inventory, f: Findings, hops: HostPath[], notChecked: numbe
     findings,
     hops,
     verdict: verdictOf(inv, hops),
-    summary: { objects: inv.objects.length, errors: count('error'), warnings: count('warning'), infos: count('info'), notChecked, skipped: [], sets: [] },
+    summary: {
+      objects: inv.objects.length,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      notChecked,
+      skipped: [],
+      sets: [],
+    },
   };
 }

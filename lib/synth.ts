@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { checkManifests, checkRules, CheckResult, K8sObject } from './check';
+import type { CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
@@ -150,6 +150,9 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const set of deployedSets(result)) {
+    // Loaded here, not at the top: a synth whose check result is cached never loads the checker.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { checkManifests, checkRules } = require('./check') as typeof import('./check');
     const checked: CheckResult = schema ? await checkManifests(set.objects) : checkRules(set.objects);
     for (const f of checked.findings) {
       const line = `[${set.name}] ${f.ruleId} ${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;

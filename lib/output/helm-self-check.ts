@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { helmBinary, HelmNotFoundError, runHelm } from '../tools/helm';
+import { HELM_PACKAGE, helmBinary, HelmNotFoundError, runHelm } from '../tools/helm';
 import { firstDifference } from './object-difference';
 
 export { firstDifference };
@@ -103,9 +103,16 @@ export async function proveChartRendersPlain(
   renderings: readonly ChartRendering[],
   options: SelfCheckOptions = {},
 ): Promise<void> {
-  let helm: string;
+  // The proof is looked up before helm is: finding helm runs `helm version`, which would cost every warm synth a
+  // process. The chosen helm (HELM_BIN, else the lockfile's pinned one) is part of the key.
+  const key =
+    options.cacheDir === undefined
+      ? undefined
+      : proofKey(chartFiles, renderings, process.env.HELM_BIN ?? `${HELM_PACKAGE} or PATH`);
+  const proof = key === undefined ? undefined : join(options.cacheDir!, `${PROOF_PREFIX}${key}`);
+  if (proof !== undefined && existsSync(proof)) return;
   try {
-    helm = helmBinary();
+    helmBinary();
   } catch (e) {
     if (e instanceof HelmNotFoundError)
       throw new ChartDriftError(
@@ -113,9 +120,6 @@ export async function proveChartRendersPlain(
       );
     throw e;
   }
-  const key = options.cacheDir === undefined ? undefined : proofKey(chartFiles, renderings, helm);
-  const proof = key === undefined ? undefined : join(options.cacheDir!, `${PROOF_PREFIX}${key}`);
-  if (proof !== undefined && existsSync(proof)) return;
 
   const scratch = mkdtempSync(join(tmpdir(), 'helm-self-check-'));
   try {

@@ -154,11 +154,19 @@ function refuseProtected(dir: string, protectedDirs: readonly string[]): void {
 function makeDirs(dir: string): string[] {
   const created: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) created.unshift(d);
+  const mine: string[] = [];
   for (const d of created) {
-    mkdirSync(d);
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Another synth created it in the meantime: not ours to remove; the lock decides who writes.
+      if (errno(e) === 'EEXIST' && lstatSync(d).isDirectory()) continue;
+      throw e;
+    }
     chmodSync(d, DIR_MODE);
+    mine.push(d);
   }
-  return created;
+  return mine;
 }
 
 /** Every directory between `root` and `rel`'s parent must be a real directory, or absent: never a link or a file. */
@@ -210,9 +218,7 @@ function lock(dir: string): () => void {
         if (errno(e) !== 'EEXIST') throw new OutputError(`cannot lock ${dir}: ${errno(e)}`);
         const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
         if (holder !== process.pid && pidAlive(holder)) {
-          throw new OutputError(
-            `another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${path} if no synth is running`,
-          );
+          throw new OutputError(anotherSynthMessage(dir, holder));
         }
         rmSync(path, { force: true });
       }
@@ -281,8 +287,25 @@ function readJournal(dir: string): Journal | undefined {
 const userVisibleEntries = (dir: string) =>
   readdirSync(dir).filter((n) => !BOOKKEEPING.has(n) && !n.startsWith(`${LOCK}.`));
 
+/** The pid of a live synth holding the directory's lock; undefined when there is none. */
+function liveLockHolder(dir: string): number | undefined {
+  let holder: number;
+  try {
+    holder = Number.parseInt(readFileSync(join(dir, LOCK), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return holder !== process.pid && pidAlive(holder) ? holder : undefined;
+}
+
+const anotherSynthMessage = (dir: string, holder: number) =>
+  `another synth (pid ${holder}) is writing ${dir}; wait for it to finish, or remove ${join(dir, LOCK)} if no synth is running`;
+
 function refuseForeign(dir: string): void {
   if (userVisibleEntries(dir).length > 0) {
+    // A first synth into this folder writes its files before its record: those are its files, not a user's.
+    const holder = liveLockHolder(dir);
+    if (holder !== undefined) throw new OutputError(anotherSynthMessage(dir, holder));
     throw new OutputError(
       `refusing to write to ${dir}: it is not empty and has no ${OWNERSHIP_RECORD} record of an earlier synth, so its files are not synth's to replace; choose a new or empty directory`,
     );

@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
 import { childApplications, renderArgoCd } from './output/argocd';
-import { CHART_NAME, helmValuesOf, renderHelmChart, templateCacheDir, templateCacheKey } from './output/helm-chart';
+import { readCacheFile, writeCacheFile } from './output/cache-file';
+import { CHART_NAME, helmValuesOf, renderHelmChart, runningCodeKey, templateCacheDir } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import {
   OutputError,
@@ -139,20 +140,17 @@ function deployedSets(result: SynthResult): { name: string; objects: K8sObject[]
  * warnings (one line each) for the caller to show.
  */
 export async function verifyRendered(result: SynthResult, schema = true): Promise<string[]> {
-  const cached = schema ? checkCacheFile(result) : undefined;
-  if (cached !== undefined) {
-    try {
-      return JSON.parse(readFileSync(cached, 'utf8')) as string[];
-    } catch {
-      // not checked before: check now
-    }
-  }
+  const sets = deployedSets(result);
+  const cacheDir = schema ? templateCacheDir() : undefined;
+  const cacheName = cacheDir === undefined ? undefined : checkCacheName(sets);
+  const cached = cacheName === undefined ? undefined : readCacheFile(cacheDir!, cacheName);
+  if (cached !== undefined) return JSON.parse(cached) as string[];
+  // Loaded here, not at the top: a synth whose check result is cached never loads the checker.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { checkManifests, checkRules } = require('./check') as typeof import('./check');
   const errors: string[] = [];
   const warnings: string[] = [];
-  for (const set of deployedSets(result)) {
-    // Loaded here, not at the top: a synth whose check result is cached never loads the checker.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { checkManifests, checkRules } = require('./check') as typeof import('./check');
+  for (const set of sets) {
     const checked: CheckResult = schema ? await checkManifests(set.objects) : checkRules(set.objects);
     for (const f of checked.findings) {
       const line = `[${set.name}] ${f.ruleId} ${f.object}${f.field ? ` ${f.field}` : ''}: ${f.message}`;
@@ -161,7 +159,7 @@ export async function verifyRendered(result: SynthResult, schema = true): Promis
     }
   }
   if (errors.length > 0) throw new SynthError(`the generated manifests fail the checks: ${errors.join('; ')}`);
-  if (cached !== undefined) rememberCheck(cached, warnings);
+  if (cacheName !== undefined) writeCacheFile(cacheDir!, CHECK_CACHE_PREFIX, cacheName, JSON.stringify(warnings));
   return warnings;
 }
 
@@ -181,29 +179,14 @@ function schemasHash(): string {
 }
 
 /**
- * Where the warnings of a clean check of these very objects are kept (with useTemplateCache only): the check is a
- * function of the objects, the code and the schemas, so a synth that changed none of them reuses its result instead
- * of compiling the schema validators again (most of a warm synth's time).
+ * The cache file of a clean check of these very objects (with useTemplateCache only): the check is a function of the
+ * objects, the code and the schemas, so a synth that changed none of them reuses its warnings instead of compiling
+ * the schema validators again (most of a warm synth's time).
  */
-function checkCacheFile(result: SynthResult): string | undefined {
-  const dir = templateCacheDir();
-  if (dir === undefined) return undefined;
-  const hash = createHash('sha256').update(templateCacheKey()).update(schemasHash());
-  for (const set of deployedSets(result)) hash.update(`\0${set.name}\0`).update(JSON.stringify(set.objects));
-  return join(dir, `${CHECK_CACHE_PREFIX}${hash.digest('hex')}.json`);
-}
-
-/** Best effort, like the other caches: only the latest result is kept. */
-function rememberCheck(file: string, warnings: readonly string[]): void {
-  try {
-    const dir = join(file, '..');
-    mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir)) if (old.startsWith(CHECK_CACHE_PREFIX)) rmSync(join(dir, old), { force: true });
-    writeFileSync(`${file}.${process.pid}`, JSON.stringify(warnings));
-    renameSync(`${file}.${process.pid}`, file);
-  } catch {
-    // ignored: the next synth checks again
-  }
+function checkCacheName(sets: readonly { name: string; objects: K8sObject[] }[]): string {
+  const hash = createHash('sha256').update(runningCodeKey()).update(schemasHash());
+  for (const set of sets) hash.update(`\0${set.name}\0`).update(JSON.stringify(set.objects));
+  return `${CHECK_CACHE_PREFIX}${hash.digest('hex')}.json`;
 }
 
 /**

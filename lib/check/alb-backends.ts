@@ -23,22 +23,41 @@ function checkProtocolByPort(inv: Inventory, ing: Obj, b: AlbBackend, f: Finding
   if (typeof b.port !== 'number') return;
   const servers = gatewayServersOnPort(inv, b.port);
   if (servers.length === 0) return;
-  const protocol = (b.annotations[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
-  if (protocol === 'HTTP' && servers.some(isTlsServer)) {
+  const matched = {
+    server: servers[0].gateway.ref,
+    note: ' (matched by port: the gateway Service is not in the manifests)',
+  };
+  reportProtocolMismatch(ing, b, servers.some(isTlsServer) ? 'tls' : 'plain', `${b.serviceName}:${b.port}`, f, matched);
+}
+
+/** The protocol the ALB speaks to the targets: the annotation, HTTP by default. */
+const backendProtocol = (b: AlbBackend) => (b.annotations[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
+
+/** Plain HTTP to a TLS port, or TLS to a plain one. */
+function reportProtocolMismatch(
+  ing: Obj,
+  b: AlbBackend,
+  speaks: 'tls' | 'plain' | 'unknown',
+  target: string,
+  f: Findings,
+  { server = 'the gateway', note = '' } = {},
+): void {
+  const protocol = backendProtocol(b);
+  if (speaks === 'tls' && protocol === 'HTTP') {
     f.add(
       'backend-protocol',
       ing,
       annotationField(`${ALB}backend-protocol`),
-      `the ALB sends plain HTTP to ${b.serviceName}:${b.port}, where ${servers[0].gateway.ref} expects TLS (matched by port: the gateway Service is not in the manifests)`,
+      `the ALB sends plain HTTP to ${target}, where ${server} expects TLS${note}`,
       `set ${ALB}backend-protocol: HTTPS`,
     );
-  } else if (protocol === 'HTTPS' && !servers.some(isTlsServer)) {
+  } else if (speaks === 'plain' && protocol === 'HTTPS') {
     f.add(
       'backend-protocol',
       ing,
       `${b.field}.service.port`,
-      `the ALB opens TLS to ${b.serviceName}:${b.port}, where ${servers[0].gateway.ref} serves plain HTTP: the handshake fails (502) (matched by port: the gateway Service is not in the manifests)`,
-      `route traffic to the gateway's HTTPS port (443), not to port ${b.port}`,
+      `the ALB opens TLS to ${target}, which serves plain HTTP: the handshake fails (502)${note}`,
+      `route traffic to the gateway's HTTPS port (443), not to port ${target.split(':').pop()}`,
     );
   }
 }
@@ -123,7 +142,7 @@ export function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType
   }
 
   // Protocol the ALB speaks to the target versus what the port serves.
-  const protocol = (ann[`${ALB}backend-protocol`] ?? 'HTTP').toUpperCase();
+  const protocol = backendProtocol(b);
   if (protocol !== 'HTTP' && protocol !== 'HTTPS') {
     f.add(
       'alb-annotation-invalid',
@@ -144,24 +163,7 @@ export function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType
     );
   }
   if (b.servicePort && isGateway) {
-    const speaks = portSpeaks(inv, svc, b.servicePort);
-    if (speaks === 'tls' && protocol === 'HTTP') {
-      f.add(
-        'backend-protocol',
-        ing,
-        annotationField(`${ALB}backend-protocol`),
-        `the ALB sends plain HTTP to ${svc.name}:${b.servicePort.port}, where the gateway expects TLS`,
-        `set ${ALB}backend-protocol: HTTPS`,
-      );
-    } else if (speaks === 'plain' && protocol === 'HTTPS') {
-      f.add(
-        'backend-protocol',
-        ing,
-        `${b.field}.service.port`,
-        `the ALB opens TLS to ${svc.name}:${b.servicePort.port}, which serves plain HTTP: the handshake fails (502)`,
-        `route traffic to the gateway's HTTPS port (443), not to port ${b.servicePort.port}`,
-      );
-    }
+    reportProtocolMismatch(ing, b, portSpeaks(inv, svc, b.servicePort), `${svc.name}:${b.servicePort.port}`, f);
   }
   if (isGateway || !workloads.length) checkHealth(ing, b, svc, targetType, protocol, f);
 }

@@ -8,6 +8,7 @@ import { Findings } from './findings';
 import { Obj, splitApiVersion } from './identity';
 import { Inventory } from './inventory';
 import { PROJECT_ROOT } from '../project-root';
+import { isRec } from './util';
 
 /**
  * Schema validation. Core Kubernetes kinds use the kubernetes-models validators; custom resources (Istio, Argo CD,
@@ -225,13 +226,13 @@ function unknownKeys(value: Record<string, unknown>, known: Set<string>, pointer
 
 /** Unknown fields of a JSONSchemaProps node and the schema nodes below it; values (`default`, `enum`, `example`) are free-form. */
 function schemaPropsUnknowns(node: unknown, pointer: string): ValidationIssue[] {
-  if (!isPlain(node)) return [];
+  if (!isRec(node)) return [];
   const out = unknownKeys(node, JSON_SCHEMA_PROPS, pointer);
   const sub = (key: string) => childPointerOf(pointer, key);
   const schemaOrBool = (v: unknown, p: string) => (typeof v === 'boolean' ? [] : schemaPropsUnknowns(v, p));
   for (const key of ['properties', 'patternProperties', 'definitions', 'dependencies']) {
     // dependencies map to a schema or to a list of property names.
-    if (isPlain(node[key]))
+    if (isRec(node[key]))
       for (const [name, v] of Object.entries(node[key]))
         if (!Array.isArray(v)) out.push(...schemaPropsUnknowns(v, childPointerOf(sub(key), name)));
   }
@@ -246,17 +247,13 @@ function schemaPropsUnknowns(node: unknown, pointer: string): ValidationIssue[] 
     ...schemaOrBool(node.additionalProperties, sub('additionalProperties')),
     ...schemaOrBool(node.additionalItems, sub('additionalItems')),
   );
-  if (isPlain(node.externalDocs)) out.push(...unknownKeys(node.externalDocs, EXTERNAL_DOCS, sub('externalDocs')));
+  if (isRec(node.externalDocs)) out.push(...unknownKeys(node.externalDocs, EXTERNAL_DOCS, sub('externalDocs')));
   const rules = node['x-kubernetes-validations'];
   if (Array.isArray(rules))
     rules.forEach((r: unknown, i: number) => {
-      if (isPlain(r)) out.push(...unknownKeys(r, VALIDATION_RULE, `${sub('x-kubernetes-validations')}/${i}`));
+      if (isRec(r)) out.push(...unknownKeys(r, VALIDATION_RULE, `${sub('x-kubernetes-validations')}/${i}`));
     });
   return out;
-}
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unknownFields(
@@ -409,7 +406,7 @@ const STRING_FORMATS: Record<string, (v: string) => boolean> = {
 };
 
 const identityOf = (item: unknown, keys: readonly string[]) =>
-  JSON.stringify(keys.length === 0 ? item : keys.map((k) => (isPlain(item) ? item[k] : undefined)));
+  JSON.stringify(keys.length === 0 ? item : keys.map((k) => (isRec(item) ? item[k] : undefined)));
 
 /**
  * `x-kubernetes-list-type: set | map`: the API server rejects a repeated value (set) or a repeated combination of the
@@ -429,7 +426,7 @@ function listTypeKeyword(listType: string, data: unknown, parentSchema?: Record<
         const what =
           keys.length === 0
             ? `the value ${id.length > 60 ? `${id.slice(0, 57)}...` : id}`
-            : `${keys.join(', ')} ${keys.map((k) => JSON.stringify(isPlain(item) ? item[k] : undefined)).join(', ')}`;
+            : `${keys.join(', ')} ${keys.map((k) => JSON.stringify(isRec(item) ? item[k] : undefined)).join(', ')}`;
         errors.push({
           keyword: 'x-kubernetes-list-type',
           params: { listType },

@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { PROJECT_ROOT } from '../project-root';
 import { Config } from '../config/types';
+import { readCacheFile, writeCacheFile } from './cache-file';
 import { allOf } from './helm-conditions';
 import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
 import { Variant, addCondition, mergeVariants } from './helm-merge';
@@ -240,30 +241,24 @@ export function templateCacheKey(codeRoot = CODE_ROOT, projectRoot = PROJECT_ROO
   return hash.digest('hex');
 }
 
+const TEMPLATES_PREFIX = 'helm-templates-';
+
 function readCache(dir: string, key: string): Templates | undefined {
+  const text = readCacheFile(dir, `${TEMPLATES_PREFIX}${key}.json`);
+  if (text === undefined) return undefined;
   try {
-    const entries = JSON.parse(readFileSync(join(dir, `helm-templates-${key}.json`), 'utf8')) as [string, string][];
-    return { files: new Map(entries) };
+    return { files: new Map(JSON.parse(text) as [string, string][]) };
   } catch {
     return undefined;
   }
 }
 
-/** Best effort: a cache that cannot be written only costs the next run its time. Written whole, then renamed. */
-function writeCache(dir: string, key: string, templates: Templates): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const name = `helm-templates-${key}.json`;
-    // Only the latest entry is kept: an older one belongs to code that no longer exists.
-    for (const old of readdirSync(dir))
-      if (old.startsWith('helm-templates-') && old !== name) rmSync(join(dir, old), { force: true });
-    const file = join(dir, name);
-    writeFileSync(`${file}.${process.pid}`, JSON.stringify([...templates.files]));
-    renameSync(`${file}.${process.pid}`, file);
-  } catch {
-    // ignored
-  }
-}
+const writeCache = (dir: string, key: string, templates: Templates) =>
+  writeCacheFile(dir, TEMPLATES_PREFIX, `${TEMPLATES_PREFIX}${key}.json`, JSON.stringify([...templates.files]));
+
+let codeKey: string | undefined;
+/** templateCacheKey of the running code, computed once per process: the code does not change under it. */
+export const runningCodeKey = (): string => (codeKey ??= templateCacheKey());
 
 /**
  * The chart's templates; they depend on the constructs only, so they are built once per process, and with
@@ -273,7 +268,7 @@ export function chartTemplates(stack: StackDefinition): Templates {
   const known = cached.get(stack);
   if (known) return known;
   const dir = cacheDir;
-  const key = dir === undefined ? undefined : templateCacheKey();
+  const key = dir === undefined ? undefined : runningCodeKey();
   const hit = dir !== undefined && key !== undefined ? readCache(dir, key) : undefined;
   const templates = hit ?? buildTemplates(stack);
   if (!hit && dir !== undefined && key !== undefined) writeCache(dir, key, templates);

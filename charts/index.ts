@@ -2,7 +2,9 @@ import { App } from 'cdk8s';
 import { Config } from '../lib/config/types';
 import { StackDefinition } from '../lib/output/stack';
 import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
+import { resolvedApps } from '../lib/config/apps';
 import { AlbIngressChart } from './alb-ingress-chart';
+import { AppChart } from './app-chart';
 import { crossFieldTemplate } from './cross-field-rules';
 import { GatewayCertificateChart } from './gateway-certificate-chart';
 import { INGRESS_SCOPE_FILE, NOTES_APP_LINES, STRUCTURE_RULES } from './helm-chart-rules';
@@ -44,6 +46,7 @@ export function buildCharts(app: App, config: Config): ProductChart[] {
     }
     charts.push(edge);
   }
+  for (const team of resolvedApps(config)) charts.push(new AppChart(app, `App-${team.name}`, config, team));
   if (config.gateway.tls.mode === 'certManager')
     charts.push(new GatewayCertificateChart(app, 'GatewayCertificate', config));
   if (config.albIngress.enabled) charts.push(new AlbIngressChart(app, 'AlbIngress', config));

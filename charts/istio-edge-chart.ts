@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Config, asList } from '../lib/config/types';
-import { IstioEdge, MeshService } from '../lib/istio-edge';
+import { sampleAppActive } from '../lib/config/apps';
+import { EdgeGateway, IstioEdge, MeshService, meshPeerAuthentication } from '../lib/istio-edge';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
 /** IstioEdge props -> the config keys they come from. */
@@ -20,12 +21,39 @@ export const ISTIO_EDGE_CONFIG_KEYS: Readonly<Record<string, string>> = {
   rootNamespace: 'mesh.rootNamespace',
 };
 
-/** Gateway, VirtualServices, egress and mesh policy for the app namespace. */
+/** EdgeGateway props -> the config keys they come from. */
+const EDGE_GATEWAY_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  name: 'gateway.name',
+  namespace: 'gateway.namespace',
+  selector: 'gateway.selector',
+  credentialName: 'gateway.credentialName',
+};
+
+/**
+ * The shared Gateway, with the sample's (or single app's) VirtualServices, egress and mesh policy when its top-level
+ * keys describe an app; otherwise the Gateway alone, and the mesh-wide PeerAuthentication with mtlsScope mesh.
+ */
 export class IstioEdgeChart extends ProductChart {
-  public readonly edge: IstioEdge;
+  /** The Gateway and the sample's edge, when the top-level keys describe an app. */
+  public readonly edge?: IstioEdge;
 
   constructor(scope: Construct, id: string, config: Config, meshServices: MeshService[]) {
     super(scope, id, 'istio-edge', 20);
+    if (!sampleAppActive(config)) {
+      namingConfigKeys(
+        EDGE_GATEWAY_CONFIG_KEYS,
+        () =>
+          new EdgeGateway(this, 'Gateway', {
+            name: config.gateway.name,
+            namespace: config.gateway.namespace,
+            selector: config.gateway.selector,
+            credentialName: config.gateway.credentialName,
+          }),
+      );
+      if (config.mesh.mtlsScope === 'mesh')
+        meshPeerAuthentication(this, config.mesh.rootNamespace, config.mesh.mtlsMode);
+      return;
+    }
     this.edge = namingConfigKeys(
       ISTIO_EDGE_CONFIG_KEYS,
       () =>

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
+import { sampleAppActive } from '../lib/config/apps';
 import { Config } from '../lib/config/types';
 import { MeshNamespace } from '../lib/mesh-namespace';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
-/** The app namespace, in a file of its own that applies before everything else. */
+/** The sample's (or single app's) namespace, in a file of its own that applies before everything else. */
 export class NamespacesChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'namespaces', 0);
-    if (config.yelb.enabled || config.istioEdge.enabled) {
+    if (sampleAppActive(config) && (config.yelb.enabled || config.istioEdge.enabled)) {
       namingConfigKeys({ name: 'namespace' }, () => new MeshNamespace(this, 'App', { name: config.namespace }));
     }
   }

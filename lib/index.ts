@@ -3,6 +3,7 @@ export * from './alb-ingress';
 export * from './istio-edge';
 export * from './mesh-authorization';
 export * from './mesh-namespace';
+export * from './mesh-app';
 export * from './yelb-app';
 export * from './patterns';
 export * from './ports';

@@ -14,6 +14,7 @@ import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/s
 import {
   DNS_LABEL,
   EXTERNAL_HOSTNAME,
+  GATEWAY_REFERENCE,
   HOSTNAME,
   LABEL_KEY,
   LABEL_VALUE,
@@ -99,43 +100,120 @@ const fqdn = (service: string, namespace: string) => `${service}.${namespace}.sv
 export const resourceNameOf = (host: string) =>
   host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 
-/**
- * The Istio side of the edge: an HTTPS Gateway for the ALB's re-encrypted traffic, the VirtualServices behind it,
- * egress ServiceEntries and the namespace's Sidecar and PeerAuthentication.
- */
-export class IstioEdge extends Construct {
-  public readonly gateway: Gateway;
-  public readonly virtualService: VirtualService;
-  public readonly peerAuthentication: PeerAuthentication;
+/** The shared part of the edge: the Gateway every app's VirtualService binds to. */
+export interface EdgeGatewayProps {
+  /** Name of the Gateway. */
+  readonly name: string;
+  /** Namespace of the Gateway: the gateway workload's namespace, where its TLS secret must be. */
+  readonly namespace: string;
+  /** Pod labels of the gateway workload. */
+  readonly selector: Record<string, string>;
+  /** Secret holding the gateway's certificate, in `namespace`. */
+  readonly credentialName: string;
+}
 
-  constructor(scope: Construct, id: string, props: IstioEdgeProps) {
+/**
+ * The HTTPS Gateway that receives the ALB's re-encrypted traffic. It matches no host: the ALB sends no SNI, so the
+ * VirtualServices of the apps bound to it choose by the Host header.
+ */
+export class EdgeGateway extends Construct {
+  public readonly gateway: Gateway;
+  /** `<namespace>/<name>`, as a VirtualService in another namespace names it. */
+  public readonly reference: string;
+
+  constructor(scope: Construct, id: string, props: EdgeGatewayProps) {
+    super(scope, id);
+    assertFormat('name', props.name, DNS_LABEL);
+    assertFormat('namespace', props.namespace, DNS_LABEL);
+    assertNonEmpty('selector', Object.keys(props.selector ?? {}), 'label');
+    for (const [k, v] of Object.entries(props.selector)) {
+      assertFormat('selector key', k, LABEL_KEY);
+      assertFormat(`selector.${k}`, v, LABEL_VALUE);
+    }
+    assertFormat('credentialName', props.credentialName, DNS_LABEL);
+    // Qualified with the namespace: a bare name would resolve in the VirtualService's own namespace.
+    this.reference = `${props.namespace}/${props.name}`;
+    this.gateway = new Gateway(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        selector: { ...props.selector },
+        servers: [
+          {
+            port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
+            // SIMPLE, not MUTUAL: the ALB presents no client certificate.
+            tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
+            // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
+            hosts: ['*'],
+          },
+        ],
+      },
+    });
+  }
+}
+
+/** One app behind the shared gateway: its routing, egress and namespace-wide mesh policy. */
+export interface EdgeAppProps {
+  /** Namespace of the app: VirtualServices, ServiceEntries, Sidecar and PeerAuthentication. */
+  readonly namespace: string;
+  /** Public hosts, matched on the HTTP Host header (never on SNI, which the ALB does not send). */
+  readonly hosts: string[];
+  /** Routes from the gateway, first match wins; no two with the same prefix. */
+  readonly routes: EdgeRoute[];
+  /** The Gateway to bind to, `<namespace>/<name>` (EdgeGateway.reference). */
+  readonly gateway: string;
+  /** Name of the VirtualService that binds `hosts` to the Gateway. @default 'edge' */
+  readonly virtualServiceName?: string;
+  /** In-mesh services to route explicitly. @default [] */
+  readonly meshServices?: MeshService[];
+  /** External hosts the workloads may call (a ServiceEntry each). @default [] */
+  readonly externalHosts?: string[];
+  /** Sidecar outbound traffic policy for the namespace. @default 'REGISTRY_ONLY' */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+  /** Peer mTLS mode of the PeerAuthentication; null: none here (a mesh-wide one applies). @default 'STRICT' */
+  readonly mtlsMode?: MtlsMode | null;
+  /** Put the PeerAuthentication in `rootNamespace`, for the whole mesh, instead of the app namespace. @default false */
+  readonly meshWideMtls?: boolean;
+  /** Istio's root namespace, which an app must not use: its policies apply to the whole mesh. @default 'istio-system' */
+  readonly rootNamespace?: string;
+}
+
+/**
+ * The per-app part of the edge: a VirtualService binding the app's hosts to the shared Gateway, VirtualServices for
+ * in-mesh services, egress ServiceEntries, and the namespace's Sidecar and (unless null) PeerAuthentication.
+ */
+export class EdgeApp extends Construct {
+  public readonly virtualService: VirtualService;
+  public readonly peerAuthentication?: PeerAuthentication;
+
+  constructor(scope: Construct, id: string, props: EdgeAppProps) {
     super(scope, id);
     const meshServices = props.meshServices ?? [];
     const externalHosts = props.externalHosts ?? [];
     const virtualServiceName = props.virtualServiceName ?? 'edge';
     const outboundTrafficPolicy = props.outboundTrafficPolicy ?? 'REGISTRY_ONLY';
-    const mtlsMode = props.mtlsMode ?? 'STRICT';
-    const mtlsScope = props.mtlsScope ?? 'namespace';
+    const mtlsMode = props.mtlsMode === undefined ? 'STRICT' : props.mtlsMode;
     const rootNamespace = props.rootNamespace ?? 'istio-system';
 
     assertFormat('namespace', props.namespace, DNS_LABEL);
     assertNonEmpty('hosts', props.hosts, 'host');
     props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, HOSTNAME));
     assertNonEmpty('routes', props.routes, 'route');
+    const prefixes = new Map<string, number>();
     props.routes.forEach((r, i) => {
       assertFormat(`routes[${i}].pathPrefix`, r.pathPrefix, PATH_PREFIX);
       assertFormat(`routes[${i}].service`, r.service, DNS_LABEL);
       assertPort(`routes[${i}].port`, r.port);
       if (r.namespace !== undefined) assertFormat(`routes[${i}].namespace`, r.namespace, DNS_LABEL);
+      // First match wins: a second route with the same prefix would never be taken.
+      const earlier = prefixes.get(r.pathPrefix);
+      if (earlier !== undefined)
+        throw new PropError(
+          `routes[${i}].pathPrefix`,
+          `repeats the prefix of routes[${earlier}], which always matches first, got ${echo(r.pathPrefix)}`,
+        );
+      prefixes.set(r.pathPrefix, i);
     });
-    assertFormat('gatewayName', props.gatewayName, DNS_LABEL);
-    assertFormat('gatewayNamespace', props.gatewayNamespace, DNS_LABEL);
-    assertNonEmpty('gatewaySelector', Object.keys(props.gatewaySelector ?? {}), 'label');
-    for (const [k, v] of Object.entries(props.gatewaySelector)) {
-      assertFormat('gatewaySelector key', k, LABEL_KEY);
-      assertFormat(`gatewaySelector.${k}`, v, LABEL_VALUE);
-    }
-    assertFormat('credentialName', props.credentialName, DNS_LABEL);
+    assertFormat('gateway', props.gateway, GATEWAY_REFERENCE);
     assertFormat('virtualServiceName', virtualServiceName, DNS_LABEL);
     meshServices.forEach((s, i) => {
       assertFormat(`meshServices[${i}].name`, s.name, DNS_LABEL);
@@ -149,8 +227,7 @@ export class IstioEdge extends Construct {
     }
     externalHosts.forEach((h, i) => assertFormat(`externalHosts[${i}]`, h, EXTERNAL_HOSTNAME));
     assertOneOf('outboundTrafficPolicy', outboundTrafficPolicy, OUTBOUND_POLICIES);
-    assertOneOf('mtlsMode', mtlsMode, MTLS_MODES);
-    assertOneOf('mtlsScope', mtlsScope, MTLS_SCOPES);
+    if (mtlsMode !== null) assertOneOf('mtlsMode', mtlsMode, MTLS_MODES);
     assertFormat('rootNamespace', rootNamespace, DNS_LABEL);
     // The Sidecar and PeerAuthentication here are namespace-wide: in the root namespace they would cover the whole mesh.
     if (props.namespace === rootNamespace) {
@@ -161,28 +238,11 @@ export class IstioEdge extends Construct {
       );
     }
 
-    this.gateway = new Gateway(this, 'Gateway', {
-      metadata: { name: props.gatewayName, namespace: props.gatewayNamespace },
-      spec: {
-        selector: { ...props.gatewaySelector },
-        servers: [
-          {
-            port: { number: GATEWAY_HTTPS_PORT, name: 'https', protocol: 'HTTPS' },
-            // SIMPLE, not MUTUAL: the ALB presents no client certificate.
-            tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: props.credentialName },
-            // '*' adds no SNI match to the listener; the ALB sends no SNI, so specific hosts here reset every handshake.
-            hosts: ['*'],
-          },
-        ],
-      },
-    });
-
     this.virtualService = new VirtualService(this, 'EdgeRoutes', {
       metadata: { name: virtualServiceName, namespace: props.namespace },
       spec: {
         hosts: [...props.hosts],
-        // Qualified with the namespace: a bare name would resolve in the VirtualService's own namespace.
-        gateways: [`${props.gatewayNamespace}/${props.gatewayName}`],
+        gateways: [props.gateway],
         http: props.routes.map((r) => ({
           match: [{ uri: { prefix: r.pathPrefix } }],
           route: [{ destination: { host: fqdn(r.service, r.namespace ?? props.namespace), port: { number: r.port } } }],
@@ -230,9 +290,73 @@ export class IstioEdge extends Construct {
       spec: { outboundTrafficPolicy: { mode: outboundTrafficPolicy as SidecarSpecOutboundTrafficPolicyMode } },
     });
 
-    this.peerAuthentication = new PeerAuthentication(this, 'PeerAuthentication', {
-      metadata: { name: 'default', namespace: mtlsScope === 'mesh' ? rootNamespace : props.namespace },
-      spec: { mtls: { mode: mtlsMode as PeerAuthenticationSpecMtlsMode } },
+    if (mtlsMode !== null)
+      this.peerAuthentication = meshPeerAuthentication(
+        this,
+        props.meshWideMtls ? rootNamespace : props.namespace,
+        mtlsMode,
+      );
+  }
+}
+
+/** The PeerAuthentication `default` of a namespace: namespace-wide, or mesh-wide in the root namespace. */
+export function meshPeerAuthentication(scope: Construct, namespace: string, mode: MtlsMode): PeerAuthentication {
+  return new PeerAuthentication(scope, 'PeerAuthentication', {
+    metadata: { name: 'default', namespace },
+    spec: { mtls: { mode: mode as PeerAuthenticationSpecMtlsMode } },
+  });
+}
+
+/**
+ * The Istio side of the edge for one app: the shared Gateway (EdgeGateway) and the app's part (EdgeApp), whose
+ * PeerAuthentication is in the app namespace or, with `mtlsScope: mesh`, mesh-wide in the root namespace.
+ */
+export class IstioEdge extends Construct {
+  public readonly gateway: Gateway;
+  public readonly virtualService: VirtualService;
+  public readonly peerAuthentication: PeerAuthentication;
+
+  constructor(scope: Construct, id: string, props: IstioEdgeProps) {
+    super(scope, id);
+    const mtlsMode = props.mtlsMode ?? 'STRICT';
+    const mtlsScope = props.mtlsScope ?? 'namespace';
+    const rootNamespace = props.rootNamespace ?? 'istio-system';
+    assertOneOf('mtlsMode', mtlsMode, MTLS_MODES);
+    assertOneOf('mtlsScope', mtlsScope, MTLS_SCOPES);
+    const edgeGateway = renamed(
+      { name: 'gatewayName', namespace: 'gatewayNamespace', selector: 'gatewaySelector' },
+      () =>
+        new EdgeGateway(this, 'Gateway', {
+          name: props.gatewayName,
+          namespace: props.gatewayNamespace,
+          selector: props.gatewaySelector,
+          credentialName: props.credentialName,
+        }),
+    );
+    this.gateway = edgeGateway.gateway;
+    const app = new EdgeApp(this, 'App', {
+      namespace: props.namespace,
+      hosts: props.hosts,
+      routes: props.routes,
+      gateway: edgeGateway.reference,
+      virtualServiceName: props.virtualServiceName,
+      meshServices: props.meshServices,
+      externalHosts: props.externalHosts,
+      outboundTrafficPolicy: props.outboundTrafficPolicy,
+      mtlsMode,
+      meshWideMtls: mtlsScope === 'mesh',
+      rootNamespace,
     });
+    this.virtualService = app.virtualService;
+    this.peerAuthentication = app.peerAuthentication as PeerAuthentication;
+  }
+}
+
+/** Runs `build`, naming a refused prop as the caller's prop (`selector` -> `gatewaySelector`). */
+function renamed<T>(names: Readonly<Record<string, string>>, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw e instanceof PropError ? e.renamed((prop) => (Object.hasOwn(names, prop) ? names[prop] : prop)) : e;
   }
 }

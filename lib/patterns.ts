@@ -113,6 +113,27 @@ export const ALB_GROUP_NAME: ValueFormat = {
   sentinel: label(63),
 };
 
+/** An Istio Gateway as a VirtualService in another namespace names it: `<namespace>/<name>`. */
+export const GATEWAY_REFERENCE: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  expected: 'a Gateway as <namespace>/<name> (two DNS labels)',
+  sentinel: (marker, index) => `${fit(tagged(marker, index), 63)}/${fit(marker, 63)}`,
+};
+
+/** A ServiceAccount that may call a workload: `<name>` in the app's namespace, or `<namespace>/<name>`. */
+export const SERVICE_ACCOUNT_REF: ValueFormat = {
+  pattern: /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+  expected: 'a ServiceAccount as <name> (in the app namespace) or <namespace>/<name>',
+  sentinel: label(63),
+};
+
+/** A team's app name: a DNS label short enough to prefix (`app-<name>` labels) and suffix (Argo CD names). */
+export const APP_NAME: ValueFormat = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/,
+  expected: 'a DNS label of at most 32 characters (lowercase letters, digits and "-")',
+  sentinel: label(32),
+};
+
 /** The Argo CD Application name prefix: `-<env>-<component>` is appended, and the whole must stay a DNS label. */
 export const GITOPS_NAME: ValueFormat = {
   pattern: /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
@@ -273,7 +294,10 @@ export const VALUE_FORMATS: Readonly<Record<string, ValueFormat>> = {
   LABEL_KEY,
   LABEL_VALUE,
   ALB_GROUP_NAME,
+  GATEWAY_REFERENCE,
+  SERVICE_ACCOUNT_REF,
   GITOPS_NAME,
+  APP_NAME,
   SSL_POLICY,
   IMAGE,
   CPU,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
@@ -127,7 +127,7 @@ describe('configuration values the schema alone would accept but AWS, Kubernetes
       expect(config(values)).toBe('accepted');
   });
 
-  test('27 certificates on the listener are a warning of the synth, not an error', async () => {
+  test('27 certificates on one ALB need alb.quotas.certificates raised; then they are a warning of the synth', async () => {
     const arns = Array.from({ length: 27 }, (_, i) => ARN.replace('6f1c0e5e', String(i).padStart(8, '0')));
     // (a host and account that are not placeholders, so that the quota is the only warning)
     writeFileSync(
@@ -137,6 +137,10 @@ describe('configuration values the schema alone would accept but AWS, Kubernetes
         certificateArn: arns.map((a) => a.replace('123456789012', '210987654321')),
       }),
     );
+    expect(() => renderAll(STACK, join(dir, 'many.yaml'))).toThrow(
+      "'certificateArn' needs 26 certificates besides the ALB's default, over alb.quotas.certificates (Certificates per Application Load Balancer (excluding default certificates), adjustable): 25 (app yelb (top-level keys))",
+    );
+    appendFileSync(join(dir, 'many.yaml'), yaml.dump({ alb: { quotas: { certificates: 26 } } }));
     const warnings = await verifyRendered(renderAll(STACK, join(dir, 'many.yaml')), false);
     expect(warnings).toEqual([
       "[default] alb-certificate-quota Ingress istio-system/gw-ingress metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']: 27 certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 (26) unless the quota is raised",

@@ -314,12 +314,12 @@ const BAD_CONFIGS: [string, string, RegExp][] = [
   [
     'unknown top-level key',
     'hostname: yelb.example.com',
-    /^'hostname' is not a known key \(expected one of: host, certificateArn, /,
+    /^'hostname' is not a known key \(expected one of: apps, host, certificateArn, /,
   ],
   [
     'unknown nested key',
     'alb:\n  targettype: ip',
-    /^'alb.targettype' is not a known key \(expected one of: ingressName, scheme, ipAddressType, targetType, sslPolicy, groupName, loadBalancerAttributes, targetGroupAttributes, tags, inboundCidrs, wafv2AclArn\)$/,
+    /^'alb.targettype' is not a known key \(expected one of: ingressName, scheme, ipAddressType, targetType, sslPolicy, groupName, loadBalancerAttributes, targetGroupAttributes, tags, inboundCidrs, wafv2AclArn, quotas\)$/,
   ],
   [
     'targetType typo',

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'path';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { echo } from '../patterns';
+import { APPS_DIR, appFiles, mergeApps } from './apps';
 import { configProblem } from './semantics';
 import { Config } from './types';
 import { configValidator } from './validator';
@@ -24,11 +25,20 @@ const validateSchema = configValidator();
 type Plain = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Deep-merges `override` over `base`; lists and scalars replace. */
+/** Deep-merges `override` over `base`; lists and scalars replace, except the top-level `apps`, merged by name. */
 export function mergeConfig(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   const merged: Plain = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeConfig(base[key], value);
+  for (const [key, value] of Object.entries(override))
+    merged[key] = key === 'apps' ? mergeApps(base[key], value, mergeValues) : mergeConfig(base[key], value);
+  return merged;
+}
+
+/** Deep merge without the top-level rule: inside an app, lists replace like everywhere else. */
+function mergeValues(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Plain = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeValues(base[key], value);
   return merged;
 }
 
@@ -114,12 +124,46 @@ export function validateConfig(candidate: unknown): Config {
   return config as Config;
 }
 
-/** Loads the default config, merges `file` over it (if given) and validates the result. */
-export function loadConfig(file?: string): Config {
+/** The apps of the files of an apps folder, in order; each file holds one app (a mapping) or a list of apps. */
+function readAppFiles(dir: string): { apps: unknown[]; origins: string[] } {
+  const apps: unknown[] = [];
+  const origins: string[] = [];
+  for (const file of appFiles(dir)) {
+    const content = readYaml(file);
+    const items = Array.isArray(content) ? content : [content];
+    if (items.length === 0 || items.some((item) => !isPlainObject(item)))
+      throw new ConfigError(
+        `app file ${shownPath(file)} must hold an app (a mapping with name, hosts and routes) or a list of them, got ${echo(content)}`,
+      );
+    apps.push(...items);
+    origins.push(...items.map(() => file));
+  }
+  return { apps, origins };
+}
+
+/**
+ * Loads the default config, adds the apps of `appsDir` (config/apps/), merges `file` over it (if given) and validates
+ * the result. A problem with an app read from a file names that file.
+ */
+export function loadConfig(file?: string, appsDir: string = APPS_DIR): Config {
   const base = readYaml(DEFAULT_CONFIG_FILE);
-  if (file === undefined) return validateConfig(base);
-  const override = readYaml(file);
-  if (!isPlainObject(override))
-    throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${echo(override)}`);
-  return validateConfig(mergeConfig(base, override));
+  if (!isPlainObject(base)) throw new ConfigError(`config file ${DEFAULT_CONFIG_FILE} must hold a YAML mapping`);
+  const fromFiles = readAppFiles(appsDir);
+  const baseApps = Array.isArray(base.apps) ? base.apps : [];
+  const origins = [...baseApps.map(() => DEFAULT_CONFIG_FILE), ...fromFiles.origins];
+  let merged: unknown = fromFiles.apps.length > 0 ? { ...base, apps: [...baseApps, ...fromFiles.apps] } : base;
+  if (file !== undefined) {
+    const override = readYaml(file);
+    if (!isPlainObject(override))
+      throw new ConfigError(`config file ${file} must hold a YAML mapping, got ${echo(override)}`);
+    merged = mergeConfig(merged, override);
+  }
+  try {
+    return validateConfig(merged);
+  } catch (e) {
+    const at = e instanceof ConfigError ? /^'apps\[(\d+)\]/.exec(e.message) : null;
+    const origin = at ? origins[Number(at[1])] : undefined;
+    if (origin === undefined || origin === DEFAULT_CONFIG_FILE) throw e;
+    throw new ConfigError(`${shownPath(origin)}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

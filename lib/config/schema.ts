@@ -1,5 +1,7 @@
 import {
   ACM_CERTIFICATE_ARN,
+  APP_NAME,
+  SERVICE_ACCOUNT_REF,
   ALB_GROUP_NAME,
   ALB_HOSTNAME,
   EXTERNAL_HOSTNAME,
@@ -81,7 +83,59 @@ const labelMap = {
   expected: 'a non-empty map of label keys to values',
 };
 
+const distinctList = (item: object, expected: string, minItems = 0) => ({
+  type: 'array',
+  items: item,
+  uniqueItems: true,
+  ...(minItems > 0 ? { minItems } : {}),
+  expected,
+});
+const route = { pathPrefix: str(PATH_PREFIX), service: str(DNS_LABEL), port };
+const quota = { type: 'integer', minimum: 1, maximum: 10000, expected: 'a whole number from 1 to 10000' };
+/** One team's app (see config/default.yaml for what each key does). */
+const app = closed(
+  {
+    name: str(APP_NAME),
+    enabled: bool,
+    namespace: str(DNS_LABEL),
+    hosts: distinctList(str(ALB_HOSTNAME), `a non-empty list of distinct hosts, each ${ALB_HOSTNAME.expected}`, 1),
+    certificateArn: oneOrMany(ACM_CERTIFICATE_ARN),
+    routes: {
+      type: 'array',
+      minItems: 1,
+      expected: 'a non-empty list of {pathPrefix, service, port}',
+      items: closed({ ...route, targetPort: port, workload: str(DNS_LABEL) }, ['targetPort', 'workload']),
+    },
+    externalHosts: distinctList(str(EXTERNAL_HOSTNAME), 'a list of distinct external hosts (possibly empty)'),
+    mtlsMode: { enum: MTLS_MODES },
+    outboundTrafficPolicy: { enum: OUTBOUND_POLICIES },
+    authorization: bool,
+    workloadLabel: str(LABEL_KEY),
+    allow: {
+      type: 'array',
+      expected: 'a list of {workload, ports, from} (possibly empty)',
+      items: closed({
+        workload: str(DNS_LABEL),
+        ports: distinctList(port, 'a non-empty list of distinct port numbers', 1),
+        from: distinctList(str(SERVICE_ACCOUNT_REF), `a non-empty list of distinct ServiceAccounts`, 1),
+      }),
+    },
+  },
+  [
+    'enabled',
+    'namespace',
+    'certificateArn',
+    'externalHosts',
+    'mtlsMode',
+    'outboundTrafficPolicy',
+    'authorization',
+    'workloadLabel',
+    'allow',
+  ],
+);
+
 export const CONFIG_SCHEMA = closed({
+  apps: { type: 'array', items: app, expected: 'a list of apps, each {name, hosts, routes, ...}' },
   host: oneOrMany(ALB_HOSTNAME),
   certificateArn: oneOrMany(ACM_CERTIFICATE_ARN),
   namespace: str(DNS_LABEL),
@@ -121,6 +175,7 @@ export const CONFIG_SCHEMA = closed({
         expected: 'a list of distinct CIDRs (possibly empty)',
       },
       wafv2AclArn: str(WAFV2_ACL_ARN),
+      quotas: closed({ certificates: quota, rules: quota, albs: quota }),
     },
     ['groupName', 'wafv2AclArn'],
   ),
@@ -140,7 +195,7 @@ export const CONFIG_SCHEMA = closed({
       type: 'array',
       minItems: 1,
       expected: 'a non-empty list of {pathPrefix, service, port}',
-      items: closed({ pathPrefix: str(PATH_PREFIX), service: str(DNS_LABEL), port }),
+      items: closed(route),
     },
   }),
   albIngress: closed({ enabled: { type: 'boolean' } }),

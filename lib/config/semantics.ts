@@ -1,7 +1,8 @@
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../mesh-namespace';
 import { arnPartitionProblem, echo, requestAboveLimitProblem } from '../patterns';
 import { YELB_WORKLOADS } from '../yelb-app';
-import { Config } from './types';
+import { resolvedApps, sampleAppActive } from './apps';
+import { Config, asList } from './types';
 
 /**
  * Checks of the resolved configuration that its JSON Schema cannot express: each returns a one-line message naming
@@ -41,6 +42,82 @@ export function componentProblem(config: Config): string | undefined {
   return config.yelb.enabled && !config.istioEdge.enabled ? YELB_NEEDS_ISTIO_EDGE : undefined;
 }
 
+/** Teams' apps bind their VirtualServices to the Gateway among the Istio objects. */
+export const APPS_NEED_ISTIO_EDGE =
+  "'istioEdge.enabled' must be true while apps are configured (their VirtualServices bind to its Gateway), got false";
+
+/**
+ * What a set of apps must not share: a name (it names the app's file and Argo CD Application), a namespace (each has
+ * its own Sidecar, PeerAuthentication and allow-nothing), a host (the ALB and the gateway would route it to one of
+ * them only). Also what an app namespace must not be, and what one app must not repeat. Linear in apps and hosts.
+ */
+export function appsProblem(config: Config): string | undefined {
+  const apps = resolvedApps(config);
+  if (apps.length === 0) return undefined;
+  if (!config.istioEdge.enabled) return APPS_NEED_ISTIO_EDGE;
+  const sample = sampleAppActive(config);
+  const names = new Map<string, string>();
+  const namespaces = new Map<string, string>();
+  const hosts = new Map<string, string>();
+  if (sample) {
+    namespaces.set(config.namespace, "'namespace' (the sample's)");
+    for (const host of asList(config.host)) hosts.set(host, "'host' (the sample's)");
+  }
+  const refused = (ns: string): string | undefined =>
+    ns === config.mesh.rootNamespace
+      ? APP_NAMESPACE_NOT.root
+      : ns === config.gateway.namespace
+        ? APP_NAMESPACE_NOT.gateway
+        : (KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)
+          ? APP_NAMESPACE_NOT.system
+          : undefined;
+  const region = asList(config.certificateArn)[0].split(':')[3];
+  for (const app of apps) {
+    const { key } = app;
+    const name = names.get(app.name);
+    if (name !== undefined)
+      return `'${key}.name' repeats the name of ${name}: app names are unique, got ${echo(app.name)}`;
+    names.set(app.name, key);
+    const nsKey = app.configured.namespace === undefined ? `${key}.name` : `${key}.namespace`;
+    const not = refused(app.namespace);
+    if (not !== undefined)
+      return `'${nsKey}' must give the app a namespace of its own, not ${not}, got ${echo(app.namespace)}`;
+    const ns = namespaces.get(app.namespace);
+    if (ns !== undefined)
+      return `'${nsKey}' must give the app a namespace of its own, not that of ${ns}, got ${echo(app.namespace)}`;
+    namespaces.set(app.namespace, key);
+    for (const [h, host] of app.hosts.entries()) {
+      const owner = hosts.get(host);
+      if (owner !== undefined)
+        return `'${key}.hosts[${h}]' is already a host of ${owner}: a host belongs to one app, got ${echo(host)}`;
+      hosts.set(host, `${key} (${app.name})`);
+    }
+    const prefixes = new Map<string, number>();
+    for (const [r, route] of app.routes.entries()) {
+      const first = prefixes.get(route.pathPrefix);
+      if (first !== undefined)
+        return `'${key}.routes[${r}].pathPrefix' repeats the prefix of ${key}.routes[${first}], which always matches first, got ${echo(route.pathPrefix)}`;
+      prefixes.set(route.pathPrefix, r);
+    }
+    const workloads = new Map<string, number>();
+    for (const [a, allow] of app.allow.entries()) {
+      const first = workloads.get(allow.workload);
+      if (first !== undefined)
+        return `'${key}.allow[${a}].workload' repeats ${key}.allow[${first}]: list all callers and ports of a workload in one entry, got ${echo(allow.workload)}`;
+      workloads.set(allow.workload, a);
+    }
+    for (const [c, arn] of app.certificateArns.entries()) {
+      const field = `${key}.certificateArn${typeof app.configured.certificateArn === 'string' ? '' : `[${c}]`}`;
+      const partition = arnPartitionProblem(field, arn);
+      if (partition !== undefined) return partition;
+      const own = arn.split(':')[3];
+      if (own !== region)
+        return `'${field}' must be in the ALBs' region, ${region} (that of 'certificateArn'), got region ${own}`;
+    }
+  }
+  return undefined;
+}
+
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>
   typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]);
@@ -49,7 +126,8 @@ const itemsOf = (key: string, value: string | readonly string[]): [string, strin
 export function configProblem(config: Config): string | undefined {
   const problems = [
     componentProblem(config),
-    appNamespaceProblem(config),
+    sampleAppActive(config) ? appNamespaceProblem(config) : undefined,
+    appsProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),
     ...YELB_WORKLOADS.map(({ key }) =>

@@ -37,7 +37,49 @@ export interface EdgeRouteConfig {
   readonly port: number;
 }
 
+/** A route of a team's app: EdgeRouteConfig plus what its authorization needs of the workload behind it. */
+export interface AppRouteConfig extends EdgeRouteConfig {
+  /** The container port the sidecar sees, for authorization. @default port */
+  readonly targetPort?: number;
+  /** The workload behind the Service: pods labelled `<workloadLabel>: <workload>`. @default service */
+  readonly workload?: string;
+}
+
+/** In-app callers a team's app allows, beyond the gateway's calls to its routes. */
+export interface AppAllowConfig {
+  /** The called workload: pods labelled `<workloadLabel>: <workload>`. */
+  readonly workload: string;
+  /** Its container ports the callers may reach. */
+  readonly ports: number[];
+  /** The callers' ServiceAccounts: `<name>` in the app namespace, or `<namespace>/<name>`. */
+  readonly from: string[];
+}
+
+/** One team's app behind the shared gateway and ALBs. Optional keys default as documented in config/default.yaml. */
+export interface AppConfig {
+  readonly name: string;
+  readonly enabled?: boolean;
+  readonly namespace?: string;
+  readonly hosts: string[];
+  readonly certificateArn?: string | string[];
+  readonly routes: AppRouteConfig[];
+  readonly externalHosts?: string[];
+  readonly mtlsMode?: MtlsMode;
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+  readonly authorization?: boolean;
+  readonly workloadLabel?: string;
+  readonly allow?: AppAllowConfig[];
+}
+
+/** The adjustable ALB quotas an account may have raised; the plan of ALBs respects them. */
+export interface AlbQuotasConfig {
+  readonly certificates: number;
+  readonly rules: number;
+  readonly albs: number;
+}
+
 export interface Config {
+  readonly apps: AppConfig[];
   readonly host: string | string[];
   readonly certificateArn: string | string[];
   readonly namespace: string;
@@ -72,6 +114,7 @@ export interface Config {
     readonly inboundCidrs: string[];
     /** A regional WAFv2 web ACL ARN, or `none`. */
     readonly wafv2AclArn?: string;
+    readonly quotas: AlbQuotasConfig;
   };
   readonly mesh: {
     readonly mtlsMode: MtlsMode;

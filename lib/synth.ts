@@ -39,6 +39,8 @@ export interface SynthOptions {
   readonly onWriteStep?: WriteOwnedOptions['onStep'];
   /** Folder of the environment files (`<env>.yaml`). @default 'config/environments' */
   readonly environmentsDir?: string;
+  /** Folder of the teams' app files (`*.yaml`, one app or a list each). @default 'config/apps' */
+  readonly appsDir?: string;
   /**
    * Validate the generated objects against their schemas as well as the rules. Schema validation loads ESM-only
    * packages, which jest's CommonJS runtime cannot; the rules always run.
@@ -74,8 +76,8 @@ export interface SynthResult {
   readonly files: ReadonlyMap<string, string | Buffer>;
 }
 
-function renderEnvironments(stack: StackDefinition, dir: string): RenderedEnvironment[] {
-  return loadEnvironments(dir).map((env) => {
+function renderEnvironments(stack: StackDefinition, dir: string, appsDir?: string): RenderedEnvironment[] {
+  return loadEnvironments(dir, appsDir).map((env) => {
     try {
       return { ...env, manifests: synthManifests(stack, env.config) };
     } catch (e) {
@@ -105,12 +107,14 @@ const argoCdOptions = (stack: StackDefinition) => ({
 export function renderAll(
   stack: StackDefinition,
   configFile?: string,
-  options: Pick<SynthOptions, 'environmentsDir'> = {},
+  options: Pick<SynthOptions, 'environmentsDir' | 'appsDir'> = {},
 ): SynthResult {
-  const config = loadConfig(configFile);
+  const config = loadConfig(configFile, options.appsDir);
   const manifests = synthManifests(stack, config);
   const environments =
-    configFile === undefined ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR) : [];
+    configFile === undefined
+      ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR, options.appsDir)
+      : [];
   const files = new Map<string, string | Buffer>(renderPlain(manifests));
   for (const env of environments)
     for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);

@@ -24,6 +24,7 @@ export async function main(
     )
     // `cdk8s synth` passes its output directory in CDK8S_OUTDIR.
     .option('-e, --environments <dir>', 'folder of the environment files (<env>.yaml)', undefined)
+    .option('-a, --apps <dir>', "folder of the teams' app files (*.yaml, one app or a list each; default: config/apps)")
     .option(
       '-o, --out <dir>',
       "output directory (default: the project's dist/); only files synth wrote there before are replaced or removed",
@@ -40,7 +41,13 @@ export async function main(
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 1;
   }
-  const options = program.opts<{ config?: string; out?: string; environments?: string; skipHelmCheck?: boolean }>();
+  const options = program.opts<{
+    config?: string;
+    out?: string;
+    environments?: string;
+    apps?: string;
+    skipHelmCheck?: boolean;
+  }>();
   if (options.config !== undefined && options.environments !== undefined) {
     io.err(
       'error: --environments has no effect with --config, which renders that one configuration only; pass one of them',
@@ -53,9 +60,10 @@ export async function main(
       configFile: options.config,
       outDir: options.out,
       environmentsDir: options.environments,
+      appsDir: options.apps,
       helmSelfCheck,
     });
-    for (const w of warnings) io.err(`warning: ${w}`);
+    for (const line of summarizedWarnings(warnings, shownPath(output.dir))) io.err(`warning: ${line}`);
     if (!helmSelfCheck)
       io.err('warning: --skip-helm-check: the Helm chart was not rendered with helm to prove it equals the plain YAML');
     const shown = shownPath(output.dir);
@@ -75,4 +83,29 @@ export async function main(
     io.err(`error: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/** Warnings of one rule shown in full before the rest are counted (many apps can give one per app). */
+export const LISTED_WARNINGS_PER_RULE = 3;
+
+/**
+ * The warnings as printed: the first few of each rule in full, then one line counting the others of that rule, so a
+ * thousand apps give a readable summary; `npm run check` lists every finding.
+ */
+export function summarizedWarnings(warnings: readonly string[], outDir: string): string[] {
+  const ruleOf = (w: string) => /^(?:\[[^\]]*\] )?([a-z0-9-]+) /.exec(w)?.[1] ?? w;
+  const seen = new Map<string, number>();
+  const lines: string[] = [];
+  for (const w of warnings) {
+    const rule = ruleOf(w);
+    const n = (seen.get(rule) ?? 0) + 1;
+    seen.set(rule, n);
+    if (n <= LISTED_WARNINGS_PER_RULE) lines.push(w);
+  }
+  for (const [rule, n] of seen)
+    if (n > LISTED_WARNINGS_PER_RULE)
+      lines.push(
+        `${n - LISTED_WARNINGS_PER_RULE} more ${rule} warnings (npm run check -- ${outDir} lists them all)`,
+      );
+  return lines;
 }

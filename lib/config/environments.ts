@@ -59,10 +59,10 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
 }
 
 /** Loads every environment of `dir`; a config error names the environment file it comes from. */
-export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): Environment[] {
+export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, appsDir?: string): Environment[] {
   return environmentFiles(dir).map(({ name, file }) => {
     try {
-      return { name, file, config: loadConfig(file) };
+      return { name, file, config: loadConfig(file, appsDir) };
     } catch (e) {
       if (!(e instanceof ConfigError) || e.message.startsWith('config file ')) throw e;
       throw new ConfigError(`${shownPath(file)}: ${e.message}`);

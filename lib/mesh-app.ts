@@ -98,7 +98,11 @@ export class MeshApp extends Construct {
           `must be a namespace of its own, not the gateway's (of '${n('gateway')}'), as allow-nothing and the Sidecar would apply to the gateway, got ${echo(namespace)}`,
       );
     }
-    this.namespace = new MeshNamespace(this, 'Namespace', { name: namespace });
+    try {
+      this.namespace = new MeshNamespace(this, 'Namespace', { name: namespace });
+    } catch (e) {
+      throw e instanceof PropError ? e.renamed((prop) => (prop === 'name' ? 'namespace' : prop)) : e;
+    }
     this.edge = new EdgeApp(this, 'Edge', {
       namespace,
       hosts: props.hosts,

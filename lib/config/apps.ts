@@ -22,7 +22,7 @@ const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !==
 /**
  * Merges an override's apps into the base's by name: an app of the same name is deep-merged (maps merge, lists
  * replace, as for the rest of the configuration), a new name is appended, so an environment adds apps after the
- * others and never moves them. Items that are not named mappings are appended as they are, for the schema to name.
+ * others and never moves them. Other items are appended as they are, for the schema and the checks to name.
  */
 export function mergeApps(base: unknown, override: unknown, merge: (a: unknown, b: unknown) => unknown): unknown {
   if (!Array.isArray(base) || !Array.isArray(override)) return override === undefined ? base : override;
@@ -33,10 +33,9 @@ export function mergeApps(base: unknown, override: unknown, merge: (a: unknown, 
   });
   for (const app of override) {
     const at = isPlainObject(app) ? indexOf.get(app.name) : undefined;
-    if (at === undefined) {
-      if (isPlainObject(app) && typeof app.name === 'string') indexOf.set(app.name, merged.length);
-      merged.push(app);
-    } else merged[at] = merge(merged[at], app);
+    // Only the base's apps are matched: a name repeated within one file stays repeated, for the check to name it.
+    if (at === undefined) merged.push(app);
+    else merged[at] = merge(merged[at], app);
   }
   return merged;
 }

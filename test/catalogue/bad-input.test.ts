@@ -288,6 +288,26 @@ const CONFIG_FILES: [string, string][] = counted([
     'host: [unclosed',
     'config file <ws>/bad.yaml is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1',
   ],
+  [
+    'apps:\n  - { name: shop, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }\n  - { name: shop, namespace: b, hosts: [b.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }',
+    `'apps[1].name' repeats the name of apps[0]: app names are unique, got "shop"`,
+  ],
+  [
+    'apps:\n  - { name: shop, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }\n  - { name: cart, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }',
+    `'apps[1].hosts[0]' is already a host of apps[0] (shop): a host belongs to one app, got "shop.acme.io"`,
+  ],
+  [
+    'apps:\n  - { name: shop, namespace: kube-system, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }',
+    `'apps[0].namespace' must give the app a namespace of its own, not a Kubernetes system namespace (kube-system, kube-public, kube-node-lease), got "kube-system"`,
+  ],
+  [
+    'apps:\n  - { name: shop, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }, { pathPrefix: /, service: api, port: 80 }] }',
+    `'apps[0].routes[1].pathPrefix' repeats the prefix of apps[0].routes[0], which always matches first, got "/"`,
+  ],
+  [
+    'alb:\n  quotas: { albs: 1, rules: 1 }\napps:\n  - { name: shop, hosts: [shop.acme.io], routes: [{ pathPrefix: /, service: web, port: 80 }] }',
+    `'apps[0]' needs ALB 2, over alb.quotas.albs (Application Load Balancers per Region, adjustable): 1 (app shop); raise the quota or share certificates between apps`,
+  ],
   ['just a string', 'config file <ws>/bad.yaml must hold a YAML mapping, got "just a string"'],
   ['- a\n- list', 'config file <ws>/bad.yaml must hold a YAML mapping, got ["a","list"]'],
   [

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
@@ -295,5 +295,30 @@ describe('ALBs within the AWS quotas', () => {
     ).toThrow(
       /^'apps\[2\]' needs ALB 3, over alb\.quotas\.albs \(Application Load Balancers per Region, adjustable\): 2 \(app app-2\); raise the quota or share certificates between apps$/,
     );
+  });
+});
+
+describe("README's team app", () => {
+  test('the example app file of "Adding a team\'s app" loads and synthesizes as documented', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf("## Adding a team's app"));
+    const example = /```yaml\n(# config\/apps\/shop\.yaml[^\n]*\n[\s\S]*?)```/.exec(section);
+    expect(example).not.toBeNull();
+    const apps = join(dir, 'apps');
+    mkdirSync(apps);
+    writeFileSync(join(apps, 'shop.yaml'), example![1]);
+    const files = objectsOf({}, apps);
+    const shop = files.get('22-app-shop.yaml')!;
+    expect(shop.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/shop',
+      'VirtualService/shop',
+      'ServiceEntry/api-stripe-com',
+      'Sidecar/default',
+      'PeerAuthentication/default',
+      'AuthorizationPolicy/allow-nothing',
+      'AuthorizationPolicy/gateway-to-api',
+      'AuthorizationPolicy/gateway-to-web',
+      'AuthorizationPolicy/callers-of-api',
+    ]);
   });
 });

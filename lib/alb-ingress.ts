@@ -100,11 +100,12 @@ function assertKeyValues(field: string, entries: readonly string[]): void {
   });
 }
 
-export interface AlbIngressProps {
-  /** Name of the Ingress. @default 'gw-ingress' */
-  readonly name?: string;
-  /** Namespace of the Ingress: must be the gateway Service's namespace, since a backend cannot cross namespaces. */
-  readonly namespace: string;
+/**
+ * What an ALB in front of the Istio gateway needs, whichever API asks the controller for it (AlbIngress, or the
+ * Gateway API's AlbGateway): its hosts and certificates, the gateway Service it re-encrypts to and health-checks,
+ * and the load balancer's settings.
+ */
+export interface AlbOptions {
   /** Hosts the ALB routes (one rule each). */
   readonly hosts: string[];
   /** ACM certificate ARNs; the first is the listener's default certificate, the rest are added for SNI. */
@@ -120,28 +121,25 @@ export interface AlbIngressProps {
   /** `internet-facing` or `internal`. @default 'internet-facing' */
   readonly scheme?: AlbScheme;
   /**
-   * Addresses of the ALB (ip-address-type, always emitted): `ipv4`, `dualstack` (IPv4 and IPv6) or
-   * `dualstack-without-public-ipv4` (public IPv6 and private IPv4; needs an internet-facing scheme). The only source
-   * of the annotation: an `ip-address-type` in extraAnnotations is an error. @default 'ipv4'
+   * Addresses of the ALB: `ipv4`, `dualstack` (IPv4 and IPv6) or `dualstack-without-public-ipv4` (public IPv6 and
+   * private IPv4; needs an internet-facing scheme). Always emitted. @default 'ipv4'
    */
   readonly ipAddressType?: AlbIpAddressType;
   /** `instance` (NodePort gateway Service) or `ip` (pod IPs). @default 'instance' */
   readonly targetType?: AlbTargetType;
   /** Listener TLS policy. @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
   readonly sslPolicy?: string;
-  /** IngressGroup to share one ALB with other Ingresses. @default - the Ingress gets an ALB of its own */
-  readonly groupName?: string;
   /**
-   * ALB attributes as `key=value` (load-balancer-attributes); only those listed are changed. Empty: no annotation.
+   * ALB attributes as `key=value`; only those listed are changed. Empty: none set.
    * @default ['routing.http.drop_invalid_header_fields.enabled=true']
    */
   readonly loadBalancerAttributes?: string[];
   /**
-   * Target group attributes as `key=value` (target-group-attributes); `deregistration_delay.timeout_seconds` must be
-   * 0 to 3600. Empty: no annotation. @default ['deregistration_delay.timeout_seconds=30']
+   * Target group attributes as `key=value`; `deregistration_delay.timeout_seconds` must be 0 to 3600. Empty: none
+   * set. @default ['deregistration_delay.timeout_seconds=30']
    */
   readonly targetGroupAttributes?: string[];
-  /** AWS tags of the ALB and its target groups, as `key=value`. @default - no tags annotation */
+  /** AWS tags of the ALB and its target groups, as `key=value`. @default - no tags */
   readonly tags?: string[];
   /**
    * Source CIDRs allowed to reach the listeners. IPv6 CIDRs need a dualstack `ipAddressType`; the controller rejects
@@ -150,6 +148,86 @@ export interface AlbIngressProps {
   readonly inboundCidrs?: string[];
   /** Regional WAFv2 web ACL ARN to attach, or `none` to detach one. @default - the ACL is left as it is */
   readonly wafv2AclArn?: string;
+}
+
+/** AlbOptions checked, with their defaults. */
+export type ResolvedAlbOptions = Required<Omit<AlbOptions, 'wafv2AclArn'>> & Pick<AlbOptions, 'wafv2AclArn'>;
+
+/** Checks the shared ALB options (a PropError naming the first bad one) and applies their defaults. */
+export function resolveAlbOptions(props: AlbOptions): ResolvedAlbOptions {
+  const servicePort = props.servicePort ?? GATEWAY_HTTPS_PORT;
+  const scheme = props.scheme ?? 'internet-facing';
+  const ipAddressType = props.ipAddressType ?? 'ipv4';
+  const targetType = props.targetType ?? 'instance';
+  const sslPolicy = props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+  assertNonEmpty('hosts', props.hosts, 'host');
+  props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, ALB_HOSTNAME));
+  assertNonEmpty('certificateArns', props.certificateArns, 'ACM certificate ARN');
+  props.certificateArns.forEach((a, i) => {
+    assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN);
+    fail(arnPartitionError(`certificateArns[${i}]`, a));
+  });
+  const regions = new Set(props.certificateArns.map((a) => a.split(':')[3]));
+  if (regions.size > 1) {
+    throw new PropError('certificateArns', `must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
+  }
+  assertFormat('serviceName', props.serviceName, DNS_LABEL);
+  assertPort('servicePort', servicePort);
+  assertOneOf('scheme', scheme, ALB_SCHEMES);
+  assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
+  assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
+  assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
+  const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
+  const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
+  const tags = props.tags ?? [];
+  const inboundCidrs = props.inboundCidrs ?? [];
+  assertKeyValues('loadBalancerAttributes', loadBalancerAttributes);
+  assertKeyValues('targetGroupAttributes', targetGroupAttributes);
+  targetGroupAttributes.forEach((a, i) => {
+    if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`))
+      assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
+  });
+  assertKeyValues('tags', tags);
+  inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
+  fail(addressTypeError(ipAddressType, scheme, inboundCidrs));
+  if (props.wafv2AclArn !== undefined) {
+    assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
+    fail(arnPartitionError('wafv2AclArn', props.wafv2AclArn));
+    const region = props.wafv2AclArn.split(':')[3];
+    if (region !== undefined && !regions.has(region)) {
+      throw new PropError(
+        'wafv2AclArn',
+        (n) =>
+          `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`,
+      );
+    }
+  }
+  return {
+    hosts: props.hosts,
+    certificateArns: props.certificateArns,
+    serviceName: props.serviceName,
+    servicePort,
+    healthCheckPort: props.healthCheckPort ?? GATEWAY_STATUS_PORT_NAME,
+    healthCheckPath: props.healthCheckPath ?? GATEWAY_HEALTH_PATH,
+    scheme,
+    ipAddressType,
+    targetType,
+    sslPolicy,
+    loadBalancerAttributes,
+    targetGroupAttributes,
+    tags,
+    inboundCidrs,
+    wafv2AclArn: props.wafv2AclArn,
+  };
+}
+
+export interface AlbIngressProps extends AlbOptions {
+  /** Name of the Ingress. @default 'gw-ingress' */
+  readonly name?: string;
+  /** Namespace of the Ingress: must be the gateway Service's namespace, since a backend cannot cross namespaces. */
+  readonly namespace: string;
+  /** IngressGroup to share one ALB with other Ingresses. @default - the Ingress gets an ALB of its own */
+  readonly groupName?: string;
   /**
    * Extra annotations (for example external-dns or `alb.ingress.kubernetes.io/load-balancer-name`). None may set an
    * annotation the construct computes or has a prop for (see COMPUTED_ANNOTATIONS): that is an error, so a library
@@ -226,29 +304,21 @@ export class AlbIngress extends Construct {
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
     const name = props.name ?? 'gw-ingress';
-    const servicePort = props.servicePort ?? GATEWAY_HTTPS_PORT;
-    const scheme = props.scheme ?? 'internet-facing';
-    const ipAddressType = props.ipAddressType ?? 'ipv4';
-    const targetType = props.targetType ?? 'instance';
-    const sslPolicy = props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
-
     assertFormat('name', name, DNS_LABEL);
     assertFormat('namespace', props.namespace, DNS_LABEL);
-    assertNonEmpty('hosts', props.hosts, 'host');
-    props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, ALB_HOSTNAME));
-    assertNonEmpty('certificateArns', props.certificateArns, 'ACM certificate ARN');
-    props.certificateArns.forEach((a, i) => {
-      assertFormat(`certificateArns[${i}]`, a, ACM_CERTIFICATE_ARN);
-      fail(arnPartitionError(`certificateArns[${i}]`, a));
-    });
-    const regions = new Set(props.certificateArns.map((a) => a.split(':')[3]));
-    if (regions.size > 1) {
-      throw new PropError('certificateArns', `must all be in the ALB's region, got regions ${[...regions].join(', ')}`);
-    }
-    assertFormat('serviceName', props.serviceName, DNS_LABEL);
-    assertPort('servicePort', servicePort);
-    assertOneOf('scheme', scheme, ALB_SCHEMES);
-    assertOneOf('ipAddressType', ipAddressType, ALB_IP_ADDRESS_TYPES);
+    const {
+      servicePort,
+      scheme,
+      ipAddressType,
+      targetType,
+      sslPolicy,
+      loadBalancerAttributes,
+      targetGroupAttributes,
+      tags,
+      inboundCidrs,
+      healthCheckPort,
+      healthCheckPath,
+    } = resolveAlbOptions(props);
     // Each computed annotation has one source, so the checks here see what the controller will see.
     fail(overriddenAnnotationError('extraAnnotations', props.extraAnnotations));
     fail(overriddenAnnotationError('metadata.annotations', props.metadata?.annotations));
@@ -257,34 +327,7 @@ export class AlbIngress extends Construct {
     const paths = props.paths ?? ['/'];
     assertNonEmpty('paths', paths, 'path prefix');
     paths.forEach((p, i) => assertFormat(`paths[${i}]`, p, PATH_PREFIX));
-    assertOneOf('targetType', targetType, ALB_TARGET_TYPES);
-    assertFormat('sslPolicy', sslPolicy, SSL_POLICY);
     if (props.groupName !== undefined) assertFormat('groupName', props.groupName, ALB_GROUP_NAME);
-    const loadBalancerAttributes = props.loadBalancerAttributes ?? DEFAULT_LOAD_BALANCER_ATTRIBUTES;
-    const targetGroupAttributes = props.targetGroupAttributes ?? DEFAULT_TARGET_GROUP_ATTRIBUTES;
-    const tags = props.tags ?? [];
-    const inboundCidrs = props.inboundCidrs ?? [];
-    assertKeyValues('loadBalancerAttributes', loadBalancerAttributes);
-    assertKeyValues('targetGroupAttributes', targetGroupAttributes);
-    targetGroupAttributes.forEach((a, i) => {
-      if (a.startsWith(`${DEREGISTRATION_DELAY_KEY}=`))
-        assertFormat(`targetGroupAttributes[${i}]`, a, DEREGISTRATION_DELAY);
-    });
-    assertKeyValues('tags', tags);
-    inboundCidrs.forEach((c, i) => assertFormat(`inboundCidrs[${i}]`, c, INBOUND_CIDR));
-    fail(addressTypeError(ipAddressType, scheme, inboundCidrs));
-    if (props.wafv2AclArn !== undefined) {
-      assertFormat('wafv2AclArn', props.wafv2AclArn, WAFV2_ACL_ARN);
-      fail(arnPartitionError('wafv2AclArn', props.wafv2AclArn));
-      const region = props.wafv2AclArn.split(':')[3];
-      if (region !== undefined && !regions.has(region)) {
-        throw new PropError(
-          'wafv2AclArn',
-          (n) =>
-            `must be in the ALB's region, ${[...regions][0]} (that of '${n('certificateArns')}'), got region ${region}`,
-        );
-      }
-    }
 
     const annotations: Record<string, string> = {
       [`${ALB_ANNOTATION}/scheme`]: scheme,
@@ -299,9 +342,9 @@ export class AlbIngress extends Construct {
       // Re-encrypt to the gateway; the ALB does not validate target certificates, so a self-signed one is fine.
       [`${ALB_ANNOTATION}/backend-protocol`]: 'HTTPS',
       // The gateway answers readiness over plain HTTP on its status port; probing the TLS port with HTTP fails.
-      [`${ALB_ANNOTATION}/healthcheck-port`]: props.healthCheckPort ?? GATEWAY_STATUS_PORT_NAME,
+      [`${ALB_ANNOTATION}/healthcheck-port`]: healthCheckPort,
       [`${ALB_ANNOTATION}/healthcheck-protocol`]: 'HTTP',
-      [`${ALB_ANNOTATION}/healthcheck-path`]: props.healthCheckPath ?? GATEWAY_HEALTH_PATH,
+      [`${ALB_ANNOTATION}/healthcheck-path`]: healthCheckPath,
       [`${ALB_ANNOTATION}/success-codes`]: '200',
     };
     if (props.groupName !== undefined) annotations[`${ALB_ANNOTATION}/group.name`] = props.groupName;

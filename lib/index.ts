@@ -9,6 +9,7 @@ export * from './patterns';
 export * from './ports';
 export * from './gateway-certificate';
 export * from './alb-plan';
+export * from './alb-gateway';
 export type {
   AppSource,
   Config,

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { AlbIngress } from '../lib/alb-ingress';
+import { AlbGateway } from '../lib/alb-gateway';
+import { AlbIngress, AlbOptions } from '../lib/alb-ingress';
 import { AlbPlan, AlbPlanApp, planAlbs } from '../lib/alb-plan';
 import { ResolvedApp, resolvedApps, sampleAppActive } from '../lib/config/apps';
-import { Config, asList } from '../lib/config/types';
+import { Config, asList, gatewayServiceOf } from '../lib/config/types';
 import { PropError } from '../lib/patterns';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
@@ -42,7 +43,11 @@ function planApps(config: Config, apps: readonly ResolvedApp[]): { app: AlbPlanA
   }));
   if (!sampleAppActive(config)) return planned;
   // A name no app can have (not a DNS label), so that it never clashes with one.
-  const sample = { name: `${config.namespace} (top-level keys)`, hosts: asList(config.host), certificateArns: asList(config.certificateArn) };
+  const sample = {
+    name: `${config.namespace} (top-level keys)`,
+    hosts: asList(config.host),
+    certificateArns: asList(config.certificateArn),
+  };
   return [{ app: sample, key: 'host' }, ...planned];
 }
 
@@ -72,42 +77,57 @@ export function albPlanOf(config: Config): AlbPlan {
 }
 
 /**
- * The ALB Ingresses, in the gateway namespace: one per ALB of the plan (`alb.ingressName`, then `-2`, `-3`, ...),
- * each with its apps' hosts as rules and their certificates. With `alb.groupName` each joins the IngressGroup of the
- * same position (`<groupName>`, `<groupName>-2`, ...); without it each Ingress is an ALB of its own.
+ * The ALBs, in the gateway namespace, one per ALB of the plan, each with its apps' hosts as rules and their
+ * certificates. With `alb.api: ingress` an Ingress each (`alb.ingressName`, then `-2`, `-3`, ...; with
+ * `alb.groupName` each joins the IngressGroup of the same position, `<groupName>`, `<groupName>-2`, ...; without it
+ * each Ingress is an ALB of its own). With `alb.api: gatewayApi` a Gateway each, of the same names, with its
+ * LoadBalancerConfiguration and HTTPRoutes; the first also brings the GatewayClass and the gateway Service's
+ * TargetGroupConfiguration.
  */
 export class AlbIngressChart extends ProductChart {
-  public readonly albs: AlbIngress[];
+  public readonly albs: (AlbIngress | AlbGateway)[];
 
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'alb-ingress', 30);
     const plan = albPlanOf(config);
     this.albs = plan.albs.map((planned, n) => {
       const hosts = planned.rules.flatMap((r) => r.hosts);
-      return namingConfigKeys(
-        ALB_INGRESS_CONFIG_KEYS,
-        () =>
-          new AlbIngress(this, n === 0 ? 'Alb' : `Alb-${n + 1}`, {
-            name: nthAlbName(config.alb.ingressName, n),
-            namespace: config.gateway.namespace,
-            hosts,
-            certificateArns: [...planned.certificateArns],
-            serviceName: config.gateway.serviceName,
-            scheme: config.alb.scheme,
-            ipAddressType: config.alb.ipAddressType,
-            targetType: config.alb.targetType,
-            sslPolicy: config.alb.sslPolicy,
-            groupName: config.alb.groupName === undefined ? undefined : nthAlbName(config.alb.groupName, n),
-            loadBalancerAttributes: config.alb.loadBalancerAttributes,
-            targetGroupAttributes: config.alb.targetGroupAttributes,
-            tags: config.alb.tags,
-            inboundCidrs: config.alb.inboundCidrs,
-            wafv2AclArn: config.alb.wafv2AclArn,
-            // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at this ALB.
-            extraAnnotations: config.dns.externalDns
-              ? { 'external-dns.alpha.kubernetes.io/hostname': hosts.join(',') }
-              : undefined,
-          }),
+      const options: AlbOptions = {
+        hosts,
+        certificateArns: [...planned.certificateArns],
+        serviceName: gatewayServiceOf(config),
+        scheme: config.alb.scheme,
+        ipAddressType: config.alb.ipAddressType,
+        targetType: config.alb.targetType,
+        sslPolicy: config.alb.sslPolicy,
+        loadBalancerAttributes: config.alb.loadBalancerAttributes,
+        targetGroupAttributes: config.alb.targetGroupAttributes,
+        tags: config.alb.tags,
+        inboundCidrs: config.alb.inboundCidrs,
+        wafv2AclArn: config.alb.wafv2AclArn,
+      };
+      const id = n === 0 ? 'Alb' : `Alb-${n + 1}`;
+      const name = nthAlbName(config.alb.ingressName, n);
+      return namingConfigKeys(ALB_INGRESS_CONFIG_KEYS, () =>
+        config.alb.api === 'gatewayApi'
+          ? // external-dns reads the HTTPRoutes' hostnames itself (--source=gateway-httproute).
+            new AlbGateway(this, id, {
+              ...options,
+              name,
+              namespace: config.gateway.namespace,
+              gatewayClass: n === 0,
+              targetGroupConfiguration: n === 0,
+            })
+          : new AlbIngress(this, id, {
+              ...options,
+              name,
+              namespace: config.gateway.namespace,
+              groupName: config.alb.groupName === undefined ? undefined : nthAlbName(config.alb.groupName, n),
+              // external-dns (--source=ingress) creates the Route 53 records for these names, pointing at this ALB.
+              extraAnnotations: config.dns.externalDns
+                ? { 'external-dns.alpha.kubernetes.io/hostname': hosts.join(',') }
+                : undefined,
+            }),
       );
     });
   }

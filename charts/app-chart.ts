@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ResolvedApp } from '../lib/config/apps';
-import { Config } from '../lib/config/types';
+import { Config, gatewayServiceAccountOf } from '../lib/config/types';
 import { MeshApp } from '../lib/mesh-app';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
@@ -25,6 +25,7 @@ function appConfigKeys(app: ResolvedApp): Record<string, string> {
     allow: `${key}.allow`,
     gateway: 'gateway.namespace',
     gatewayServiceAccount: 'gateway.serviceAccount',
+    binding: 'gateway.api',
     trustDomain: 'mesh.trustDomain',
     rootNamespace: 'mesh.rootNamespace',
   };
@@ -45,7 +46,8 @@ export class AppChart extends ProductChart {
           hosts: [...app.hosts],
           routes: [...app.routes],
           gateway: `${config.gateway.namespace}/${config.gateway.name}`,
-          gatewayServiceAccount: config.gateway.serviceAccount,
+          binding: config.gateway.api === 'gatewayApi' ? 'httpRoute' : 'virtualService',
+          gatewayServiceAccount: gatewayServiceAccountOf(config),
           trustDomain: config.mesh.trustDomain,
           externalHosts: [...app.externalHosts],
           outboundTrafficPolicy: app.outboundTrafficPolicy,

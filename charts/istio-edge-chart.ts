@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Config, asList } from '../lib/config/types';
-import { sampleAppActive } from '../lib/config/apps';
-import { EdgeGateway, IstioEdge, MeshService, meshPeerAuthentication } from '../lib/istio-edge';
+import { resolvedApps, sampleAppActive } from '../lib/config/apps';
+import { EdgeApp, EdgeGateway, IstioEdge, MeshService, meshPeerAuthentication } from '../lib/istio-edge';
+import { IstioApiGateway } from '../lib/istio-gateway-api';
 import { ProductChart, namingConfigKeys } from './product-chart';
 
 /** IstioEdge props -> the config keys they come from. */
@@ -39,6 +40,10 @@ export class IstioEdgeChart extends ProductChart {
 
   constructor(scope: Construct, id: string, config: Config, meshServices: MeshService[]) {
     super(scope, id, 'istio-edge', 20);
+    if (config.gateway.api === 'gatewayApi') {
+      this.gatewayApiEdge(config, meshServices);
+      return;
+    }
     if (!sampleAppActive(config)) {
       namingConfigKeys(
         EDGE_GATEWAY_CONFIG_KEYS,
@@ -74,5 +79,49 @@ export class IstioEdgeChart extends ProductChart {
           rootNamespace: config.mesh.rootNamespace,
         }),
     );
+  }
+
+  /** gateway.api gatewayApi: Istio's Gateway API gateway, and the sample's routes as an HTTPRoute. */
+  private gatewayApiEdge(config: Config, meshServices: MeshService[]): void {
+    const sample = sampleAppActive(config);
+    const routeNamespaces = [...(sample ? [config.namespace] : []), ...resolvedApps(config).map((a) => a.namespace)];
+    namingConfigKeys(
+      {
+        name: 'gateway.name',
+        namespace: 'gateway.namespace',
+        credentialName: 'gateway.credentialName',
+        targetType: 'alb.targetType',
+      },
+      () =>
+        new IstioApiGateway(this, 'Gateway', {
+          name: config.gateway.name,
+          namespace: config.gateway.namespace,
+          credentialName: config.gateway.credentialName,
+          targetType: config.alb.targetType,
+          routeNamespaces,
+        }),
+    );
+    if (sample) {
+      namingConfigKeys(
+        { ...ISTIO_EDGE_CONFIG_KEYS, gateway: 'gateway.name' },
+        () =>
+          new EdgeApp(this, 'App', {
+            namespace: config.namespace,
+            hosts: asList(config.host),
+            routes: config.istioEdge.routes,
+            gateway: `${config.gateway.namespace}/${config.gateway.name}`,
+            binding: 'httpRoute',
+            virtualServiceName: config.istioEdge.virtualServiceName,
+            meshServices,
+            externalHosts: config.mesh.externalHosts,
+            outboundTrafficPolicy: config.mesh.outboundTrafficPolicy,
+            mtlsMode: config.mesh.mtlsMode,
+            meshWideMtls: config.mesh.mtlsScope === 'mesh',
+            rootNamespace: config.mesh.rootNamespace,
+          }),
+      );
+    } else if (config.mesh.mtlsScope === 'mesh') {
+      meshPeerAuthentication(this, config.mesh.rootNamespace, config.mesh.mtlsMode);
+    }
   }
 }

@@ -18,21 +18,23 @@ export class NamespacesChart extends ProductChart {
 export const GATEWAY_NAMESPACE_FILE = '01-gateway-namespace.yaml';
 
 /**
- * The gateway namespace, only for the label that ip targets need. It belongs to the Istio install, so it is kept
- * when these manifests are deleted, and has a file of its own that the Argo CD Application of these manifests
- * leaves out (there the Istio Applications create the namespace, label included).
+ * The gateway namespace, for the label that ip targets need, or for a Gateway API gateway (no Istio gateway chart
+ * creates it). It belongs to the Istio install, so it is kept when these manifests are deleted, and has a file of
+ * its own that the Argo CD Application of these manifests leaves out when the Istio Applications create it.
  */
 export class GatewayNamespaceChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'gateway-namespace', 1);
-    if (config.albIngress.enabled && config.alb.targetType === 'ip' && config.gateway.namespace !== config.namespace) {
+    // ip targets need the readiness-gate label; a Gateway API gateway has no Istio chart to create its namespace.
+    const needed = (config.albIngress.enabled && config.alb.targetType === 'ip') || config.gateway.api === 'gatewayApi';
+    if (needed && config.gateway.namespace !== config.namespace) {
       namingConfigKeys(
         { name: 'gateway.namespace' },
         () =>
           new MeshNamespace(this, 'Gateway', {
             name: config.gateway.namespace,
             sidecarInjection: false,
-            albReadinessGate: true,
+            albReadinessGate: config.albIngress.enabled && config.alb.targetType === 'ip',
             keepOnDelete: true,
           }),
       );

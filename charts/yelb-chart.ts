@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Config } from '../lib/config/types';
+import { Config, gatewayServiceAccountOf } from '../lib/config/types';
 import { spiffePrincipal } from '../lib/mesh-authorization';
 import { YelbApp } from '../lib/yelb-app';
 import { ProductChart, namingConfigKeys } from './product-chart';
@@ -30,7 +30,7 @@ export class YelbChart extends ProductChart {
     const { ui, appserver, db, redis } = config.yelb;
     const { authorization, trustDomain } = config.mesh;
     const gatewayPrincipal = namingConfigKeys(GATEWAY_PRINCIPAL_CONFIG_KEYS, () =>
-      spiffePrincipal(trustDomain, config.gateway.namespace, config.gateway.serviceAccount),
+      spiffePrincipal(trustDomain, config.gateway.namespace, gatewayServiceAccountOf(config)),
     );
     this.app = namingConfigKeys(
       YELB_CONFIG_KEYS,

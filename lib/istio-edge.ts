@@ -11,6 +11,8 @@ import {
   VirtualService,
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
+import { HttpRoute } from '../imports/gateway.networking.k8s.io';
+import { AppHttpRoute } from './istio-gateway-api';
 import {
   DNS_LABEL,
   EXTERNAL_HOSTNAME,
@@ -100,6 +102,10 @@ const fqdn = (service: string, namespace: string) => `${service}.${namespace}.sv
 export const resourceNameOf = (host: string) =>
   host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 
+/** How an app's routes bind to the gateway: an Istio VirtualService, or a Gateway API HTTPRoute. */
+export const EDGE_BINDINGS = ['virtualService', 'httpRoute'] as const;
+export type EdgeBinding = (typeof EDGE_BINDINGS)[number];
+
 /** The shared part of the edge: the Gateway every app's VirtualService binds to. */
 export interface EdgeGatewayProps {
   /** Name of the Gateway. */
@@ -159,8 +165,13 @@ export interface EdgeAppProps {
   readonly hosts: string[];
   /** Routes from the gateway, first match wins; no two with the same prefix. */
   readonly routes: EdgeRoute[];
-  /** The Gateway to bind to, `<namespace>/<name>` (EdgeGateway.reference). */
+  /** The Gateway to bind to, `<namespace>/<name>` (EdgeGateway.reference, or an IstioApiGateway's). */
   readonly gateway: string;
+  /**
+   * How the hosts and routes bind to the gateway: a VirtualService (an Istio Gateway, first match wins) or an
+   * HTTPRoute (a Gateway API gateway of class istio, the longest prefix wins). @default 'virtualService'
+   */
+  readonly binding?: EdgeBinding;
   /** Name of the VirtualService that binds `hosts` to the Gateway. @default 'edge' */
   readonly virtualServiceName?: string;
   /** In-mesh services to route explicitly. @default [] */
@@ -182,7 +193,10 @@ export interface EdgeAppProps {
  * in-mesh services, egress ServiceEntries, and the namespace's Sidecar and (unless null) PeerAuthentication.
  */
 export class EdgeApp extends Construct {
-  public readonly virtualService: VirtualService;
+  /** The VirtualService binding the hosts (binding virtualService). */
+  public readonly virtualService?: VirtualService;
+  /** The HTTPRoute binding the hosts (binding httpRoute). */
+  public readonly httpRoute?: HttpRoute;
   public readonly peerAuthentication?: PeerAuthentication;
 
   constructor(scope: Construct, id: string, props: EdgeAppProps) {
@@ -238,17 +252,29 @@ export class EdgeApp extends Construct {
       );
     }
 
-    this.virtualService = new VirtualService(this, 'EdgeRoutes', {
-      metadata: { name: virtualServiceName, namespace: props.namespace },
-      spec: {
-        hosts: [...props.hosts],
-        gateways: [props.gateway],
-        http: props.routes.map((r) => ({
-          match: [{ uri: { prefix: r.pathPrefix } }],
-          route: [{ destination: { host: fqdn(r.service, r.namespace ?? props.namespace), port: { number: r.port } } }],
-        })),
-      },
-    });
+    assertOneOf('binding', props.binding ?? 'virtualService', EDGE_BINDINGS);
+    if (props.binding === 'httpRoute') {
+      this.httpRoute = new AppHttpRoute(this, 'EdgeRoutes', {
+        name: virtualServiceName,
+        namespace: props.namespace,
+        hosts: props.hosts,
+        routes: props.routes,
+        gateway: props.gateway,
+      }).route;
+    } else
+      this.virtualService = new VirtualService(this, 'EdgeRoutes', {
+        metadata: { name: virtualServiceName, namespace: props.namespace },
+        spec: {
+          hosts: [...props.hosts],
+          gateways: [props.gateway],
+          http: props.routes.map((r) => ({
+            match: [{ uri: { prefix: r.pathPrefix } }],
+            route: [
+              { destination: { host: fqdn(r.service, r.namespace ?? props.namespace), port: { number: r.port } } },
+            ],
+          })),
+        },
+      });
 
     for (const s of meshServices) {
       const host = fqdn(s.name, props.namespace);
@@ -347,7 +373,7 @@ export class IstioEdge extends Construct {
       meshWideMtls: mtlsScope === 'mesh',
       rootNamespace,
     });
-    this.virtualService = app.virtualService;
+    this.virtualService = app.virtualService as VirtualService;
     this.peerAuthentication = app.peerAuthentication as PeerAuthentication;
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EdgeApp, EdgeRoute, MtlsMode, OutboundTrafficPolicy } from './istio-edge';
+import { EdgeApp, EdgeBinding, EdgeRoute, MtlsMode, OutboundTrafficPolicy } from './istio-edge';
 import { MeshAuthorization, WorkloadAuthorization, spiffePrincipal } from './mesh-authorization';
 import { MeshNamespace } from './mesh-namespace';
 import {
@@ -44,8 +44,10 @@ export interface MeshAppProps {
   readonly hosts: string[];
   /** Routes from the gateway, first match wins. */
   readonly routes: MeshAppRoute[];
-  /** The shared Gateway, `<namespace>/<name>` (EdgeGateway.reference). */
+  /** The shared Gateway, `<namespace>/<name>` (EdgeGateway.reference, or an IstioApiGateway's). */
   readonly gateway: string;
+  /** A VirtualService to an Istio Gateway, or an HTTPRoute to a Gateway API gateway. @default 'virtualService' */
+  readonly binding?: EdgeBinding;
   /** The gateway pods' ServiceAccount, whose mTLS principal calls the routes' workloads. */
   readonly gatewayServiceAccount: string;
   /** Trust domain of the mesh, the first part of every principal. @default 'cluster.local' */
@@ -108,6 +110,7 @@ export class MeshApp extends Construct {
       hosts: props.hosts,
       routes: props.routes,
       gateway: props.gateway,
+      binding: props.binding,
       virtualServiceName: props.name,
       externalHosts: props.externalHosts,
       outboundTrafficPolicy: props.outboundTrafficPolicy,

@@ -31,7 +31,7 @@ import {
 import { ALB_IP_ADDRESS_TYPES, ALB_SCHEMES, ALB_TARGET_TYPES } from '../alb-ingress';
 import { ISSUER_KINDS, KEY_ALGORITHMS } from '../gateway-certificate';
 import { MTLS_MODES, MTLS_SCOPES, OUTBOUND_POLICIES } from '../istio-edge';
-import { APP_SOURCES, GATEWAY_TLS_MODES, ISTIO_AUTOSCALING } from './types';
+import { ALB_APIS, APP_SOURCES, GATEWAY_APIS, GATEWAY_TLS_MODES, ISTIO_AUTOSCALING } from './types';
 
 /**
  * JSON Schema of the resolved configuration. `expected` is our own keyword: the form shown in error messages.
@@ -140,6 +140,7 @@ export const CONFIG_SCHEMA = closed({
   certificateArn: oneOrMany(ACM_CERTIFICATE_ARN),
   namespace: str(DNS_LABEL),
   gateway: closed({
+    api: { enum: GATEWAY_APIS },
     namespace: str(DNS_LABEL),
     name: str(DNS_LABEL),
     serviceName: str(DNS_LABEL),
@@ -159,6 +160,7 @@ export const CONFIG_SCHEMA = closed({
   }),
   alb: closed(
     {
+      api: { enum: ALB_APIS },
       ingressName: str(DNS_LABEL),
       scheme: { enum: ALB_SCHEMES },
       ipAddressType: { enum: ALB_IP_ADDRESS_TYPES },

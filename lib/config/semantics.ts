@@ -118,6 +118,12 @@ export function appsProblem(config: Config): string | undefined {
   return undefined;
 }
 
+/** An IngressGroup is an Ingress feature: a Gateway API Gateway is one ALB of its own. */
+export function albApiProblem(config: Config): string | undefined {
+  if (config.alb.api !== 'gatewayApi' || config.alb.groupName === undefined) return undefined;
+  return `'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature), got ${echo(config.alb.groupName)}`;
+}
+
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>
   typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]);
@@ -128,6 +134,7 @@ export function configProblem(config: Config): string | undefined {
     componentProblem(config),
     sampleAppActive(config) ? appNamespaceProblem(config) : undefined,
     appsProblem(config),
+    albApiProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),
     ...YELB_WORKLOADS.map(({ key }) =>

@@ -31,6 +31,16 @@ export type AppSource = (typeof APP_SOURCES)[number];
 export const ISTIO_AUTOSCALING = ['fixed', 'hpa', 'hpaWithMetricsServer'] as const;
 export type IstioAutoscaling = (typeof ISTIO_AUTOSCALING)[number];
 
+/** Which Kubernetes API asks the load balancer controller for the ALB: an Ingress, or Gateway API objects. */
+export const ALB_APIS = ['ingress', 'gatewayApi'] as const;
+export type AlbApi = (typeof ALB_APIS)[number];
+/**
+ * Which Istio ingress gateway fronts the mesh: Istio's `gateway` chart with a networking.istio.io Gateway, or a
+ * Gateway API Gateway of class istio, whose workload Istio deploys itself.
+ */
+export const GATEWAY_APIS = ['istio', 'gatewayApi'] as const;
+export type GatewayApi = (typeof GATEWAY_APIS)[number];
+
 export interface EdgeRouteConfig {
   readonly pathPrefix: string;
   readonly service: string;
@@ -84,6 +94,7 @@ export interface Config {
   readonly certificateArn: string | string[];
   readonly namespace: string;
   readonly gateway: {
+    readonly api: GatewayApi;
     readonly namespace: string;
     readonly name: string;
     readonly serviceName: string;
@@ -99,6 +110,7 @@ export interface Config {
     };
   };
   readonly alb: {
+    readonly api: AlbApi;
     readonly ingressName: string;
     readonly scheme: AlbScheme;
     readonly ipAddressType: AlbIpAddressType;
@@ -165,4 +177,14 @@ export interface Config {
 /** Either form of a one-or-many config value, as a list. */
 export function asList(value: string | readonly string[]): string[] {
   return typeof value === 'string' ? [value] : [...value];
+}
+
+/** The gateway Service the ALB targets: the chart's, or the one Istio creates for a Gateway API gateway. */
+export function gatewayServiceOf(config: Config): string {
+  return config.gateway.api === 'gatewayApi' ? `${config.gateway.name}-istio` : config.gateway.serviceName;
+}
+
+/** The ServiceAccount of the gateway pods, whose mTLS principal the apps' policies allow. */
+export function gatewayServiceAccountOf(config: Config): string {
+  return config.gateway.api === 'gatewayApi' ? `${config.gateway.name}-istio` : config.gateway.serviceAccount;
 }

@@ -21,7 +21,7 @@ import { SchemaNode, configSchemaAt } from './helm-schema-node';
  */
 
 /** Keys that are not chart values. */
-export const NOT_VALUES = ['gitops', 'apps', 'alb.quotas'];
+export const NOT_VALUES = ['gitops', 'apps', 'alb.quotas', 'alb.api', 'gateway.api'];
 
 export interface VariantSpec {
   /** Value of the key in this synth; undefined: the key is absent. */

@@ -98,6 +98,7 @@ const argoCdOptions = (stack: StackDefinition) => ({
   helmValuesOf: argoCdHelmValues,
   helmChartName: CHART_NAME,
   gatewayNamespaceFile: stack.gatewayNamespaceFile,
+  appFiles: stack.appFiles,
 });
 
 /**

@@ -232,10 +232,11 @@ function teamAppSource(
   options: ArgoCdOptions,
   app: ResolvedApp,
   values: Record<string, unknown> | undefined,
+  rendered: ReadonlySet<string>,
 ): IApplicationSource {
   if (values !== undefined) return chartSource(env, options, { ...values, scope: 'app', scopeApp: app.name });
   const file = appFilesOf(env, options).fileName(app.name);
-  if (!env.manifests.some((m) => m.fileName === file)) {
+  if (!rendered.has(file)) {
     throw new SynthError(`environment ${env.name}: '${app.key}' has no file ${file} among the rendered manifests`);
   }
   return directorySource(env, { include: file });
@@ -263,6 +264,7 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
   const directory = config.gitops.appSource === 'directory';
   const values = directory ? undefined : chartValues(env, options);
   const apps = resolvedApps(config);
+  const rendered = new Set(env.manifests.map((m) => m.fileName));
   // The rendered manifests hold their namespaces; a chart may not. Shared by the app and the teams' apps.
   const appSyncPolicy = () =>
     syncPolicy(config, {
@@ -358,7 +360,7 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
         `app-${app.name}`,
         SYNC_WAVES.teamApps,
         {
-          source: teamAppSource(env, options, app, values),
+          source: teamAppSource(env, options, app, values, rendered),
           destination: { server, namespace: app.namespace },
           syncPolicy: appSyncPolicy(),
         },

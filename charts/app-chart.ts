@@ -8,6 +8,8 @@ import { ProductChart, namingConfigKeys } from './product-chart';
 export const APP_FILE_ORDER = 22;
 /** `22-app-<name>.yaml`: the file of an app in dist/ (and the pattern Argo CD includes for it). */
 export const appFileName = (name: string) => `${APP_FILE_ORDER}-app-${name}.yaml`;
+/** Every app's file and nothing else: no other chart's file starts with `22-app-`, and app names hold no `*`. */
+export const APP_FILES_GLOB = appFileName('*');
 
 /** MeshApp props -> the config keys they come from, for the app at `key` (`apps[3]`). */
 function appConfigKeys(app: ResolvedApp): Record<string, string> {

@@ -4,7 +4,7 @@ import { StackDefinition } from '../lib/output/stack';
 import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
 import { resolvedApps } from '../lib/config/apps';
 import { AlbIngressChart } from './alb-ingress-chart';
-import { AppChart } from './app-chart';
+import { APP_FILES_GLOB, AppChart, appFileName } from './app-chart';
 import { crossFieldTemplate } from './cross-field-rules';
 import { GatewayCertificateChart } from './gateway-certificate-chart';
 import { INGRESS_SCOPE_FILE, NOTES_APP_LINES, STRUCTURE_RULES } from './helm-chart-rules';
@@ -57,6 +57,7 @@ export function buildCharts(app: App, config: Config): ProductChart[] {
 export const STACK: StackDefinition = {
   buildCharts,
   gatewayNamespaceFile: GATEWAY_NAMESPACE_FILE,
+  appFiles: { fileName: appFileName, glob: APP_FILES_GLOB },
   helm: {
     valueRows: VALUE_ROWS,
     valueDocs: VALUE_DOCS,

@@ -5,7 +5,7 @@ import type { CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
 import { Config } from './config/types';
-import { childApplications, renderArgoCd } from './output/argocd';
+import { ArgoCdOptions, childApplications, renderArgoCd } from './output/argocd';
 import { readCacheFile, writeCacheFile } from './output/cache-file';
 import { CHART_NAME, helmValuesOf, renderHelmChart, runningCodeKey, templateCacheDir } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
@@ -94,10 +94,12 @@ const argoCdHelmValues = (config: Config) => ({
   ...helmValuesOf(config),
   createNamespaces: { app: true, gateway: false },
 });
-const argoCdOptions = (stack: StackDefinition) => ({
+/** What the Argo CD writer takes from the stack and the Helm writer. */
+export const argoCdOptions = (stack: StackDefinition): ArgoCdOptions => ({
   helmValuesOf: argoCdHelmValues,
   helmChartName: CHART_NAME,
   gatewayNamespaceFile: stack.gatewayNamespaceFile,
+  appFiles: stack.appFiles,
 });
 
 /**

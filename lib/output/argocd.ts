@@ -1,10 +1,12 @@
 import type { IApplication, IApplicationSet, IApplicationSource, ISyncPolicy } from './argocd-types';
+import { ResolvedApp, resolvedApps } from '../config/apps';
 import { Config } from '../config/types';
 import { PRODUCT_NAME } from '../product';
 import { istioBaseValues, istioGatewayValues, istiodValues } from './argocd-istio-values';
 import { GENERATED_HEADER, SynthError } from './plain';
 import { toYamlDocuments } from './yaml';
 import { echo } from '../patterns';
+import type { AppFiles } from './stack';
 
 /** Folder of `dist/` holding the Argo CD objects. */
 export const ARGOCD_DIR = 'argocd';
@@ -14,9 +16,18 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /**
  * Sync waves of the child Applications: metrics-server (only with `gitops.autoscaling: hpaWithMetricsServer`),
- * Istio's CRDs, then the control plane, then the gateway, then the app.
+ * Istio's CRDs, then the control plane, then the gateway, then the app (the shared edge: Gateway, ALB Ingresses,
+ * the sample), then the teams' apps, whose VirtualServices bind to that Gateway. All teams' apps share one wave, so
+ * none waits for another.
  */
-export const SYNC_WAVES = { metricsServer: -4, istioBase: -3, istiod: -2, istioGateway: -1, app: 0 } as const;
+export const SYNC_WAVES = {
+  metricsServer: -4,
+  istioBase: -3,
+  istiod: -2,
+  istioGateway: -1,
+  app: 0,
+  teamApps: 1,
+} as const;
 
 /** metrics-server's own chart, pinned: the HPAs of istiod and the gateway read its metrics. */
 export const METRICS_SERVER_CHART = {
@@ -60,7 +71,14 @@ export interface ArgoCdOptions {
    * that namespace. @default - no file is left out
    */
   readonly gatewayNamespaceFile?: string;
+  /** The files of teams' apps in `dist/<env>/`. @default - none: an environment with apps is an error */
+  readonly appFiles?: AppFiles;
 }
+
+/** Argo CD's tracking label value (`app.kubernetes.io/instance`, with label tracking) holds at most 63 characters. */
+const MAX_NAME = 63;
+/** helm refuses a longer release name, and Argo CD names the release after the Application. */
+const MAX_HELM_RELEASE_NAME = 53;
 
 /** Application names of an environment; at most 63 characters, as they end up in label values. */
 export function applicationNames(env: GitOpsEnvironment) {
@@ -77,12 +95,28 @@ export function applicationNames(env: GitOpsEnvironment) {
     ([k]) => k !== 'metricsServer' || env.config.gitops.autoscaling === 'hpaWithMetricsServer',
   );
   const longest = used.map(([, n]) => n).reduce((a, b) => (b.length > a.length ? b : a));
-  if (longest.length > 63) {
+  if (longest.length > MAX_NAME) {
     throw new SynthError(
-      `environment ${env.name}: Application name ${longest} must be at most 63 characters, got ${longest.length}; shorten 'gitops.name' or the environment name`,
+      `environment ${env.name}: Application name ${longest} must be at most ${MAX_NAME} characters, got ${longest.length}; shorten 'gitops.name' or the environment name`,
     );
   }
   return names;
+}
+
+/**
+ * The Application name of a team's app: `<gitops.name>-<env>-app-<app>`. No other child name of the environment
+ * has `-app-` after its prefix, so it never collides with them. With the Helm source it is also the release name.
+ */
+export function teamAppName(env: GitOpsEnvironment, app: ResolvedApp): string {
+  const name = `${env.config.gitops.name}-${env.name}-app-${app.name}`;
+  const helm = env.config.gitops.appSource === 'helm';
+  const max = helm ? MAX_HELM_RELEASE_NAME : MAX_NAME;
+  if (name.length > max) {
+    throw new SynthError(
+      `environment ${env.name}: Application name ${name} of '${app.key}.name' must be at most ${max} characters${helm ? " with 'gitops.appSource' helm (it is the Helm release name)" : ''}, got ${name.length}; shorten '${app.key}.name', 'gitops.name' or the environment name`,
+    );
+  }
+  return name;
 }
 
 /** The path of the environment's child Applications inside the repository. */
@@ -133,35 +167,84 @@ function istioChart(config: Config, chart: string, releaseName: string, values: 
   };
 }
 
-function appSource(env: GitOpsEnvironment, options: ArgoCdOptions): IApplicationSource {
-  const { gitops } = env.config;
-  if (gitops.appSource === 'directory') {
-    // The gateway namespace belongs to the Istio Applications: one owner per object.
-    const file = options.gatewayNamespaceFile;
-    const exclude = file !== undefined && env.manifests.some((m) => m.fileName === file) ? { exclude: file } : {};
-    return {
-      repoURL: gitops.repoURL,
-      targetRevision: gitops.targetRevision,
-      path: `${gitops.distPath}/${env.name}`,
-      directory: { recurse: false, ...exclude },
-    };
-  }
+/** The chart values of an environment's Applications, for `gitops.appSource: helm`. */
+function chartValues(env: GitOpsEnvironment, options: ArgoCdOptions): Record<string, unknown> {
   if (!options.helmValuesOf) {
     throw new SynthError(
       `environment ${env.name}: 'gitops.appSource' helm needs the Helm chart output, which this synth does not produce`,
     );
   }
+  return options.helmValuesOf(env.config);
+}
+
+function chartSource(env: GitOpsEnvironment, options: ArgoCdOptions, values: object): IApplicationSource {
+  const { gitops } = env.config;
   return {
     repoURL: gitops.repoURL,
     targetRevision: gitops.targetRevision,
     path: gitops.helmChartPath ?? `${gitops.distPath}/helm/${options.helmChartName ?? PRODUCT_NAME}`,
-    helm: { valuesObject: options.helmValuesOf(env.config) },
+    helm: { valuesObject: values },
   };
+}
+
+function directorySource(env: GitOpsEnvironment, filter: { include?: string; exclude?: string }): IApplicationSource {
+  const { gitops } = env.config;
+  return {
+    repoURL: gitops.repoURL,
+    targetRevision: gitops.targetRevision,
+    path: `${gitops.distPath}/${env.name}`,
+    directory: { recurse: false, ...filter },
+  };
+}
+
+/** Argo CD's glob matching any of `patterns`: a brace list when there are several. */
+const anyOf = (patterns: readonly string[]): string | undefined =>
+  patterns.length <= 1 ? patterns[0] : `{${patterns.join(',')}}`;
+
+/** The source of the `app` Application: everything but the gateway namespace and, with teams' apps, their files. */
+function appSource(
+  env: GitOpsEnvironment,
+  options: ArgoCdOptions,
+  apps: readonly ResolvedApp[],
+  values: Record<string, unknown> | undefined,
+): IApplicationSource {
+  if (values !== undefined) return chartSource(env, options, apps.length ? { ...values, scope: 'edge' } : values);
+  // The gateway namespace belongs to the Istio Applications, each team's app to its own: one owner per object.
+  const file = options.gatewayNamespaceFile;
+  const excluded = [
+    ...(file !== undefined && env.manifests.some((m) => m.fileName === file) ? [file] : []),
+    ...(apps.length ? [appFilesOf(env, options).glob] : []),
+  ];
+  const exclude = anyOf(excluded);
+  return directorySource(env, exclude === undefined ? {} : { exclude });
+}
+
+function appFilesOf(env: GitOpsEnvironment, options: ArgoCdOptions): AppFiles {
+  if (!options.appFiles) {
+    throw new SynthError(`environment ${env.name}: 'apps' need the app file names, which this synth does not give`);
+  }
+  return options.appFiles;
+}
+
+/** The source of a team's app: its file alone, or the chart rendering that app alone. */
+function teamAppSource(
+  env: GitOpsEnvironment,
+  options: ArgoCdOptions,
+  app: ResolvedApp,
+  values: Record<string, unknown> | undefined,
+  rendered: ReadonlySet<string>,
+): IApplicationSource {
+  if (values !== undefined) return chartSource(env, options, { ...values, scope: 'app', scopeApp: app.name });
+  const file = appFilesOf(env, options).fileName(app.name);
+  if (!rendered.has(file)) {
+    throw new SynthError(`environment ${env.name}: '${app.key}' has no file ${file} among the rendered manifests`);
+  }
+  return directorySource(env, { include: file });
 }
 
 /**
  * The child Applications of an environment, in sync-wave order: Istio's `base`, `istiod` and `gateway` charts, all
- * pinned to one version, then this product's manifests.
+ * pinned to one version, then this product's shared manifests (`app`), then one Application per team's app.
  */
 export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions = {}): IApplication[] {
   const { config } = env;
@@ -179,6 +262,14 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
   // a gateway namespace of its own is the gateway's.
   const sharedNamespace = gatewayNamespace === istioNamespace;
   const directory = config.gitops.appSource === 'directory';
+  const values = directory ? undefined : chartValues(env, options);
+  const apps = resolvedApps(config);
+  const rendered = new Set(env.manifests.map((m) => m.fileName));
+  // The rendered manifests hold their namespaces; a chart may not. Shared by the app and the teams' apps.
+  const appSyncPolicy = () =>
+    syncPolicy(config, {
+      syncOptions: directory ? ['PruneLast=true'] : ['CreateNamespace=true', 'PruneLast=true'],
+    });
   const metricsServer =
     config.gitops.autoscaling === 'hpaWithMetricsServer'
       ? [
@@ -255,14 +346,26 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
       'app',
       SYNC_WAVES.app,
       {
-        source: appSource(env, options),
+        source: appSource(env, options, apps, values),
         destination: { server, namespace: config.namespace },
-        // The rendered manifests hold their namespaces; a chart may not.
-        syncPolicy: syncPolicy(config, {
-          syncOptions: directory ? ['PruneLast=true'] : ['CreateNamespace=true', 'PruneLast=true'],
-        }),
+        syncPolicy: appSyncPolicy(),
       },
       true,
+    ),
+    // Each team's app syncs, fails and is deleted on its own.
+    ...apps.map((app) =>
+      application(
+        env,
+        teamAppName(env, app),
+        `app-${app.name}`,
+        SYNC_WAVES.teamApps,
+        {
+          source: teamAppSource(env, options, app, values, rendered),
+          destination: { server, namespace: app.namespace },
+          syncPolicy: appSyncPolicy(),
+        },
+        true,
+      ),
     ),
   ];
 }
@@ -358,12 +461,32 @@ export function renderArgoCd(
   if (envs.length === 0) return files;
   const write = (path: string, objects: unknown[]) =>
     files.set(`${ARGOCD_DIR}/${path}`, GENERATED_HEADER + toYamlDocuments(objects));
+  const owners = new Map<string, string>();
   for (const env of envs) {
-    write(`root-${env.name}.yaml`, [rootApplication(env)]);
+    const apps = [rootApplication(env), ...childApplications(env, options)];
+    for (const app of apps) claimName(owners, env, app);
+    write(`root-${env.name}.yaml`, [apps[0]]);
     // One file per child, named after its component label.
-    for (const app of childApplications(env, options))
+    for (const app of apps.slice(1))
       write(`${env.name}/${app.metadata.labels!['app.kubernetes.io/component']}.yaml`, [app]);
   }
   write('applicationset.yaml', [applicationSet(envs, config)]);
   return files;
+}
+
+/**
+ * Application names are unique per Argo CD namespace across environments, whose names only differ by their suffix
+ * (environment `dev` with app `x` and environment `dev-app-x` would both have `yelb-dev-app-x`).
+ */
+function claimName(owners: Map<string, string>, env: GitOpsEnvironment, app: IApplication): void {
+  const { name, namespace } = app.metadata;
+  const component = app.metadata.labels!['app.kubernetes.io/component'];
+  const key = `${namespace}/${name}`;
+  const owner = owners.get(key);
+  if (owner !== undefined) {
+    throw new SynthError(
+      `environment ${env.name}: Application name ${name} (${component}) is already that of ${owner}; rename the environment, or the app in 'apps'`,
+    );
+  }
+  owners.set(key, `environment ${env.name}'s ${component}`);
 }

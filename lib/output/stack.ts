@@ -38,10 +38,20 @@ export interface HelmDefinition {
   readonly notesAppLines: string;
 }
 
+/** Where a team's app is written in the rendered folder. */
+export interface AppFiles {
+  /** The file of the app named `name`. */
+  fileName(name: string): string;
+  /** A glob (Argo CD's syntax) matching every app's file and no other file of the stack. */
+  readonly glob: string;
+}
+
 export interface StackDefinition {
   /** Composes the enabled components of `config` into `app`, in apply order; charts without objects are left out. */
   buildCharts(app: App, config: Config): readonly StackChart[];
   /** The file that declares the gateway namespace, which the Istio Applications own under Argo CD. */
   readonly gatewayNamespaceFile: string;
+  /** The files of teams' apps (`resolvedApps`), each deployed by an Argo CD Application of its own. */
+  readonly appFiles: AppFiles;
   readonly helm: HelmDefinition;
 }

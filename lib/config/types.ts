@@ -188,3 +188,8 @@ export function gatewayServiceOf(config: Config): string {
 export function gatewayServiceAccountOf(config: Config): string {
   return config.gateway.api === 'gatewayApi' ? `${config.gateway.name}-istio` : config.gateway.serviceAccount;
 }
+
+/** Whether either hop uses the Gateway API, whose CRDs the cluster then needs. */
+export function usesGatewayApi(config: Config): boolean {
+  return config.alb.api === 'gatewayApi' || config.gateway.api === 'gatewayApi';
+}

@@ -1,6 +1,6 @@
 import type { IApplication, IApplicationSet, IApplicationSource, ISyncPolicy } from './argocd-types';
 import { ResolvedApp, resolvedApps } from '../config/apps';
-import { Config } from '../config/types';
+import { Config, usesGatewayApi } from '../config/types';
 import { PRODUCT_NAME } from '../product';
 import { istioBaseValues, istioGatewayValues, istiodValues } from './argocd-istio-values';
 import { GENERATED_HEADER, SynthError } from './plain';
@@ -15,12 +15,14 @@ export const ARGOCD_DIR = 'argocd';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /**
- * Sync waves of the child Applications: metrics-server (only with `gitops.autoscaling: hpaWithMetricsServer`),
- * Istio's CRDs, then the control plane, then the gateway, then the app (the shared edge: Gateway, ALB Ingresses,
- * the sample), then the teams' apps, whose VirtualServices bind to that Gateway. All teams' apps share one wave, so
+ * Sync waves of the child Applications: the Gateway API CRDs (with either `alb.api` or `gateway.api` gatewayApi),
+ * metrics-server (only with `gitops.autoscaling: hpaWithMetricsServer`), Istio's CRDs, then the control plane, then
+ * the gateway (only with `gateway.api: istio`), then the app (the shared edge: Gateway, ALB Ingresses, the sample),
+ * then the teams' apps, whose VirtualServices or HTTPRoutes bind to that Gateway. All teams' apps share one wave, so
  * none waits for another.
  */
 export const SYNC_WAVES = {
+  gatewayApiCrds: -5,
   metricsServer: -4,
   istioBase: -3,
   istiod: -2,
@@ -36,6 +38,41 @@ export const METRICS_SERVER_CHART = {
   version: '3.13.0',
   namespace: 'kube-system',
 } as const;
+
+/**
+ * CRDs installed from a tag of their project's repository, as a directory source: Argo CD cannot read a release
+ * file by URL. Pinned, not config keys: the objects this product emits and checks are written against exactly these
+ * versions (the checker's schemas/ hold the same CRDs), so a version moves with the product.
+ */
+export interface CrdSource {
+  readonly repoURL: string;
+  readonly tag: string;
+  readonly path: string;
+  /** The files of `path` to apply: the folder also holds files that are not manifests, or the same CRDs twice. */
+  readonly include: string;
+}
+
+/**
+ * The Gateway API standard channel: `config/crd/standard` at the tag is what the release's standard-install.yaml
+ * concatenates (the CRDs and the safe-upgrades ValidatingAdmissionPolicy with its binding).
+ */
+export const GATEWAY_API_CRDS: CrdSource = {
+  repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git',
+  tag: 'v1.6.1',
+  path: 'config/crd/standard',
+  include: 'gateway.networking.k8s.io_*.yaml',
+};
+
+/**
+ * The load balancer controller's own gateway CRDs (`gateway.k8s.aws/v1` first served in v3.5.0). The folder holds
+ * them once per file and again in `gateway-crds.yaml`, the file the controller's docs apply, plus a kustomization.
+ */
+export const ALB_GATEWAY_CRDS: CrdSource = {
+  repoURL: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller.git',
+  tag: 'v3.5.0',
+  path: 'config/crd/gateway',
+  include: 'gateway-crds.yaml',
+};
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 /** Deleting the Application deletes what it deployed (otherwise Argo CD leaves it behind). */
@@ -89,11 +126,18 @@ export function applicationNames(env: GitOpsEnvironment) {
     istiod: `${base}-istiod`,
     istioGateway: `${base}-istio-gateway`,
     metricsServer: `${base}-metrics-server`,
+    gatewayApiCrds: `${base}-gateway-api-crds`,
+    albGatewayCrds: `${base}-alb-gateway-crds`,
     app: base,
   };
-  const used = Object.entries(names).filter(
-    ([k]) => k !== 'metricsServer' || env.config.gitops.autoscaling === 'hpaWithMetricsServer',
-  );
+  const { config } = env;
+  const optional: Partial<Record<keyof typeof names, boolean>> = {
+    istioGateway: config.gateway.api === 'istio',
+    metricsServer: config.gitops.autoscaling === 'hpaWithMetricsServer',
+    gatewayApiCrds: usesGatewayApi(config),
+    albGatewayCrds: config.alb.api === 'gatewayApi',
+  };
+  const used = Object.entries(names).filter(([k]) => optional[k as keyof typeof names] ?? true);
   const longest = used.map(([, n]) => n).reduce((a, b) => (b.length > a.length ? b : a));
   if (longest.length > MAX_NAME) {
     throw new SynthError(
@@ -174,6 +218,13 @@ function chartValues(env: GitOpsEnvironment, options: ArgoCdOptions): Record<str
       `environment ${env.name}: 'gitops.appSource' helm needs the Helm chart output, which this synth does not produce`,
     );
   }
+  // alb.api and gateway.api are no chart values: the chart renders the Ingress and the classic gateway only.
+  if (usesGatewayApi(env.config)) {
+    const key = env.config.alb.api === 'gatewayApi' ? 'alb.api' : 'gateway.api';
+    throw new SynthError(
+      `environment ${env.name}: 'gitops.appSource' must be directory with ${key} gatewayApi (the Helm chart renders only the Ingress and Istio's classic gateway), got helm`,
+    );
+  }
   return options.helmValuesOf(env.config);
 }
 
@@ -201,7 +252,17 @@ function directorySource(env: GitOpsEnvironment, filter: { include?: string; exc
 const anyOf = (patterns: readonly string[]): string | undefined =>
   patterns.length <= 1 ? patterns[0] : `{${patterns.join(',')}}`;
 
-/** The source of the `app` Application: everything but the gateway namespace and, with teams' apps, their files. */
+/**
+ * Whether an Istio Application creates the gateway namespace: istio-base when it is Istio's own namespace, else the
+ * gateway chart's Application, which only exists with `gateway.api: istio`.
+ */
+const istioOwnsGatewayNamespace = (config: Config) =>
+  config.gateway.api === 'istio' || config.gateway.namespace === config.mesh.rootNamespace;
+
+/**
+ * The source of the `app` Application: everything but the gateway namespace when an Istio Application owns it and,
+ * with teams' apps, their files.
+ */
 function appSource(
   env: GitOpsEnvironment,
   options: ArgoCdOptions,
@@ -209,8 +270,9 @@ function appSource(
   values: Record<string, unknown> | undefined,
 ): IApplicationSource {
   if (values !== undefined) return chartSource(env, options, apps.length ? { ...values, scope: 'edge' } : values);
-  // The gateway namespace belongs to the Istio Applications, each team's app to its own: one owner per object.
-  const file = options.gatewayNamespaceFile;
+  // One owner per object: the gateway namespace is the Istio Applications' if one creates it, else the edge's;
+  // each team's app is its own Application's.
+  const file = istioOwnsGatewayNamespace(env.config) ? options.gatewayNamespaceFile : undefined;
   const excluded = [
     ...(file !== undefined && env.manifests.some((m) => m.fileName === file) ? [file] : []),
     ...(apps.length ? [appFilesOf(env, options).glob] : []),
@@ -243,8 +305,35 @@ function teamAppSource(
 }
 
 /**
- * The child Applications of an environment, in sync-wave order: Istio's `base`, `istiod` and `gateway` charts, all
- * pinned to one version, then this product's shared manifests (`app`), then one Application per team's app.
+ * An Application that applies CRDs from their project's repository, server-side: the largest CRDs exceed the
+ * annotation size limit of client-side apply. No cascade: deleting CRDs deletes every object of their kinds in the
+ * cluster. Cluster-scoped objects only, so no destination namespace.
+ */
+function crdApplication(env: GitOpsEnvironment, name: string, component: string, crds: CrdSource): IApplication {
+  return application(
+    env,
+    name,
+    component,
+    SYNC_WAVES.gatewayApiCrds,
+    {
+      source: {
+        repoURL: crds.repoURL,
+        targetRevision: crds.tag,
+        path: crds.path,
+        directory: { recurse: false, include: crds.include },
+      },
+      destination: { server: env.config.gitops.destinationServer },
+      syncPolicy: syncPolicy(env.config, { syncOptions: ['ServerSideApply=true'] }),
+    },
+    false,
+  );
+}
+
+/**
+ * The child Applications of an environment, in sync-wave order: the Gateway API CRDs when either hop uses the
+ * Gateway API (and the load balancer controller's gateway CRDs with `alb.api: gatewayApi`), Istio's `base`,
+ * `istiod` and (with `gateway.api: istio`) `gateway` charts, all pinned to one version, then this product's shared
+ * manifests (`app`), then one Application per team's app.
  */
 export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions = {}): IApplication[] {
   const { config } = env;
@@ -259,7 +348,7 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
       ? { managedNamespaceMetadata: { labels: { [READINESS_GATE_LABEL]: 'enabled' } } }
       : {};
   // Each namespace has one owning Application: Istio's namespace is istio-base's, which is never cascade-deleted;
-  // a gateway namespace of its own is the gateway's.
+  // a gateway namespace of its own is the gateway chart's, or with `gateway.api: gatewayApi` the edge's (its file).
   const sharedNamespace = gatewayNamespace === istioNamespace;
   const directory = config.gitops.appSource === 'directory';
   const values = directory ? undefined : chartValues(env, options);
@@ -270,6 +359,16 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
     syncPolicy(config, {
       syncOptions: directory ? ['PruneLast=true'] : ['CreateNamespace=true', 'PruneLast=true'],
     });
+  // The controller looks for both sets of CRDs once, when it starts; installing them here keeps them at the
+  // version the manifests are written for (the README says to apply them before the controller starts).
+  const crds = [
+    ...(usesGatewayApi(config)
+      ? [crdApplication(env, names.gatewayApiCrds, 'gateway-api-crds', GATEWAY_API_CRDS)]
+      : []),
+    ...(config.alb.api === 'gatewayApi'
+      ? [crdApplication(env, names.albGatewayCrds, 'alb-gateway-crds', ALB_GATEWAY_CRDS)]
+      : []),
+  ];
   const metricsServer =
     config.gitops.autoscaling === 'hpaWithMetricsServer'
       ? [
@@ -292,7 +391,29 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
           ),
         ]
       : [];
+  // With `gateway.api: gatewayApi` Istio deploys the gateway itself, from the Gateway in the edge's manifests.
+  const istioGateway =
+    config.gateway.api === 'istio'
+      ? [
+          application(
+            env,
+            names.istioGateway,
+            'istio-gateway',
+            SYNC_WAVES.istioGateway,
+            {
+              source: istioChart(config, 'gateway', config.gateway.serviceName, istioGatewayValues(config)),
+              destination: { server, namespace: gatewayNamespace },
+              syncPolicy: syncPolicy(
+                config,
+                sharedNamespace ? {} : { syncOptions: ['CreateNamespace=true'], ...gatewayNamespaceMetadata },
+              ),
+            },
+            true,
+          ),
+        ]
+      : [];
   return [
+    ...crds,
     ...metricsServer,
     // No cascade: deleting Istio's CRDs would delete every Istio object in the cluster.
     application(
@@ -325,21 +446,7 @@ export function childApplications(env: GitOpsEnvironment, options: ArgoCdOptions
       },
       true,
     ),
-    application(
-      env,
-      names.istioGateway,
-      'istio-gateway',
-      SYNC_WAVES.istioGateway,
-      {
-        source: istioChart(config, 'gateway', config.gateway.serviceName, istioGatewayValues(config)),
-        destination: { server, namespace: gatewayNamespace },
-        syncPolicy: syncPolicy(
-          config,
-          sharedNamespace ? {} : { syncOptions: ['CreateNamespace=true'], ...gatewayNamespaceMetadata },
-        ),
-      },
-      true,
-    ),
+    ...istioGateway,
     application(
       env,
       names.app,

@@ -319,7 +319,7 @@ const BAD_CONFIGS: [string, string, RegExp][] = [
   [
     'unknown nested key',
     'alb:\n  targettype: ip',
-    /^'alb.targettype' is not a known key \(expected one of: ingressName, scheme, ipAddressType, targetType, sslPolicy, groupName, loadBalancerAttributes, targetGroupAttributes, tags, inboundCidrs, wafv2AclArn, quotas\)$/,
+    /^'alb.targettype' is not a known key \(expected one of: api, ingressName, scheme, ipAddressType, targetType, sslPolicy, groupName, loadBalancerAttributes, targetGroupAttributes, tags, inboundCidrs, wafv2AclArn, quotas\)$/,
   ],
   [
     'targetType typo',

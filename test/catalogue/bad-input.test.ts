@@ -131,7 +131,7 @@ const CONFIG_FILES: [string, string][] = counted([
   ],
   [
     'gateway:\n  tlsMode: none',
-    "'gateway.tlsMode' is not a known key (expected one of: namespace, name, serviceName, serviceAccount, selector, credentialName, tls)",
+    "'gateway.tlsMode' is not a known key (expected one of: api, namespace, name, serviceName, serviceAccount, selector, credentialName, tls)",
   ],
   [
     'alb:\n  ingressName: GW',

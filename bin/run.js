@@ -5,8 +5,10 @@
  * it when any source changed since the last build, so a command never runs stale code. The sources' fingerprint
  * (path, size and modification time of every source and build setting) is compared with the one recorded in the
  * build's stamp: statting them costs a few milliseconds. The JavaScript is compiled file by file with esbuild (under a
- * second; tsc takes 15 s of CPU here); `build --declarations` adds the .d.ts files with tsc, for the package.
- * `npm test` type-checks the sources.
+ * second; tsc takes 15 s of CPU here); `build --declarations` adds the .d.ts files with tsc, for the package, unless
+ * the declarations' own stamp says they are fresh. `typecheck` (what `npm test` runs) type-checks tsconfig.json's
+ * program, as `tsc` does, and emits the package's declarations from that same program, so that packing after it does
+ * not check the library a second time.
  */
 const { execFileSync } = require('child_process');
 const { createHash } = require('crypto');
@@ -16,6 +18,8 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const BUILD = path.join(ROOT, 'build');
 const STAMP = path.join(BUILD, '.stamp');
+/** The fingerprint the .d.ts files were emitted from (with the lockfile: the declarations also depend on the types installed). */
+const DECLARATIONS_STAMP = path.join(BUILD, '.stamp-declarations');
 const LOCK = path.join(ROOT, '.build-lock');
 
 /** The commands: their compiled entry points. */
@@ -143,23 +147,106 @@ function compile(declarations) {
   return undefined;
 }
 
+const readOr = (file, fallback) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+};
+
+/** What the declarations were emitted from: the sources' fingerprint and the installed types' lockfile. */
+function declarationsFingerprint(sourcesFingerprint) {
+  const lock = fs.statSync(path.join(ROOT, 'package-lock.json'), { throwIfNoEntry: false });
+  return `${sourcesFingerprint} ${lock ? `${lock.size}:${lock.mtimeMs}` : 'no-lockfile'}`;
+}
+
+/**
+ * `tsc` over tsconfig.json (sources and tests), the same diagnostics; when there are none, the declarations of
+ * tsconfig.build.json's files are emitted from the same program into build/ and stamped. Returns tsc's exit code.
+ */
+function typecheck() {
+  const ts = require(require.resolve('typescript', { paths: [ROOT] }));
+  const host = ts.sys;
+  // Taken before the sources are read: a source edited meanwhile leaves the stamp stale, never wrong.
+  const before = declarationsFingerprint(fingerprint());
+  const parse = (file) => {
+    const parsed = ts.getParsedCommandLineOfConfigFile(file, undefined, {
+      ...host,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    });
+    return parsed;
+  };
+  const check = parse(path.join(ROOT, 'tsconfig.json'));
+  const build = parse(path.join(ROOT, 'tsconfig.build.json'));
+  // The build's emit settings on the check's program: declarations add no diagnostics to files that are not emitted.
+  const options = {
+    ...check.options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    rootDir: build.options.rootDir,
+    outDir: build.options.outDir,
+  };
+  const program = ts.createProgram({
+    rootNames: check.fileNames,
+    options,
+    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(check),
+    projectReferences: check.projectReferences,
+  });
+  const diagnostics = [
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSemanticDiagnostics(),
+  ];
+  if (diagnostics.length === 0) {
+    const emitted = new Set(build.fileNames.map((f) => path.resolve(f)));
+    withLock(() => {
+      fs.mkdirSync(BUILD, { recursive: true });
+      fs.rmSync(DECLARATIONS_STAMP, { force: true });
+      for (const file of program.getSourceFiles())
+        if (emitted.has(path.resolve(file.fileName))) diagnostics.push(...program.emit(file).diagnostics);
+      if (diagnostics.length === 0) fs.writeFileSync(DECLARATIONS_STAMP, before);
+    });
+  }
+  const format =
+    host.writeOutputIsTTY && host.writeOutputIsTTY() ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
+  if (diagnostics.length > 0) {
+    host.write(
+      format(ts.sortAndDeduplicateDiagnostics(diagnostics), {
+        getCurrentDirectory: () => host.getCurrentDirectory(),
+        getCanonicalFileName: (f) => (host.useCaseSensitiveFileNames ? f : f.toLowerCase()),
+        getNewLine: () => host.newLine,
+      }),
+    );
+    const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
+    if (errors > 0) {
+      host.write(`${host.newLine}Found ${errors} error${errors === 1 ? '' : 's'}.${host.newLine}`);
+      return 2;
+    }
+  }
+  return 0;
+}
+
 /** Rebuilds unless the stamp matches the sources; exits 1 with the compiler's output when the build fails. */
 function ensureBuilt({ force = false, declarations = false } = {}) {
-  const stamped = () => {
-    try {
-      return fs.readFileSync(STAMP, 'utf8');
-    } catch {
-      return '';
-    }
-  };
+  const stamped = () => readOr(STAMP, '');
   if (!force && stamped() === fingerprint()) return;
   const failure = withLock(() => {
     const now = fingerprint();
     if (!force && stamped() === now) return undefined;
     fs.mkdirSync(BUILD, { recursive: true });
     fs.rmSync(STAMP, { force: true });
+    if (declarations) fs.rmSync(DECLARATIONS_STAMP, { force: true });
     const error = compile(declarations);
-    if (error === undefined) fs.writeFileSync(STAMP, now);
+    if (error === undefined) {
+      fs.writeFileSync(STAMP, now);
+      if (declarations) fs.writeFileSync(DECLARATIONS_STAMP, declarationsFingerprint(now));
+    }
     return error;
   });
   if (failure !== undefined) {
@@ -170,10 +257,14 @@ function ensureBuilt({ force = false, declarations = false } = {}) {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'build') {
-  ensureBuilt({
-    force: args.includes('--force') || args.includes('--declarations'),
-    declarations: args.includes('--declarations'),
-  });
+  const declarations = args.includes('--declarations');
+  const force = args.includes('--force');
+  // Declarations are rebuilt unless their stamp matches (they take tsc's seconds; `typecheck` may have emitted them).
+  if (declarations && !force && readOr(DECLARATIONS_STAMP, '') === declarationsFingerprint(fingerprint()))
+    ensureBuilt();
+  else ensureBuilt({ force: force || declarations, declarations });
+} else if (command === 'typecheck') {
+  process.exitCode = typecheck();
 } else if (Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
   ensureBuilt();
   // The command sees its own arguments where it would under `node build/<entry>`.

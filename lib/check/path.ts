@@ -346,16 +346,23 @@ function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj
   const gws = unique(gateways);
   const index = boundVirtualServices(inv);
   const candidates: Obj[] = [];
+  // A wildcard Ingress host can match any VirtualService host: those are filtered. An exact one is looked up: its own
+  // host, `*`, and `*.suffix` for each domain suffix, which are exactly the hosts hostMatches accepts for it.
+  const wildcardHost = b.host.startsWith('*');
+  const suffixes = wildcardHost ? [] : wildcardPatterns(b.host);
   for (const gw of gws) {
     const entry = index.get(`${gw.namespace}/${gw.name}`);
     if (!entry) continue;
-    // A wildcard Ingress host can match any VirtualService host; an exact one only its own and the wildcard ones.
-    if (b.host.startsWith('*')) candidates.push(...entry.all);
-    else candidates.push(...(entry.exact.get(b.host.toLowerCase()) ?? []), ...entry.wildcard);
+    if (wildcardHost) candidates.push(...entry.all);
+    else {
+      candidates.push(...(entry.exact.get(b.host.toLowerCase()) ?? []));
+      for (const pattern of suffixes) candidates.push(...(entry.wildcard.get(pattern) ?? []));
+    }
   }
-  const matching = inv
-    .inOrder(candidates)
-    .filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)));
+  const ordered = inv.inOrder(candidates);
+  const matching = wildcardHost
+    ? ordered.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)))
+    : ordered;
   if (!matching.length) {
     const reason = `no VirtualService bound to ${gws.map((g) => g.ref).join(', ')} matches host ${b.host}`;
     f.add(
@@ -368,22 +375,40 @@ function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj
     return [{ step: 'route', label: 'VirtualService route', detail: reason, state: 'unknown', reason }];
   }
   const hops: Hop[] = [];
-  for (const vs of matching) {
+  for (const vs of matching) for (const hop of virtualServiceHops(inv, vs)) hops.push(hop);
+  return hops;
+}
+
+/** `*` and `*.suffix` for every domain suffix of a host: the wildcard hosts that match it. */
+function wildcardPatterns(host: string): string[] {
+  const out = ['*'];
+  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) out.push(`*${host.slice(i)}`);
+  return out;
+}
+
+/**
+ * The hops of every route destination of a VirtualService, computed once per VirtualService: every Ingress host it
+ * serves shows the same hops, so many hosts on one VirtualService with many routes cost hosts + routes, not their
+ * product.
+ */
+function virtualServiceHops(inv: Inventory, vs: Obj): readonly Hop[] {
+  return inv.memoOn(vs, 'routeHops', () => {
+    const hops: Hop[] = [];
     for (const kind of ['http', 'tls', 'tcp']) {
       for (const route of arr(rec(vs.raw.spec)[kind])) {
         for (const dest of arr(rec(route).route)) hops.push(...meshHops(inv, vs, kind, route, dest));
       }
     }
-  }
-  return hops;
+    return hops;
+  });
 }
 
 interface BoundVirtualServices {
   readonly all: Obj[];
   /** By lower-case exact host. */
   readonly exact: Map<string, Obj[]>;
-  /** Those with a wildcard host (`*`, `*.example.com`). */
-  readonly wildcard: Obj[];
+  /** By wildcard host as written (`*`, `*.example.com`), matched case-sensitively as hostMatches does. */
+  readonly wildcard: Map<string, Obj[]>;
 }
 
 /** VirtualServices by the Gateway (`ns/name`) they are bound to, and by host within it: built once per check. */
@@ -402,14 +427,13 @@ function boundVirtualServices(inv: Inventory): Map<string, BoundVirtualServices>
       );
       for (const key of keys) {
         let entry = out.get(key);
-        if (!entry) out.set(key, (entry = { all: [], exact: new Map(), wildcard: [] }));
+        if (!entry) out.set(key, (entry = { all: [], exact: new Map(), wildcard: new Map() }));
         entry.all.push(vs);
-        if (hosts.some((h) => h.startsWith('*'))) entry.wildcard.push(vs);
-        for (const h of unique(hosts.filter((x) => !x.startsWith('*')).map((x) => x.toLowerCase()))) {
-          const list = entry.exact.get(h);
-          if (list) list.push(vs);
-          else entry.exact.set(h, [vs]);
-        }
+        // `*` and `*.suffix` match other hosts; any other host starting with `*` only itself, which no exact Ingress
+        // host is.
+        for (const h of unique(hosts.filter((x) => x === '*' || x.startsWith('*.')))) append(entry.wildcard, h, vs);
+        for (const h of unique(hosts.filter((x) => !x.startsWith('*')).map((x) => x.toLowerCase())))
+          append(entry.exact, h, vs);
       }
     }
     return out;

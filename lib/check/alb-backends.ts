@@ -101,11 +101,13 @@ export function checkBackend(inv: Inventory, ing: Obj, b: AlbBackend, targetType
   if (svcTarget) {
     const fieldOf = (key: string) =>
       svc.obj || !svc.annotationsField ? annotationField(key) : `${svc.annotationsField}['${key}']`;
-    checkAlbAnnotations(svcTarget, fieldOf, svc.annotations, f);
+    // Once per Service, not per backend: every host of the gateway's Ingresses names the same Service.
+    inv.memoOn(svc, 'albAnnotationsChecked', () => checkAlbAnnotations(svcTarget, fieldOf, svc.annotations, f));
   }
   if (svc.obj) {
+    const ingAnnotations = strMap(ing.raw.metadata?.annotations);
     const own = Object.keys(svc.annotations).filter(
-      (k) => k.startsWith(ALB) && strMap(ing.raw.metadata?.annotations)[k] !== svc.annotations[k],
+      (k) => k.startsWith(ALB) && ingAnnotations[k] !== svc.annotations[k],
     );
     if (own.length) {
       f.add(

@@ -162,6 +162,16 @@ function discoveryHosts(ing: Obj): string[] {
 
 function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbBackend[] {
   const out: AlbBackend[] = [];
+  // The merged annotations once per Service, not per backend: an Ingress may have many hosts and many annotations.
+  const merged = new Map<ServiceInfo | undefined, Record<string, string>>();
+  const annotationsFor = (service: ServiceInfo | undefined) => {
+    let m = merged.get(service);
+    if (!m) {
+      const svcAlb = Object.entries(service?.annotations ?? {}).filter(([k]) => k.startsWith(ALB));
+      merged.set(service, (m = svcAlb.length ? { ...ann, ...Object.fromEntries(svcAlb) } : ann));
+    }
+    return m;
+  };
   const add = (host: string, path: string, field: string, hostField: string, backend: unknown) => {
     const svc = rec(at(backend, 'service'));
     const serviceName = str(svc.name);
@@ -171,7 +181,6 @@ function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbB
     if (port === 'use-annotation') return; // an ALB action, not a Service
     const service = inv.service(ing.namespace, serviceName);
     const servicePort = service?.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
-    const svcAlb = Object.fromEntries(Object.entries(service?.annotations ?? {}).filter(([k]) => k.startsWith(ALB)));
     out.push({
       host,
       path,
@@ -181,7 +190,7 @@ function backendsOf(inv: Inventory, ing: Obj, ann: Record<string, string>): AlbB
       port,
       service,
       servicePort,
-      annotations: { ...ann, ...svcAlb },
+      annotations: annotationsFor(service),
     });
   };
   arr(at(ing.raw.spec, 'rules')).forEach((r, i) => {

@@ -163,8 +163,19 @@ export interface EdgeAuthz {
   readonly note: string;
 }
 
-/** Decides whether `caller` may reach workload `w` on container port `port`. */
+/**
+ * Decides whether `caller` may reach workload `w` on container port `port`: once per workload, caller and port, since
+ * every route to a workload through one gateway asks the same question.
+ */
 export function authorize(inv: Inventory, w: WorkloadInfo, caller: Caller, port: number | undefined): EdgeAuthz {
+  return inv.memoOn(
+    w,
+    `authorize\u0000${caller.principal ?? ''}\u0000${caller.namespace ?? ''}\u0000${port ?? ''}`,
+    () => decide(inv, w, caller, port),
+  );
+}
+
+function decide(inv: Inventory, w: WorkloadInfo, caller: Caller, port: number | undefined): EdgeAuthz {
   const policies = policiesFor(inv, w);
   const who = caller.principal ?? 'the gateway (service account unknown)';
   const on = port === undefined ? '' : ` on port ${port}`;
@@ -279,21 +290,33 @@ export interface Edge {
   readonly authz: EdgeAuthz;
 }
 
-/** Gateway workloads a VirtualService is bound to (its non-mesh `gateways`). */
+/** Gateway workloads a VirtualService is bound to (its non-mesh `gateways`): once per VirtualService. */
 function gatewayWorkloadsOf(inv: Inventory, vs: Obj): WorkloadInfo[] {
-  const refs = arr(at(vs.raw.spec, 'gateways'))
-    .map(str)
-    .filter((g): g is string => !!g && g !== 'mesh');
-  return unique(
-    refs.flatMap((ref) => {
-      const gw = gatewayByRef(inv, vs.namespace, ref);
-      return gw ? workloadsOfGateway(inv, gw) : [];
-    }),
-  );
+  return inv.memoOn(vs, 'gatewayWorkloads', () => {
+    const refs = arr(at(vs.raw.spec, 'gateways'))
+      .map(str)
+      .filter((g): g is string => !!g && g !== 'mesh');
+    return unique(
+      refs.flatMap((ref) => {
+        const gw = gatewayByRef(inv, vs.namespace, ref);
+        return gw ? workloadsOfGateway(inv, gw) : [];
+      }),
+    );
+  });
 }
 
-/** Edges of one route destination: each (sidecar-injected) workload behind it, from each gateway workload. */
+/**
+ * Edges of one route destination: each (sidecar-injected) workload behind it, from each gateway workload. Computed
+ * once per VirtualService and destination: the authorization rules and the hop report both read them.
+ */
 export function destinationEdges(inv: Inventory, vs: Obj, dest: unknown): Edge[] {
+  const byDest = inv.memoOn(vs, 'destinationEdges', () => new Map<unknown, Edge[]>());
+  let edges = byDest.get(dest);
+  if (!edges) byDest.set(dest, (edges = edgesOf(inv, vs, dest)));
+  return edges;
+}
+
+function edgesOf(inv: Inventory, vs: Obj, dest: unknown): Edge[] {
   const host = str(at(dest, 'destination.host'));
   if (!host || serviceEntryFor(inv, host)) return [];
   const key = resolveHost(inv, vs.namespace, host);

@@ -7,11 +7,10 @@ import { ECHO_LIMIT } from '../patterns';
 const LONGEST_WORD = 200;
 /** Longest finding message: far above any rule's own words, far below a pasted file. */
 const LONGEST_MESSAGE = 2000;
+/** Compiled once: a finding is added per object, and a check can add thousands. */
+const LONG_WORD = new RegExp(`\\S{${LONGEST_WORD + 1},}`, 'g');
 function shorten(text: string): string {
-  const words = text.replace(
-    new RegExp(`\\S{${LONGEST_WORD + 1},}`, 'g'),
-    (word) => `${word.slice(0, ECHO_LIMIT)}... (${word.length} characters)`,
-  );
+  const words = text.replace(LONG_WORD, (word) => `${word.slice(0, ECHO_LIMIT)}... (${word.length} characters)`);
   return words.length <= LONGEST_MESSAGE ? words : `${words.slice(0, LONGEST_MESSAGE)}... (${words.length} characters)`;
 }
 

@@ -93,16 +93,16 @@ function checkListenerConfigurations(inv: Inventory, gw: Obj, f: Findings): void
   if (!config) return;
   const ls = listeners(gw);
   const offered = ls.map((l) => `${l.protocol ?? ''}:${l.port ?? ''}`).join(', ');
+  // `port` and `PROTOCOL:port` of every listener, so each entry is a lookup (a Gateway may have a listener per host).
+  const served = new Set<string>();
+  for (const l of ls) served.add(String(l.port)).add(`${(l.protocol ?? '').toUpperCase()}:${String(l.port)}`);
   arr(at(config.raw.spec, 'listenerConfigurations')).forEach((entry, i) => {
     const protocolPort = str(rec(entry).protocolPort);
     const parsed = protocolPort === undefined ? undefined : /^([A-Za-z_]*):(\d+)$/.exec(protocolPort);
     if (!parsed) return; // the schema reports a malformed protocolPort
     const [, protocol, port] = parsed;
     // Without a protocol the entry is matched by port only: the rule then stays silent rather than guess.
-    const matches = ls.some(
-      (l) =>
-        String(l.port) === port && (protocol === '' || (l.protocol ?? '').toUpperCase() === protocol.toUpperCase()),
-    );
+    const matches = served.has(protocol === '' ? port : `${protocol.toUpperCase()}:${port}`);
     if (!matches) {
       f.add(
         'gwapi-listener-config-unmatched',

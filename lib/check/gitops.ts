@@ -59,10 +59,11 @@ export function checkIstioCharts(inv: Inventory, f: Findings): void {
         `pin base, istiod and gateway to the same targetRevision (e.g. ${reference.version})`,
       );
     }
+    // The charts installed before each chart, listed once per cluster (not once per Application: many teams may
+    // each install a gateway chart).
+    const before = CHART_ORDER.map((_, c) => apps.filter((e) => CHART_ORDER.indexOf(e.chart) < c));
     for (const later of apps) {
-      for (const earlier of apps.filter(
-        (e) => e.app !== later.app && CHART_ORDER.indexOf(e.chart) < CHART_ORDER.indexOf(later.chart),
-      )) {
+      for (const earlier of before[CHART_ORDER.indexOf(later.chart)].filter((e) => e.app !== later.app)) {
         if (later.wave > earlier.wave) continue;
         f.add(
           'istio-chart-order',

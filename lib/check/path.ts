@@ -118,6 +118,11 @@ function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; 
 function gatewayHop(inv: Inventory, server: GatewayServer | undefined, note: string, missing: string): Hop {
   if (!server)
     return { step: 'gateway-server', label: 'gateway server', detail: missing, state: 'unknown', reason: missing };
+  // Once per server: every Ingress host through it gets the same hop, and a server may list many hosts.
+  return inv.memoOn(server, `hop\u0000${note}`, () => serverHop(inv, server, note));
+}
+
+function serverHop(inv: Inventory, server: GatewayServer, note: string): Hop {
   const label = `${server.gateway.ref} server ${server.port} ${server.protocol}`;
   if (!isTlsServer(server))
     return {

@@ -8,7 +8,7 @@ import { Findings } from './findings';
 import { Obj, splitApiVersion } from './identity';
 import { Inventory } from './inventory';
 import { PROJECT_ROOT } from '../project-root';
-import { isRec } from './util';
+import { append, isRec } from './util';
 
 /**
  * Schema validation. Core Kubernetes kinds use the kubernetes-models validators; custom resources (Istio, Argo CD,
@@ -83,7 +83,7 @@ function describe(e: ErrorObject): string {
  */
 function withBranchesMerged(errors: readonly ErrorObject[]): ErrorObject[] {
   const byPlace = new Map<string, ErrorObject[]>();
-  for (const e of errors) byPlace.set(e.instancePath, [...(byPlace.get(e.instancePath) ?? []), e]);
+  for (const e of errors) append(byPlace, e.instancePath, e);
   const absorbed = new Set<ErrorObject>();
   const messages = new Map<ErrorObject, string>();
   for (const c of errors) {

@@ -15,8 +15,9 @@ import { PROJECT_ROOT } from '../project-root';
  * Speed and memory figures of the synth path. Goals: a cold `npm run synth` (render, checks, write) under 1.5 s, a
  * first in-process render of every output under 500 ms, warm renders under 50 ms, peak RSS under 300 MiB. The synth
  * command runs as a user runs it: the compiled build with plain node, cold (no Helm template cache) and warm.
- * Then `npm run check` (schemas and rules) on generated manifest sets of 1k, 10k and 100k objects: its cost must
- * grow linearly, so the time per 1k objects stays about the same.
+ * Then `npm run check` (schemas and rules) on generated manifest sets of 1k, 10k and 100k objects, and on what the
+ * product emits for 1, 10, 100 and 1,000 apps behind one shared gateway (`manyAppManifests`): its cost must grow
+ * linearly, so the time per 1k objects and per app stays about the same.
  * Prints figures; exits 0 either way (figures, not a test).
  */
 const ROOT = PROJECT_ROOT;
@@ -107,8 +108,51 @@ async function main(): Promise<void> {
     rows.push([`check ${count / 1000}k objects`, `${ms(took)} (${ms(took / (objects.length / 1000))} per 1k)`]);
   }
   rows.push(['peak RSS after the checks', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
+  for (const apps of APP_COUNTS) {
+    let figure: string;
+    try {
+      const r = checkAppsInChild(apps);
+      figure = `${ms(r.ms)} (${ms(r.ms / apps)} per app, ${r.objects} objects, ${r.errors} errors), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB`;
+    } catch (e) {
+      figure = `not measured: ${(e as Error).message.split('\n')[0]}`;
+    }
+    rows.push([`check ${apps} app${apps === 1 ? '' : 's'} (own process, validators compiled)`, figure]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+const APP_COUNTS = [1, 10, 100, 1_000];
+
+interface AppsCheck {
+  readonly ms: number;
+  readonly objects: number;
+  readonly errors: number;
+  readonly maxRssKb: number;
+}
+
+/**
+ * Checks the manifests of `apps` apps in a process of its own, which loads only the checker, so the peak RSS is the
+ * check's alone. One app is checked first: the row times the apps, not compiling the validators (the rows above
+ * show that once).
+ */
+function checkAppsInChild(apps: number): AppsCheck {
+  const script = `
+    const { performance } = require('perf_hooks');
+    const { checkManifests } = require(${JSON.stringify(join(__dirname, '..', 'check', 'index.js'))});
+    const { manyAppManifests } = require(${JSON.stringify(join(__dirname, '..', 'check', 'synthetic.js'))});
+    (async () => {
+      await checkManifests(manyAppManifests(1));
+      const objects = manyAppManifests(${apps});
+      const start = performance.now();
+      const r = await checkManifests(objects);
+      const ms = performance.now() - start;
+      process.stdout.write(JSON.stringify({
+        ms, objects: objects.length, errors: r.summary.errors, maxRssKb: process.resourceUsage().maxRSS,
+      }));
+    })();`;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out) as AppsCheck;
 }
 
 void main();

@@ -5,7 +5,13 @@
  */
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { gatewayServers, gatewayServersOnPort, gatewaysOfService, isTlsServer, workloadsOfGateway } from './mesh-model';
+import {
+  gatewayServersOnPort,
+  gatewaysOfService,
+  isTlsServer,
+  serviceServersOnPort,
+  workloadsOfGateway,
+} from './mesh-model';
 import { ServiceInfo, ServicePortInfo, WorkloadInfo } from './services-workloads';
 import { annotationField, arr, at, isRec, rec, str, strMap, unique } from './util';
 import { GATEWAY_STATUS_PORT as STATUS_PORT } from '../ports';
@@ -323,9 +329,7 @@ function albIngress(inv: Inventory, ing: Obj): AlbIngress {
 /** What a gateway Service port speaks: the status port is plain HTTP, other ports follow the Gateway servers on them. */
 export function portSpeaks(inv: Inventory, svc: ServiceInfo, sp: ServicePortInfo): 'tls' | 'plain' | 'unknown' {
   if (sp.name === 'status-port' || sp.port === STATUS_PORT) return 'plain';
-  const servers = gatewaysOfService(inv, svc)
-    .flatMap(gatewayServers)
-    .filter((s) => s.port === sp.port);
+  const servers = serviceServersOnPort(inv, svc, sp.port);
   if (servers.some(isTlsServer)) return 'tls';
   if (servers.length) return 'plain';
   return 'unknown';
@@ -348,11 +352,16 @@ export function mayBeGateway(inv: Inventory, b: AlbBackend): boolean {
 export function gatewaysBehindAlb(inv: Inventory, albs: AlbIngress[]): Obj[] {
   const picked: Obj[] = [];
   const unresolvedPorts = new Set<number>();
+  // Each Service once: its Gateways are the same for every backend (host) that names it.
+  const services = new Set<ServiceInfo>();
   for (const b of albs.flatMap((a) => a.backends)) {
-    if (b.service) picked.push(...gatewaysOfService(inv, b.service));
-    else if (typeof b.port === 'number' && !inv.servicesNamed(b.serviceName).length) unresolvedPorts.add(b.port);
+    if (b.service) {
+      if (services.has(b.service)) continue;
+      services.add(b.service);
+      for (const gw of gatewaysOfService(inv, b.service)) picked.push(gw);
+    } else if (typeof b.port === 'number' && !inv.servicesNamed(b.serviceName).length) unresolvedPorts.add(b.port);
   }
-  for (const port of unresolvedPorts) picked.push(...gatewayServersOnPort(inv, port).map((s) => s.gateway));
+  for (const port of unresolvedPorts) for (const s of gatewayServersOnPort(inv, port)) picked.push(s.gateway);
   return inv.inOrder(picked);
 }
 

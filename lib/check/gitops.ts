@@ -4,6 +4,7 @@ import { Findings } from './findings';
 import { HelmSource, helmSources, isIstioChartRepo } from './helm-sources';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
+import { WorkloadInfo } from './services-workloads';
 import { annotationField, append, arr, at, rec, str, strMap, unique } from './util';
 
 /** Istio's charts in install order: CRDs and cluster roles, then the control plane, then the gateway. */
@@ -174,9 +175,13 @@ export function checkFirstGatewayPods(inv: Inventory, albs: readonly AlbIngress[
   if (hooked) return;
   for (const alb of albs) {
     if (alb.targetType !== 'ip') continue;
+    // Each gateway workload once per Ingress: every host of the Ingress names the same gateway Service.
+    const seen = new Set<WorkloadInfo>();
     for (const b of alb.backends) {
       if (!b.service) continue;
       for (const w of inv.workloadsOf(b.service)) {
+        if (seen.has(w)) continue;
+        seen.add(w);
         const installer = w.installer;
         if (!w.gateway || !installer || installer.kind !== 'Application') continue;
         const wave = syncWave(installer);

@@ -117,6 +117,20 @@ function credentialProviders(inv: Inventory): Map<string, Obj[]> {
   });
 }
 
+/** The first cert-manager Certificate writing each Secret, by `namespace name`: indexed once. */
+function certificateFor(inv: Inventory, namespace: string, name: string): Obj | undefined {
+  const index = inv.memo('certificatesBySecret', () => {
+    const m = new Map<string, Obj>();
+    for (const [secret, providers] of credentialProviders(inv))
+      for (const c of providers) {
+        const key = `${c.namespace}\u0000${secret}`;
+        if (c.kind === 'Certificate' && !m.has(key)) m.set(key, c);
+      }
+    return m;
+  });
+  return index.get(`${namespace}\u0000${name}`);
+}
+
 function checkCredential(
   inv: Inventory,
   gw: Obj,
@@ -168,7 +182,7 @@ function checkCredential(
   const providers = credentialProviders(inv);
   for (const ns of namespaces) {
     const secret = inv.find('Secret', ns, name, '');
-    const certificate = (providers.get(name) ?? []).find((c) => c.kind === 'Certificate' && c.namespace === ns);
+    const certificate = certificateFor(inv, ns, name);
     if (secret) {
       if (!hasCertKeys(secret)) {
         f.add(

@@ -173,6 +173,18 @@ export function gatewaysOfService(inv: Inventory, svc: ServiceInfo): Obj[] {
   });
 }
 
+/**
+ * The servers on a port of the Gateways selecting a gateway Service's pods: once per Service and port, since every
+ * host of the Ingresses names the same Service and port, and one gateway may serve a Gateway per app.
+ */
+export function serviceServersOnPort(inv: Inventory, svc: ServiceInfo, port: number | undefined): GatewayServer[] {
+  return inv.memoOn(svc, `serversOnPort\u0000${port}`, () =>
+    gatewaysOfService(inv, svc)
+      .flatMap(gatewayServers)
+      .filter((s) => s.port === port),
+  );
+}
+
 /** The Gateway a VirtualService `gateways` entry names, if it is in the manifests. */
 export function gatewayByRef(inv: Inventory, vsNamespace: string, ref: string): Obj | undefined {
   const key = gatewayRefKey(vsNamespace, ref);

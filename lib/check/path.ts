@@ -8,7 +8,6 @@ import {
   GatewayServer,
   meshNamespace,
   gatewayRefKey,
-  gatewayServers,
   gatewayServersOnPort,
   gatewaysOfService,
   injectionOf,
@@ -16,6 +15,7 @@ import {
   namespaceMtls,
   resolveHost,
   serviceEntryFor,
+  serviceServersOnPort,
   unverifiedTls,
   workloadMtls,
   workloadsOfGateway,
@@ -103,14 +103,7 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
 /** Gateway servers the ALB backend port lands on. */
 function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; note: string } {
   const port = b.servicePort?.port ?? (typeof b.port === 'number' ? b.port : undefined);
-  if (b.service) {
-    return {
-      servers: gatewaysOfService(inv, b.service)
-        .flatMap(gatewayServers)
-        .filter((s) => s.port === port),
-      note: '',
-    };
-  }
+  if (b.service) return { servers: serviceServersOnPort(inv, b.service, port), note: '' };
   // Gateway Service unknown: the best available match is any Gateway server on the same port number.
   return { servers: gatewayServersOnPort(inv, port), note: ' (matched by port: gateway Service not in the manifests)' };
 }
@@ -324,16 +317,7 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
           );
         }
         hops.push(gatewayHop(inv, server, note, missing));
-        if (server)
-          hops.push(
-            ...routeHops(
-              inv,
-              alb,
-              b,
-              servers.map((s) => s.gateway),
-              f,
-            ),
-          );
+        if (server) for (const hop of routeHops(inv, alb, b, servers, f)) hops.push(hop);
       }
       out.push({
         host: b.host,
@@ -347,29 +331,25 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
   return out;
 }
 
-function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj[], f: Findings): Hop[] {
-  const gws = unique(gateways);
-  const index = boundVirtualServices(inv);
+function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, servers: GatewayServer[], f: Findings): Hop[] {
+  const bound = boundToServers(inv, servers);
   const candidates: Obj[] = [];
   // A wildcard Ingress host can match any VirtualService host: those are filtered. An exact one is looked up: its own
   // host, `*`, and `*.suffix` for each domain suffix, which are exactly the hosts hostMatches accepts for it.
   const wildcardHost = b.host.startsWith('*');
-  const suffixes = wildcardHost ? [] : wildcardPatterns(b.host);
-  for (const gw of gws) {
-    const entry = index.get(`${gw.namespace}/${gw.name}`);
-    if (!entry) continue;
-    if (wildcardHost) candidates.push(...entry.all);
-    else {
-      candidates.push(...(entry.exact.get(b.host.toLowerCase()) ?? []));
-      for (const pattern of suffixes) candidates.push(...(entry.wildcard.get(pattern) ?? []));
-    }
+  if (wildcardHost) for (const vs of bound.all) candidates.push(vs);
+  else {
+    for (const vs of bound.exact.get(b.host.toLowerCase()) ?? []) candidates.push(vs);
+    for (const pattern of wildcardPatterns(b.host))
+      for (const vs of bound.wildcard.get(pattern) ?? []) candidates.push(vs);
   }
   const ordered = inv.inOrder(candidates);
   const matching = wildcardHost
     ? ordered.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)))
     : ordered;
   if (!matching.length) {
-    const reason = `no VirtualService bound to ${gws.map((g) => g.ref).join(', ')} matches host ${b.host}`;
+    const gws = bound.gateways;
+    const reason = `no VirtualService bound to ${bound.names} matches host ${b.host}`;
     f.add(
       'host-route',
       alb.obj,
@@ -382,6 +362,40 @@ function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, gateways: Obj
   const hops: Hop[] = [];
   for (const vs of matching) for (const hop of virtualServiceHops(inv, vs)) hops.push(hop);
   return hops;
+}
+
+interface BoundToServers extends BoundVirtualServices {
+  /** The Gateways of the servers, each once. */
+  readonly gateways: Obj[];
+  /** Their references, for messages. */
+  readonly names: string;
+}
+
+/**
+ * The VirtualServices bound to the Gateways of some servers, indexed by host: once per set of servers (the servers of
+ * a gateway Service's port), since every Ingress host through that port asks, and the gateway may serve a Gateway
+ * per app.
+ */
+function boundToServers(inv: Inventory, servers: GatewayServer[]): BoundToServers {
+  return inv.memoOn(servers, 'boundVirtualServices', () => {
+    const gateways = unique(servers.map((s) => s.gateway));
+    const index = boundVirtualServices(inv);
+    const out = {
+      gateways,
+      names: gateways.map((g) => g.ref).join(', '),
+      all: [] as Obj[],
+      exact: new Map<string, Obj[]>(),
+      wildcard: new Map<string, Obj[]>(),
+    };
+    for (const gw of gateways) {
+      const entry = index.get(`${gw.namespace}/${gw.name}`);
+      if (!entry) continue;
+      for (const vs of entry.all) out.all.push(vs);
+      for (const [host, list] of entry.exact) for (const vs of list) append(out.exact, host, vs);
+      for (const [host, list] of entry.wildcard) for (const vs of list) append(out.wildcard, host, vs);
+    }
+    return out;
+  });
 }
 
 /** `*` and `*.suffix` for every domain suffix of a host: the wildcard hosts that match it. */

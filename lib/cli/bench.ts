@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -53,15 +53,9 @@ async function main(): Promise<void> {
       cwd: ROOT,
       stdio: 'ignore',
     });
-  const cache = join(ROOT, '.cache');
   // Cold: the template cache and the chart's helm proof emptied before each run (only caches; the run refills them).
-  const emptyCache = () => {
-    for (const f of readdirSync(cache, { withFileTypes: true }))
-      if (/^(helm-templates|helm-self-check|checks)-/.test(f.name)) rmSync(join(cache, f.name));
-  };
-  mkdirSync(cache, { recursive: true });
   const cold = timeIt(3, () => {
-    emptyCache();
+    emptySynthCaches();
     synthCli();
   });
   const cli = timeIt(3, synthCli);
@@ -118,11 +112,91 @@ async function main(): Promise<void> {
     }
     rows.push([`check ${apps} app${apps === 1 ? '' : 's'} (own process, validators compiled)`, figure]);
   }
+  rows.push(...synthAppsRows(mean(cold)));
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 }
 
 const APP_COUNTS = [1, 10, 100, 1_000];
+
+/** A configuration of `apps` apps, each one host and one route, a certificate per 10 apps, no sample. */
+export function manyAppsConfig(apps: number): object {
+  const certificate = (i: number) =>
+    `arn:aws:acm:us-east-1:210987654321:certificate/00000000-0000-4000-8000-${String(Math.floor(i / 10)).padStart(12, '0')}`;
+  return {
+    yelb: { enabled: false },
+    apps: Array.from({ length: apps }, (_, i) => ({
+      name: `app-${i}`,
+      hosts: [`app-${i}.acme.io`],
+      certificateArn: certificate(i),
+      routes: [{ pathPrefix: '/', service: 'web', port: 8080 }],
+    })),
+  };
+}
+
+/**
+ * The synth command on 1, 10, 100 and 1,000 apps, each with empty caches (templates, helm proof, checks) as the
+ * cold default synth above: time, time per app, peak RSS, and the ratio to the default synth's cold time.
+ */
+function synthAppsRows(defaultColdMs: number): [string, string][] {
+  const work = mkdtempSync(join(tmpdir(), 'bench-apps-'));
+  // Reports the synth process's own peak RSS when it exits.
+  const preload = join(work, 'rss.js');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => require('fs').writeSync(2, `\\nbench-max-rss-kb ${process.resourceUsage().maxRSS}\\n`));",
+  );
+  const rows: [string, string][] = [];
+  try {
+    for (const apps of APP_COUNTS) {
+      const config = join(work, `apps-${apps}.json`);
+      writeFileSync(config, JSON.stringify(manyAppsConfig(apps)));
+      let figure: string;
+      try {
+        emptySynthCaches();
+        const start = performance.now();
+        const run = spawnSync(
+          process.execPath,
+          [
+            '--require',
+            preload,
+            join(ROOT, 'bin', 'run.js'),
+            'synth',
+            '--config',
+            config,
+            '--out',
+            join(work, `out-${apps}`),
+          ],
+          { cwd: ROOT, encoding: 'utf8' },
+        );
+        const took = performance.now() - start;
+        if (run.status !== 0)
+          throw new Error(
+            run.stderr
+              .trim()
+              .split('\n')
+              .filter((l) => l.startsWith('error'))[0] ?? `exit ${run.status}`,
+          );
+        const rss = Number(/bench-max-rss-kb (\d+)/.exec(run.stderr)?.[1] ?? NaN);
+        figure = `${ms(took)} (${ms(took / apps)} per app, ${(took / defaultColdMs).toFixed(2)}x the default synth), peak RSS ${(rss / 1024).toFixed(0)} MiB`;
+      } catch (e) {
+        figure = `not measured: ${(e as Error).message.split('\n')[0]}`;
+      }
+      rows.push([`synth command, ${apps} app${apps === 1 ? '' : 's'}, no cache`, figure]);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** Empties the synth's caches in .cache/ (only caches: the next run refills them). */
+function emptySynthCaches(): void {
+  const cache = join(ROOT, '.cache');
+  mkdirSync(cache, { recursive: true });
+  for (const f of readdirSync(cache, { withFileTypes: true }))
+    if (/^(helm-templates|helm-self-check|checks)-/.test(f.name)) rmSync(join(cache, f.name));
+}
 
 interface AppsCheck {
   readonly ms: number;

@@ -4,6 +4,7 @@ import { StackDefinition } from '../lib/output/stack';
 import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
 import { resolvedApps } from '../lib/config/apps';
 import { AlbIngressChart } from './alb-ingress-chart';
+import { albPlanTemplate } from './alb-plan-template';
 import { APP_FILES_GLOB, AppChart, appFileName } from './app-chart';
 import { crossFieldTemplate } from './cross-field-rules';
 import { GatewayCertificateChart } from './gateway-certificate-chart';
@@ -64,6 +65,7 @@ export const STACK: StackDefinition = {
     structureRules: STRUCTURE_RULES,
     ingressScopeFile: INGRESS_SCOPE_FILE,
     crossFieldTemplate,
+    namedTemplates: albPlanTemplate,
     notesAppLines: NOTES_APP_LINES,
   },
 };

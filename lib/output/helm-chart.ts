@@ -325,7 +325,7 @@ function buildTemplates(stack: StackDefinition): Templates {
     const files = new Map<string, string>();
     files.set(
       'templates/_helpers.tpl',
-      helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper)),
+      helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper), helm.namedTemplates(helper)),
     );
     const fileNames = [...new Set(fileOf.values())].sort();
     const ingressScopeFile = helm.ingressScopeFile;

@@ -34,6 +34,8 @@ export interface HelmDefinition {
   readonly ingressScopeFile: string;
   /** Checks across values: Go-template lines of the validate define; `helper` names the chart's named templates. */
   crossFieldTemplate(helper: (name: string) => string): string;
+  /** The stack's own named templates for `_helpers.tpl` (twins of functions of its charts); `helper` names them. */
+  namedTemplates(helper: (name: string) => string): string;
   /** NOTES.txt lines naming what the app part of the release created; they may use `$all` (scope is not ingress). */
   readonly notesAppLines: string;
 }

@@ -1,5 +1,8 @@
 import { AWS_ALB_QUOTAS, quotaName, ruleLimitsOf } from '../lib/alb-plan';
-import { ALB_PLAN_RULES, samplePlanName } from './alb-ingress-chart';
+import { FileContext } from '../lib/output/stack';
+import { helper } from '../lib/output/helm-names';
+import { INGRESS_SCOPE_FILE } from './helm-chart-rules';
+import { ALB_PLAN_RULES, nthAlbName, samplePlanName } from './alb-ingress-chart';
 
 /*
  * The chart's twin of albPlanOf (charts/alb-ingress-chart.ts over planAlbs, lib/alb-plan.ts): the same next-fit over
@@ -129,3 +132,30 @@ to the synth's refusal when the apps do not fit.
 {{- printf "%d %d" (max (sub $certs 1) 0) $rules -}}
 {{- end }}`;
 }
+
+/** The Ingresses: one per planned ALB, with its hosts and certificates, named as nthAlbName names them. */
+export const ALB_INGRESS_CONTEXT: FileContext = {
+  fileName: INGRESS_SCOPE_FILE,
+  open: `{{- range $n, $alb := (include "${helper('albPlan')}" $ | fromJson).albs }}\n`,
+  close: '{{- end }}\n',
+  lists: new Map([
+    ['host', { variable: 'host', expr: '$alb.hosts' }],
+    ['certificateArn', { variable: 'certificateArn', expr: '$alb.certificateArns' }],
+  ]),
+  values: Object.fromEntries(
+    ['alb.ingressName', 'alb.groupName'].map((path) => [
+      path,
+      `include "${helper('nthAlbName')}" (list $.Values.${path} $n)`,
+    ]),
+  ),
+};
+
+/** nthAlbName (charts/alb-ingress-chart.ts): the first ALB keeps the name, the n-th (from 0) gets `-<n+1>`. */
+export const nthAlbNameTemplate = (h: (name: string) => string): string => {
+  if (nthAlbName('x', 0) !== 'x' || nthAlbName('x', 2) !== 'x-3')
+    throw new Error('nthAlbName changed: change its template');
+  return `{{/* The name of the n-th (from 0) ALB's Ingress or IngressGroup. Takes (list name n). */}}
+{{- define "${h('nthAlbName')}" -}}
+{{- if eq (int (index . 1)) 0 }}{{ index . 0 }}{{ else }}{{ printf "%s-%d" (index . 0) (add1 (index . 1)) }}{{ end -}}
+{{- end }}`;
+};

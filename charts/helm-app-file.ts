@@ -164,7 +164,7 @@ export const APPS_REPEATED_FILE: RepeatedFile = {
   list: LIST,
   fileName: APPS_FILE,
   open: `{{- range $element := $.Values.${LIST} }}
-{{- if or (not (hasKey $element "enabled")) $element.enabled }}
+{{- if and (or (not (hasKey $element "enabled")) $element.enabled) (or (ne $.Values.scope "app") (eq $element.name $.Values.scopeApp)) }}
 {{- ${APP} := include "${helper('resolvedApp')}" (list $ $element) | fromJson }}
 `,
   close: `{{- end }}

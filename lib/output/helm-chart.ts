@@ -38,7 +38,28 @@ export { CHART_NAME, helmValuesOf };
  * `helm template` renders what the plain synth of the same configuration writes.
  */
 
-const SCOPE_ALL = '{{- if ne $.Values.scope "ingress" }}\n';
+/*
+ * The value `scope` picks what renders: all; ingress (the ALB Ingress file only, the ALB-Istio-TLS chart's scope);
+ * edge (everything but the repeated files: the shared part, one Argo CD Application); app (the element of a
+ * repeated file named by `scopeApp`: one Argo CD Application per team's app).
+ */
+const SCOPE_ALL = '{{- if has $.Values.scope (list "all" "edge") }}\n';
+const SCOPE_INGRESS = '{{- if has $.Values.scope (list "all" "edge" "ingress") }}\n';
+const SCOPE_REPEATED = '{{- if has $.Values.scope (list "all" "app") }}\n';
+
+/** validate.yaml's check of `scopeApp`: with scope app, it names an element of a repeated file's list. */
+function scopeAppCheck(repeated: readonly RepeatedFile[]): string {
+  const names = repeated.map(
+    (r) => `(include "${helper('fieldOf')}" (list $.Values.${r.list} "name") | fromJsonArray)`,
+  );
+  const lists = repeated.map((r) => r.list).join(', ');
+  return `{{- if eq .Values.scope "app" }}
+{{- $names := concat ${names.join(' ')} }}
+{{- if not (has .Values.scopeApp $names) }}
+{{- fail (printf "'scopeApp' must name one of ${lists} (${names.length === 1 ? '' : 'any of '}%s) while scope is app, got %s" (join ", " $names) (include "${helper('echo')}" .Values.scopeApp)) }}
+{{- end }}
+{{- end }}`;
+}
 
 /** Replaces the chart labels of an object's metadata by the labels helper, which adds Helm's own. */
 function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id: string, match: Matcher): Node {
@@ -393,7 +414,11 @@ function buildTemplates(stack: StackDefinition): Templates {
     const files = new Map<string, string>();
     files.set(
       'templates/_helpers.tpl',
-      helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper), helm.namedTemplates(helper)),
+      helpersTpl(
+        sharedChartLabels([...labels.values()]),
+        `${helm.crossFieldTemplate(helper)}\n${scopeAppCheck(helm.repeatedFiles)}`,
+        helm.namedTemplates(helper),
+      ),
     );
     const fileNames = [...new Set(fileOf.values())].sort();
     const ingressScopeFile = helm.ingressScopeFile;
@@ -415,9 +440,9 @@ function buildTemplates(stack: StackDefinition): Templates {
       const text = renderFile(
         fileDocs,
         context ? new Map([...lists, ...context.lists]) : lists,
-        `${ingressOnly ? header : `${header}${SCOPE_ALL}`}${context?.open ?? ''}`,
+        `${header}${ingressOnly ? SCOPE_INGRESS : SCOPE_ALL}${context?.open ?? ''}`,
       );
-      files.set(`templates/${fileName}`, `${text}${context?.close ?? ''}${ingressOnly ? '' : '{{- end }}\n'}`);
+      files.set(`templates/${fileName}`, `${text}${context?.close ?? ''}{{- end }}\n`);
     }
     for (const def of helm.repeatedFiles) {
       if (fileNames.includes(def.fileName)) throw new TemplateError(`${def.fileName}: written by the main charts too`);
@@ -431,7 +456,7 @@ function buildTemplates(stack: StackDefinition): Templates {
             { config: altConfig, sentinels: altSentinels },
           ],
           lists,
-          `${header}${SCOPE_ALL}`,
+          `${header}${SCOPE_REPEATED}`,
         )}{{- end }}\n`,
       );
     }

@@ -96,6 +96,13 @@ ${labelLines(chartLabels).join('\n')}
 {{- if kindIs "slice" . }}{{ toJson . }}{{ else }}{{ toJson (list .) }}{{ end -}}
 {{- end }}
 
+{{/* One field of every element of a list, as a JSON list. Takes (list items field). */}}
+{{- define "${helper('fieldOf')}" -}}
+{{- $out := list }}
+{{- range index . 0 }}{{ $out = append $out (get . (index $ 1)) }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* The public hosts. */}}
 {{- define "${helper('hosts')}" -}}
 {{- include "${helper('asList')}" .Values.host -}}
@@ -186,7 +193,8 @@ const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 export function notesTxt(appLines: string): string {
   return `{{- $hosts := include "${helper('hosts')}" . | fromJsonArray -}}
 {{- $gw := .Values.gateway -}}
-{{- $all := ne .Values.scope "ingress" -}}
+{{- $all := has .Values.scope (list "all" "edge") -}}
+{{- $ingress := and .Values.albIngress.enabled (ne .Values.scope "app") -}}
 ${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}, scope {{ .Values.scope }}) created:
 ${appLines}
 {{- if and $all .Values.istioEdge.enabled }}
@@ -197,18 +205,24 @@ ${appLines}
 {{- if and $all (eq $gw.tls.mode "certManager") }}
   - cert-manager Certificate {{ $gw.namespace }}/{{ $gw.credentialName }} for the gateway
 {{- end }}
-{{- if .Values.albIngress.enabled }}
+{{- if eq .Values.scope "app" }}
+  - the app {{ .Values.scopeApp }} of apps: its namespace, routing, egress, mTLS and authorization
+{{- end }}
+{{- if $ingress }}
   - ALB Ingress {{ $gw.namespace }}/{{ .Values.alb.ingressName }} ({{ .Values.alb.scheme }}, {{ .Values.alb.targetType }} targets)
     -> Service {{ $gw.serviceName }}:${GATEWAY_HTTPS_PORT}, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
 {{- end }}
 {{- if $all }}
 Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress.
-{{- else }}
+{{- else if eq .Values.scope "ingress" }}
 Only the ALB Ingress (scope=ingress): the Istio Gateway, the VirtualService and the app are yours to install.
 {{- end }}
 
 Next steps:
 {{- if not $all }}
+{{- if eq .Values.scope "app" }}
+  - The shared edge (Gateway, ALB Ingresses) comes from a release with scope=edge.
+{{- end }}
 {{- else if eq $gw.tls.mode "existingSecret" }}
   - Create the gateway's TLS secret (self-signed is fine: the ALB does not validate it), for example:
        openssl req -x509 -newkey rsa:4096 -sha256 -days 3650 -nodes -keyout tls.key -out tls.crt \\
@@ -220,7 +234,7 @@ Next steps:
 {{- else }}
   - The gateway secret {{ $gw.namespace }}/{{ $gw.credentialName }} is managed outside this chart: make sure it exists.
 {{- end }}
-{{- if .Values.albIngress.enabled }}
+{{- if $ingress }}
 {{- if eq .Values.alb.targetType "ip" }}
 {{- if not (and $all .Values.createNamespaces.gateway (ne $gw.namespace .Values.namespace)) }}
 {{- $ns := lookup "v1" "Namespace" "" $gw.namespace }}

@@ -23,6 +23,13 @@ helm.sh/chart: {{ include "eks-alb-istio-tls.chart" .root | quote }}
 {{- if kindIs "slice" . }}{{ toJson . }}{{ else }}{{ toJson (list .) }}{{ end -}}
 {{- end }}
 
+{{/* One field of every element of a list, as a JSON list. Takes (list items field). */}}
+{{- define "eks-alb-istio-tls.fieldOf" -}}
+{{- $out := list }}
+{{- range index . 0 }}{{ $out = append $out (get . (index $ 1)) }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* The public hosts. */}}
 {{- define "eks-alb-istio-tls.hosts" -}}
 {{- include "eks-alb-istio-tls.asList" .Values.host -}}
@@ -379,10 +386,13 @@ AlbIngressChart, so that they name the config keys.
 {{- if hasKey $.Values "certificate_arn" }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
 {{- end }}
+{{- if hasKey $.Values "scopeApp" }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "scopeApp") "scopeApp" `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false) }}
+{{- end }}
 {{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
 {{- fail "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false" }}
 {{- end }}
-{{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
+{{- if and (or .Values.yelb.enabled .Values.istioEdge.enabled) (include "eks-alb-istio-tls.sampleActive" .) }}
 {{- $ns := .Values.namespace }}
 {{- $not := "" }}
 {{- if eq $ns .Values.mesh.rootNamespace }}{{ $not = "the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh" }}
@@ -473,6 +483,82 @@ AlbIngressChart, so that they name the config keys.
 {{- end }}
 {{- if lt $duration 3600.0 }}
 {{- fail (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
+{{- end }}
+{{- end }}
+{{- $apps := list }}
+{{- range $i, $a := .Values.apps }}{{ if or (not (hasKey $a "enabled")) $a.enabled }}{{ $apps = append $apps (list $i $a) }}{{ end }}{{ end }}
+{{- if $apps }}
+{{- if not .Values.istioEdge.enabled }}{{ fail "'istioEdge.enabled' must be true while apps are configured (their VirtualServices bind to its Gateway), got false" }}{{ end }}
+{{- $names := dict }}
+{{- $namespaces := dict }}
+{{- $hosts := dict }}
+{{- if include "eks-alb-istio-tls.sampleActive" . }}
+{{- $_ := set $namespaces .Values.namespace "'namespace' (the sample's)" }}
+{{- range include "eks-alb-istio-tls.hosts" . | fromJsonArray }}{{ $_ := set $hosts . "'host' (the sample's)" }}{{ end }}
+{{- end }}
+{{- $region := index (splitList ":" (include "eks-alb-istio-tls.certificateArns" . | fromJsonArray | first)) 3 }}
+{{- range $entry := $apps }}
+{{- $a := index $entry 1 }}
+{{- $key := printf "apps[%d]" (index $entry 0) }}
+{{- if hasKey $names $a.name }}
+{{- fail (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "eks-alb-istio-tls.echo" $a.name)) }}
+{{- end }}
+{{- $_ := set $names $a.name $key }}
+{{- $ns := $a.namespace | default $a.name }}
+{{- $nsKey := ternary (printf "%s.namespace" $key) (printf "%s.name" $key) (hasKey $a "namespace") }}
+{{- $not := "" }}
+{{- if eq $ns $.Values.mesh.rootNamespace }}{{ $not = "the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh" }}
+{{- else if eq $ns $.Values.gateway.namespace }}{{ $not = "the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway" }}
+{{- else if has $ns (list "kube-system" "kube-public" "kube-node-lease") }}{{ $not = "a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)" }}
+{{- end }}
+{{- if $not }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- end }}
+{{- if hasKey $namespaces $ns }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- end }}
+{{- $_ := set $namespaces $ns $key }}
+{{- range $i, $host := $a.hosts }}
+{{- if hasKey $hosts $host }}
+{{- fail (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "eks-alb-istio-tls.echo" $host)) }}
+{{- end }}
+{{- $_ := set $hosts $host (printf "%s (%s)" $key $a.name) }}
+{{- end }}
+{{- $prefixes := dict }}
+{{- range $i, $route := $a.routes }}
+{{- if hasKey $prefixes $route.pathPrefix }}
+{{- fail (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "eks-alb-istio-tls.echo" $route.pathPrefix)) }}
+{{- end }}
+{{- $_ := set $prefixes $route.pathPrefix $i }}
+{{- end }}
+{{- $workloads := dict }}
+{{- range $i, $allow := (default (list) $a.allow) }}
+{{- if hasKey $workloads $allow.workload }}
+{{- fail (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "eks-alb-istio-tls.echo" $allow.workload)) }}
+{{- end }}
+{{- $_ := set $workloads $allow.workload $i }}
+{{- end }}
+{{- if hasKey $a "certificateArn" }}
+{{- $single := kindIs "string" $a.certificateArn }}
+{{- range $i, $arn := include "eks-alb-istio-tls.asList" $a.certificateArn | fromJsonArray }}
+{{- $field := ternary (printf "%s.certificateArn" $key) (printf "%s.certificateArn[%d]" $key $i) $single }}
+{{- include "eks-alb-istio-tls.partition" (list $field $arn) }}
+{{- $own := index (splitList ":" $arn) 3 }}
+{{- if ne $own $region }}
+{{- fail (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.albIngress.enabled }}
+{{- $plan := include "eks-alb-istio-tls.albPlan" . | fromJson }}
+{{- if $plan.error }}{{ fail $plan.error }}{{ end }}
+{{- end }}
+{{- if eq .Values.scope "app" }}
+{{- $names := concat (include "eks-alb-istio-tls.fieldOf" (list $.Values.apps "name") | fromJsonArray) }}
+{{- if not (has .Values.scopeApp $names) }}
+{{- fail (printf "'scopeApp' must name one of apps (%s) while scope is app, got %s" (join ", " $names) (include "eks-alb-istio-tls.echo" .Values.scopeApp)) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -324,10 +324,13 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
       message: APPS_NEED_ISTIO_EDGE,
     },
   },
-  // The template also refuses a repeated app name, which values can hold but config files cannot (they merge apps
-  // by name); test/helm/apps.test.ts compares that line with appsProblem's.
   ...(
     [
+      [
+        'app-names-unique',
+        { apps: [app('shop'), app('shop', { namespace: 'shop-2', hosts: ['b.example.com'] })] },
+        `'apps[1].name' repeats the name of apps[0]: app names are unique, got "shop"`,
+      ],
       [
         'app-namespace-not-a-system-one',
         { apps: [app('kube-system')] },

@@ -258,12 +258,6 @@ Next steps:
        kubectl get ingress {{ .Values.alb.ingressName }} -n {{ $gw.namespace }} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'
 {{- end }}
   - Open https://{{ first $hosts }}/
-{{- $certificates := include "${helper('certificateArns')}" . | fromJsonArray }}
-{{- if gt (len $certificates) 26 }}
-
-WARNING: {{ len $certificates }} certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 (26) unless the
-"Certificates per Application Load Balancer" quota is raised.
-{{- end }}
 {{- end }}
 `;
 }

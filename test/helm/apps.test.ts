@@ -4,8 +4,7 @@ import * as yaml from 'js-yaml';
 import { STACK } from '../../charts';
 import { APP_FILE_ORDER, appFileName } from '../../charts/app-chart';
 import { loadConfig } from '../../lib/config/load';
-import { appsProblem } from '../../lib/config/semantics';
-import { AppConfig, Config } from '../../lib/config/types';
+import { AppConfig } from '../../lib/config/types';
 import { synthManifests } from '../../lib/output/plain';
 import { helm, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
 
@@ -225,17 +224,6 @@ describe('the chart renders the teams apps as the plain synth does', () => {
     expect(run.code).toBe(1);
     expect(synthLine).toMatch(/^'apps\[0\]\./);
     expect(run.stderr.split('\n')[0].replace(/^Error: execution error at \([^)]*\): /, '')).toBe(synthLine);
-  });
-
-  test('a name given twice (which values can hold, config files merge by name) fails as appsProblem says', async () => {
-    const twice = [BARE[0], { ...BARE[1], name: 'shop', namespace: 'shop-2' }];
-    const config = { ...loadConfig(), apps: twice } as Config;
-    const message = appsProblem(config);
-    expect(message).toBe(`'apps[1].name' repeats the name of apps[0]: app names are unique, got "shop"`);
-    const file = join(dir, 'twice.yaml');
-    writeFileSync(file, yaml.dump({ apps: twice }));
-    const run = await helm(['template', 'x', chartDir, '-f', file]);
-    expect(run.stderr.split('\n')[0].replace(/^Error: execution error at \([^)]*\): /, '')).toBe(message);
   });
 
   test('scope app needs scopeApp to name an app', async () => {

@@ -32,6 +32,12 @@ export const ALB_INGRESS_CONFIG_KEYS: Readonly<Record<string, string>> = {
  */
 const RULE_RESERVE = { conditionValues: 1, wildcards: 1 };
 
+/** How the Ingresses spend rules: one host per rule, each with its path (the chart's plan template uses the same). */
+export const ALB_PLAN_RULES = { ruleReserve: RULE_RESERVE, maxHostsPerRule: 1 } as const;
+
+/** The plan's name of the sample (or single app): not a DNS label, so that no app's name clashes with it. */
+export const samplePlanName = (namespace: string) => `${namespace} (top-level keys)`;
+
 /** The name of the n-th (from 0) ALB's Ingress or IngressGroup: the first keeps the configured name. */
 export const nthAlbName = (name: string, n: number): string => (n === 0 ? name : `${name}-${n + 1}`);
 
@@ -42,9 +48,8 @@ function planApps(config: Config, apps: readonly ResolvedApp[]): { app: AlbPlanA
     key: a.key,
   }));
   if (!sampleAppActive(config)) return planned;
-  // A name no app can have (not a DNS label), so that it never clashes with one.
   const sample = {
-    name: `${config.namespace} (top-level keys)`,
+    name: samplePlanName(config.namespace),
     hosts: asList(config.host),
     certificateArns: asList(config.certificateArn),
   };
@@ -66,8 +71,7 @@ export function albPlanOf(config: Config): AlbPlan {
       {
         quotas: config.alb.quotas,
         defaultCertificateArn: asList(config.certificateArn)[0],
-        ruleReserve: RULE_RESERVE,
-        maxHostsPerRule: 1,
+        ...ALB_PLAN_RULES,
       },
     );
   } catch (e) {

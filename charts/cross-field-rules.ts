@@ -1,4 +1,4 @@
-import { APP_NAMESPACE_NOT, YELB_NEEDS_ISTIO_EDGE } from '../lib/config/semantics';
+import { APPS_NEED_ISTIO_EDGE, APP_NAMESPACE_NOT, YELB_NEEDS_ISTIO_EDGE } from '../lib/config/semantics';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../lib/mesh-namespace';
 import { PARTITION_REGIONS } from '../lib/patterns';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../lib/yelb-app';
@@ -19,6 +19,17 @@ export interface CrossFieldRule {
   readonly example: { readonly values: Record<string, unknown>; readonly message: string };
 }
 
+/** The Kubernetes system namespaces as a Go-template list. */
+const SYSTEM_NAMESPACES = `(list ${KUBERNETES_SYSTEM_NAMESPACES.map((n) => JSON.stringify(n)).join(' ')})`;
+
+/** A team's app with the required keys, for the examples. */
+const app = (name: string, more: Record<string, unknown> = {}) => ({
+  name,
+  hosts: [`${name}.example.com`],
+  routes: [{ pathPrefix: '/', service: 'web', port: 80 }],
+  ...more,
+});
+
 const ARN = (region: string, partition = 'aws') =>
   `arn:${partition}:acm:${region}:210987654321:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab`;
 
@@ -34,12 +45,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'app-namespace-of-its-own',
     madeBy: 'lib/config/semantics.ts appNamespaceProblem',
-    template: (h) => `{{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
+    template: (
+      h,
+    ) => `{{- if and (or .Values.yelb.enabled .Values.istioEdge.enabled) (include "${h('sampleActive')}" .) }}
 {{- $ns := .Values.namespace }}
 {{- $not := "" }}
 {{- if eq $ns .Values.mesh.rootNamespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.root)} }}
 {{- else if eq $ns .Values.gateway.namespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.gateway)} }}
-{{- else if has $ns (list ${KUBERNETES_SYSTEM_NAMESPACES.map((n) => JSON.stringify(n)).join(' ')}) }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
+{{- else if has $ns ${SYSTEM_NAMESPACES} }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
 {{- end }}
 {{- if $not }}
 {{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "${h('echo')}" $ns)) }}
@@ -235,6 +248,155 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     example: {
       values: { gateway: { tls: { mode: 'certManager', duration: '59m', renewBefore: '10m' } } },
       message: `'gateway.tls.duration' must be at least 1h, got "59m"`,
+    },
+  },
+  {
+    id: 'apps-need-istio-edge',
+    madeBy: 'lib/config/semantics.ts appsProblem',
+    template: (h) => `{{- $apps := list }}
+{{- range $i, $a := .Values.apps }}{{ if or (not (hasKey $a "enabled")) $a.enabled }}{{ $apps = append $apps (list $i $a) }}{{ end }}{{ end }}
+{{- if $apps }}
+{{- if not .Values.istioEdge.enabled }}{{ fail ${JSON.stringify(APPS_NEED_ISTIO_EDGE)} }}{{ end }}
+{{- $names := dict }}
+{{- $namespaces := dict }}
+{{- $hosts := dict }}
+{{- if include "${h('sampleActive')}" . }}
+{{- $_ := set $namespaces .Values.namespace "'namespace' (the sample's)" }}
+{{- range include "${h('hosts')}" . | fromJsonArray }}{{ $_ := set $hosts . "'host' (the sample's)" }}{{ end }}
+{{- end }}
+{{- $region := index (splitList ":" (include "${h('certificateArns')}" . | fromJsonArray | first)) 3 }}
+{{- range $entry := $apps }}
+{{- $a := index $entry 1 }}
+{{- $key := printf "apps[%d]" (index $entry 0) }}
+{{- if hasKey $names $a.name }}
+{{- fail (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "${h('echo')}" $a.name)) }}
+{{- end }}
+{{- $_ := set $names $a.name $key }}
+{{- $ns := $a.namespace | default $a.name }}
+{{- $nsKey := ternary (printf "%s.namespace" $key) (printf "%s.name" $key) (hasKey $a "namespace") }}
+{{- $not := "" }}
+{{- if eq $ns $.Values.mesh.rootNamespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.root)} }}
+{{- else if eq $ns $.Values.gateway.namespace }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.gateway)} }}
+{{- else if has $ns ${SYSTEM_NAMESPACES} }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
+{{- end }}
+{{- if $not }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "${h('echo')}" $ns)) }}
+{{- end }}
+{{- if hasKey $namespaces $ns }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "${h('echo')}" $ns)) }}
+{{- end }}
+{{- $_ := set $namespaces $ns $key }}
+{{- range $i, $host := $a.hosts }}
+{{- if hasKey $hosts $host }}
+{{- fail (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "${h('echo')}" $host)) }}
+{{- end }}
+{{- $_ := set $hosts $host (printf "%s (%s)" $key $a.name) }}
+{{- end }}
+{{- $prefixes := dict }}
+{{- range $i, $route := $a.routes }}
+{{- if hasKey $prefixes $route.pathPrefix }}
+{{- fail (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "${h('echo')}" $route.pathPrefix)) }}
+{{- end }}
+{{- $_ := set $prefixes $route.pathPrefix $i }}
+{{- end }}
+{{- $workloads := dict }}
+{{- range $i, $allow := (default (list) $a.allow) }}
+{{- if hasKey $workloads $allow.workload }}
+{{- fail (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "${h('echo')}" $allow.workload)) }}
+{{- end }}
+{{- $_ := set $workloads $allow.workload $i }}
+{{- end }}
+{{- if hasKey $a "certificateArn" }}
+{{- $single := kindIs "string" $a.certificateArn }}
+{{- range $i, $arn := include "${h('asList')}" $a.certificateArn | fromJsonArray }}
+{{- $field := ternary (printf "%s.certificateArn" $key) (printf "%s.certificateArn[%d]" $key $i) $single }}
+{{- include "${h('partition')}" (list $field $arn) }}
+{{- $own := index (splitList ":" $arn) 3 }}
+{{- if ne $own $region }}
+{{- fail (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+    example: {
+      values: { istioEdge: { enabled: false }, yelb: { enabled: false }, apps: [app('shop')] },
+      message: APPS_NEED_ISTIO_EDGE,
+    },
+  },
+  ...(
+    [
+      [
+        'app-names-unique',
+        { apps: [app('shop'), app('shop', { namespace: 'shop-2', hosts: ['b.example.com'] })] },
+        `'apps[1].name' repeats the name of apps[0]: app names are unique, got "shop"`,
+      ],
+      [
+        'app-namespace-not-a-system-one',
+        { apps: [app('kube-system')] },
+        `'apps[0].name' must give the app a namespace of its own, not ${APP_NAMESPACE_NOT.system}, got "kube-system"`,
+      ],
+      [
+        'app-namespaces-distinct',
+        { apps: [app('shop', { namespace: 'yelb' })] },
+        `'apps[0].namespace' must give the app a namespace of its own, not that of 'namespace' (the sample's), got "yelb"`,
+      ],
+      [
+        'app-hosts-distinct',
+        { apps: [app('shop'), app('blog', { hosts: ['blog.example.com', 'shop.example.com'] })] },
+        `'apps[1].hosts[1]' is already a host of apps[0] (shop): a host belongs to one app, got "shop.example.com"`,
+      ],
+      [
+        'app-route-prefixes-distinct',
+        {
+          apps: [
+            app('shop', {
+              routes: [
+                { pathPrefix: '/', service: 'a', port: 80 },
+                { pathPrefix: '/', service: 'b', port: 80 },
+              ],
+            }),
+          ],
+        },
+        `'apps[0].routes[1].pathPrefix' repeats the prefix of apps[0].routes[0], which always matches first, got "/"`,
+      ],
+      [
+        'app-allow-workloads-distinct',
+        {
+          apps: [
+            app('shop', {
+              allow: [
+                { workload: 'api', ports: [80], from: ['web'] },
+                { workload: 'api', ports: [81], from: ['web'] },
+              ],
+            }),
+          ],
+        },
+        `'apps[0].allow[1].workload' repeats apps[0].allow[0]: list all callers and ports of a workload in one entry, got "api"`,
+      ],
+      [
+        'app-certificate-in-alb-region',
+        { apps: [app('shop', { certificateArn: [ARN('us-east-1'), ARN('eu-west-1')] })] },
+        `'apps[0].certificateArn[1]' must be in the ALBs' region, us-east-1 (that of 'certificateArn'), got region eu-west-1`,
+      ],
+    ] as const
+  ).map(([id, values, message]) => ({
+    id,
+    madeBy: 'lib/config/semantics.ts appsProblem',
+    // made by the template of apps-need-istio-edge
+    template: () => '',
+    example: { values, message },
+  })),
+  {
+    id: 'alb-plan-within-quotas',
+    madeBy: 'charts/alb-ingress-chart.ts albPlanOf (lib/alb-plan.ts planAlbs)',
+    template: (h) => `{{- if .Values.albIngress.enabled }}
+{{- $plan := include "${h('albPlan')}" . | fromJson }}
+{{- if $plan.error }}{{ fail $plan.error }}{{ end }}
+{{- end }}`,
+    example: {
+      values: { alb: { quotas: { albs: 1, rules: 1 } }, apps: [app('shop')] },
+      message: `'apps[0]' needs ALB 2, over alb.quotas.albs (Application Load Balancers per Region, adjustable): 1 (app shop); raise the quota or share certificates between apps`,
     },
   },
 ];

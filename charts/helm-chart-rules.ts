@@ -3,11 +3,25 @@ import { StructureRule } from '../lib/output/stack';
 import { YELB_WORKLOADS } from '../lib/yelb-app';
 
 /** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
+/** Whether the top-level keys describe an app (sampleAppActive): yelb is on, or no team's app is enabled. */
+export const SAMPLE_ACTIVE = `include "${helper('sampleActive')}" $`;
+
 export const STRUCTURE_RULES: readonly StructureRule[] = [
-  // NamespacesChart: the app namespace exists when either component that lives in it does.
+  // NamespacesChart: the app namespace exists when either component that lives in it does, and it is the sample's.
   {
     doc: 'Namespaces/App/Resource',
-    cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app'],
+    cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app', SAMPLE_ACTIVE],
+  },
+  // IstioEdgeChart: the sample's part of the edge only when the top-level keys describe an app; the Gateway always.
+  {
+    doc: 'IstioEdge/Edge/App/*',
+    except: ['IstioEdge/Edge/App/PeerAuthentication'],
+    cond: [SAMPLE_ACTIVE],
+  },
+  // ... and the mesh-wide PeerAuthentication also without the sample.
+  {
+    doc: 'IstioEdge/Edge/App/PeerAuthentication',
+    cond: [`or (${SAMPLE_ACTIVE}) (eq $.Values.mesh.mtlsScope "mesh")`],
   },
   // GatewayNamespaceChart: the gateway namespace is only declared (for its readiness-gate label) when it is another one.
   {

@@ -3,6 +3,7 @@ import {
   SentinelSet,
   ValueRow,
   bool,
+  kept,
   labelMap,
   list,
   num,
@@ -38,6 +39,8 @@ const tenTimes = (path: string) => (set: SentinelSet) =>
   sentinelAt(path)(set).replace(/^[0-9]+/, (digits) => `${digits}0`);
 
 export const VALUE_ROWS: readonly ValueRow[] = [
+  // The teams' apps: the repeated file of charts/helm-app-file.ts (the main synths keep none, so the sample is on).
+  kept('apps'),
   list('host', 'host', `include "${helper('hosts')}" $ | fromJsonArray`),
   list('certificateArn', 'certificateArn', `include "${helper('certificateArns')}" $ | fromJsonArray`),
   str('namespace'),
@@ -78,6 +81,8 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   ),
   optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs')),
   optional('alb.wafv2AclArn'),
+  // Read by the albPlan named template (charts/alb-plan-template.ts).
+  kept('alb.quotas'),
   oneOf('mesh.mtlsMode', 'STRICT'),
   oneOf('mesh.mtlsScope', 'namespace'),
   str('mesh.rootNamespace'),

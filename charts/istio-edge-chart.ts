@@ -45,10 +45,13 @@ export class IstioEdgeChart extends ProductChart {
       return;
     }
     if (!sampleAppActive(config)) {
+      // IstioEdge's construct paths (Edge/Gateway, Edge/App/PeerAuthentication): the Helm chart's templates then hold
+      // one Gateway and one mesh-wide PeerAuthentication for both cases.
+      const edge = new Construct(this, 'Edge');
       namingConfigKeys(
         EDGE_GATEWAY_CONFIG_KEYS,
         () =>
-          new EdgeGateway(this, 'Gateway', {
+          new EdgeGateway(edge, 'Gateway', {
             name: config.gateway.name,
             namespace: config.gateway.namespace,
             selector: config.gateway.selector,
@@ -56,7 +59,7 @@ export class IstioEdgeChart extends ProductChart {
           }),
       );
       if (config.mesh.mtlsScope === 'mesh')
-        meshPeerAuthentication(this, config.mesh.rootNamespace, config.mesh.mtlsMode);
+        meshPeerAuthentication(new Construct(edge, 'App'), config.mesh.rootNamespace, config.mesh.mtlsMode);
       return;
     }
     this.edge = namingConfigKeys(

@@ -147,15 +147,16 @@ interface OpenAlb {
 }
 
 /** The rule limits after the reserve, checked once. */
-interface RuleLimits {
+export interface RuleLimits {
   readonly values: number;
   readonly wildcards: number;
 }
 
-const quotaName = (key: keyof AlbQuotas) =>
+/** A quota as messages name it: `quotas.<key> (<AWS title>, adjustable|fixed)`. */
+export const quotaName = (key: keyof AlbQuotas) =>
   `quotas.${key} (${ALB_QUOTA_TITLES[key]}, ${ALB_QUOTA_ADJUSTABLE[key] ? 'adjustable' : 'fixed'})`;
 
-function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
+export function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
   const quotas = { ...AWS_ALB_QUOTAS, ...partial };
   for (const key of Object.keys(AWS_ALB_QUOTAS) as (keyof AlbQuotas)[]) {
     const value = quotas[key];
@@ -171,21 +172,8 @@ function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
   return quotas;
 }
 
-/**
- * Places apps on ALBs (see the module comment for how and why). Pure and deterministic: the same apps and options
- * give the same plan. Throws a one-line PropError for an app that cannot fit one ALB on its own, a host or name
- * given twice, and a plan needing more than `quotas.albs` ALBs.
- */
-export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = {}): AlbPlan {
-  const quotas = resolveQuotas(options.quotas);
-  const prefix = options.groupPrefix ?? 'edge';
-  const lastGroup = `${prefix}-${quotas.albs}`;
-  if (!ALB_GROUP_NAME.pattern.test(lastGroup)) {
-    throw new PropError(
-      'groupPrefix',
-      `must leave room for '-<n>' up to ${lastGroup} within ${ALB_GROUP_NAME.expected}, got ${echo(prefix)}`,
-    );
-  }
+/** The host values and wildcards one rule has room for, after `options.ruleReserve` and within `maxHostsPerRule`. */
+export function ruleLimitsOf(quotas: AlbQuotas, options: AlbPlanOptions): RuleLimits {
   const reserve = options.ruleReserve ?? { conditionValues: 0, wildcards: 0 };
   for (const [field, value] of [
     ['ruleReserve.conditionValues', reserve.conditionValues],
@@ -208,6 +196,25 @@ export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = 
       `leaves no room for a host in a rule of ${quotas.conditionValuesPerRule} values and ${quotas.wildcardsPerRule} wildcards, got ${echo(reserve)}`,
     );
   }
+  return limits;
+}
+
+/**
+ * Places apps on ALBs (see the module comment for how and why). Pure and deterministic: the same apps and options
+ * give the same plan. Throws a one-line PropError for an app that cannot fit one ALB on its own, a host or name
+ * given twice, and a plan needing more than `quotas.albs` ALBs.
+ */
+export function planAlbs(apps: readonly AlbPlanApp[], options: AlbPlanOptions = {}): AlbPlan {
+  const quotas = resolveQuotas(options.quotas);
+  const prefix = options.groupPrefix ?? 'edge';
+  const lastGroup = `${prefix}-${quotas.albs}`;
+  if (!ALB_GROUP_NAME.pattern.test(lastGroup)) {
+    throw new PropError(
+      'groupPrefix',
+      `must leave room for '-<n>' up to ${lastGroup} within ${ALB_GROUP_NAME.expected}, got ${echo(prefix)}`,
+    );
+  }
+  const limits = ruleLimitsOf(quotas, options);
   const defaultCert = options.defaultCertificateArn;
 
   const names = new Map<string, number>();

@@ -69,7 +69,7 @@ export interface MeshAppProps {
 }
 
 /** `<prefix><name>` as an object name: at most 63 characters, no trailing dash. */
-const policyName = (prefix: string, workload: string) => `${prefix}${workload}`.slice(0, 63).replace(/-+$/, '');
+export const policyName = (prefix: string, workload: string) => `${prefix}${workload}`.slice(0, 63).replace(/-+$/, '');
 
 /**
  * One team's app behind the shared ingress gateway: its namespace (sidecar injection), a VirtualService binding its

@@ -196,15 +196,13 @@ function checkCacheName(sets: readonly { name: string; objects: K8sObject[] }[])
 }
 
 /**
- * What the chart must render for a configuration: its plain objects but the gateway Namespace, which the chart
- * leaves to the Istio install unless `createNamespaces.gateway` is set.
+ * What the chart must render for a configuration: its plain objects but the gateway Namespace (its own file), which
+ * the chart leaves to the Istio install unless `createNamespaces.gateway` is set.
  */
-function chartObjectsOf(config: Config, manifests: readonly ManifestFile[]): ManifestObject[] {
+function chartObjectsOf(stack: StackDefinition, manifests: readonly ManifestFile[]): ManifestObject[] {
   return manifests
-    .flatMap((m) => m.objects as ManifestObject[])
-    .filter(
-      (o) => !(o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name !== config.namespace),
-    );
+    .filter((m) => m.fileName !== stack.gatewayNamespaceFile)
+    .flatMap((m) => m.objects as ManifestObject[]);
 }
 
 /** Proves that `helm template` of the chart gives the plain objects, for the defaults and each environment. */
@@ -216,7 +214,7 @@ export async function verifyHelmChart(result: SynthResult): Promise<void> {
       .map(([path, content]) => [path.slice(prefix.length), content]),
   );
   const renderings: ChartRendering[] = [
-    { name: 'default', expected: chartObjectsOf(result.config, result.manifests) },
+    { name: 'default', expected: chartObjectsOf(result.stack, result.manifests) },
     // An environment on the Gateway API is deployed from its directory only (the Argo CD writer refuses the chart
     // source there), so no Application renders the chart with its values.
     ...result.environments
@@ -224,7 +222,7 @@ export async function verifyHelmChart(result: SynthResult): Promise<void> {
       .map((env) => ({
         name: env.name,
         values: argoCdHelmValues(env.config),
-        expected: chartObjectsOf(env.config, env.manifests),
+        expected: chartObjectsOf(result.stack, env.manifests),
       })),
   ];
   try {

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
@@ -9,17 +10,25 @@ import { allOf } from './helm-conditions';
 import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
 import { Variant, addCondition, mergeVariants } from './helm-merge';
 import { CHART_NAME, helper } from './helm-names';
-import { Doc, Node, TemplateError } from './helm-nodes';
+import { Doc, Entry, Lists, Node, TemplateError } from './helm-nodes';
 import { packageChart } from './helm-package';
-import { renderFile } from './helm-render';
+import { partsPipeline, renderFile } from './helm-render';
 import { listsOf, sentinelConfig, sentinelsOf, withValue } from './helm-sentinels';
-import { Matcher, Sentinels, findRanges, resolveElements, sentinelMatcher, templatize } from './helm-templatize';
-import { ValueRow, rowsOfSet, unmappedKeys } from './helm-value-rows';
+import {
+  Matcher,
+  Sentinels,
+  findRanges,
+  mapRefs,
+  resolveElements,
+  sentinelMatcher,
+  templatize,
+} from './helm-templatize';
+import { SentinelSet, ValueRow, rowsOfSet, unmappedKeys } from './helm-value-rows';
 import { helmValuesOf, renderValuesYaml } from './helm-values-yaml';
 import { valuesSchema } from './helm-values-schema';
-import { ManifestObject, SynthError, synthObjects } from './plain';
+import { ManifestObject, SynthError, synthBuilt, synthObjects } from './plain';
 import { checkSameInBothSets, checkSentinelsAccepted } from './helm-sentinel-checks';
-import { StackDefinition } from './stack';
+import { RepeatedFile, StackChart, StackDefinition } from './stack';
 
 export { CHART_NAME, helmValuesOf };
 
@@ -29,12 +38,40 @@ export { CHART_NAME, helmValuesOf };
  * `helm template` renders what the plain synth of the same configuration writes.
  */
 
-const SCOPE_ALL = '{{- if ne $.Values.scope "ingress" }}\n';
+/*
+ * The value `scope` picks what renders: all; ingress (the ALB Ingress file only, the ALB-Istio-TLS chart's scope);
+ * edge (everything but the repeated files: the shared part, one Argo CD Application); app (the element of a
+ * repeated file named by `scopeApp`: one Argo CD Application per team's app).
+ */
+const SCOPE_ALL = '{{- if has $.Values.scope (list "all" "edge") }}\n';
+const SCOPE_INGRESS = '{{- if has $.Values.scope (list "all" "edge" "ingress") }}\n';
+const SCOPE_REPEATED = '{{- if has $.Values.scope (list "all" "app") }}\n';
+
+/** validate.yaml's check of `scopeApp`: with scope app, it names an element of a repeated file's list. */
+function scopeAppCheck(repeated: readonly RepeatedFile[]): string {
+  const names = repeated.map(
+    (r) => `(include "${helper('fieldOf')}" (list $.Values.${r.list} "name") | fromJsonArray)`,
+  );
+  const lists = repeated.map((r) => r.list).join(', ');
+  return `{{- if eq .Values.scope "app" }}
+{{- $names := concat ${names.join(' ')} }}
+{{- if not (has .Values.scopeApp $names) }}
+{{- fail (printf "'scopeApp' must name one of ${lists} (${names.length === 1 ? '' : 'any of '}%s) while scope is app, got %s" (join ", " $names) (include "${helper('echo')}" .Values.scopeApp)) }}
+{{- end }}
+{{- end }}`;
+}
 
 /** Replaces the chart labels of an object's metadata by the labels helper, which adds Helm's own. */
-function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id: string): Node {
-  const component = labels['app.kubernetes.io/name'];
-  const splice = `"${helper('labels')}" (dict "component" ${JSON.stringify(component)} "root" $)`;
+function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id: string, match: Matcher): Node {
+  const component = 'app.kubernetes.io/name';
+  // A component named after a value (`app-<name>` of a repeated file) is a pipeline.
+  const pipeline = partsPipeline(match(labels[component]), new Map());
+  const componentExpr = /^[$.\w]+$|^"/.test(pipeline) ? pipeline : `(${pipeline})`;
+  const splice = `"${helper('labels')}" (dict "component" ${componentExpr} "root" $)`;
+  const isChartLabel = (l: Entry) =>
+    'key' in l &&
+    Object.hasOwn(labels, l.key) &&
+    (l.node.k === 'lit' ? labels[l.key] === l.node.v : l.key === component);
   if (node.k !== 'map') throw new TemplateError(`${id}: not an object`);
   return {
     k: 'map',
@@ -46,7 +83,7 @@ function withHelmLabels(node: Node, labels: Readonly<Record<string, string>>, id
           k: 'map',
           entries: e.node.entries.map((m) => {
             if (!('key' in m) || m.key !== 'labels' || m.node.k !== 'map') return m;
-            const own = m.node.entries.filter((l) => !('key' in l && l.node.k === 'lit' && labels[l.key] === l.node.v));
+            const own = m.node.entries.filter((l) => !isChartLabel(l));
             if (m.node.entries.length - own.length !== Object.keys(labels).length)
               throw new TemplateError(`${id}: chart labels missing`);
             return { ...m, node: { k: 'map', entries: [{ splice }, ...own] } };
@@ -66,17 +103,21 @@ interface Synth {
 }
 
 function templatesOf(stack: StackDefinition, config: Config, sentinels: Sentinels, match: Matcher): Synth {
+  return templatesOfBuilt((app) => stack.buildCharts(app, config), sentinels, match);
+}
+
+function templatesOfBuilt(build: (app: App) => readonly StackChart[], sentinels: Sentinels, match: Matcher): Synth {
   const files = new Map<string, string>();
   const labels = new Map<string, Readonly<Record<string, string>>>();
   const docs: Doc[] = [];
-  const synthesized = synthObjects(stack, config);
+  const synthesized = synthBuilt(build);
   for (const file of synthesized) {
     labels.set(file.fileName, file.labels);
     const fileDocs = file.objects.map(({ path, json }) => {
       const id = match(path)
         .map((p) => (typeof p === 'string' ? p : `{${'list' in p ? p.list : p.t}}`))
         .join('');
-      return { id, node: withHelmLabels(templatize(json, sentinels, match), file.labels, path) };
+      return { id, node: withHelmLabels(templatize(json, sentinels, match), file.labels, path, match) };
     });
     // One object per element of a list value (a ServiceEntry per external host) is one object in a range.
     for (const doc of findRanges(
@@ -182,6 +223,48 @@ function sharedChartLabels(all: readonly Readonly<Record<string, string>>[]): Re
   if (all.some((l) => withoutName(l) !== withoutName(all[0])))
     throw new TemplateError('the chart labels differ between components');
   return all[0];
+}
+
+/** Two sentinel tables as one; a sentinel in both is an error (it would stand for two values). */
+function joinedSentinels(a: Sentinels, b: Sentinels): Sentinels {
+  const join = <K, V>(x: ReadonlyMap<K, V>, y: ReadonlyMap<K, V>) => {
+    for (const k of y.keys()) if (x.has(k)) throw new TemplateError(`sentinel ${String(k)} is used twice`);
+    return new Map([...x, ...y]);
+  };
+  return { strings: join(a.strings, b.strings), numbers: join(a.numbers, b.numbers), maps: join(a.maps, b.maps) };
+}
+
+/** The main synths' sentinel set that the repeated files build on: its config, sentinels and matcher. */
+interface MainSet {
+  readonly config: Config;
+  readonly sentinels: Sentinels;
+}
+
+/**
+ * A file repeated per element of a list value: the element's charts synthesized with a sentinel element over the
+ * main sentinel config (so the shared values read `$.Values`), checked with the second sentinel set like the main
+ * synth, merged with the element's variants, and wrapped in the repetition.
+ */
+function repeatedFileText(def: RepeatedFile, sets: readonly [MainSet, MainSet], lists: Lists, header: string): string {
+  const sentinels = sets.map((s, set) => joinedSentinels(s.sentinels, def.sentinels(set as SentinelSet, s.config)));
+  const matchers = sentinels.map(sentinelMatcher);
+  const synth = (set: SentinelSet, variant?: number) =>
+    templatesOfBuilt((app) => def.build(app, sets[set].config, set, variant), sentinels[set], matchers[set]);
+  const base = synth(0);
+  checkSameInBothSets(
+    { objects: base.objects, sentinels: sentinels[0], match: matchers[0] },
+    { objects: synth(1).objects, sentinels: sentinels[1], match: matchers[1] },
+  );
+  const variants: Variant[] = def.variants.map((v, i) => ({
+    key: v.key,
+    expr: v.expr,
+    cond: allOf([v.cond]),
+    verbatim: { base: v.base, value: v.value, complete: true, others: v.others },
+    docs: synth(0, i).docs,
+  }));
+  const docs = mergeVariants(base.docs, variants);
+  checkNoLeftovers(docs);
+  return `${renderFile(docs, new Map([...lists, ...def.lists]), `${header}${def.open}`)}${def.close}`;
 }
 
 interface Templates {
@@ -318,14 +401,24 @@ function buildTemplates(stack: StackDefinition): Templates {
       };
     });
     const docs = mergeVariants(base.docs, variants);
-    for (const rule of helm.structureRules) addCondition(docs, rule.doc, allOf(rule.cond), rule.at);
+    for (const rule of helm.structureRules) {
+      const ids = rule.doc.endsWith('/*')
+        ? docs.map((d) => d.id).filter((id) => id.startsWith(rule.doc.slice(0, -1)) && !rule.except?.includes(id))
+        : [rule.doc];
+      if (ids.length === 0) throw new TemplateError(`no object under ${rule.doc} to make conditional`);
+      for (const id of ids) addCondition(docs, id, allOf(rule.cond), rule.at);
+    }
     checkNoLeftovers(docs);
     checkEveryValueUsed(rows, docs);
 
     const files = new Map<string, string>();
     files.set(
       'templates/_helpers.tpl',
-      helpersTpl(sharedChartLabels([...labels.values()]), helm.crossFieldTemplate(helper)),
+      helpersTpl(
+        sharedChartLabels([...labels.values()]),
+        `${helm.crossFieldTemplate(helper)}\n${scopeAppCheck(helm.repeatedFiles)}`,
+        helm.namedTemplates(helper),
+      ),
     );
     const fileNames = [...new Set(fileOf.values())].sort();
     const ingressScopeFile = helm.ingressScopeFile;
@@ -334,12 +427,38 @@ function buildTemplates(stack: StackDefinition): Templates {
     for (const fileName of fileNames) {
       const header = `{{- /* ${fileName}: generated by npm run synth from the cdk8s constructs; edit those, not this file. */}}\n`;
       const ingressOnly = fileName === ingressScopeFile;
+      const context = helm.fileContexts.find((c) => c.fileName === fileName);
+      let fileDocs = docs.filter((d) => fileOf.get(d.id) === fileName);
+      if (context) {
+        const values = context.values;
+        fileDocs = fileDocs.map((d) =>
+          mapRefs(d, (r) =>
+            r.t === 'value' && Object.hasOwn(values, r.path) ? { t: 'expr', expr: values[r.path] } : r,
+          ),
+        );
+      }
       const text = renderFile(
-        docs.filter((d) => fileOf.get(d.id) === fileName),
-        lists,
-        ingressOnly ? header : `${header}${SCOPE_ALL}`,
+        fileDocs,
+        context ? new Map([...lists, ...context.lists]) : lists,
+        `${header}${ingressOnly ? SCOPE_INGRESS : SCOPE_ALL}${context?.open ?? ''}`,
       );
-      files.set(`templates/${fileName}`, ingressOnly ? text : `${text}{{- end }}\n`);
+      files.set(`templates/${fileName}`, `${text}${context?.close ?? ''}{{- end }}\n`);
+    }
+    for (const def of helm.repeatedFiles) {
+      if (fileNames.includes(def.fileName)) throw new TemplateError(`${def.fileName}: written by the main charts too`);
+      const header = `{{- /* ${def.fileName}: generated by npm run synth from the cdk8s constructs, one element of ${def.list} at a time; edit those, not this file. */}}\n`;
+      files.set(
+        `templates/${def.fileName}`,
+        `${repeatedFileText(
+          def,
+          [
+            { config: baseConfig, sentinels },
+            { config: altConfig, sentinels: altSentinels },
+          ],
+          lists,
+          `${header}${SCOPE_REPEATED}`,
+        )}{{- end }}\n`,
+      );
     }
     files.set('templates/validate.yaml', VALIDATE_TEMPLATE);
     files.set('templates/NOTES.txt', notesTxt(helm.notesAppLines));

@@ -7,6 +7,8 @@ import { Doc, Entry, Item, Node, ScalarType, TemplateError, isScalar, nodeKey, s
 export interface Variant {
   /** The config key that differs from the base. */
   readonly key: string;
+  /** The key's value as a pipeline, where it is not `$.Values.<key>` (a field of a range variable). */
+  readonly expr?: string;
   readonly cond: Cond;
   /**
    * For enums and booleans: the base and variant values, to print the value itself where it shows verbatim;
@@ -116,7 +118,7 @@ function presentUnless(existing: Cond | undefined, removers: readonly Variant[])
   for (const [key, vs] of byKey) {
     const info = vs[0].verbatim;
     if (info?.complete && typeof info.base === 'string' && vs.length === info.others) {
-      onlyBase.push(atom(`eq $.Values.${key} ${JSON.stringify(info.base)}`));
+      onlyBase.push(atom(`eq ${vs[0].expr ?? `$.Values.${key}`} ${JSON.stringify(info.base)}`));
       byKey.delete(key);
     }
   }
@@ -168,9 +170,9 @@ function applyChange(base: Node, patches: readonly Patch[], where: string): Node
     );
   });
   if (verbatim) {
-    const { key } = changes[0].variant;
+    const { key, expr } = changes[0].variant;
     const type = typeof (base as { v: unknown }).v as ScalarType;
-    return { k: 'tpl', parts: [{ t: 'value', path: key }], type };
+    return { k: 'tpl', parts: [expr === undefined ? { t: 'value', path: key } : { t: 'expr', expr }], type };
   }
   return { k: 'choice', branches: branchesOf(changes), otherwise: base };
 }

@@ -11,6 +11,8 @@ import { Cond } from './helm-conditions';
 export type Ref =
   /** `$.Values.<path>` */
   | { readonly t: 'value'; readonly path: string }
+  /** A field of a template variable, such as `$app.name` in a file repeated per element of a list value. */
+  | { readonly t: 'expr'; readonly expr: string }
   /** An element of a list value, before ranges are found: index 0 or 1 of the two sentinel elements. */
   | { readonly t: 'elem'; readonly list: string; readonly index: number; readonly field?: string }
   /** The variable of an enclosing `range` over `list`. */

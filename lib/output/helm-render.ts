@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { Cond, and, condKey, renderCond } from './helm-conditions';
-import { Doc, Lists, Node, Ref, TemplateError, isScalar } from './helm-nodes';
+import { Doc, Lists, Node, Part, Ref, TemplateError, isScalar } from './helm-nodes';
 
 /* Prints merged documents as YAML with Go-template actions. */
 
@@ -15,6 +15,8 @@ export function refExpr(r: Ref, lists: Lists): string {
   switch (r.t) {
     case 'value':
       return `$.Values.${r.path}`;
+    case 'expr':
+      return r.expr;
     case 'var':
       return field(`$${list(r.list).variable}`, r.field);
     case 'join':
@@ -26,6 +28,15 @@ export function refExpr(r: Ref, lists: Lists): string {
     case 'elem':
       throw new TemplateError(`unresolved element of list ${r.list}`);
   }
+}
+
+/** Text made of literal parts and references, as one pipeline: a string, a reference, or a printf. */
+export function partsPipeline(parts: readonly Part[], lists: Lists): string {
+  const refs = parts.filter((p): p is Ref => typeof p !== 'string');
+  if (refs.length === 0) return JSON.stringify(parts.join(''));
+  if (parts.length === 1) return refExpr(refs[0], lists);
+  const format = parts.map((p) => (typeof p === 'string' ? p.replace(/%/g, '%%') : '%v')).join('');
+  return `printf ${JSON.stringify(format)} ${refs.map((r) => argOf(refExpr(r, lists))).join(' ')}`;
 }
 
 const argOf = (pipeline: string) => (/^[$.\w]+$/.test(pipeline) ? pipeline : `(${pipeline})`);

@@ -30,6 +30,8 @@ function refText(r: Ref): string {
   switch (r.t) {
     case 'value':
       return `.Values.${r.path}`;
+    case 'expr':
+      return r.expr;
     case 'elem':
     case 'var':
     case 'first':
@@ -52,10 +54,10 @@ function readAsValues({ objects, sentinels, match }: SetSynth): Map<string, unkn
       const ref = sentinels.numbers.get(x);
       return ref ? `{{ ${refText(ref)} }}` : x;
     }
-    if (Array.isArray(x)) return x.map(read);
     if (x && typeof x === 'object') {
       const whole = sentinels.maps.get(nodeKey(x));
       if (whole) return `{{ toYaml ${refText(whole)} }}`;
+      if (Array.isArray(x)) return x.map(read);
       return Object.fromEntries(Object.entries(x).map(([k, v]) => [read(k) as string, read(v)]));
     }
     return x;

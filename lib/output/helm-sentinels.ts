@@ -18,7 +18,7 @@ function setPath(target: Tree, path: string, v: unknown): void {
 /** The base synth's config: the built-in default with every row's base value. */
 export function sentinelConfig(rows: readonly ValueRow[]): Config {
   const config = structuredClone(loadConfig()) as unknown as Tree;
-  for (const row of rows) setPath(config, row.path, row.base);
+  for (const row of rows) if (!row.kept) setPath(config, row.path, row.base);
   return config as unknown as Config;
 }
 

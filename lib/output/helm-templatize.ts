@@ -19,7 +19,7 @@ function hasElements(x: unknown): boolean {
 export interface Sentinels {
   readonly strings: ReadonlyMap<string, Ref>;
   readonly numbers: ReadonlyMap<number, Ref>;
-  /** Map values replaced whole: key of the map (nodeKey of the plain object) -> reference. */
+  /** Map and list values replaced whole: key of the value (nodeKey of the plain object or array) -> reference. */
   readonly maps: ReadonlyMap<string, Ref>;
 }
 
@@ -93,6 +93,8 @@ export function templatize(value: unknown, sentinels: Sentinels, match: Matcher)
   }
   if (typeof value === 'boolean' || value === null) return { k: 'lit', v: value };
   if (Array.isArray(value)) {
+    const whole = sentinels.maps.get(nodeKey(value));
+    if (whole) return { k: 'yaml', ref: whole };
     const items = value.map((v) => ({ node: templatize(v, sentinels, match) }));
     const node: Node = {
       k: 'seq',
@@ -127,7 +129,7 @@ export function templatize(value: unknown, sentinels: Sentinels, match: Matcher)
 }
 
 /** Maps every reference in a node. */
-function mapRefs<T>(x: T, f: (r: Ref) => Ref): T {
+export function mapRefs<T>(x: T, f: (r: Ref) => Ref): T {
   if (Array.isArray(x)) return x.map((y) => mapRefs(y, f)) as T;
   if (x === null || typeof x !== 'object') return x;
   const o = x as Record<string, unknown>;

@@ -21,7 +21,7 @@ import { SchemaNode, configSchemaAt } from './helm-schema-node';
  */
 
 /** Keys that are not chart values. */
-export const NOT_VALUES = ['gitops', 'apps', 'alb.quotas', 'alb.api', 'gateway.api'];
+export const NOT_VALUES = ['gitops', 'alb.api', 'gateway.api'];
 
 export interface VariantSpec {
   /** Value of the key in this synth; undefined: the key is absent. */
@@ -56,7 +56,12 @@ export interface ValueRow {
   readonly covers?: readonly string[];
   /** The sentinels of sentinel set 1; absent: the same as set 0. */
   readonly alt?: AltSentinels;
+  /** The synths keep the config's value: templates read it through named templates or a repeated file. */
+  readonly kept?: boolean;
 }
+
+/** A value the synths leave as configured: a repeated file's list, or what a named template reads (the ALB quotas). */
+export const kept = (path: string): ValueRow => ({ path, base: undefined, kept: true });
 
 /** The rows as sentinel set `set` has them. */
 export const rowsOfSet = (rows: readonly ValueRow[], set: SentinelSet): ValueRow[] =>

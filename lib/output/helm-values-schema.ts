@@ -1,4 +1,5 @@
 import { CONFIG_SCHEMA } from '../config/schema';
+import { APP_NAME } from '../patterns';
 import { CHART_NAME } from './helm-names';
 import { NOT_VALUES } from './helm-value-rows';
 
@@ -32,7 +33,12 @@ export function valuesSourceSchema(): { type: 'object'; properties: Record<strin
         expected: (properties.certificateArn as { expected: string }).expected,
       },
       // Optional: values.yaml sets it, and Argo CD's inline values may leave it out.
-      scope: { enum: ['all', 'ingress'], expected: 'all (everything enabled) or ingress (only the ALB Ingress)' },
+      scope: {
+        enum: ['all', 'ingress', 'edge', 'app'],
+        expected:
+          "all (everything enabled), ingress (only the ALB Ingress), edge (all but the teams' apps) or app (only the app scopeApp)",
+      },
+      scopeApp: { type: 'string', pattern: APP_NAME.pattern.source, expected: APP_NAME.expected },
       createNamespaces: {
         type: 'object',
         additionalProperties: false,

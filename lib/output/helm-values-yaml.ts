@@ -36,8 +36,10 @@ const EXTRA_COMMENTS: Record<string, string> = {
   'gateway.tls.issuerRef':
     'certManager only: the Issuer (in gateway.namespace) or ClusterIssuer that signs the certificate.',
   scope:
-    'What the chart installs. all: the app namespace, yelb, the Istio objects and the ALB Ingress (each\n' +
-    'switched by its enabled value); ingress: only the ALB Ingress, the scope of the ALB-Istio-TLS chart.',
+    "What the chart installs. all: the app namespace, yelb, the Istio objects, the teams' apps and the ALB\n" +
+    'Ingresses (each switched by its enabled value); ingress: only the ALB Ingresses, the scope of the\n' +
+    "ALB-Istio-TLS chart; edge: all but the teams' apps (the shared part); app: only the app named by scopeApp.",
+  scopeApp: 'With scope app: the name of the app (in apps) to install.',
   createNamespaces:
     'Namespace objects (a chart value only: the plain YAML always has them). Helm cannot install a\n' +
     "Namespace that already exists unless it carries the release's ownership label and annotations.",
@@ -59,6 +61,7 @@ const OPTIONAL_EXAMPLES: Record<string, { after: string; text: string }> = {
       "certificate_arn: the ALB-Istio-TLS chart's name for certificateArn, accepted as is (it wins when set):\n" +
       '  --set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>',
   },
+  scopeApp: { after: 'scope', text: 'With scope app: the name of the app (in apps) to install.\nscopeApp: shop' },
   'alb.groupName': { after: 'alb.inboundCidrs', text: `${EXTRA_COMMENTS['alb.groupName']}\ngroupName: shared-alb` },
   'alb.wafv2AclArn': {
     after: 'alb.inboundCidrs',

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { Config } from '../config/types';
-import { StackDefinition } from './stack';
+import { StackChart, StackDefinition } from './stack';
 import { toYamlDocuments } from './yaml';
 
 export const GENERATED_HEADER =
@@ -41,8 +41,13 @@ export interface SynthFile {
  * whole app for every chart: this runs for every variant, so it is worth the saving).
  */
 export function synthObjects(stack: StackDefinition, config: Config): SynthFile[] {
+  return synthBuilt((app) => stack.buildCharts(app, config));
+}
+
+/** synthObjects of the charts `build` adds to an app. */
+export function synthBuilt(build: (app: App) => readonly StackChart[]): SynthFile[] {
   const app = new App({ outdir: '/nonexistent' });
-  const charts = stack.buildCharts(app, config);
+  const charts = build(app);
   // A message that starts with a quoted key names what to fix; the construct path would only add noise.
   const problems = app.node
     .findAll()

@@ -584,7 +584,11 @@ const HELM_VALUES: [string, string[], string][] = counted([
     ['alb.targetType=pod'],
     '- alb.targetType: alb.targetType must be one of the following: "instance", "ip"',
   ],
-  ['an unknown scope', ['scope=everything'], '- scope: scope must be one of the following: "all", "ingress"'],
+  [
+    'an unknown scope',
+    ['scope=everything'],
+    '- scope: scope must be one of the following: "all", "ingress", "edge", "app"',
+  ],
   ['a misspelt key', ['hostname=yelb.example.com'], '- (root): Additional property hostname is not allowed'],
   ['negative replicas', ['yelb.ui.replicas=-1'], '- yelb.ui.replicas: Must be greater than or equal to 0'],
   [

@@ -92,6 +92,7 @@ describe(`the ${CHART_NAME} chart`, () => {
       '01-gateway-namespace.yaml',
       '10-yelb.yaml',
       '20-istio-edge.yaml',
+      '22-apps.yaml',
       '25-gateway-certificate.yaml',
       '30-alb-ingress.yaml',
       'NOTES.txt',

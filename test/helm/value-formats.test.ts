@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
@@ -211,26 +211,18 @@ describe("values of the wrong form fail helm template with the synth's message, 
     expect(() => loadConfig(file)).toThrow(new Error(message));
   });
 
-  test('27 certificates: NOTES.txt warns, as the synth does', async () => {
+  test('27 certificates: helm template refuses them as the synth does, unless alb.quotas.certificates allows them', async () => {
+    const certificateArn = Array.from({ length: 27 }, (_, i) => ARN.replace('6f1c0e5e', String(i).padStart(8, '0')));
     const file = join(dir, 'many.yaml');
-    writeFileSync(
-      file,
-      yaml.dump({
-        certificateArn: Array.from({ length: 27 }, (_, i) => ARN.replace('6f1c0e5e', String(i).padStart(8, '0'))),
-      }),
+    writeFileSync(file, yaml.dump({ certificateArn }));
+    const raised = join(dir, 'many-raised.yaml');
+    writeFileSync(raised, yaml.dump({ certificateArn, alb: { quotas: { certificates: 26 } } }));
+    const [refused, allowed] = await Promise.all([file, raised].map((f) => helm(['template', 'r', chartDir, '-f', f])));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')[0].replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
+      "'certificateArn' needs 26 certificates besides the ALB's default, over alb.quotas.certificates (Certificates per Application Load Balancer (excluding default certificates), adjustable): 25 (app yelb (top-level keys))",
     );
-    // helm renders NOTES.txt only on install, which needs a cluster: render it as a named template instead.
-    const templates = join(chartDir, 'templates');
-    writeFileSync(
-      join(templates, '_preview.tpl'),
-      `{{- define "preview" }}${readFileSync(join(templates, 'NOTES.txt'), 'utf8')}{{- end }}`,
-    );
-    writeFileSync(join(templates, 'preview.yaml'), 'notes: {{ include "preview" . | toJson }}\n');
-    const run = await helm(['template', 'r', chartDir, '-f', file, '--show-only', 'templates/preview.yaml']);
-    for (const f of ['_preview.tpl', 'preview.yaml']) rmSync(join(templates, f));
-    expect(run.code).toBe(0);
-    expect((yaml.load(run.stdout) as { notes: string }).notes).toMatch(
-      /\nWARNING: 27 certificates on the HTTPS listener of the ALB: AWS allows the default plus 25 \(26\) unless the\n"Certificates per Application Load Balancer" quota is raised.$/,
-    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(certificateArn.join(','));
   });
 });

@@ -176,6 +176,7 @@ describe('chart values', () => {
         ...Object.keys(config.properties).filter((k) => !NOT_VALUES.includes(k)),
         'certificate_arn',
         'scope',
+        'scopeApp',
         'createNamespaces',
       ].sort(),
     );

@@ -23,6 +23,13 @@ helm.sh/chart: {{ include "eks-alb-istio-tls.chart" .root | quote }}
 {{- if kindIs "slice" . }}{{ toJson . }}{{ else }}{{ toJson (list .) }}{{ end -}}
 {{- end }}
 
+{{/* One field of every element of a list, as a JSON list. Takes (list items field). */}}
+{{- define "eks-alb-istio-tls.fieldOf" -}}
+{{- $out := list }}
+{{- range index . 0 }}{{ $out = append $out (get . (index $ 1)) }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* The public hosts. */}}
 {{- define "eks-alb-istio-tls.hosts" -}}
 {{- include "eks-alb-istio-tls.asList" .Values.host -}}
@@ -105,11 +112,207 @@ helm.sh/chart: {{ include "eks-alb-istio-tls.chart" .root | quote }}
 {{- end }}
 
 {{/*
+The plan of ALBs (charts/alb-ingress-chart.ts albPlanOf): the sample's hosts when yelb is on or no app is enabled,
+then the enabled apps, placed in order by next-fit within alb.quotas; one host per rule. JSON, with "error" set
+to the synth's refusal when the apps do not fit.
+*/}}
+{{- define "eks-alb-istio-tls.albPlan" -}}
+{{- $certificates := include "eks-alb-istio-tls.certificateArns" . | fromJsonArray -}}
+{{- $maxCertificates := int .Values.alb.quotas.certificates -}}
+{{- $maxRules := int .Values.alb.quotas.rules -}}
+{{- $maxAlbs := int .Values.alb.quotas.albs -}}
+{{- $apps := list -}}
+{{- range $i, $a := .Values.apps }}
+{{- if or (not (hasKey $a "enabled")) $a.enabled }}
+{{- $certs := list }}
+{{- if hasKey $a "certificateArn" }}{{ $certs = include "eks-alb-istio-tls.asList" $a.certificateArn | fromJsonArray }}{{ end }}
+{{- $apps = append $apps (dict "name" $a.name "key" (printf "apps[%d]" $i) "certsKey" (printf "apps[%d].certificateArn" $i) "hosts" $a.hosts "certificateArns" $certs) }}
+{{- end }}
+{{- end }}
+{{- $entries := list -}}
+{{- if or .Values.yelb.enabled (not $apps) }}
+{{- $entries = list (dict "name" (printf "%s (top-level keys)" .Values.namespace) "key" "host" "certsKey" "certificateArn" "hosts" (include "eks-alb-istio-tls.hosts" . | fromJsonArray) "certificateArns" $certificates) }}
+{{- end }}
+{{- $albs := list -}}
+{{- $error := "" -}}
+{{- range $e := concat $entries $apps }}
+{{- range $h, $host := $e.hosts }}
+{{- $w := sub (len $host) (len ($host | replace "*" "" | replace "?" "")) }}
+{{- if and (not $error) (gt $w 4) }}
+{{- $error = printf "'%s.hosts[%d]' has %d wildcards, over the 4 a rule has room for (alb.quotas.wildcardsPerRule (Condition wildcards per rule, fixed): 5), got %s" $e.key $h $w (include "eks-alb-istio-tls.echo" $host) }}
+{{- end }}
+{{- end }}
+{{- if not $error }}
+{{- $alb := dict }}
+{{- $fits := false }}
+{{- if $albs }}
+{{- $alb = last $albs }}
+{{- $cost := include "eks-alb-istio-tls.albCost" (list $alb $e) | splitList " " }}
+{{- $fits = and (le (index $cost 0 | atoi) $maxCertificates) (le (index $cost 1 | atoi) $maxRules) }}
+{{- end }}
+{{- if not $fits }}
+{{- $alb = dict "apps" (list) "rules" (list) "certificateArns" (list (first $certificates)) }}
+{{- $cost := include "eks-alb-istio-tls.albCost" (list $alb $e) | splitList " " }}
+{{- $sni := index $cost 0 | atoi }}
+{{- $rules := index $cost 1 | atoi }}
+{{- if gt $sni $maxCertificates }}
+{{- $error = printf "'%s' needs %d certificates besides the ALB's default, over alb.quotas.certificates (Certificates per Application Load Balancer (excluding default certificates), adjustable): %d (app %s)" $e.certsKey $sni $maxCertificates $e.name }}
+{{- else if gt $rules $maxRules }}
+{{- $error = printf "'%s.hosts' needs %d rules for its %d hosts at 1 per rule, over alb.quotas.rules (Rules per Application Load Balancer (excluding default rules), adjustable): %d (app %s)" $e.key $rules (len $e.hosts) $maxRules $e.name }}
+{{- else if eq (len $albs) $maxAlbs }}
+{{- $error = printf "'%s' needs ALB %d, over alb.quotas.albs (Application Load Balancers per Region, adjustable): %d (app %s); raise the quota or share certificates between apps" $e.key (add1 (len $albs)) $maxAlbs $e.name }}
+{{- else }}
+{{- $albs = append $albs $alb }}
+{{- end }}
+{{- end }}
+{{- if not $error }}
+{{- $_ := set $alb "apps" (append $alb.apps $e.name) }}
+{{- range $e.certificateArns }}
+{{- if not (has . $alb.certificateArns) }}{{ $_ := set $alb "certificateArns" (append $alb.certificateArns .) }}{{ end }}
+{{- end }}
+{{- range $host := $e.hosts }}
+{{- $w := sub (len $host) (len ($host | replace "*" "" | replace "?" "")) }}
+{{- $rule := dict }}
+{{- $new := true }}
+{{- if $alb.rules }}
+{{- $rule = last $alb.rules }}
+{{- $new = or (gt (add1 (len $rule.hosts)) 1) (gt (add $rule.wildcards $w) 4) }}
+{{- end }}
+{{- if $new }}{{ $rule = dict "hosts" (list) "wildcards" 0 }}{{ $_ := set $alb "rules" (append $alb.rules $rule) }}{{ end }}
+{{- $_ := set $rule "hosts" (append $rule.hosts $host) }}
+{{- $_ := set $rule "wildcards" (add $rule.wildcards $w) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $out := list }}
+{{- range $albs }}
+{{- $hosts := list }}
+{{- $rules := list }}
+{{- range .rules }}{{ $hosts = concat $hosts .hosts }}{{ $rules = append $rules (dict "hosts" .hosts) }}{{ end }}
+{{- $out = append $out (dict "apps" .apps "certificateArns" .certificateArns "rules" $rules "hosts" $hosts) }}
+{{- end }}
+{{- toJson (dict "albs" $out "error" $error) -}}
+{{- end }}
+
+{{/* What placing an app on an ALB makes the ALB's totals: "<certificates besides the default> <rules>". Takes (list alb app). */}}
+{{- define "eks-alb-istio-tls.albCost" -}}
+{{- $alb := index . 0 }}
+{{- $app := index . 1 }}
+{{- $certs := len $alb.certificateArns }}
+{{- $added := list }}
+{{- range $app.certificateArns }}
+{{- if not (or (has . $alb.certificateArns) (has . $added)) }}{{ $added = append $added . }}{{ $certs = add1 $certs }}{{ end }}
+{{- end }}
+{{- $rules := len $alb.rules }}
+{{- $values := 1 }}
+{{- $wildcards := 0 }}
+{{- if $alb.rules }}{{ $last := last $alb.rules }}{{ $values = len $last.hosts }}{{ $wildcards = $last.wildcards }}{{ end }}
+{{- range $host := $app.hosts }}
+{{- $w := sub (len $host) (len ($host | replace "*" "" | replace "?" "")) }}
+{{- if or (gt (add1 $values) 1) (gt (add $wildcards $w) 4) }}{{ $rules = add1 $rules }}{{ $values = 0 }}{{ $wildcards = 0 }}{{ end }}
+{{- $values = add1 $values }}
+{{- $wildcards = add $wildcards $w }}
+{{- end }}
+{{- printf "%d %d" (max (sub $certs 1) 0) $rules -}}
+{{- end }}
+
+{{/* The name of the n-th (from 0) ALB's Ingress or IngressGroup. Takes (list name n). */}}
+{{- define "eks-alb-istio-tls.nthAlbName" -}}
+{{- if eq (int (index . 1)) 0 }}{{ index . 0 }}{{ else }}{{ printf "%s-%d" (index . 0) (add1 (index . 1)) }}{{ end -}}
+{{- end }}
+
+{{/* An app with its defaults applied (lib/config/apps.ts resolvedApps) and what MeshApp derives from it. */}}
+{{- define "eks-alb-istio-tls.resolvedApp" -}}
+{{- $mesh := (index . 0).Values.mesh -}}
+{{- $a := index . 1 -}}
+{{- $label := $a.workloadLabel | default "app" -}}
+{{- $namespace := $a.namespace | default $a.name -}}
+{{- $routes := list -}}
+{{- $workloads := list -}}
+{{- $portsOf := dict -}}
+{{- range $a.routes }}
+{{- $port := int .port }}
+{{- $targetPort := int (.targetPort | default .port) }}
+{{- $workload := .workload | default .service }}
+{{- $routes = append $routes (dict "pathPrefix" .pathPrefix "service" .service "port" $port "targetPort" $targetPort "workload" $workload) }}
+{{- if not (hasKey $portsOf $workload) }}{{ $workloads = append $workloads $workload }}{{ $_ := set $portsOf $workload (list) }}{{ end }}
+{{- if not (has (toString $targetPort) (get $portsOf $workload)) }}{{ $_ := set $portsOf $workload (append (get $portsOf $workload) (toString $targetPort)) }}{{ end }}
+{{- end }}
+{{- $targets := list }}
+{{- range $workloads }}
+{{- $targets = append $targets (dict "workload" . "name" (include "eks-alb-istio-tls.policyName" (list "gateway-to-" .)) "selector" (dict $label .) "ports" (get $portsOf .)) }}
+{{- end }}
+{{- $allow := list }}
+{{- range (default (list) $a.allow) }}
+{{- $principals := list }}
+{{- range .from }}
+{{- $caller := splitList "/" . }}
+{{- if eq (len $caller) 1 }}{{ $caller = list $namespace . }}{{ end }}
+{{- $principals = append $principals (printf "%s/ns/%s/sa/%s" $mesh.trustDomain (index $caller 0) (index $caller 1)) }}
+{{- end }}
+{{- $ports := list }}
+{{- range .ports }}{{ $ports = append $ports (toString (int .)) }}{{ end }}
+{{- $allow = append $allow (dict "workload" .workload "name" (include "eks-alb-istio-tls.policyName" (list "callers-of-" .workload)) "selector" (dict $label .workload) "ports" $ports "principals" $principals) }}
+{{- end }}
+{{- $authorization := $mesh.authorization }}
+{{- if hasKey $a "authorization" }}{{ $authorization = $a.authorization }}{{ end }}
+{{- toJson (dict "name" $a.name "namespace" $namespace "hosts" $a.hosts "routes" $routes "gatewayTargets" $targets "externalHosts" (default (list) $a.externalHosts) "mtlsMode" ($a.mtlsMode | default $mesh.mtlsMode) "namespacePeerAuthentication" (or (hasKey $a "mtlsMode") (eq $mesh.mtlsScope "namespace")) "outboundTrafficPolicy" ($a.outboundTrafficPolicy | default $mesh.outboundTrafficPolicy) "authorization" $authorization "workloadLabel" $label "allow" $allow) -}}
+{{- end }}
+
+{{/* "true" when the top-level keys describe an app (sampleAppActive): yelb is on or no app is enabled. */}}
+{{- define "eks-alb-istio-tls.sampleActive" -}}
+{{- $apps := false }}
+{{- range .Values.apps }}{{ if or (not (hasKey . "enabled")) .enabled }}{{ $apps = true }}{{ end }}{{ end }}
+{{- if or .Values.yelb.enabled (not $apps) }}true{{ end -}}
+{{- end }}
+
+{{/* MeshApp's policy name: prefix and workload, cut to 63 characters without a trailing dash. Takes (list prefix workload). */}}
+{{- define "eks-alb-istio-tls.policyName" -}}
+{{- regexReplaceAll "-+$" (printf "%s%s" (index . 0) (index . 1) | trunc 63) "" -}}
+{{- end }}
+
+{{/*
 Checks that involve several values, which values.schema.json cannot express. The constructs make the same
 checks, with the same messages, when the plain YAML is synthesized; the ALB address-type ones are made by
 AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "eks-alb-istio-tls.validate" -}}
+{{- range $i1, $e1 := (index $.Values "apps") }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "name") (printf "apps[%d].name" $i1) `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false) }}
+{{- if hasKey $e1 "namespace" }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "namespace") (printf "apps[%d].namespace" $i1) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- end }}
+{{- range $i2, $e2 := (index $e1 "hosts") }}
+{{- include "eks-alb-istio-tls.match" (list $e2 (printf "apps[%d].hosts[%d]" $i1 $i2) `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com" 1 128 false) }}
+{{- end }}
+{{- if hasKey $e1 "certificateArn" }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "certificateArn") (printf "apps[%d].certificateArn" $i1) `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
+{{- end }}
+{{- range $i3, $e3 := (index $e1 "routes") }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "pathPrefix") (printf "apps[%d].routes[%d].pathPrefix" $i1 $i3) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "service") (printf "apps[%d].routes[%d].service" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- if hasKey $e3 "workload" }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "workload") (printf "apps[%d].routes[%d].workload" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $e1 "externalHosts" }}
+{{- range $i4, $e4 := (index $e1 "externalHosts") }}
+{{- include "eks-alb-istio-tls.match" (list $e4 (printf "apps[%d].externalHosts[%d]" $i1 $i4) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $e1 "workloadLabel" }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "workloadLabel") (printf "apps[%d].workloadLabel" $i1) `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
+{{- end }}
+{{- if hasKey $e1 "allow" }}
+{{- range $i5, $e5 := (index $e1 "allow") }}
+{{- include "eks-alb-istio-tls.match" (list (index $e5 "workload") (printf "apps[%d].allow[%d].workload" $i1 $i5) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- range $i7, $e7 := (index $e5 "from") }}
+{{- include "eks-alb-istio-tls.match" (list $e7 (printf "apps[%d].allow[%d].from[%d]" $i1 $i5 $i7) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a ServiceAccount as <name> (in the app namespace) or <namespace>/<name>" 0 1000000000 false) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "host") "host" `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com, or a non-empty list of them" 1 128 true) }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "certificateArn") "certificateArn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "namespace") "namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
@@ -117,9 +320,9 @@ AlbIngressChart, so that they name the config keys.
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "name") "gateway.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceName") "gateway.serviceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceAccount") "gateway.serviceAccount" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- range $k1, $v1 := (index (index $.Values "gateway") "selector") }}
-{{- include "eks-alb-istio-tls.match" (list $k1 "gateway.selector" `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list $v1 (printf "gateway.selector.%s" $k1) `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$` "a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)" 0 1000000000 false) }}
+{{- range $k8, $v8 := (index (index $.Values "gateway") "selector") }}
+{{- include "eks-alb-istio-tls.match" (list $k8 "gateway.selector" `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $v8 (printf "gateway.selector.%s" $k8) `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$` "a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)" 0 1000000000 false) }}
 {{- end }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "credentialName") "gateway.credentialName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
 {{- if hasKey (index (index $.Values "gateway") "tls") "issuerRef" }}
@@ -132,33 +335,33 @@ AlbIngressChart, so that they name the config keys.
 {{- if hasKey (index $.Values "alb") "groupName" }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "groupName") "alb.groupName" `^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$` "at most 63 characters of [a-z0-9.-]" 0 1000000000 false) }}
 {{- end }}
-{{- range $i2, $e2 := (index (index $.Values "alb") "loadBalancerAttributes") }}
-{{- include "eks-alb-istio-tls.match" (list $e2 (printf "alb.loadBalancerAttributes[%d]" $i2) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- range $i9, $e9 := (index (index $.Values "alb") "loadBalancerAttributes") }}
+{{- include "eks-alb-istio-tls.match" (list $e9 (printf "alb.loadBalancerAttributes[%d]" $i9) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
 {{- end }}
-{{- range $i3, $e3 := (index (index $.Values "alb") "targetGroupAttributes") }}
-{{- include "eks-alb-istio-tls.match" (list $e3 (printf "alb.targetGroupAttributes[%d]" $i3) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
-{{- if regexMatch `^deregistration_delay\.timeout_seconds=` (toString $e3) }}
-{{- include "eks-alb-istio-tls.match" (list $e3 (printf "alb.targetGroupAttributes[%d]" $i3) `^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$` "deregistration_delay.timeout_seconds=<seconds from 0 to 3600>" 0 1000000000 false) }}
+{{- range $i10, $e10 := (index (index $.Values "alb") "targetGroupAttributes") }}
+{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- if regexMatch `^deregistration_delay\.timeout_seconds=` (toString $e10) }}
+{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$` "deregistration_delay.timeout_seconds=<seconds from 0 to 3600>" 0 1000000000 false) }}
 {{- end }}
 {{- end }}
-{{- range $i4, $e4 := (index (index $.Values "alb") "tags") }}
-{{- include "eks-alb-istio-tls.match" (list $e4 (printf "alb.tags[%d]" $i4) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- range $i11, $e11 := (index (index $.Values "alb") "tags") }}
+{{- include "eks-alb-istio-tls.match" (list $e11 (printf "alb.tags[%d]" $i11) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
 {{- end }}
-{{- range $i5, $e5 := (index (index $.Values "alb") "inboundCidrs") }}
-{{- include "eks-alb-istio-tls.match" (list $e5 (printf "alb.inboundCidrs[%d]" $i5) `^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` "an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32" 0 1000000000 false) }}
+{{- range $i12, $e12 := (index (index $.Values "alb") "inboundCidrs") }}
+{{- include "eks-alb-istio-tls.match" (list $e12 (printf "alb.inboundCidrs[%d]" $i12) `^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` "an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32" 0 1000000000 false) }}
 {{- end }}
 {{- if hasKey (index $.Values "alb") "wafv2AclArn" }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "wafv2AclArn") "alb.wafv2AclArn" `^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$` "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none" 0 1000000000 false) }}
 {{- end }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "rootNamespace") "mesh.rootNamespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- range $i6, $e6 := (index (index $.Values "mesh") "externalHosts") }}
-{{- include "eks-alb-istio-tls.match" (list $e6 (printf "mesh.externalHosts[%d]" $i6) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
+{{- range $i13, $e13 := (index (index $.Values "mesh") "externalHosts") }}
+{{- include "eks-alb-istio-tls.match" (list $e13 (printf "mesh.externalHosts[%d]" $i13) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
 {{- end }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "trustDomain") "mesh.trustDomain" `^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?$` "a trust domain such as cluster.local (lowercase letters, digits, \".\", \"-\" and \"_\")" 0 1000000000 false) }}
 {{- include "eks-alb-istio-tls.match" (list (index (index $.Values "istioEdge") "virtualServiceName") "istioEdge.virtualServiceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- range $i7, $e7 := (index (index $.Values "istioEdge") "routes") }}
-{{- include "eks-alb-istio-tls.match" (list (index $e7 "pathPrefix") (printf "istioEdge.routes[%d].pathPrefix" $i7) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index $e7 "service") (printf "istioEdge.routes[%d].service" $i7) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- range $i14, $e14 := (index (index $.Values "istioEdge") "routes") }}
+{{- include "eks-alb-istio-tls.match" (list (index $e14 "pathPrefix") (printf "istioEdge.routes[%d].pathPrefix" $i14) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e14 "service") (printf "istioEdge.routes[%d].service" $i14) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
 {{- end }}
 {{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "ui") "image") "yelb.ui.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
 {{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "cpu") "yelb.ui.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
@@ -183,10 +386,13 @@ AlbIngressChart, so that they name the config keys.
 {{- if hasKey $.Values "certificate_arn" }}
 {{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
 {{- end }}
+{{- if hasKey $.Values "scopeApp" }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "scopeApp") "scopeApp" `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false) }}
+{{- end }}
 {{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
 {{- fail "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false" }}
 {{- end }}
-{{- if or .Values.yelb.enabled .Values.istioEdge.enabled }}
+{{- if and (or .Values.yelb.enabled .Values.istioEdge.enabled) (include "eks-alb-istio-tls.sampleActive" .) }}
 {{- $ns := .Values.namespace }}
 {{- $not := "" }}
 {{- if eq $ns .Values.mesh.rootNamespace }}{{ $not = "the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh" }}
@@ -277,6 +483,82 @@ AlbIngressChart, so that they name the config keys.
 {{- end }}
 {{- if lt $duration 3600.0 }}
 {{- fail (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
+{{- end }}
+{{- end }}
+{{- $apps := list }}
+{{- range $i, $a := .Values.apps }}{{ if or (not (hasKey $a "enabled")) $a.enabled }}{{ $apps = append $apps (list $i $a) }}{{ end }}{{ end }}
+{{- if $apps }}
+{{- if not .Values.istioEdge.enabled }}{{ fail "'istioEdge.enabled' must be true while apps are configured (their VirtualServices bind to its Gateway), got false" }}{{ end }}
+{{- $names := dict }}
+{{- $namespaces := dict }}
+{{- $hosts := dict }}
+{{- if include "eks-alb-istio-tls.sampleActive" . }}
+{{- $_ := set $namespaces .Values.namespace "'namespace' (the sample's)" }}
+{{- range include "eks-alb-istio-tls.hosts" . | fromJsonArray }}{{ $_ := set $hosts . "'host' (the sample's)" }}{{ end }}
+{{- end }}
+{{- $region := index (splitList ":" (include "eks-alb-istio-tls.certificateArns" . | fromJsonArray | first)) 3 }}
+{{- range $entry := $apps }}
+{{- $a := index $entry 1 }}
+{{- $key := printf "apps[%d]" (index $entry 0) }}
+{{- if hasKey $names $a.name }}
+{{- fail (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "eks-alb-istio-tls.echo" $a.name)) }}
+{{- end }}
+{{- $_ := set $names $a.name $key }}
+{{- $ns := $a.namespace | default $a.name }}
+{{- $nsKey := ternary (printf "%s.namespace" $key) (printf "%s.name" $key) (hasKey $a "namespace") }}
+{{- $not := "" }}
+{{- if eq $ns $.Values.mesh.rootNamespace }}{{ $not = "the mesh root namespace (mesh.rootNamespace), whose policies apply to the whole mesh" }}
+{{- else if eq $ns $.Values.gateway.namespace }}{{ $not = "the gateway namespace (gateway.namespace), as allow-nothing and the Sidecar would apply to the gateway" }}
+{{- else if has $ns (list "kube-system" "kube-public" "kube-node-lease") }}{{ $not = "a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)" }}
+{{- end }}
+{{- if $not }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- end }}
+{{- if hasKey $namespaces $ns }}
+{{- fail (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- end }}
+{{- $_ := set $namespaces $ns $key }}
+{{- range $i, $host := $a.hosts }}
+{{- if hasKey $hosts $host }}
+{{- fail (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "eks-alb-istio-tls.echo" $host)) }}
+{{- end }}
+{{- $_ := set $hosts $host (printf "%s (%s)" $key $a.name) }}
+{{- end }}
+{{- $prefixes := dict }}
+{{- range $i, $route := $a.routes }}
+{{- if hasKey $prefixes $route.pathPrefix }}
+{{- fail (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "eks-alb-istio-tls.echo" $route.pathPrefix)) }}
+{{- end }}
+{{- $_ := set $prefixes $route.pathPrefix $i }}
+{{- end }}
+{{- $workloads := dict }}
+{{- range $i, $allow := (default (list) $a.allow) }}
+{{- if hasKey $workloads $allow.workload }}
+{{- fail (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "eks-alb-istio-tls.echo" $allow.workload)) }}
+{{- end }}
+{{- $_ := set $workloads $allow.workload $i }}
+{{- end }}
+{{- if hasKey $a "certificateArn" }}
+{{- $single := kindIs "string" $a.certificateArn }}
+{{- range $i, $arn := include "eks-alb-istio-tls.asList" $a.certificateArn | fromJsonArray }}
+{{- $field := ternary (printf "%s.certificateArn" $key) (printf "%s.certificateArn[%d]" $key $i) $single }}
+{{- include "eks-alb-istio-tls.partition" (list $field $arn) }}
+{{- $own := index (splitList ":" $arn) 3 }}
+{{- if ne $own $region }}
+{{- fail (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if .Values.albIngress.enabled }}
+{{- $plan := include "eks-alb-istio-tls.albPlan" . | fromJson }}
+{{- if $plan.error }}{{ fail $plan.error }}{{ end }}
+{{- end }}
+{{- if eq .Values.scope "app" }}
+{{- $names := concat (include "eks-alb-istio-tls.fieldOf" (list $.Values.apps "name") | fromJsonArray) }}
+{{- if not (has .Values.scopeApp $names) }}
+{{- fail (printf "'scopeApp' must name one of apps (%s) while scope is app, got %s" (join ", " $names) (include "eks-alb-istio-tls.echo" .Values.scopeApp)) }}
 {{- end }}
 {{- end }}
 {{- end }}

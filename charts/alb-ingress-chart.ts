@@ -59,11 +59,12 @@ function planApps(config: Config, apps: readonly ResolvedApp[]): { app: AlbPlanA
 /** The plan of ALBs for `config`'s apps within `alb.quotas`; a refusal names the config keys. */
 export function albPlanOf(config: Config): AlbPlan {
   const entries = planApps(config, resolvedApps(config));
+  // planAlbs names apps[i] of its input: the config key of that entry (the sample's are the top-level keys).
   const keyOf = (field: string) =>
-    field.replace(/^apps\[(\d+)\](\.certificateArns)?/, (_, i: string, certs: string | undefined) => {
+    field.replace(/^apps\[(\d+)\](\.certificateArns|\.hosts)?/, (_, i: string, sub: string | undefined) => {
       const key = entries[Number(i)].key;
-      if (key === 'host') return certs ? 'certificateArn' : 'host';
-      return certs ? `${key}.certificateArn` : key;
+      if (sub === '.certificateArns') return key === 'host' ? 'certificateArn' : `${key}.certificateArn`;
+      return key === 'host' ? 'host' : `${key}${sub ?? ''}`;
     });
   try {
     return planAlbs(

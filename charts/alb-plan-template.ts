@@ -41,12 +41,12 @@ to the synth's refusal when the apps do not fit.
 {{- if or (not (hasKey $a "enabled")) $a.enabled }}
 {{- $certs := list }}
 {{- if hasKey $a "certificateArn" }}{{ $certs = include "${h('asList')}" $a.certificateArn | fromJsonArray }}{{ end }}
-{{- $apps = append $apps (dict "name" $a.name "key" (printf "apps[%d]" $i) "certsKey" (printf "apps[%d].certificateArn" $i) "hosts" $a.hosts "certificateArns" $certs) }}
+{{- $apps = append $apps (dict "name" $a.name "key" (printf "apps[%d]" $i) "hostsKey" (printf "apps[%d].hosts" $i) "certsKey" (printf "apps[%d].certificateArn" $i) "hosts" $a.hosts "certificateArns" $certs) }}
 {{- end }}
 {{- end }}
 {{- $entries := list -}}
 {{- if or .Values.yelb.enabled (not $apps) }}
-{{- $entries = list (dict "name" (printf ${format(samplePlanName('%s'))} .Values.namespace) "key" "host" "certsKey" "certificateArn" "hosts" (include "${h('hosts')}" . | fromJsonArray) "certificateArns" $certificates) }}
+{{- $entries = list (dict "name" (printf ${format(samplePlanName('%s'))} .Values.namespace) "key" "host" "hostsKey" "host" "certsKey" "certificateArn" "hosts" (include "${h('hosts')}" . | fromJsonArray) "certificateArns" $certificates) }}
 {{- end }}
 {{- $albs := list -}}
 {{- $error := "" -}}
@@ -54,7 +54,7 @@ to the synth's refusal when the apps do not fit.
 {{- range $h, $host := $e.hosts }}
 {{- $w := ${wildcards('$host')} }}
 {{- if and (not $error) (gt $w ${limits.wildcards}) }}
-{{- $error = printf ${format(`'%s.hosts[%d]' has %d wildcards, over the ${limits.wildcards} a rule has room for (${quota('wildcardsPerRule')}: ${AWS_ALB_QUOTAS.wildcardsPerRule}), got %s`)} $e.key $h $w (include "${h('echo')}" $host) }}
+{{- $error = printf ${format(`'%s[%d]' has %d wildcards, over the ${limits.wildcards} a rule has room for (${quota('wildcardsPerRule')}: ${AWS_ALB_QUOTAS.wildcardsPerRule}), got %s`)} $e.hostsKey $h $w (include "${h('echo')}" $host) }}
 {{- end }}
 {{- end }}
 {{- if not $error }}
@@ -73,7 +73,7 @@ to the synth's refusal when the apps do not fit.
 {{- if gt $sni $maxCertificates }}
 {{- $error = printf ${format(`'%s' needs %d certificates besides the ALB's default, over ${quota('certificates')}: %d (app %s)`)} $e.certsKey $sni $maxCertificates $e.name }}
 {{- else if gt $rules $maxRules }}
-{{- $error = printf ${format(`'%s.hosts' needs %d rules for its %d hosts at ${limits.values} per rule, over ${quota('rules')}: %d (app %s)`)} $e.key $rules (len $e.hosts) $maxRules $e.name }}
+{{- $error = printf ${format(`'%s' needs %d rules for its %d hosts at ${limits.values} per rule, over ${quota('rules')}: %d (app %s)`)} $e.hostsKey $rules (len $e.hosts) $maxRules $e.name }}
 {{- else if eq (len $albs) $maxAlbs }}
 {{- $error = printf ${format(`'%s' needs ALB %d, over ${quota('albs')}: %d (app %s); raise the quota or share certificates between apps`)} $e.key (add1 (len $albs)) $maxAlbs $e.name }}
 {{- else }}

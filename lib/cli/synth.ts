@@ -104,8 +104,6 @@ export function summarizedWarnings(warnings: readonly string[], outDir: string):
   }
   for (const [rule, n] of seen)
     if (n > LISTED_WARNINGS_PER_RULE)
-      lines.push(
-        `${n - LISTED_WARNINGS_PER_RULE} more ${rule} warnings (npm run check -- ${outDir} lists them all)`,
-      );
+      lines.push(`${n - LISTED_WARNINGS_PER_RULE} more ${rule} warnings (npm run check -- ${outDir} lists them all)`);
   return lines;
 }

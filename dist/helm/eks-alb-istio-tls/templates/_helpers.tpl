@@ -126,12 +126,12 @@ to the synth's refusal when the apps do not fit.
 {{- if or (not (hasKey $a "enabled")) $a.enabled }}
 {{- $certs := list }}
 {{- if hasKey $a "certificateArn" }}{{ $certs = include "eks-alb-istio-tls.asList" $a.certificateArn | fromJsonArray }}{{ end }}
-{{- $apps = append $apps (dict "name" $a.name "key" (printf "apps[%d]" $i) "certsKey" (printf "apps[%d].certificateArn" $i) "hosts" $a.hosts "certificateArns" $certs) }}
+{{- $apps = append $apps (dict "name" $a.name "key" (printf "apps[%d]" $i) "hostsKey" (printf "apps[%d].hosts" $i) "certsKey" (printf "apps[%d].certificateArn" $i) "hosts" $a.hosts "certificateArns" $certs) }}
 {{- end }}
 {{- end }}
 {{- $entries := list -}}
 {{- if or .Values.yelb.enabled (not $apps) }}
-{{- $entries = list (dict "name" (printf "%s (top-level keys)" .Values.namespace) "key" "host" "certsKey" "certificateArn" "hosts" (include "eks-alb-istio-tls.hosts" . | fromJsonArray) "certificateArns" $certificates) }}
+{{- $entries = list (dict "name" (printf "%s (top-level keys)" .Values.namespace) "key" "host" "hostsKey" "host" "certsKey" "certificateArn" "hosts" (include "eks-alb-istio-tls.hosts" . | fromJsonArray) "certificateArns" $certificates) }}
 {{- end }}
 {{- $albs := list -}}
 {{- $error := "" -}}
@@ -139,7 +139,7 @@ to the synth's refusal when the apps do not fit.
 {{- range $h, $host := $e.hosts }}
 {{- $w := sub (len $host) (len ($host | replace "*" "" | replace "?" "")) }}
 {{- if and (not $error) (gt $w 4) }}
-{{- $error = printf "'%s.hosts[%d]' has %d wildcards, over the 4 a rule has room for (alb.quotas.wildcardsPerRule (Condition wildcards per rule, fixed): 5), got %s" $e.key $h $w (include "eks-alb-istio-tls.echo" $host) }}
+{{- $error = printf "'%s[%d]' has %d wildcards, over the 4 a rule has room for (alb.quotas.wildcardsPerRule (Condition wildcards per rule, fixed): 5), got %s" $e.hostsKey $h $w (include "eks-alb-istio-tls.echo" $host) }}
 {{- end }}
 {{- end }}
 {{- if not $error }}
@@ -158,7 +158,7 @@ to the synth's refusal when the apps do not fit.
 {{- if gt $sni $maxCertificates }}
 {{- $error = printf "'%s' needs %d certificates besides the ALB's default, over alb.quotas.certificates (Certificates per Application Load Balancer (excluding default certificates), adjustable): %d (app %s)" $e.certsKey $sni $maxCertificates $e.name }}
 {{- else if gt $rules $maxRules }}
-{{- $error = printf "'%s.hosts' needs %d rules for its %d hosts at 1 per rule, over alb.quotas.rules (Rules per Application Load Balancer (excluding default rules), adjustable): %d (app %s)" $e.key $rules (len $e.hosts) $maxRules $e.name }}
+{{- $error = printf "'%s' needs %d rules for its %d hosts at 1 per rule, over alb.quotas.rules (Rules per Application Load Balancer (excluding default rules), adjustable): %d (app %s)" $e.hostsKey $rules (len $e.hosts) $maxRules $e.name }}
 {{- else if eq (len $albs) $maxAlbs }}
 {{- $error = printf "'%s' needs ALB %d, over alb.quotas.albs (Application Load Balancers per Region, adjustable): %d (app %s); raise the quota or share certificates between apps" $e.key (add1 (len $albs)) $maxAlbs $e.name }}
 {{- else }}

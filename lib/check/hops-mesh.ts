@@ -5,10 +5,18 @@
 import { destinationEdges, Edge } from './authz';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { describeMtls, injectionOf, resolveHost, serviceEntryFor, unverifiedTls, workloadMtls } from './mesh-model';
+import {
+  describeMtls,
+  injectionOf,
+  namespaceMtls,
+  resolveHost,
+  serviceEntryFor,
+  unverifiedTls,
+  workloadMtls,
+} from './mesh-model';
 import { WorkloadInfo } from './services-workloads';
 import { Hop, HopState } from './types';
-import { append, arr, at, rec, str, unique } from './util';
+import { append, arr, at, rec, str, strMap, unique } from './util';
 
 export function worst(states: HopState[]): HopState {
   if (states.includes('plaintext')) return 'plaintext';
@@ -59,10 +67,7 @@ export function workloadHops(
   edges: ReadonlyMap<WorkloadInfo, AuthzEdge[]>,
 ): Hop[] {
   const svc = inv.service(key.namespace, key.name);
-  if (!svc) {
-    const reason = `Service ${key.namespace}/${key.name} is not in the manifests`;
-    return [{ step: 'route', label: routeLabel, detail: reason, state: 'unknown', reason }];
-  }
+  if (!svc) return deployedApartHops(inv, routeLabel, key);
   const workloads = inv.workloadsOf(svc).filter((w) => !w.gateway);
   const disabled = tlsDisabledServices(inv).has(`${svc.namespace}/${svc.name}`);
   const unverified = unverifiedTlsHosts(inv).get(`${svc.namespace}/${svc.name}`);
@@ -114,6 +119,31 @@ export function workloadHops(
     hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
   }
   return hops;
+}
+
+/**
+ * A destination Service the manifests do not hold (an app deployed on its own): its namespace decides. Pods of a
+ * namespace that injects sidecars and enforces STRICT mTLS only take mTLS, whatever workload they belong to.
+ */
+function deployedApartHops(inv: Inventory, routeLabel: string, key: { namespace: string; name: string }): Hop[] {
+  const missing = `Service ${key.namespace}/${key.name} is not in the manifests`;
+  const ns = inv.namespaceObj(key.namespace);
+  const labels = strMap(ns?.raw.metadata?.labels);
+  const injects =
+    labels['istio-injection'] === 'enabled' || (labels['istio-injection'] === undefined && !!labels['istio.io/rev']);
+  const mtls = namespaceMtls(inv, key.namespace);
+  if (!injects || mtls.mode !== 'STRICT')
+    return [{ step: 'route', label: routeLabel, detail: missing, state: 'unknown', reason: missing }];
+  const detail = `${missing}; namespace ${key.namespace} injects sidecars (${labels['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${labels['istio.io/rev']}`}); ${describeMtls(mtls)}; authz not checked`;
+  return [
+    { step: 'route', label: routeLabel, detail: 'gateway -> sidecar (auto mTLS)', state: 'encrypted' },
+    {
+      step: 'workload',
+      label: `Service ${key.namespace}/${key.name} -> pods deployed apart`,
+      detail,
+      state: 'encrypted',
+    },
+  ];
 }
 
 /** In-mesh Services (`ns/name`) and external hosts a DestinationRule originates unverified TLS to, indexed once. */

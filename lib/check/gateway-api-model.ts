@@ -6,7 +6,7 @@
  */
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { append, arr, at, rec, str, strMap } from './util';
+import { append, arr, at, isRec, rec, str, strMap } from './util';
 
 export const GATEWAY_API = 'gateway.networking.k8s.io';
 export const LBC_GATEWAY = 'gateway.k8s.aws';
@@ -16,6 +16,10 @@ export const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
 export const ISTIO_CLASS = 'istio';
 /** Overrides the `<gateway>-<class>` name of the Deployment and Service Istio creates (G16). */
 export const ISTIO_NAME_OVERRIDE = 'gateway.istio.io/name-override';
+/** Overrides the ServiceAccount of the pods Istio deploys (G16). */
+export const ISTIO_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+/** Istio's gateway status port, always the Service's first port (G18). */
+export const ISTIO_STATUS_PORT = 15021;
 
 export interface GatewayListener {
   readonly index: number;
@@ -24,6 +28,22 @@ export interface GatewayListener {
   readonly port?: number;
   readonly hostname?: string;
   readonly hasTls: boolean;
+  /** tls.mode as written (Terminate when tls is set without one). */
+  readonly tlsMode?: string;
+  /** tls.certificateRefs as `namespace/name` (the Gateway's namespace when unset). */
+  readonly certificateRefs: string[];
+  /** tls.options is set (Istio's ISTIO_SIMPLE mode needs no certificate). */
+  readonly hasTlsOptions: boolean;
+  readonly allowedRoutes: unknown;
+}
+
+/** A parentRef of an HTTPRoute to a Gateway. */
+export interface Attachment {
+  readonly route: Obj;
+  /** Index of the parentRef. */
+  readonly index: number;
+  readonly sectionName?: string;
+  readonly port?: number;
 }
 
 /** A backendRef of an HTTPRoute, resolved to the Service namespace/name it names. */
@@ -33,6 +53,9 @@ export interface RouteBackend {
   readonly namespace: string;
   readonly name: string;
   readonly port?: number;
+  /** The rule of the route the backendRef is in. */
+  readonly rule: unknown;
+  readonly ruleIndex: number;
 }
 
 export interface GatewayApiModel {
@@ -46,6 +69,10 @@ export interface GatewayApiModel {
   readonly albBackends: ReadonlyMap<string, RouteBackend[]>;
   /** TargetGroupConfigurations by `namespace/name` of the Service they target. */
   readonly targetGroupConfigs: ReadonlyMap<string, Obj[]>;
+  /** HTTPRoute parentRefs by `namespace/name` of the Gateway they name. */
+  readonly attachments: ReadonlyMap<string, Attachment[]>;
+  /** Backends of each HTTPRoute, in order. */
+  readonly backendsByRoute: ReadonlyMap<Obj, RouteBackend[]>;
   /** Istio Gateways by `namespace/name` of the Service Istio creates for them. */
   readonly istioGatewayByService: ReadonlyMap<string, Obj>;
   /** Whether a ReferenceGrant in `toNamespace` lets HTTPRoutes of `fromNamespace` reference Service `name`. */
@@ -56,7 +83,16 @@ export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+const listenersMemo = new WeakMap<Obj, GatewayListener[]>();
+
+/** A Gateway's listeners, read once per Gateway. */
 export function listeners(gw: Obj): GatewayListener[] {
+  let out = listenersMemo.get(gw);
+  if (!out) listenersMemo.set(gw, (out = readListeners(gw)));
+  return out;
+}
+
+function readListeners(gw: Obj): GatewayListener[] {
   return arr(at(gw.raw.spec, 'listeners')).map((l, index) => {
     const r = rec(l);
     const port = r.port;
@@ -67,8 +103,70 @@ export function listeners(gw: Obj): GatewayListener[] {
       port: typeof port === 'number' ? port : undefined,
       hostname: str(r.hostname),
       hasTls: r.tls !== undefined && r.tls !== null,
+      tlsMode: str(at(r.tls, 'mode')) ?? (isRec(r.tls) ? 'Terminate' : undefined),
+      certificateRefs: arr(at(r.tls, 'certificateRefs'))
+        .map(rec)
+        .filter((c) => str(c.name) !== undefined)
+        .map((c) => `${str(c.namespace) ?? gw.namespace}/${str(c.name)}`),
+      hasTlsOptions: Object.keys(rec(at(r.tls, 'options'))).length > 0,
+      allowedRoutes: r.allowedRoutes,
     };
   });
+}
+
+/** The labels a namespace selector sees: the Namespace's own and the `kubernetes.io/metadata.name` every namespace carries. */
+function namespaceLabels(inv: Inventory, ns: string): Record<string, string> {
+  return { ...strMap(inv.namespaceObj(ns)?.raw.metadata?.labels), 'kubernetes.io/metadata.name': ns };
+}
+
+/** A label selector (matchLabels, matchExpressions) against labels; an empty selector matches everything. */
+function labelSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(strMap(at(selector, 'matchLabels')))) if (labels[k] !== v) return false;
+  return arr(at(selector, 'matchExpressions')).every((e) => {
+    const r = rec(e);
+    const key = str(r.key) ?? '';
+    const values = arr(r.values).filter((v): v is string => typeof v === 'string');
+    switch (str(r.operator)) {
+      case 'In':
+        return labels[key] !== undefined && values.includes(labels[key]);
+      case 'NotIn':
+        return labels[key] === undefined || !values.includes(labels[key]);
+      case 'Exists':
+        return labels[key] !== undefined;
+      case 'DoesNotExist':
+        return labels[key] === undefined;
+      default:
+        return false;
+    }
+  });
+}
+
+/** Whether a listener's allowedRoutes admits routes of a namespace (default: the Gateway's own namespace only). */
+export function listenerAdmits(inv: Inventory, gw: Obj, l: GatewayListener, routeNamespace: string): boolean {
+  const from = str(at(l.allowedRoutes, 'namespaces.from')) ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return routeNamespace === gw.namespace;
+  if (from === 'Selector')
+    return labelSelectorMatches(at(l.allowedRoutes, 'namespaces.selector'), namespaceLabels(inv, routeNamespace));
+  return false;
+}
+
+/** The listeners of a Gateway a parentRef attaches to: the named section (and port), or all, as allowedRoutes admit. */
+export function attachedListeners(inv: Inventory, gw: Obj, a: Attachment): GatewayListener[] {
+  return listeners(gw).filter(
+    (l) =>
+      (a.sectionName === undefined || l.name === a.sectionName) &&
+      (a.port === undefined || l.port === a.port) &&
+      listenerAdmits(inv, gw, l, a.route.namespace),
+  );
+}
+
+/** The ServiceAccount of the pods Istio deploys for a Gateway of its class (G16, G22). */
+export function istioServiceAccount(gw: Obj): string {
+  return (
+    strMap(gw.raw.metadata?.annotations)[ISTIO_SERVICE_ACCOUNT] ??
+    `${gw.name}-${str(at(gw.raw.spec, 'gatewayClassName')) ?? ISTIO_CLASS}`
+  );
 }
 
 /** The Service Istio deploys for a Gateway of its class: `<gateway>-<class>` unless overridden (G16). */
@@ -105,13 +203,27 @@ function build(inv: Inventory): GatewayApiModel {
 
   const backends: RouteBackend[] = [];
   const albBackends = new Map<string, RouteBackend[]>();
+  const attachments = new Map<string, Attachment[]>();
+  const backendsByRoute = new Map<Obj, RouteBackend[]>();
   for (const route of inv.of('HTTPRoute', GATEWAY_API)) {
-    const toAlb = arr(at(route.raw.spec, 'parentRefs')).some((p) => {
+    let toAlb = false;
+    arr(at(route.raw.spec, 'parentRefs')).forEach((p, index) => {
       const r = rec(p);
-      if ((str(r.group) ?? GATEWAY_API) !== GATEWAY_API || (str(r.kind) ?? 'Gateway') !== 'Gateway') return false;
+      if ((str(r.group) ?? GATEWAY_API) !== GATEWAY_API || (str(r.kind) ?? 'Gateway') !== 'Gateway') return;
       const name = str(r.name);
-      return name !== undefined && albGatewayKeys.has(serviceKey(str(r.namespace) ?? route.namespace, name));
+      if (name === undefined) return;
+      const key = serviceKey(str(r.namespace) ?? route.namespace, name);
+      if (albGatewayKeys.has(key)) toAlb = true;
+      const port = r.port;
+      append(attachments, key, {
+        route,
+        index,
+        sectionName: str(r.sectionName),
+        port: typeof port === 'number' ? port : undefined,
+      });
     });
+    const own: RouteBackend[] = [];
+    backendsByRoute.set(route, own);
     arr(at(route.raw.spec, 'rules')).forEach((rule, i) => {
       arr(rec(rule).backendRefs).forEach((b, j) => {
         const r = rec(b);
@@ -124,8 +236,11 @@ function build(inv: Inventory): GatewayApiModel {
           namespace: str(r.namespace) ?? route.namespace,
           name,
           port: typeof port === 'number' ? port : undefined,
+          rule,
+          ruleIndex: i,
         };
         backends.push(backend);
+        own.push(backend);
         if (toAlb) append(albBackends, serviceKey(backend.namespace, name), backend);
       });
     });
@@ -155,6 +270,8 @@ function build(inv: Inventory): GatewayApiModel {
     istioGateways,
     backends,
     albBackends,
+    attachments,
+    backendsByRoute,
     targetGroupConfigs,
     istioGatewayByService,
     granted: (toNamespace, fromNamespace, name) =>

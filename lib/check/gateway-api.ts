@@ -8,10 +8,12 @@ import { Findings } from './findings';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import {
+  attachedListeners,
   GATEWAY_API,
   GatewayApiModel,
   gatewayApiModel,
   LBC_GATEWAY,
+  ISTIO_STATUS_PORT,
   listeners,
   RouteBackend,
   serviceKey,
@@ -36,8 +38,10 @@ export function checkGatewayApi(inv: Inventory, f: Findings): void {
   for (const gw of m.albGateways) {
     checkAlbListeners(gw, f);
     checkListenerConfigurations(inv, gw, f);
+    checkAlbRoutes(inv, m, gw, f);
   }
   checkTargetGroups(m, f);
+  checkBackendPorts(inv, m, f);
   checkIstioGateways(inv, m, f);
   checkBackendTlsPolicies(inv, m, f);
   checkCrossNamespaceBackends(inv, m, f);
@@ -113,6 +117,70 @@ function checkListenerConfigurations(inv: Inventory, gw: Obj, f: Findings): void
       );
     }
   });
+}
+
+/**
+ * G9: the ALB serves the app on HTTPS only; its HTTP listener only redirects, permanently (301: RequestRedirect
+ * defaults to 302, which browsers and caches treat as temporary).
+ */
+function checkAlbRoutes(inv: Inventory, m: GatewayApiModel, gw: Obj, f: Findings): void {
+  const redirectsChecked = new Set<Obj>();
+  for (const a of m.attachments.get(serviceKey(gw.namespace, gw.name)) ?? []) {
+    const plain = attachedListeners(inv, gw, a).filter((l) => (l.protocol ?? '').toUpperCase() === 'HTTP');
+    if (plain.length && (m.backendsByRoute.get(a.route) ?? []).length) {
+      const l = plain[0];
+      f.add(
+        'gwapi-app-route-http-listener',
+        a.route,
+        a.sectionName === undefined ? `spec.parentRefs[${a.index}]` : `spec.parentRefs[${a.index}].sectionName`,
+        `HTTPRoute with backendRefs attaches to ALB listener '${l.name ?? l.index}' (HTTP:${l.port ?? '?'}) of Gateway ${gw.namespace}/${gw.name}: the ALB serves its hosts in plaintext`,
+        `set sectionName to the HTTPS listener (e.g. https); redirect HTTP with a RequestRedirect route {scheme: https, statusCode: 301}`,
+      );
+    }
+    if (redirectsChecked.has(a.route)) continue;
+    redirectsChecked.add(a.route);
+    arr(at(a.route.raw.spec, 'rules')).forEach((rule, i) => {
+      arr(rec(rule).filters).forEach((filter, j) => {
+        const x = rec(filter);
+        if (str(x.type) !== 'RequestRedirect' || str(at(x, 'requestRedirect.scheme')) !== 'https') return;
+        const code = at(x, 'requestRedirect.statusCode');
+        if (code === 301) return;
+        f.add(
+          'gwapi-redirect-status',
+          a.route,
+          `spec.rules[${i}].filters[${j}].requestRedirect.statusCode`,
+          `the redirect to https has statusCode ${code === undefined ? 'unset (302, a temporary redirect, is the default)' : echo(code)}: browsers keep trying HTTP first`,
+          'set requestRedirect.statusCode: 301',
+        );
+      });
+    });
+  }
+}
+
+/** G10, G18: the port of an ALB backendRef must be a port of the Service: Istio's gives the status port and the listener ports. */
+function checkBackendPorts(inv: Inventory, m: GatewayApiModel, f: Findings): void {
+  for (const [key, routeBackends] of m.albBackends) {
+    const [namespace, name] = [routeBackends[0].namespace, routeBackends[0].name];
+    const svc = inv.service(namespace, name);
+    const istio = svc ? undefined : m.istioGatewayByService.get(key);
+    const ports = svc
+      ? svc.ports.map((p) => p.port)
+      : istio
+        ? [ISTIO_STATUS_PORT, ...listeners(istio).map((l) => l.port)]
+        : undefined;
+    if (!ports) continue;
+    const known = new Set(ports.filter((p): p is number => p !== undefined));
+    for (const b of routeBackends) {
+      if (b.port !== undefined && known.has(b.port)) continue;
+      f.add(
+        'gwapi-backend-port',
+        b.route,
+        `${b.field}.port`,
+        `backendRef port ${b.port ?? '(unset)'} is not a port of Service ${key} (${[...known].join(', ') || 'none'}${istio ? `, created by Istio for Gateway ${istio.namespace}/${istio.name}` : ''}): the rule gets no target group`,
+        `set port to the gateway Service's HTTPS port, e.g. ${[...known].find((p) => p !== ISTIO_STATUS_PORT) ?? 443}`,
+      );
+    }
+  }
 }
 
 /** G11, G12: the target group of each Service the ALB routes to re-encrypts, and its health check reaches the status port. */
@@ -202,6 +270,7 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
         );
       }
     }
+    checkIstioListenerTls(gw, m.albBackends.get(key) ?? [], f);
     const set = istioServiceType(inv, gw);
     if (set === null) continue;
     const { type, field } = set;
@@ -217,11 +286,28 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
   }
 }
 
+/** G19: the listener on a port the ALB targets terminates TLS (HTTPS, mode Terminate), or HTTPRoutes find nothing. */
+function checkIstioListenerTls(gw: Obj, routeBackends: RouteBackend[], f: Findings): void {
+  const ports = new Set(routeBackends.map((b) => b.port));
+  for (const l of listeners(gw)) {
+    if (l.port === undefined || !ports.has(l.port)) continue;
+    const protocol = (l.protocol ?? '').toUpperCase();
+    if (protocol === 'HTTPS' && l.tlsMode === 'Terminate') continue;
+    f.add(
+      'gwapi-istio-listener-tls',
+      gw,
+      protocol === 'HTTPS' ? `spec.listeners[${l.index}].tls.mode` : `spec.listeners[${l.index}].protocol`,
+      `listener '${l.name ?? l.index}' on port ${l.port}, which the ALB targets over HTTPS, is ${protocol === 'HTTPS' ? `HTTPS with tls.mode '${echo(l.tlsMode ?? 'unset')}'` : `protocol '${echo(l.protocol ?? 'unset')}'${l.tlsMode ? ` with tls.mode '${echo(l.tlsMode)}'` : ''}`}: it does not terminate the ALB's TLS for HTTPRoutes`,
+      'use protocol: HTTPS with tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: <gateway secret>}]}',
+    );
+  }
+}
+
 /**
  * The Service type Istio gives a Gateway's Service and the field that sets it (type undefined: the LoadBalancer
  * default); null when a ConfigMap outside the manifests may set it.
  */
-function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
+export function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
   const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
   const own = strMap(gw.raw.metadata?.annotations);
   let set: { type?: string; field: string } =

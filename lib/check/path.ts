@@ -1,35 +1,34 @@
 import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb-model';
-import { destinationEdges, Edge } from './authz';
 import { Findings } from './findings';
+import { istioGatewayOfService, istioGatewayHops, traceAlbGateways } from './gateway-api-path';
+import { meshHops, worst } from './hops-mesh';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import {
-  describeMtls,
   GatewayServer,
   meshNamespace,
   gatewayRefKey,
   gatewayServersOnPort,
   gatewaysOfService,
-  injectionOf,
   isTlsServer,
   namespaceMtls,
-  resolveHost,
-  serviceEntryFor,
   serviceServersOnPort,
-  unverifiedTls,
-  workloadMtls,
   workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
-import { WorkloadInfo } from './services-workloads';
-import { Hop, HopState, HostPath, Verdict } from './types';
-import { append, arr, at, hostMatches, rec, str, unique } from './util';
+import { ServiceInfo, ServicePortInfo } from './services-workloads';
+import { Hop, HostPath, Verdict } from './types';
+import { append, arr, at, hostMatches, rec, unique, wildcardPatterns } from './util';
 import { GATEWAY_STATUS_PORT, GATEWAY_STATUS_PORT_NAME } from '../ports';
 
-function worst(states: HopState[]): HopState {
-  if (states.includes('plaintext')) return 'plaintext';
-  if (states.includes('unknown')) return 'unknown';
-  return 'encrypted';
+/** What a target group sends to: a Service and port of the gateway, for one host. */
+export interface GatewayTarget {
+  readonly host: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly port: number | string | undefined;
+  readonly service?: ServiceInfo;
+  readonly servicePort?: ServicePortInfo;
 }
 
 function listenerHop(alb: AlbIngress): Hop {
@@ -101,7 +100,7 @@ function targetGroupHop(inv: Inventory, alb: AlbIngress, b: AlbBackend): Hop {
 }
 
 /** Gateway servers the ALB backend port lands on. */
-function serversFor(inv: Inventory, b: AlbBackend): { servers: GatewayServer[]; note: string } {
+function serversFor(inv: Inventory, b: GatewayTarget): { servers: GatewayServer[]; note: string } {
   const port = b.servicePort?.port ?? (typeof b.port === 'number' ? b.port : undefined);
   if (b.service) return { servers: serviceServersOnPort(inv, b.service, port), note: '' };
   // Gateway Service unknown: the best available match is any Gateway server on the same port number.
@@ -151,174 +150,14 @@ function serverHop(inv: Inventory, server: GatewayServer, note: string): Hop {
   return { step: 'gateway-server', label, detail, state: 'encrypted' };
 }
 
-function routeSummary(route: unknown): string {
-  const matches = arr(rec(route).match).map((m) => {
-    const uri = rec(rec(m).uri);
-    const [kind, value] = Object.entries(uri)[0] ?? [];
-    const port = rec(m).port;
-    return kind ? `${kind} ${String(value)}` : port !== undefined ? `port ${String(port)}` : 'match';
-  });
-  return matches.length ? matches.join(' | ') : 'all';
-}
-
-/** Hops from a gateway-bound VirtualService route to the workloads behind its destination. */
-function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, dest: unknown): Hop[] {
-  const host = str(at(dest, 'destination.host')) ?? '?';
-  const port = at(dest, 'destination.port.number');
-  const routeLabel = `${vs.ref} ${kind} ${routeSummary(route)} -> ${host}${typeof port === 'number' ? `:${port}` : ''}`;
-  const key = resolveHost(inv, vs.namespace, host);
-  if ('external' in key || serviceEntryFor(inv, host)) {
-    const unverified = unverifiedTlsHosts(inv).get(host);
-    const reason = unverified
-      ? `${unverified.ref} originates TLS to ${host} without caCertificates: encrypted, but the server is not authenticated (IST0128)`
-      : `${host} is outside the mesh; encryption depends on the external service`;
-    return [{ step: 'route', label: routeLabel, detail: 'external destination', state: 'unknown', reason }];
-  }
-  const svc = inv.service(key.namespace, key.name);
-  if (!svc) {
-    const reason = `Service ${key.namespace}/${key.name} is not in the manifests`;
-    return [{ step: 'route', label: routeLabel, detail: reason, state: 'unknown', reason }];
-  }
-  const workloads = inv.workloadsOf(svc).filter((w) => !w.gateway);
-  const disabled = tlsDisabledServices(inv).has(`${svc.namespace}/${svc.name}`);
-  const unverified = unverifiedTlsHosts(inv).get(`${svc.namespace}/${svc.name}`);
-  if (!workloads.length) {
-    const reason = `no workload selected by ${svc.ref} in the manifests`;
-    return [
-      { step: 'route', label: routeLabel, detail: 'gateway -> sidecar', state: 'unknown', reason },
-      { step: 'workload', label: `${svc.ref} -> ?`, detail: reason, state: 'unknown', reason },
-    ];
-  }
-  const edges = new Map<WorkloadInfo, Edge[]>();
-  for (const e of destinationEdges(inv, vs, dest)) append(edges, e.workload, e);
-  const hops: Hop[] = [];
-  for (const w of workloads) {
-    const authz = edges.get(w) ?? [];
-    const denied = authz.find(isDenied);
-    const inj = injectionOf(inv, w);
-    const mtls = workloadMtls(inv, w);
-    let state: HopState = 'encrypted';
-    let reason: string | undefined;
-    if (inj.state === 'no') [state, reason] = ['plaintext', `${w.ref} has no sidecar (${inj.why})`];
-    else if (disabled) [state, reason] = ['plaintext', `a DestinationRule disables TLS to ${svc.ref}`];
-    else if (mtls.mode === 'DISABLE') [state, reason] = ['plaintext', `mTLS is disabled for ${w.ref}`];
-    // SIMPLE/MUTUAL instead of ISTIO_MUTUAL: the gateway encrypts, but checks no certificate of the server (istioctl IST0128/IST0129).
-    else if (unverified)
-      [state, reason] = [
-        'unknown',
-        `${unverified.ref} originates TLS to ${svc.ref} without caCertificates: encrypted, but the server is not authenticated (IST0128)`,
-      ];
-    // A route that only ever gets 403 is broken before its encryption matters.
-    else if (denied) [state, reason] = ['unknown', deniedReason(denied)];
-    else if (mtls.mode !== 'STRICT' || mtls.weakerPorts.length) {
-      [state, reason] = [
-        'unknown',
-        `mTLS is not enforced in ${w.namespace} (${mtls.mode}${mtls.by ? ` by ${mtls.by.ref}` : ', no PeerAuthentication'}): plaintext is accepted`,
-      ];
-    } else if (inj.state === 'unknown')
-      [state, reason] = ['unknown', `sidecar injection of ${w.ref} is unknown (${inj.why})`];
-    const notes = unique(authz.map((e) => e.authz.note));
-    const detail =
-      `sidecar ${inj.state === 'yes' ? 'injected' : inj.state === 'no' ? 'not injected' : 'unknown'} (${inj.why}); ${describeMtls(mtls)}` +
-      (notes.length ? `; ${notes.join('; ')}` : '');
-    if (!hops.length)
-      hops.push({
-        step: 'route',
-        label: routeLabel,
-        detail: 'gateway -> sidecar (auto mTLS)',
-        state,
-        ...(reason ? { reason } : {}),
-      });
-    hops.push({ step: 'workload', label: `${svc.ref} -> ${w.ref}`, detail, state, ...(reason ? { reason } : {}) });
-  }
-  return hops;
-}
-
-/** In-mesh Services (`ns/name`) and external hosts a DestinationRule originates unverified TLS to, indexed once. */
-function unverifiedTlsHosts(inv: Inventory): Map<string, Obj> {
-  return inv.memo('unverifiedTlsHosts', () => {
-    const out = new Map<string, Obj>();
-    for (const dr of inv.istio('DestinationRule')) {
-      const h = str(at(dr.raw.spec, 'host'));
-      if (!h || !unverifiedTls(dr).length) continue;
-      const k = resolveHost(inv, dr.namespace, h);
-      const key = 'external' in k || serviceEntryFor(inv, h) ? h : `${k.namespace}/${k.name}`;
-      if (!out.has(key)) out.set(key, dr);
-    }
-    return out;
-  });
-}
-
-/** Services (`ns/name`) a DestinationRule sends plaintext to (trafficPolicy.tls.mode DISABLE), indexed once. */
-function tlsDisabledServices(inv: Inventory): Set<string> {
-  return inv.memo('tlsDisabledServices', () => {
-    const out = new Set<string>();
-    for (const dr of inv.istio('DestinationRule')) {
-      const h = str(at(dr.raw.spec, 'host'));
-      const k = h ? resolveHost(inv, dr.namespace, h) : undefined;
-      if (k && !('external' in k) && str(at(dr.raw.spec, 'trafficPolicy.tls.mode')) === 'DISABLE')
-        out.add(`${k.namespace}/${k.name}`);
-    }
-    return out;
-  });
-}
-
-/** What authz-gateway-denied reports: the gateway's identity is known and no request gets through. */
-function isDenied(e: Edge): boolean {
-  return !!e.caller.principal && e.authz.decision === 'deny';
-}
-
-function deniedReason(e: Edge): string {
-  const call = `the gateway ${e.caller.principal} to call ${e.workload.ref}${e.port === undefined ? '' : ` on port ${e.port}`}`;
-  return e.authz.denyPolicy
-    ? `${e.authz.denyPolicy.ref} denies ${call}, so every request gets 403`
-    : `no AuthorizationPolicy allows ${call}, so every request gets 403`;
-}
-
 export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): HostPath[] {
   const out: HostPath[] = [];
   for (const alb of albs) {
     for (const b of alb.backends) {
       const hops: Hop[] = [listenerHop(alb), targetGroupHop(inv, alb, b)];
-      const workloads = b.service ? inv.workloadsOf(b.service) : [];
-      const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
-      const isStatus = b.servicePort?.name === GATEWAY_STATUS_PORT_NAME || b.servicePort?.port === GATEWAY_STATUS_PORT;
-      if (appBackend) {
-        hops.push({
-          step: 'gateway-server',
-          label: 'no gateway',
-          detail: `${b.service!.ref} selects application pods`,
-          state: 'unknown',
-          reason: 'the ALB bypasses the Istio gateway',
-        });
-      } else if (isStatus) {
-        hops.push({
-          step: 'gateway-server',
-          label: 'gateway status port',
-          detail: 'health endpoint, plain HTTP',
-          state: 'unknown',
-          reason: 'the status port is not a traffic port',
-        });
-      } else {
-        const { servers, note } = serversFor(inv, b);
-        const server = servers.find(isTlsServer) ?? servers[0];
-        const port = b.servicePort?.port ?? b.port;
-        const missing = `no Gateway server on port ${port ?? '?'}`;
-        // Only when Gateways do select this gateway: a selector that matches nothing is gateway-selector's finding,
-        // and an unknown Service port is ingress-backend-port's.
-        const gws = b.service ? gatewaysOfService(inv, b.service) : [];
-        if (!server && gws.length && b.servicePort) {
-          f.add(
-            'gateway-server-port',
-            alb.obj,
-            `${b.field}.service.port`,
-            `no server of ${gws.map((g) => g.ref).join(', ')} listens on port ${port}`,
-            `add a Gateway server {port: {number: ${port}, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: ...}, hosts: ["*"]}`,
-          );
-        }
-        hops.push(gatewayHop(inv, server, note, missing));
-        if (server) for (const hop of routeHops(inv, alb, b, servers, f)) hops.push(hop);
-      }
+      const target = { ...b, namespace: alb.obj.namespace };
+      const report = { f, obj: alb.obj, portField: `${b.field}.service.port`, hostField: b.hostField };
+      for (const hop of gatewayHops(inv, target, report)) hops.push(hop);
       out.push({
         host: b.host,
         ingress: alb.obj.ref,
@@ -328,34 +167,97 @@ export function tracePaths(inv: Inventory, albs: AlbIngress[], f: Findings): Hos
       });
     }
   }
+  for (const p of traceAlbGateways(inv, gatewayHops)) out.push(p);
   return out;
 }
 
-function routeHops(inv: Inventory, alb: AlbIngress, b: AlbBackend, servers: GatewayServer[], f: Findings): Hop[] {
+/** Where the findings of a target's hops go: the Ingress whose backend it is (a Gateway API route reports its own). */
+interface TargetReport {
+  readonly f: Findings;
+  readonly obj: Obj;
+  readonly portField: string;
+  readonly hostField: string;
+}
+
+/**
+ * The hops behind a target group: the Istio gateway on the target port (an Istio Gateway's server, or the listener
+ * of a Gateway API gateway of class istio), then the routes it has for the host and the workloads behind them.
+ */
+export function gatewayHops(inv: Inventory, t: GatewayTarget, report?: TargetReport): Hop[] {
+  const workloads = t.service ? inv.workloadsOf(t.service) : [];
+  const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
+  const isStatus = t.servicePort?.name === GATEWAY_STATUS_PORT_NAME || t.servicePort?.port === GATEWAY_STATUS_PORT;
+  if (appBackend) {
+    return [
+      {
+        step: 'gateway-server',
+        label: 'no gateway',
+        detail: `${t.service!.ref} selects application pods`,
+        state: 'unknown',
+        reason: 'the ALB bypasses the Istio gateway',
+      },
+    ];
+  }
+  if (isStatus) return [statusPortHop()];
+  // Istio deploys the Service of a Gateway of its class itself, so it is rarely in the manifests.
+  const istio = workloads.length ? undefined : istioGatewayOfService(inv, t.namespace, t.serviceName);
+  if (istio) return istioGatewayHops(inv, istio, typeof t.port === 'number' ? t.port : undefined, t.host);
+  const { servers, note } = serversFor(inv, t);
+  const server = servers.find(isTlsServer) ?? servers[0];
+  const port = t.servicePort?.port ?? t.port;
+  const missing = `no Gateway server on port ${port ?? '?'}`;
+  // Only when Gateways do select this gateway: a selector that matches nothing is gateway-selector's finding,
+  // and an unknown Service port is ingress-backend-port's.
+  const gws = t.service ? gatewaysOfService(inv, t.service) : [];
+  if (report && !server && gws.length && t.servicePort) {
+    report.f.add(
+      'gateway-server-port',
+      report.obj,
+      report.portField,
+      `no server of ${gws.map((g) => g.ref).join(', ')} listens on port ${port}`,
+      `add a Gateway server {port: {number: ${port}, name: https, protocol: HTTPS}, tls: {mode: SIMPLE, credentialName: ...}, hosts: ["*"]}`,
+    );
+  }
+  const hops = [gatewayHop(inv, server, note, missing)];
+  if (server) for (const hop of routeHops(inv, t.host, servers, report)) hops.push(hop);
+  return hops;
+}
+
+function statusPortHop(): Hop {
+  return {
+    step: 'gateway-server',
+    label: 'gateway status port',
+    detail: 'health endpoint, plain HTTP',
+    state: 'unknown',
+    reason: 'the status port is not a traffic port',
+  };
+}
+
+function routeHops(inv: Inventory, host: string, servers: GatewayServer[], report?: TargetReport): Hop[] {
   const bound = boundToServers(inv, servers);
   const candidates: Obj[] = [];
   // A wildcard Ingress host can match any VirtualService host: those are filtered. An exact one is looked up: its own
   // host, `*`, and `*.suffix` for each domain suffix, which are exactly the hosts hostMatches accepts for it.
-  const wildcardHost = b.host.startsWith('*');
+  const wildcardHost = host.startsWith('*');
   if (wildcardHost) for (const vs of bound.all) candidates.push(vs);
   else {
-    for (const vs of bound.exact.get(b.host.toLowerCase()) ?? []) candidates.push(vs);
-    for (const pattern of wildcardPatterns(b.host))
+    for (const vs of bound.exact.get(host.toLowerCase()) ?? []) candidates.push(vs);
+    for (const pattern of wildcardPatterns(host))
       for (const vs of bound.wildcard.get(pattern) ?? []) candidates.push(vs);
   }
   const ordered = inv.inOrder(candidates);
   const matching = wildcardHost
-    ? ordered.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, b.host)))
+    ? ordered.filter((vs) => arr(at(vs.raw.spec, 'hosts')).some((h) => typeof h === 'string' && hostMatches(h, host)))
     : ordered;
   if (!matching.length) {
     const gws = bound.gateways;
-    const reason = `no VirtualService bound to ${bound.names} matches host ${b.host}`;
-    f.add(
+    const reason = `no VirtualService bound to ${bound.names} matches host ${host}`;
+    report?.f.add(
       'host-route',
-      alb.obj,
-      b.hostField,
+      report.obj,
+      report.hostField,
       `${reason}: the gateway answers 404`,
-      `add a VirtualService with hosts: ["${b.host}"] and gateways: ["${gws[0].namespace}/${gws[0].name}"]`,
+      `add a VirtualService with hosts: ["${host}"] and gateways: ["${gws[0].namespace}/${gws[0].name}"]`,
     );
     return [{ step: 'route', label: 'VirtualService route', detail: reason, state: 'unknown', reason }];
   }
@@ -396,13 +298,6 @@ function boundToServers(inv: Inventory, servers: GatewayServer[]): BoundToServer
     }
     return out;
   });
-}
-
-/** `*` and `*.suffix` for every domain suffix of a host: the wildcard hosts that match it. */
-function wildcardPatterns(host: string): string[] {
-  const out = ['*'];
-  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) out.push(`*${host.slice(i)}`);
-  return out;
 }
 
 /**

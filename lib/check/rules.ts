@@ -485,6 +485,30 @@ const CATALOGUE: readonly RuleInfo[] = [
     source: 'G6',
   },
   {
+    id: 'gwapi-redirect-status',
+    severity: 'warning',
+    title: 'HTTP-to-HTTPS RequestRedirect on the ALB without statusCode 301 (the default is 302, temporary)',
+    source: 'G9',
+  },
+  {
+    id: 'gwapi-app-route-http-listener',
+    severity: 'error',
+    title: "HTTPRoute with backends attached to the ALB Gateway's HTTP listener: the app is served in plaintext",
+    source: 'G9',
+  },
+  {
+    id: 'gwapi-backend-port',
+    severity: 'error',
+    title: "ALB HTTPRoute backendRef port is not a port of the gateway Service (Istio's: 15021 and the listener ports)",
+    source: 'G10',
+  },
+  {
+    id: 'gwapi-istio-listener-tls',
+    severity: 'error',
+    title: 'Istio Gateway API listener on the port the ALB targets is not HTTPS with tls.mode Terminate',
+    source: 'G19',
+  },
+  {
     id: 'gwapi-lbc-api-version',
     severity: 'warning',
     title: 'gateway.k8s.aws/v1beta1 where controller v3.5.0 expects v1',

@@ -70,6 +70,13 @@ export function hostMatches(pattern: string, host: string): boolean {
   return pattern.toLowerCase() === host.toLowerCase();
 }
 
+/** `*` and `*.suffix` for every domain suffix of a host: the wildcard hosts that match it. */
+export function wildcardPatterns(host: string): string[] {
+  const out = ['*'];
+  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) out.push(`*${host.slice(i)}`);
+  return out;
+}
+
 export function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }

@@ -38,6 +38,10 @@ export const GATEWAY_API_CASES: readonly GatewayApiCase[] = [
   },
   { rule: 'gwapi-istio-service-load-balancer', object: 'Gateway istio-ingress/yelb-gateway', severity: 'warning' },
   { rule: 'gwapi-alb-listener-tls', object: 'Gateway istio-ingress/yelb-alb', severity: 'warning' },
+  { rule: 'gwapi-redirect-status', object: 'HTTPRoute istio-ingress/yelb-http-redirect', severity: 'warning' },
+  { rule: 'gwapi-app-route-http-listener', object: 'HTTPRoute istio-ingress/yelb-https', severity: 'error' },
+  { rule: 'gwapi-backend-port', object: 'HTTPRoute istio-ingress/yelb-https', severity: 'error' },
+  { rule: 'gwapi-istio-listener-tls', object: 'Gateway istio-ingress/yelb-gateway', severity: 'error' },
   {
     rule: 'gwapi-lbc-api-version',
     object: 'TargetGroupConfiguration istio-ingress/istio-gateway-tg',

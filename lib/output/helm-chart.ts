@@ -6,9 +6,10 @@ import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
 import { PROJECT_ROOT } from '../project-root';
 import { Config } from '../config/types';
 import { readCacheFile, writeCacheFile } from './cache-file';
-import { allOf } from './helm-conditions';
+import { allOf, renderCond } from './helm-conditions';
+import { Base, ReplacingKey, basesOf, joinBases } from './helm-bases';
 import { CHART_VERSION, VALIDATE_TEMPLATE, chartYaml, helpersTpl, notesTxt } from './helm-files';
-import { Variant, addCondition, mergeVariants } from './helm-merge';
+import { Variant, addCondition, mergeVariants, unchangedMessage } from './helm-merge';
 import { CHART_NAME, helper } from './helm-names';
 import { Doc, Entry, Lists, Node, TemplateError } from './helm-nodes';
 import { packageChart } from './helm-package';
@@ -21,6 +22,7 @@ import {
   mapRefs,
   resolveElements,
   sentinelMatcher,
+  withRests,
   templatize,
 } from './helm-templatize';
 import { SentinelSet, ValueRow, rowsOfSet, unmappedKeys } from './helm-value-rows';
@@ -28,7 +30,7 @@ import { helmValuesOf, renderValuesYaml } from './helm-values-yaml';
 import { valuesSchema } from './helm-values-schema';
 import { ManifestObject, SynthError, synthBuilt, synthObjects } from './plain';
 import { checkSameInBothSets, checkSentinelsAccepted } from './helm-sentinel-checks';
-import { RepeatedFile, StackChart, StackDefinition } from './stack';
+import { RepeatedFile, StackChart, StackDefinition, StructureRule } from './stack';
 
 export { CHART_NAME, helmValuesOf };
 
@@ -125,7 +127,7 @@ function templatesOfBuilt(build: (app: App) => readonly StackChart[], sentinels:
       (d) => d.node,
       (d, node, range) => ({ ...d, node, range }),
     )) {
-      const resolved = resolveElements(doc, doc.id);
+      const resolved = resolveElements({ ...doc, node: withRests(doc.node) }, doc.id);
       files.set(resolved.id, file.fileName);
       docs.push(resolved);
     }
@@ -133,19 +135,56 @@ function templatesOfBuilt(build: (app: App) => readonly StackChart[], sentinels:
   return { docs, files, labels, objects: synthesized.flatMap((f) => f.objects) };
 }
 
-/** The variants of the table: one synth per other value of every enum, switch and optional key. */
+/** The variants of the table over `base`: one synth per other value of every enum, switch and optional key. */
 function variantsOf(
   rows: readonly ValueRow[],
   base: Config,
 ): { row: ValueRow; value: unknown; config: Config; cond: string[] }[] {
-  return rows.flatMap((row) =>
-    (row.variants ?? []).map((v) => ({
-      row,
-      value: v.value,
-      config: withValue(base, row.path, v.value),
-      cond: [...v.cond],
-    })),
+  return rows
+    .filter((row) => !row.replacing)
+    .flatMap((row) =>
+      (row.variants ?? []).map((v) => ({
+        row,
+        value: v.value,
+        config: withValue(base, row.path, v.value),
+        cond: [...v.cond],
+      })),
+    );
+}
+
+/** The rows whose values are bases of their own, as the base joiner takes them. */
+function replacingKeys(rows: readonly ValueRow[]): ReplacingKey[] {
+  return rows
+    .filter((row) => row.replacing)
+    .map((row) => ({
+      path: row.path,
+      values: [row.base as string, ...(row.variants ?? []).map((v) => v.value as string)],
+      expr: `$.Values.${row.path}`,
+    }));
+}
+
+/** `config` with the replacing keys at the values of `base`. */
+const atBase = (config: Config, keys: readonly ReplacingKey[], base: Base): Config =>
+  keys.reduce((c, key, k) => withValue(c, key.path, base[k]), config);
+
+/**
+ * Merges the variants of every base, each variant over each base; a variant must change something in some base.
+ * `merge(base, k)` merges base `k` and reports its unchanged variants by key and condition.
+ */
+function mergeBases(
+  bases: readonly Base[],
+  merge: (base: Base, k: number, unchanged: (v: Variant) => void) => Doc[],
+): Doc[][] {
+  const unchanged = new Map<string, { variant: Variant; bases: number }>();
+  const merged = bases.map((base, k) =>
+    merge(base, k, (v) => {
+      const key = `${v.key}\0${renderCond(v.cond)}`;
+      unchanged.set(key, { variant: v, bases: (unchanged.get(key)?.bases ?? 0) + 1 });
+    }),
   );
+  for (const { variant, bases: n } of unchanged.values())
+    if (n === bases.length) throw new TemplateError(unchangedMessage(variant));
+  return merged;
 }
 
 /** Every value with sentinels must show somewhere: otherwise the table or the constructs changed. */
@@ -176,6 +215,7 @@ function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]
   let config = loadConfig();
   for (const row of stack.helm.valueRows)
     if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
+  const keys = replacingKeys(stack.helm.valueRows);
   const numbers = new Set(sets.flatMap((s) => [...s.numbers.keys()]));
   const strings = new RegExp(
     sets
@@ -200,7 +240,9 @@ function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]
         walk(y, where);
       });
   };
-  for (const file of synthObjects(stack, config)) for (const o of file.objects) walk(o.json, o.path);
+  for (const base of basesOf(keys))
+    for (const file of synthObjects(stack, atBase(config, keys, base)))
+      for (const o of file.objects) walk(o.json, o.path);
 }
 
 /** Literal strings left with a sentinel marker: a value the writer could not map (a new derivation, say). */
@@ -245,24 +287,38 @@ interface MainSet {
  * main sentinel config (so the shared values read `$.Values`), checked with the second sentinel set like the main
  * synth, merged with the element's variants, and wrapped in the repetition.
  */
-function repeatedFileText(def: RepeatedFile, sets: readonly [MainSet, MainSet], lists: Lists, header: string): string {
+function repeatedFileText(
+  def: RepeatedFile,
+  sets: readonly [MainSet, MainSet],
+  keys: readonly ReplacingKey[],
+  lists: Lists,
+  header: string,
+): string {
   const sentinels = sets.map((s, set) => joinedSentinels(s.sentinels, def.sentinels(set as SentinelSet, s.config)));
   const matchers = sentinels.map(sentinelMatcher);
-  const synth = (set: SentinelSet, variant?: number) =>
-    templatesOfBuilt((app) => def.build(app, sets[set].config, set, variant), sentinels[set], matchers[set]);
-  const base = synth(0);
-  checkSameInBothSets(
-    { objects: base.objects, sentinels: sentinels[0], match: matchers[0] },
-    { objects: synth(1).objects, sentinels: sentinels[1], match: matchers[1] },
-  );
-  const variants: Variant[] = def.variants.map((v, i) => ({
-    key: v.key,
-    expr: v.expr,
-    cond: allOf([v.cond]),
-    verbatim: { base: v.base, value: v.value, complete: true, others: v.others },
-    docs: synth(0, i).docs,
-  }));
-  const docs = mergeVariants(base.docs, variants);
+  const bases = basesOf(keys);
+  const perBase = mergeBases(bases, (b, _, unchanged) => {
+    const synth = (set: SentinelSet, variant?: number) =>
+      templatesOfBuilt(
+        (app) => def.build(app, atBase(sets[set].config, keys, b), set, variant),
+        sentinels[set],
+        matchers[set],
+      );
+    const base = synth(0);
+    checkSameInBothSets(
+      { objects: base.objects, sentinels: sentinels[0], match: matchers[0] },
+      { objects: synth(1).objects, sentinels: sentinels[1], match: matchers[1] },
+    );
+    const variants: Variant[] = def.variants.map((v, i) => ({
+      key: v.key,
+      expr: v.expr,
+      cond: allOf([v.cond]),
+      verbatim: { base: v.base, value: v.value, complete: true, others: v.others },
+      docs: synth(0, i).docs,
+    }));
+    return mergeVariants(base.docs, variants, unchanged);
+  });
+  const docs = joinBases(keys, bases, perBase);
   checkNoLeftovers(docs);
   return `${renderFile(docs, new Map([...lists, ...def.lists]), `${header}${def.open}`)}${def.close}`;
 }
@@ -375,39 +431,55 @@ function buildTemplates(stack: StackDefinition): Templates {
     const altSentinels = sentinelsOf(altRows);
     checkSentinelsUnique(stack, [sentinels, altSentinels]);
     const match = sentinelMatcher(sentinels);
+    const altMatch = sentinelMatcher(altSentinels);
     const lists = listsOf(rows);
-    const base = templatesOf(stack, baseConfig, sentinels, match);
-    checkSameInBothSets(
-      { objects: base.objects, sentinels, match },
-      {
-        objects: synthObjects(stack, altConfig).flatMap((f) => f.objects),
-        sentinels: altSentinels,
-        match: sentinelMatcher(altSentinels),
-      },
-    );
-    const fileOf = new Map(base.files);
-    const labels = new Map(base.labels);
-    const variants: Variant[] = variantsOf(rows, baseConfig).map(({ row, value, config, cond }) => {
-      const synth = templatesOf(stack, config, sentinels, match);
-      synth.files.forEach((f, id) => fileOf.set(id, f));
-      synth.labels.forEach((l, f) => labels.set(f, l));
-      const scalar = (v: unknown) => ['string', 'boolean', 'number'].includes(typeof v);
-      const complete = (row.variants ?? []).every((v) => scalar(v.value)) && scalar(row.base);
-      return {
-        key: row.path,
-        cond: allOf(cond),
-        verbatim: { base: row.base, value, complete, others: row.variants!.length },
-        docs: synth.docs,
-      };
+    const keys = replacingKeys(rows);
+    const bases = basesOf(keys);
+    const fileOf = new Map<string, string>();
+    const labels = new Map<string, Readonly<Record<string, string>>>();
+    const ruleHits = new Map<StructureRule, number>();
+    const perBase = mergeBases(bases, (b, _, unchanged) => {
+      const config = atBase(baseConfig, keys, b);
+      const base = templatesOf(stack, config, sentinels, match);
+      checkSameInBothSets(
+        { objects: base.objects, sentinels, match },
+        {
+          objects: synthObjects(stack, atBase(altConfig, keys, b)).flatMap((f) => f.objects),
+          sentinels: altSentinels,
+          match: altMatch,
+        },
+      );
+      base.files.forEach((f, id) => fileOf.set(id, f));
+      base.labels.forEach((l, f) => labels.set(f, l));
+      const variants: Variant[] = variantsOf(rows, config).map(({ row, value, config: variantConfig, cond }) => {
+        const synth = templatesOf(stack, variantConfig, sentinels, match);
+        synth.files.forEach((f, id) => fileOf.set(id, f));
+        synth.labels.forEach((l, f) => labels.set(f, l));
+        const scalar = (v: unknown) => ['string', 'boolean', 'number'].includes(typeof v);
+        const complete = (row.variants ?? []).every((v) => scalar(v.value)) && scalar(row.base);
+        return {
+          key: row.path,
+          cond: allOf(cond),
+          verbatim: { base: row.base, value, complete, others: row.variants!.length },
+          docs: synth.docs,
+        };
+      });
+      const docs = mergeVariants(base.docs, variants, unchanged);
+      // Structure rules hold in every base that has their objects; a rule must find them in one at least.
+      for (const rule of helm.structureRules) {
+        const ids = rule.doc.endsWith('/*')
+          ? docs.map((d) => d.id).filter((id) => id.startsWith(rule.doc.slice(0, -1)) && !rule.except?.includes(id))
+          : docs.some((d) => d.id === rule.doc)
+            ? [rule.doc]
+            : [];
+        if (ids.length > 0) ruleHits.set(rule, (ruleHits.get(rule) ?? 0) + 1);
+        for (const id of ids) addCondition(docs, id, allOf(rule.cond), rule.at);
+      }
+      return docs;
     });
-    const docs = mergeVariants(base.docs, variants);
-    for (const rule of helm.structureRules) {
-      const ids = rule.doc.endsWith('/*')
-        ? docs.map((d) => d.id).filter((id) => id.startsWith(rule.doc.slice(0, -1)) && !rule.except?.includes(id))
-        : [rule.doc];
-      if (ids.length === 0) throw new TemplateError(`no object under ${rule.doc} to make conditional`);
-      for (const id of ids) addCondition(docs, id, allOf(rule.cond), rule.at);
-    }
+    for (const rule of helm.structureRules)
+      if (!ruleHits.has(rule)) throw new TemplateError(`no object ${rule.doc} to make conditional`);
+    const docs = joinBases(keys, bases, perBase);
     checkNoLeftovers(docs);
     checkEveryValueUsed(rows, docs);
 
@@ -455,6 +527,7 @@ function buildTemplates(stack: StackDefinition): Templates {
             { config: baseConfig, sentinels },
             { config: altConfig, sentinels: altSentinels },
           ],
+          keys,
           lists,
           `${header}${SCOPE_REPEATED}`,
         )}{{- end }}\n`,

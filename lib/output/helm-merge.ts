@@ -247,7 +247,12 @@ function build(base: Node, path: (string | number)[], patches: Patches, where: s
  * the variant's condition not holding, what it adds or changes on it holding. Each variant changes one key, so a
  * node changed by two different keys is an interaction the writer cannot infer, and is reported.
  */
-export function mergeVariants(base: readonly Doc[], variants: readonly Variant[]): Doc[] {
+export function mergeVariants(
+  base: readonly Doc[],
+  variants: readonly Variant[],
+  /** Called for a variant that changes no object, instead of failing (a base where its key has no say). */
+  unchanged?: (variant: Variant) => void,
+): Doc[] {
   const patches = new Patches();
   const baseIds = new Set(base.map((d) => d.id));
   const docRemovers = new Map<string, Variant[]>();
@@ -275,7 +280,10 @@ export function mergeVariants(base: readonly Doc[], variants: readonly Variant[]
         changed = true;
       }
     }
-    if (!changed) throw new TemplateError(`the value ${variant.key} (${renderCond(variant.cond)}) changes no object`);
+    if (!changed) {
+      if (!unchanged) throw new TemplateError(unchangedMessage(variant));
+      unchanged(variant);
+    }
   }
   const merged: Doc[] = [];
   const addAfter = (after: string | null) => {
@@ -295,6 +303,10 @@ export function mergeVariants(base: readonly Doc[], variants: readonly Variant[]
   }
   return merged;
 }
+
+/** The refusal of a variant that changes nothing: its row or the constructs are wrong. */
+export const unchangedMessage = (variant: Variant): string =>
+  `the value ${variant.key} (${renderCond(variant.cond)}) changes no object`;
 
 /** Adds `cond` to the document `id` (or to its entry at `at`); throws when there is no such thing. */
 export function addCondition(docs: Doc[], id: string, cond: Cond, at: readonly string[] = []): void {

@@ -50,6 +50,8 @@ export interface Item {
   readonly cond?: Cond;
   /** Repeat the item for every element of this list value. */
   readonly range?: string;
+  /** Only for the elements after the first (`rest`): a list cut after its first element, which went elsewhere. */
+  readonly rest?: boolean;
 }
 
 /** One object of the chart. */

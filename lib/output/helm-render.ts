@@ -74,11 +74,19 @@ function inline(node: Node, lists: Lists): string {
 const isControl = (line: string) => line.trimStart().startsWith('{{');
 
 /** Wraps lines in `if`/`range` actions at the given indentation. */
-function wrap(lines: string[], pad: string, cond: Cond | undefined, range: string | undefined, lists: Lists): string[] {
+function wrap(
+  lines: string[],
+  pad: string,
+  cond: Cond | undefined,
+  range: string | undefined,
+  lists: Lists,
+  rest = false,
+): string[] {
   let out = lines;
   if (range !== undefined) {
     const spec = lists.get(range)!;
-    out = [`${pad}{{- range $${spec.variable} := ${spec.expr} }}`, ...out, `${pad}{{- end }}`];
+    const over = rest ? `rest (${spec.expr})` : spec.expr;
+    out = [`${pad}{{- range $${spec.variable} := ${over} }}`, ...out, `${pad}{{- end }}`];
   }
   if (cond !== undefined) out = [`${pad}{{- if ${renderCond(cond)} }}`, ...out, `${pad}{{- end }}`];
   return out;
@@ -101,8 +109,13 @@ function entryLines(key: string, node: Node, indent: number, lists: Lists): stri
   switch (node.k) {
     case 'map':
       return node.entries.length === 0 ? [`${pad}${k}: {}`] : [`${pad}${k}:`, ...mapLines(node, indent + 2, lists)];
-    case 'seq':
-      return node.items.length === 0 ? [`${pad}${k}: []`] : [`${pad}${k}:`, ...seqLines(node, indent + 2, lists)];
+    case 'seq': {
+      if (node.items.length === 0) return [`${pad}${k}: []`];
+      const lines = [`${pad}${k}:`, ...seqLines(node, indent + 2, lists)];
+      // The rest of a list: the key only when there is a rest (templatize's restOfList).
+      const rest = node.items.length === 1 && node.items[0].rest ? lists.get(node.items[0].range!) : undefined;
+      return rest ? [`${pad}{{- if gt (len ${argOf(rest.expr)}) 1 }}`, ...lines, `${pad}{{- end }}`] : lines;
+    }
     case 'yaml':
       return [`${pad}${k}:`, `${pad}  {{- toYaml ${refExpr(node.ref, lists)} | nindent ${indent + 2} }}`];
     case 'choice':
@@ -139,7 +152,7 @@ function itemLines(node: Node, indent: number, lists: Lists): string[] {
 
 function seqLines(node: Extract<Node, { k: 'seq' }>, indent: number, lists: Lists): string[] {
   const pad = ' '.repeat(indent);
-  return node.items.flatMap((it) => wrap(itemLines(it.node, indent, lists), pad, it.cond, it.range, lists));
+  return node.items.flatMap((it) => wrap(itemLines(it.node, indent, lists), pad, it.cond, it.range, lists, it.rest));
 }
 
 /**

@@ -188,6 +188,32 @@ export function findRanges<T>(
   return out;
 }
 
+/**
+ * A list of one item made from element 1 of a list value, and of no element 0: the list without its first element
+ * (a default certificate apart, the others in a list), which the constructs leave out when it is empty.
+ */
+function restOfList(nodes: readonly Node[]): string | undefined {
+  if (nodes.length !== 1 || !hasElements(nodes[0])) return undefined;
+  const refs = collectRefs(nodes[0]).filter((r): r is Extract<Ref, { t: 'elem' }> => r.t === 'elem');
+  const lists = [...new Set(refs.map((r) => r.list))];
+  return lists.length === 1 && refs.every((r) => r.index === 1) ? lists[0] : undefined;
+}
+
+/**
+ * After ranges are found (of objects too: an object per element has its element's items), a list of one item made
+ * from element 1 of a list value and of no element 0 is that list without its first element, which went elsewhere.
+ */
+export function withRests(node: Node): Node {
+  if (!hasElements(node)) return node;
+  if (node.k === 'map')
+    return { k: 'map', entries: node.entries.map((e) => ('key' in e ? { ...e, node: withRests(e.node) } : e)) };
+  if (node.k !== 'seq') return node;
+  const rest = restOfList(node.items.map((i) => i.node));
+  if (rest !== undefined && node.items[0].range === undefined)
+    return { k: 'seq', items: [{ node: toVar(node.items[0].node, rest, 1), range: rest, rest: true }] };
+  return { k: 'seq', items: node.items.map((i) => ({ ...i, node: withRests(i.node) })) };
+}
+
 /** After ranges are found, element 0 outside a range is the first element; element 1 there is a bug. */
 export function resolveElements<T>(x: T, where: string): T {
   if (!hasElements(x)) return x;

@@ -58,6 +58,11 @@ export interface ValueRow {
   readonly alt?: AltSentinels;
   /** The synths keep the config's value: templates read it through named templates or a repeated file. */
   readonly kept?: boolean;
+  /**
+   * Its values swap objects for others (an Ingress for a Gateway and its routes): each value is a base of its own,
+   * and every other row's variants are synthesized over each (see helm-chart.ts).
+   */
+  readonly replacing?: boolean;
 }
 
 /** A value the synths leave as configured: a repeated file's list, or what a named template reads (the ALB quotas). */
@@ -219,13 +224,17 @@ export const labelMap = (path: string): ValueRow =>
     };
   });
 
-/** An enum: one variant per other allowed value. */
-export function oneOf(path: string, base: string): ValueRow {
+/**
+ * An enum: one variant per other allowed value. `replacing`: its values swap objects for others, so each is a base of
+ * its own (see ValueRow.replacing).
+ */
+export function oneOf(path: string, base: string, options: { replacing?: boolean } = {}): ValueRow {
   const values = (configSchemaAt(path)?.enum ?? []) as string[];
   if (!values.includes(base)) throw new Error(`${path}: ${base} is not one of ${values.join(', ')}`);
   return {
     path,
     base,
+    ...(options.replacing ? { replacing: true } : {}),
     variants: values
       .filter((v) => v !== base)
       .map((v) => ({ value: v, cond: [`eq $.Values.${path} ${JSON.stringify(v)}`] })),

@@ -159,3 +159,20 @@ export const nthAlbNameTemplate = (h: (name: string) => string): string => {
 {{- if eq (int (index . 1)) 0 }}{{ index . 0 }}{{ else }}{{ printf "%s-%d" (index . 0) (add1 (index . 1)) }}{{ end -}}
 {{- end }}`;
 };
+
+/** keyValueList and keyValueMap (lib/alb-gateway.ts): `key=value` entries as {key, value} objects or a map, as JSON. */
+export const keyValueTemplates = (
+  h: (name: string) => string,
+): string => `{{/* key=value entries as a JSON list of {key, value}: the first = splits. */}}
+{{- define "${h('keyValueList')}" -}}
+{{- $out := list }}
+{{- range . }}{{ $kv := splitn "=" 2 . }}{{ $out = append $out (dict "key" $kv._0 "value" $kv._1) }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* key=value entries as a JSON map. */}}
+{{- define "${h('keyValueMap')}" -}}
+{{- $out := dict }}
+{{- range . }}{{ $kv := splitn "=" 2 . }}{{ $_ := set $out $kv._0 $kv._1 }}{{ end }}
+{{- toJson $out -}}
+{{- end }}`;

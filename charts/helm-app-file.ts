@@ -230,6 +230,14 @@ export function appTemplates(h: (name: string) => string): string {
 {{- if or .Values.yelb.enabled (not $apps) }}true{{ end -}}
 {{- end }}
 
+{{/* The namespaces whose HTTPRoutes the Gateway API gateway admits (IstioEdgeChart): the sample's while active, then the enabled apps', sorted, once each. JSON. */}}
+{{- define "${h('routeNamespaces')}" -}}
+{{- $namespaces := list }}
+{{- if include "${h('sampleActive')}" . }}{{ $namespaces = append $namespaces .Values.namespace }}{{ end }}
+{{- range .Values.${LIST} }}{{ if or (not (hasKey . "enabled")) .enabled }}{{ $namespaces = append $namespaces (.namespace | default .name) }}{{ end }}{{ end }}
+{{- $namespaces | uniq | sortAlpha | toJson -}}
+{{- end }}
+
 {{/* MeshApp's policy name: prefix and workload, cut to 63 characters without a trailing dash. Takes (list prefix workload). */}}
 {{- define "${h('policyName')}" -}}
 {{- regexReplaceAll "-+$" (printf "%s%s" (index . 0) (index . 1) | trunc 63) "" -}}

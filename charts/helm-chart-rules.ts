@@ -12,17 +12,16 @@ export const STRUCTURE_RULES: readonly StructureRule[] = [
     doc: 'Namespaces/App/Resource',
     cond: ['or $.Values.yelb.enabled $.Values.istioEdge.enabled', '$.Values.createNamespaces.app', SAMPLE_ACTIVE],
   },
-  // IstioEdgeChart: the sample's part of the edge only when the top-level keys describe an app; the Gateway always.
-  {
-    doc: 'IstioEdge/Edge/App/*',
-    except: ['IstioEdge/Edge/App/PeerAuthentication'],
-    cond: [SAMPLE_ACTIVE],
-  },
-  // ... and the mesh-wide PeerAuthentication also without the sample.
-  {
-    doc: 'IstioEdge/Edge/App/PeerAuthentication',
-    cond: [`or (${SAMPLE_ACTIVE}) (eq $.Values.mesh.mtlsScope "mesh")`],
-  },
+  // IstioEdgeChart: the sample's part of the edge (IstioEdge/Edge/App with Istio's classic gateway, IstioEdge/App
+  // with the Gateway API) only when the top-level keys describe an app; the Gateway always ...
+  ...['IstioEdge/Edge/App', 'IstioEdge/App'].flatMap((app) => [
+    { doc: `${app}/*`, except: [`${app}/PeerAuthentication`], cond: [SAMPLE_ACTIVE] },
+    // ... and the mesh-wide PeerAuthentication also without the sample.
+    {
+      doc: `${app}/PeerAuthentication`,
+      cond: [`or (${SAMPLE_ACTIVE}) (eq $.Values.mesh.mtlsScope "mesh")`],
+    },
+  ]),
   // GatewayNamespaceChart: the gateway namespace is only declared (for its readiness-gate label) when it is another one.
   {
     doc: 'GatewayNamespace/Gateway/Resource',
@@ -34,6 +33,9 @@ export const STRUCTURE_RULES: readonly StructureRule[] = [
     at: ['spec', 'commonName'],
     cond: [`le (len (include "${helper('hosts')}" $ | fromJsonArray | first)) 64`],
   },
+  // AlbIngressChart with alb.api gatewayApi: the GatewayClass and the gateway Service's TargetGroupConfiguration
+  // once, with the first ALB (`$n` of the ALB file's range over the plan).
+  ...['AlbIngress/Alb/Class', 'AlbIngress/Alb/TargetGroup'].map((doc) => ({ doc, cond: ['eq (int $n) 0'] })),
 ];
 
 /** The one template file `scope: ingress` renders: the blog's ALB-Istio-TLS chart installed only the Ingress. */

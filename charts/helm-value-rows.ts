@@ -14,8 +14,11 @@ import {
   sentinelAt,
   str,
   value,
+  shapeBy,
+  withShapes,
 } from '../lib/output/helm-value-rows';
 import { ValueDocs } from '../lib/output/helm-values-yaml';
+import { keyValueList, keyValueMap } from '../lib/alb-gateway';
 import { selfSignedIssuerNameOf } from '../lib/gateway-certificate';
 import { resourceNameOf } from '../lib/istio-edge';
 import { YELB_WORKLOADS, versionLabelOf } from '../lib/yelb-app';
@@ -41,14 +44,23 @@ const tenTimes = (path: string) => (set: SentinelSet) =>
 export const VALUE_ROWS: readonly ValueRow[] = [
   // The teams' apps: the repeated file of charts/helm-app-file.ts (the main synths keep none, so the sample is on).
   kept('apps'),
-  list('host', 'host', `include "${helper('hosts')}" $ | fromJsonArray`),
+  // A host names the Gateway API's HTTPRoute of the ALB (lib/alb-gateway.ts) as a ServiceEntry's name.
+  list('host', 'host', `include "${helper('hosts')}" $ | fromJsonArray`, [
+    { js: resourceNameOf, helper: helper('resourceName') },
+  ]),
   list('certificateArn', 'certificateArn', `include "${helper('certificateArns')}" $ | fromJsonArray`),
-  str('namespace'),
+  // The namespaces whose routes the Gateway API gateway admits: the sample's alone in the main synths, which keep
+  // no app; the named template adds the apps'.
+  withShapes(str('namespace'), [
+    { js: (ns: string) => [ns], expr: `include "${helper('routeNamespaces')}" $ | fromJsonArray` },
+  ]),
   str('gateway.namespace'),
   str('gateway.name'),
   str('gateway.serviceName'),
   str('gateway.serviceAccount'),
   labelMap('gateway.selector'),
+  // Istio's classic gateway or a Gateway API Gateway: other objects, so each value is a base of its own.
+  oneOf('gateway.api', 'istio', { replacing: true }),
   str('gateway.credentialName', undefined, [{ js: selfSignedIssuerNameOf, helper: helper('selfSignedIssuerName') }]),
   oneOf('gateway.tls.mode', 'certManager'),
   {
@@ -69,6 +81,8 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   str('gateway.tls.duration', tenTimes('gateway.tls.renewBefore')),
   str('gateway.tls.renewBefore'),
   str('alb.ingressName'),
+  // Ingresses or Gateways with their configurations and routes: each value a base of its own.
+  oneOf('alb.api', 'ingress', { replacing: true }),
   oneOf('alb.scheme', 'internet-facing'),
   // ipv4 in the base: the constructs refuse dualstack-without-public-ipv4 in the internal-scheme variant.
   oneOf('alb.ipAddressType', 'ipv4'),
@@ -76,8 +90,14 @@ export const VALUE_ROWS: readonly ValueRow[] = [
   str('alb.sslPolicy'),
   optional('alb.groupName'),
   // Joined into one annotation each; an empty list leaves the annotation out.
+  // The Gateway API's configurations take them as {key, value} lists, the tags as a map (lib/alb-gateway.ts).
   ...['alb.loadBalancerAttributes', 'alb.targetGroupAttributes', 'alb.tags'].map((path) =>
-    optionalList(list(path, path.split('.')[1], `$.Values.${path}`)),
+    optionalList(
+      withShapes(list(path, path.split('.')[1], `$.Values.${path}`), [
+        shapeBy(path, keyValueList, helper('keyValueList'), true),
+        ...(path === 'alb.tags' ? [shapeBy(path, keyValueMap, helper('keyValueMap'), false)] : []),
+      ]),
+    ),
   ),
   optionalList(list('alb.inboundCidrs', 'inboundCidr', '$.Values.alb.inboundCidrs')),
   optional('alb.wafv2AclArn'),

@@ -4,7 +4,7 @@ import { StackDefinition } from '../lib/output/stack';
 import { YELB_GATEWAY_CALLABLE } from '../lib/yelb-app';
 import { resolvedApps } from '../lib/config/apps';
 import { AlbIngressChart } from './alb-ingress-chart';
-import { ALB_INGRESS_CONTEXT, albPlanTemplate, nthAlbNameTemplate } from './alb-plan-template';
+import { ALB_INGRESS_CONTEXT, albPlanTemplate, keyValueTemplates, nthAlbNameTemplate } from './alb-plan-template';
 import { APP_FILES_GLOB, AppChart, appFileName } from './app-chart';
 import { APPS_REPEATED_FILE, appTemplates } from './helm-app-file';
 import { crossFieldTemplate } from './cross-field-rules';
@@ -66,7 +66,8 @@ export const STACK: StackDefinition = {
     structureRules: STRUCTURE_RULES,
     ingressScopeFile: INGRESS_SCOPE_FILE,
     crossFieldTemplate,
-    namedTemplates: (h) => [albPlanTemplate(h), nthAlbNameTemplate(h), appTemplates(h)].join('\n\n'),
+    namedTemplates: (h) =>
+      [albPlanTemplate(h), nthAlbNameTemplate(h), keyValueTemplates(h), appTemplates(h)].join('\n\n'),
     fileContexts: [ALB_INGRESS_CONTEXT],
     repeatedFiles: [APPS_REPEATED_FILE],
     notesAppLines: NOTES_APP_LINES,

@@ -124,7 +124,8 @@ export class IstioEdgeChart extends ProductChart {
           }),
       );
     } else if (config.mesh.mtlsScope === 'mesh') {
-      meshPeerAuthentication(this, config.mesh.rootNamespace, config.mesh.mtlsMode);
+      // EdgeApp's construct path (App/PeerAuthentication): the Helm chart's templates hold one for both cases.
+      meshPeerAuthentication(new Construct(this, 'App'), config.mesh.rootNamespace, config.mesh.mtlsMode);
     }
   }
 }

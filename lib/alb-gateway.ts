@@ -26,10 +26,10 @@ import { HTTPS_PORT, HTTP_PORT } from './ports';
 export const ALB_GATEWAY_CONTROLLER = 'gateway.k8s.aws/alb';
 
 /** `key=value` entries as the controller's `{key, value}` lists. */
-const keyValueList = (entries: readonly string[]) =>
+export const keyValueList = (entries: readonly string[]) =>
   entries.map((e) => ({ key: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) }));
 /** `key=value` entries as a map (tags). */
-const keyValueMap = (entries: readonly string[]) =>
+export const keyValueMap = (entries: readonly string[]) =>
   Object.fromEntries(keyValueList(entries).map((e) => [e.key, e.value]));
 
 export interface AlbGatewayProps extends AlbOptions {

@@ -1,5 +1,6 @@
 import { Cond, and, atom, condKey, or } from './helm-conditions';
 import { Doc, TemplateError, nodeKey } from './helm-nodes';
+import { mergeVariants } from './helm-merge';
 
 /*
  * Replacing values: a key whose values swap objects for others (`alb.api`: an Ingress, or a Gateway with its
@@ -72,10 +73,44 @@ export function joinBases(
       group.bases.push(bases[b]);
       groups.set(key, group);
     });
-    for (const { doc, bases: set } of groups.values()) {
+    const versions = [...groups.values()];
+    const present = versions.reduce((n, g) => n + g.bases.length, 0);
+    const merged = present === bases.length ? mergedVersions(keys, versions) : undefined;
+    if (merged) {
+      out.push(merged);
+      continue;
+    }
+    for (const { doc, bases: set } of versions) {
       const cond = set.length === bases.length ? undefined : basesCond(keys, set);
       out.push(cond === undefined ? doc : { ...doc, cond: and([cond, doc.cond]) });
     }
   }
   return out;
+}
+
+/**
+ * The versions of a document present in every base as one document whose differing fields are choices on the bases,
+ * when they differ only inside (the same condition and repetition); undefined otherwise, or when the merge cannot.
+ */
+function mergedVersions(
+  keys: readonly ReplacingKey[],
+  versions: readonly { doc: Doc; bases: Base[] }[],
+): Doc | undefined {
+  if (versions.length === 1) return versions[0].doc;
+  const [first, ...others] = versions;
+  const same = (d: Doc) =>
+    (d.cond === undefined ? '' : condKey(d.cond)) === (first.doc.cond === undefined ? '' : condKey(first.doc.cond)) &&
+    d.range === first.doc.range;
+  if (!others.every((v) => same(v.doc))) return undefined;
+  const key = keys.map((k) => k.path).join(' and ');
+  try {
+    const [doc, ...rest] = mergeVariants(
+      [first.doc],
+      others.map((v) => ({ key, cond: basesCond(keys, v.bases) ?? and([]), docs: [v.doc] })),
+    );
+    return rest.length === 0 && doc.id === first.doc.id && doc.cond === first.doc.cond ? doc : undefined;
+  } catch (e) {
+    if (e instanceof TemplateError) return undefined;
+    throw e;
+  }
 }

@@ -117,7 +117,7 @@ function entryLines(key: string, node: Node, indent: number, lists: Lists): stri
       return rest ? [`${pad}{{- if gt (len ${argOf(rest.expr)}) 1 }}`, ...lines, `${pad}{{- end }}`] : lines;
     }
     case 'yaml':
-      return [`${pad}${k}:`, `${pad}  {{- toYaml ${refExpr(node.ref, lists)} | nindent ${indent + 2} }}`];
+      return [`${pad}${k}:`, `${pad}  {{- toYaml ${argOf(refExpr(node.ref, lists))} | nindent ${indent + 2} }}`];
     case 'choice':
       return choiceLines(node, pad, (n) => entryLines(key, n, indent, lists));
     default:
@@ -143,7 +143,7 @@ function itemLines(node: Node, indent: number, lists: Lists): string[] {
       ? mapLines(node, indent + 2, lists)
       : node.k === 'seq'
         ? seqLines(node, indent + 2, lists)
-        : [`${pad}  {{- toYaml ${node.k === 'yaml' ? refExpr(node.ref, lists) : ''} | nindent ${indent + 2} }}`];
+        : [`${pad}  {{- toYaml ${node.k === 'yaml' ? argOf(refExpr(node.ref, lists)) : ''} | nindent ${indent + 2} }}`];
   if (inner.length === 0) return [`${pad}- ${node.k === 'seq' ? '[]' : '{}'}`];
   // `- key: value` on one line, unless the item starts with an action, which must keep its own line.
   if (isControl(inner[0])) return [`${pad}-`, ...inner];

@@ -44,6 +44,7 @@ export function sentinelsOf(rows: readonly ValueRow[]): Sentinels {
       numbers.set(n, ref);
     }
     if (row.map) maps.set(JSON.stringify(row.base), value(row.path));
+    for (const [shape, ref] of row.wholes ?? []) maps.set(JSON.stringify(shape), ref);
   }
   return { strings, numbers, maps };
 }

@@ -21,7 +21,7 @@ import { SchemaNode, configSchemaAt } from './helm-schema-node';
  */
 
 /** Keys that are not chart values. */
-export const NOT_VALUES = ['gitops', 'alb.api', 'gateway.api'];
+export const NOT_VALUES = ['gitops'];
 
 export interface VariantSpec {
   /** Value of the key in this synth; undefined: the key is absent. */
@@ -39,6 +39,7 @@ export interface AltSentinels {
   readonly base: unknown;
   readonly strings?: readonly (readonly [string, Ref])[];
   readonly numbers?: readonly (readonly [number, Ref])[];
+  readonly wholes?: readonly (readonly [unknown, Ref])[];
 }
 
 export interface ValueRow {
@@ -50,6 +51,8 @@ export interface ValueRow {
   readonly numbers?: readonly (readonly [number, Ref])[];
   /** The whole map value is printed with toYaml. */
   readonly map?: boolean;
+  /** Shapes the constructs give the whole value (a `key=value` list as a map), each printed with toYaml of its ref. */
+  readonly wholes?: readonly (readonly [unknown, Ref])[];
   readonly list?: ListSpec;
   readonly variants?: readonly VariantSpec[];
   /** Sub-keys handled by this row. */
@@ -75,7 +78,7 @@ export const rowsOfSet = (rows: readonly ValueRow[], set: SentinelSet): ValueRow
 /** A row built once per sentinel set. */
 function inBothSets(build: (set: SentinelSet) => ValueRow): ValueRow {
   const alt = build(1);
-  return { ...build(0), alt: { base: alt.base, strings: alt.strings, numbers: alt.numbers } };
+  return { ...build(0), alt: { base: alt.base, strings: alt.strings, numbers: alt.numbers, wholes: alt.wholes } };
 }
 
 export const value = (path: string): Ref => ({ t: 'value', path });
@@ -252,6 +255,32 @@ export const bool = (path: string): ValueRow => ({
 export const optional = (path: string, sentinel?: SentinelSpec): ValueRow => ({
   ...str(path, sentinel),
   variants: [{ value: undefined, cond: [`not $.Values.${path}`] }],
+});
+
+/**
+ * Another shape the constructs give a whole value, or a list they compute from it and other values (the namespaces
+ * whose routes a gateway admits): the constructs' function of the value, and the pipeline that computes the same.
+ */
+export interface WholeShape {
+  readonly js: (value: never) => unknown;
+  readonly expr: string;
+}
+
+/** A value the constructs also write in other shapes (`key=value` entries as `{key, value}` objects). */
+export const withShapes = (row: ValueRow, shapes: readonly WholeShape[]): ValueRow => {
+  const wholesOf = (base: unknown) =>
+    shapes.map((s) => [(s.js as (v: unknown) => unknown)(base), { t: 'expr', expr: s.expr } as Ref] as const);
+  return {
+    ...row,
+    wholes: wholesOf(row.base),
+    alt: row.alt === undefined ? undefined : { ...row.alt, wholes: wholesOf(row.alt.base) },
+  };
+};
+
+/** A shape printed from a named template that takes the value and returns JSON. */
+export const shapeBy = (path: string, js: WholeShape['js'], helper: string, array: boolean): WholeShape => ({
+  js,
+  expr: `include "${helper}" $.Values.${path} | ${array ? 'fromJsonArray' : 'fromJson'}`,
 });
 
 /** A list whose empty value leaves something out (an annotation): two sentinels in the base, empty in the variant. */

@@ -222,6 +222,20 @@ to the synth's refusal when the apps do not fit.
 {{- if eq (int (index . 1)) 0 }}{{ index . 0 }}{{ else }}{{ printf "%s-%d" (index . 0) (add1 (index . 1)) }}{{ end -}}
 {{- end }}
 
+{{/* key=value entries as a JSON list of {key, value}: the first = splits. */}}
+{{- define "eks-alb-istio-tls.keyValueList" -}}
+{{- $out := list }}
+{{- range . }}{{ $kv := splitn "=" 2 . }}{{ $out = append $out (dict "key" $kv._0 "value" $kv._1) }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* key=value entries as a JSON map. */}}
+{{- define "eks-alb-istio-tls.keyValueMap" -}}
+{{- $out := dict }}
+{{- range . }}{{ $kv := splitn "=" 2 . }}{{ $_ := set $out $kv._0 $kv._1 }}{{ end }}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* An app with its defaults applied (lib/config/apps.ts resolvedApps) and what MeshApp derives from it. */}}
 {{- define "eks-alb-istio-tls.resolvedApp" -}}
 {{- $mesh := (index . 0).Values.mesh -}}
@@ -265,6 +279,14 @@ to the synth's refusal when the apps do not fit.
 {{- $apps := false }}
 {{- range .Values.apps }}{{ if or (not (hasKey . "enabled")) .enabled }}{{ $apps = true }}{{ end }}{{ end }}
 {{- if or .Values.yelb.enabled (not $apps) }}true{{ end -}}
+{{- end }}
+
+{{/* The namespaces whose HTTPRoutes the Gateway API gateway admits (IstioEdgeChart): the sample's while active, then the enabled apps', sorted, once each. JSON. */}}
+{{- define "eks-alb-istio-tls.routeNamespaces" -}}
+{{- $namespaces := list }}
+{{- if include "eks-alb-istio-tls.sampleActive" . }}{{ $namespaces = append $namespaces .Values.namespace }}{{ end }}
+{{- range .Values.apps }}{{ if or (not (hasKey . "enabled")) .enabled }}{{ $namespaces = append $namespaces (.namespace | default .name) }}{{ end }}{{ end }}
+{{- $namespaces | uniq | sortAlpha | toJson -}}
 {{- end }}
 
 {{/* MeshApp's policy name: prefix and workload, cut to 63 characters without a trailing dash. Takes (list prefix workload). */}}

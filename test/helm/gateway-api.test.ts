@@ -1,0 +1,144 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import * as yaml from 'js-yaml';
+import { STACK } from '../../charts';
+import { loadConfig } from '../../lib/config/load';
+import { AppConfig } from '../../lib/config/types';
+import { synthManifests } from '../../lib/output/plain';
+import { helm, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+
+/*
+ * The Gateway API in the chart: alb.api and gateway.api are values whose values swap objects (an Ingress for a
+ * Gateway with its configuration and routes; Istio's classic gateway objects for a Gateway API Gateway and HTTPRoutes).
+ * `helm template` against the plain synth for the four combinations, with the sample alone, with yelb off and two
+ * apps, and on two ALBs, each with ip and instance targets; lint --strict.
+ */
+
+const ARN = (n: number) =>
+  `arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-${String(n).padStart(12, '0')}`;
+
+const TWO_APPS: AppConfig[] = [
+  {
+    name: 'shop',
+    namespace: 'shop-ns',
+    hosts: ['shop.example.com', '*.shop.example.com'],
+    certificateArn: [ARN(1), ARN(2)],
+    routes: [
+      { pathPrefix: '/api', service: 'api', port: 8080, targetPort: 9090 },
+      { pathPrefix: '/', service: 'web', port: 80 },
+    ],
+    allow: [{ workload: 'api', ports: [9090], from: ['web'] }],
+  },
+  {
+    name: 'blog',
+    hosts: ['blog.example.com'],
+    certificateArn: ARN(3),
+    routes: [{ pathPrefix: '/', service: 'wp', port: 80 }],
+  },
+];
+
+const COMBINATIONS = [
+  { alb: 'ingress', gateway: 'istio' },
+  { alb: 'gatewayApi', gateway: 'istio' },
+  { alb: 'ingress', gateway: 'gatewayApi' },
+  { alb: 'gatewayApi', gateway: 'gatewayApi' },
+] as const;
+
+const SETS: { name: string; values: Record<string, unknown> }[] = [
+  { name: 'the sample only', values: {} },
+  { name: 'yelb off with 2 apps', values: { yelb: { enabled: false }, apps: TWO_APPS } },
+  {
+    name: '2 ALBs',
+    values: {
+      host: ['yelb.example.com', 'www.example.com'],
+      certificateArn: [ARN(10), ARN(11), ARN(12)],
+      alb: {
+        quotas: { rules: 3 },
+        tags: ['team=edge', 'cost=1=2'],
+        loadBalancerAttributes: ['idle_timeout.timeout_seconds=60'],
+      },
+      apps: TWO_APPS,
+    },
+  },
+];
+
+interface Case {
+  readonly name: string;
+  readonly values: Record<string, any>;
+}
+
+const merge = (a: Record<string, any>, b: Record<string, any>): Record<string, any> => {
+  const out: Record<string, any> = { ...a };
+  for (const [k, v] of Object.entries(b))
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? merge(out[k], v) : v;
+  return out;
+};
+
+const CASES: Case[] = COMBINATIONS.flatMap((c) =>
+  SETS.flatMap((s) =>
+    (['ip', 'instance'] as const).map((targetType) => ({
+      name: `alb.api ${c.alb}, gateway.api ${c.gateway}, ${s.name}, ${targetType} targets`,
+      values: merge(s.values, { alb: { api: c.alb, targetType }, gateway: { api: c.gateway } }),
+    })),
+  ),
+).concat(
+  COMBINATIONS.filter((c) => c.gateway === 'gatewayApi').map((c) => ({
+    name: `alb.api ${c.alb}, gateway.api gatewayApi, createNamespaces.gateway: the gateway namespace`,
+    values: { alb: { api: c.alb }, gateway: { api: 'gatewayApi' }, createNamespaces: { gateway: true } },
+  })),
+);
+
+/** The plain objects the case's values stand for: the gateway Namespace file only with createNamespaces.gateway. */
+function plainOf(dir: string, name: string, c: Case): unknown[] {
+  const { createNamespaces, ...config } = c.values;
+  const file = join(dir, `${name}.config.yaml`);
+  writeFileSync(file, yaml.dump(config));
+  return synthManifests(STACK, loadConfig(file))
+    .filter((m) => createNamespaces?.gateway || m.fileName !== STACK.gatewayNamespaceFile)
+    .flatMap((m) => m.objects);
+}
+
+describe('the chart renders the Gateway API as the plain synth does', () => {
+  const { dir, cleanup } = scratch('helm-gateway-api');
+  const { chartDir } = writeChart(dir);
+  afterAll(cleanup);
+  const rendered = Promise.allSettled(CASES.map((c, i) => template(chartDir, dir, `case-${i}`, c.values)));
+
+  test.each(CASES.map((c, i) => [c.name, i] as const))('%s', async (_, i) => {
+    const result = (await rendered)[i];
+    if (result.status === 'rejected') throw result.reason;
+    const plain = plainOf(dir, `case-${i}`, CASES[i]);
+    expect(plain.length).toBeGreaterThan(0);
+    expect(sorted(withoutHelmLabels(result.value))).toEqual(sorted(withoutHelmLabels(plain)));
+  });
+
+  test('the cases cover every object kind of both APIs', async () => {
+    const all = (await rendered).flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    const kinds = new Set(all.map((o) => `${o.apiVersion}/${o.kind}`));
+    for (const kind of [
+      'networking.k8s.io/v1/Ingress',
+      'gateway.networking.k8s.io/v1/Gateway',
+      'gateway.networking.k8s.io/v1/GatewayClass',
+      'gateway.networking.k8s.io/v1/HTTPRoute',
+      'gateway.k8s.aws/v1/LoadBalancerConfiguration',
+      'gateway.k8s.aws/v1/TargetGroupConfiguration',
+      'networking.istio.io/v1/Gateway',
+      'v1/Namespace',
+    ])
+      expect(kinds).toContain(kind);
+    const names = new Set(all.map((o) => `${o.kind}/${o.metadata.name}`));
+    expect(names).toContain('Gateway/gw-ingress-2');
+  });
+
+  test('helm lint --strict passes in every combination', async () => {
+    const runs = await Promise.all(
+      COMBINATIONS.map(async (c, i) => {
+        const file = join(dir, `lint-${i}.yaml`);
+        writeFileSync(file, yaml.dump(merge(SETS[2].values, { alb: { api: c.alb }, gateway: { api: c.gateway } })));
+        return helm(['lint', '--strict', chartDir, '-f', file]);
+      }),
+    );
+    for (const run of runs) expect(`${run.code} ${run.stderr}`).toBe('0 ');
+  });
+});

@@ -4,8 +4,8 @@ import { join } from 'path';
 import type { CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { loadConfig } from './config/load';
-import { Config, usesGatewayApi } from './config/types';
-import { ArgoCdOptions, childApplications, renderArgoCd } from './output/argocd';
+import { Config } from './config/types';
+import { ArgoCdOptions, childApplications, istioOwnsGatewayNamespace, renderArgoCd } from './output/argocd';
 import { readCacheFile, writeCacheFile } from './output/cache-file';
 import { CHART_NAME, helmValuesOf, renderHelmChart, runningCodeKey, templateCacheDir } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
@@ -87,12 +87,13 @@ function renderEnvironments(stack: StackDefinition, dir: string, appsDir?: strin
 }
 
 /**
- * Chart values of an environment deployed by Argo CD from the chart: like the directory source, which leaves out
- * the gateway namespace file, the chart leaves that namespace to the Istio Applications.
+ * Chart values of an environment deployed by Argo CD from the chart: like the directory source, the chart leaves the
+ * gateway namespace to the Istio Applications when one of them creates it, and declares it otherwise (with
+ * `gateway.api: gatewayApi` no gateway chart does).
  */
 const argoCdHelmValues = (config: Config) => ({
   ...helmValuesOf(config),
-  createNamespaces: { app: true, gateway: false },
+  createNamespaces: { app: true, gateway: !istioOwnsGatewayNamespace(config) },
 });
 /** What the Argo CD writer takes from the stack and the Helm writer. */
 export const argoCdOptions = (stack: StackDefinition): ArgoCdOptions => ({
@@ -196,12 +197,16 @@ function checkCacheName(sets: readonly { name: string; objects: K8sObject[] }[])
 }
 
 /**
- * What the chart must render for a configuration: its plain objects but the gateway Namespace (its own file), which
- * the chart leaves to the Istio install unless `createNamespaces.gateway` is set.
+ * What the chart must render for a configuration: its plain objects, but the gateway Namespace (its own file) unless
+ * the values declare it (`createNamespaces.gateway`; off by default, the Istio install makes it).
  */
-function chartObjectsOf(stack: StackDefinition, manifests: readonly ManifestFile[]): ManifestObject[] {
+function chartObjectsOf(
+  stack: StackDefinition,
+  manifests: readonly ManifestFile[],
+  values?: { createNamespaces: { gateway: boolean } },
+): ManifestObject[] {
   return manifests
-    .filter((m) => m.fileName !== stack.gatewayNamespaceFile)
+    .filter((m) => values?.createNamespaces.gateway || m.fileName !== stack.gatewayNamespaceFile)
     .flatMap((m) => m.objects as ManifestObject[]);
 }
 
@@ -215,15 +220,10 @@ export async function verifyHelmChart(result: SynthResult): Promise<void> {
   );
   const renderings: ChartRendering[] = [
     { name: 'default', expected: chartObjectsOf(result.stack, result.manifests) },
-    // An environment on the Gateway API is deployed from its directory only (the Argo CD writer refuses the chart
-    // source there), so no Application renders the chart with its values.
-    ...result.environments
-      .filter((env) => !usesGatewayApi(env.config))
-      .map((env) => ({
-        name: env.name,
-        values: argoCdHelmValues(env.config),
-        expected: chartObjectsOf(result.stack, env.manifests),
-      })),
+    ...result.environments.map((env) => {
+      const values = argoCdHelmValues(env.config);
+      return { name: env.name, values, expected: chartObjectsOf(result.stack, env.manifests, values) };
+    }),
   ];
   try {
     await proveChartRendersPlain(chartFiles, renderings, { cacheDir: templateCacheDir() });

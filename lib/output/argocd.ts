@@ -218,13 +218,6 @@ function chartValues(env: GitOpsEnvironment, options: ArgoCdOptions): Record<str
       `environment ${env.name}: 'gitops.appSource' helm needs the Helm chart output, which this synth does not produce`,
     );
   }
-  // alb.api and gateway.api are no chart values: the chart renders the Ingress and the classic gateway only.
-  if (usesGatewayApi(env.config)) {
-    const key = env.config.alb.api === 'gatewayApi' ? 'alb.api' : 'gateway.api';
-    throw new SynthError(
-      `environment ${env.name}: 'gitops.appSource' must be directory with ${key} gatewayApi (the Helm chart renders only the Ingress and Istio's classic gateway), got helm`,
-    );
-  }
   return options.helmValuesOf(env.config);
 }
 
@@ -256,7 +249,7 @@ const anyOf = (patterns: readonly string[]): string | undefined =>
  * Whether an Istio Application creates the gateway namespace: istio-base when it is Istio's own namespace, else the
  * gateway chart's Application, which only exists with `gateway.api: istio`.
  */
-const istioOwnsGatewayNamespace = (config: Config) =>
+export const istioOwnsGatewayNamespace = (config: Config): boolean =>
   config.gateway.api === 'istio' || config.gateway.namespace === config.mesh.rootNamespace;
 
 /**

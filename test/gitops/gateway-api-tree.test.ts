@@ -18,6 +18,8 @@ import { ManifestFile, synthManifests } from '../../lib/output/plain';
 import { argoCdOptions, renderAll, synth } from '../../lib/synth';
 import { configWith } from '../support';
 import { ROOT, readTree, schemaErrors, unknownFieldErrors } from './support';
+import { scratch, sorted, template, withoutHelmLabels } from '../helm/support';
+import Ajv from 'ajv';
 
 const OPTIONS = argoCdOptions(STACK);
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -283,15 +285,59 @@ describe('the default output', () => {
   });
 });
 
-describe('gitops.appSource helm', () => {
-  test.each([
-    ['alb.api', { alb: { api: 'gatewayApi' } }],
-    ['gateway.api', { gateway: { api: 'gatewayApi' } }],
-  ])('is refused with %s gatewayApi: the chart renders only the Ingress and the classic gateway', (key, extra) => {
-    const e = env({ ...extra, gitops: { appSource: 'helm' } });
-    expect(() => childApplications(e, OPTIONS)).toThrow(
-      `environment test: 'gitops.appSource' must be directory with ${key} gatewayApi (the Helm chart renders only the Ingress and Istio's classic gateway), got helm`,
-    );
+describe('gitops.appSource helm with the Gateway API', () => {
+  const { dir: scratchDir, cleanup } = scratch('argo-gwapi-helm');
+  afterAll(cleanup);
+
+  describe.each(COMBINATIONS)('alb.api %s with gateway.api %s', (albApi, gatewayApi, components) => {
+    // A gateway namespace of its own: with gateway.api gatewayApi no Istio Application creates it, so the chart does.
+    const override = {
+      alb: { api: albApi, targetType: 'ip' },
+      gateway: { api: gatewayApi, namespace: 'istio-ingress' },
+      apps: APPS,
+    };
+    const e = env({ ...override, gitops: { appSource: 'helm' } });
+    // The same environment deployed from its directory: what the chart must render, Application by Application.
+    const d = env(override);
+    const children = byComponent(childApplications(e, OPTIONS));
+    const deployed = [children.app, children['app-shop']];
+
+    test('the app and the team app come from the committed chart, the CRD Applications stay as they are', () => {
+      expect(Object.keys(children)).toEqual([...components, 'app-shop']);
+      const chartPath = children.app.spec.source!.path!;
+      expect(existsSync(join(ROOT, chartPath, 'Chart.yaml'))).toBe(true);
+      for (const a of deployed) expect(a.spec.source?.path).toBe(chartPath);
+      const fromDirectory = byComponent(childApplications(d, OPTIONS));
+      for (const crd of ['gateway-api-crds', 'alb-gateway-crds'].filter((c) =>
+        (components as readonly string[]).includes(c),
+      ))
+        expect(children[crd]).toEqual(fromDirectory[crd]);
+      expect(schemaErrors(Object.values(children))).toEqual([]);
+    });
+
+    test("the values are valid for the committed chart's values schema", () => {
+      const schema = JSON.parse(
+        readFileSync(join(ROOT, children.app.spec.source!.path!, 'values.schema.json'), 'utf8'),
+      );
+      const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+      for (const a of deployed) expect(validate(a.spec.source!.helm!.valuesObject) ? [] : validate.errors).toEqual([]);
+    });
+
+    test('the committed chart with those values renders what the directory source deploys', async () => {
+      const chartDir = join(ROOT, children.app.spec.source!.path!);
+      const directory = childApplications(d, OPTIONS);
+      for (const [i, a] of deployed.entries()) {
+        const values = a.spec.source!.helm!.valuesObject as object;
+        const rendered = await template(chartDir, scratchDir, `${albApi}-${gatewayApi}-${i}`, values);
+        const twin = byComponent(directory)[component(a)];
+        expect(twin.spec.source?.directory).toBeDefined();
+        const plain = d.manifests
+          .filter((m) => deployersOf(directory, d, m.fileName).includes(twin.metadata.name))
+          .flatMap((m) => m.objects);
+        expect(plain.length).toBeGreaterThan(0);
+        expect(sorted(withoutHelmLabels(rendered))).toEqual(sorted(withoutHelmLabels(plain)));
+      }
+    });
   });
 });
 
@@ -299,7 +345,7 @@ describe('synth with an environment on the Gateway API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'argo-gwapi-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('writes its tree, checked, next to a classic environment whose chart values are still proven', async () => {
+  test('writes its tree, checked, next to a classic environment, and proves the chart with the values of both', async () => {
     mkdirSync(join(dir, 'environments'));
     writeFileSync(
       join(dir, 'environments', 'gw.yaml'),

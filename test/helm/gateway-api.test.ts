@@ -1,11 +1,12 @@
-import { writeFileSync } from 'fs';
+import { existsSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { STACK } from '../../charts';
 import { loadConfig } from '../../lib/config/load';
 import { AppConfig } from '../../lib/config/types';
 import { synthManifests } from '../../lib/output/plain';
-import { helm, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
+import { renderAll, synth, verifyHelmChart } from '../../lib/synth';
+import { CHART_NAME, helm, scratch, sorted, template, withoutHelmLabels, writeChart } from './support';
 
 /*
  * The Gateway API in the chart: alb.api and gateway.api are values whose values swap objects (an Ingress for a
@@ -140,5 +141,38 @@ describe('the chart renders the Gateway API as the plain synth does', () => {
       }),
     );
     for (const run of runs) expect(`${run.code} ${run.stderr}`).toBe('0 ');
+  });
+});
+
+describe('synth with the Gateway API', () => {
+  const { dir, cleanup } = scratch('synth-gateway-api');
+  afterAll(cleanup);
+
+  test.each(COMBINATIONS.map((c) => [c.alb, c.gateway] as const))(
+    'alb.api %s with gateway.api %s: the helm proof passes',
+    async (alb, gateway) => {
+      const configFile = join(dir, `${alb}-${gateway}.yaml`);
+      writeFileSync(
+        configFile,
+        yaml.dump(merge(SETS[2].values, { alb: { api: alb }, gateway: { api: gateway, namespace: 'istio-ingress' } })),
+      );
+      const outDir = join(dir, `${alb}-${gateway}`);
+      const result = await synth(STACK, { configFile, outDir, helmSelfCheck: true });
+      expect(existsSync(join(outDir, 'helm', CHART_NAME, 'templates', '30-alb-ingress.yaml'))).toBe(true);
+      expect(result.manifests.flatMap((m) => m.objects).map((o) => o.kind)).toContain(
+        alb === 'gatewayApi' ? 'LoadBalancerConfiguration' : 'Ingress',
+      );
+    },
+    120_000,
+  );
+
+  test('the proof fails when the chart renders something else', async () => {
+    const configFile = join(dir, 'broken.yaml');
+    writeFileSync(configFile, yaml.dump({ alb: { api: 'gatewayApi' }, gateway: { api: 'gatewayApi' } }));
+    const rendered = renderAll(STACK, configFile);
+    const path = `helm/${CHART_NAME}/templates/30-alb-ingress.yaml`;
+    const files = new Map(rendered.files);
+    files.set(path, String(files.get(path)).replace('protocolPort: HTTPS:443', 'protocolPort: HTTPS:8443'));
+    await expect(verifyHelmChart({ ...rendered, files })).rejects.toThrow(/protocolPort/);
   });
 });

@@ -195,11 +195,14 @@ export function notesTxt(appLines: string): string {
 {{- $gw := .Values.gateway -}}
 {{- $all := has .Values.scope (list "all" "edge") -}}
 {{- $ingress := and .Values.albIngress.enabled (ne .Values.scope "app") -}}
+{{- $gatewayApi := eq $gw.api "gatewayApi" -}}
+{{- $albGateway := eq .Values.alb.api "gatewayApi" -}}
+{{- $gwService := ternary (printf "%s-istio" $gw.name) $gw.serviceName $gatewayApi -}}
 ${CHART_NAME} {{ .Chart.Version }} (release {{ .Release.Name }}, scope {{ .Values.scope }}) created:
 ${appLines}
 {{- if and $all .Values.istioEdge.enabled }}
-  - Istio Gateway {{ $gw.namespace }}/{{ $gw.name }} (HTTPS ${GATEWAY_HTTPS_PORT}, TLS from secret {{ $gw.credentialName }}) and
-    VirtualService {{ .Values.namespace }}/{{ .Values.istioEdge.virtualServiceName }} for {{ join ", " $hosts }}
+  - {{ if $gatewayApi }}Gateway API Gateway{{ else }}Istio Gateway{{ end }} {{ $gw.namespace }}/{{ $gw.name }} (HTTPS ${GATEWAY_HTTPS_PORT}, TLS from secret {{ $gw.credentialName }}) and
+    {{ if $gatewayApi }}HTTPRoute{{ else }}VirtualService{{ end }} {{ .Values.namespace }}/{{ .Values.istioEdge.virtualServiceName }} for {{ join ", " $hosts }}
   - mesh policy: PeerAuthentication {{ .Values.mesh.mtlsMode }} ({{ .Values.mesh.mtlsScope }}), egress {{ .Values.mesh.outboundTrafficPolicy }}
 {{- end }}
 {{- if and $all (eq $gw.tls.mode "certManager") }}
@@ -209,8 +212,8 @@ ${appLines}
   - the app {{ .Values.scopeApp }} of apps: its namespace, routing, egress, mTLS and authorization
 {{- end }}
 {{- if $ingress }}
-  - ALB Ingress {{ $gw.namespace }}/{{ .Values.alb.ingressName }} ({{ .Values.alb.scheme }}, {{ .Values.alb.targetType }} targets)
-    -> Service {{ $gw.serviceName }}:${GATEWAY_HTTPS_PORT}, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
+  - ALB {{ if $albGateway }}Gateway{{ else }}Ingress{{ end }} {{ $gw.namespace }}/{{ .Values.alb.ingressName }} ({{ .Values.alb.scheme }}, {{ .Values.alb.targetType }} targets)
+    -> Service {{ $gwService }}:${GATEWAY_HTTPS_PORT}, HTTPS with {{ include "${helper('certificateArns')}" . | fromJsonArray | first }}
 {{- end }}
 {{- if $all }}
 Only the ALB Ingress, the scope of the ALB-Istio-TLS chart: --set scope=ingress.
@@ -249,13 +252,17 @@ Next steps:
 {{- end }}
   - ip targets: the controller gives the readiness gate only to pods created after the ALB's target group exists.
     Once the Ingress has an address, restart the gateway once, so that every gateway pod carries the gate:
-       kubectl rollout restart deployment/{{ $gw.serviceName }} -n {{ $gw.namespace }}
+       kubectl rollout restart deployment/{{ $gwService }} -n {{ $gw.namespace }}
 {{- end }}
 {{- if .Values.dns.externalDns }}
-  - external-dns (--source=ingress) creates the DNS records for {{ join ", " $hosts }}.
+  - external-dns ({{ if $albGateway }}--source=gateway-httproute{{ else }}--source=ingress{{ end }}) creates the DNS records for {{ join ", " $hosts }}.
 {{- else }}
   - Point DNS for {{ join ", " $hosts }} at the ALB:
+{{- if $albGateway }}
+       kubectl get gateway {{ .Values.alb.ingressName }} -n {{ $gw.namespace }} -o jsonpath='{.status.addresses[0].value}'
+{{- else }}
        kubectl get ingress {{ .Values.alb.ingressName }} -n {{ $gw.namespace }} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'
+{{- end }}
 {{- end }}
   - Open https://{{ first $hosts }}/
 {{- end }}

@@ -26,7 +26,7 @@ export const HELM_ONLY_VALUES = {
  */
 const EXTRA_COMMENTS: Record<string, string> = {
   gateway: 'The Istio ingress gateway the ALB sends its re-encrypted traffic to.',
-  alb: 'The ALB, as annotations of the Ingress that the AWS Load Balancer Controller reconciles.',
+  alb: 'The ALB that the AWS Load Balancer Controller reconciles: an Ingress, or a Gateway with alb.api gatewayApi.',
   mesh: 'Mesh policy for the app namespace.',
   istioEdge: 'Istio objects: Gateway, VirtualServices, ServiceEntries, Sidecar, PeerAuthentication.',
   albIngress: 'The ALB Ingress.',
@@ -46,7 +46,8 @@ const EXTRA_COMMENTS: Record<string, string> = {
   'createNamespaces.app':
     'Create `namespace`, labelled istio-injection=enabled. Set false if it exists already (label it yourself).',
   'createNamespaces.gateway':
-    'With alb.targetType ip: declare gateway.namespace, labelled for the readiness gate. Off by default:\n' +
+    'With alb.targetType ip or gateway.api gatewayApi: declare gateway.namespace (with ip targets labelled for\n' +
+    'the readiness gate; with the Gateway API no Istio gateway chart creates it). Off by default:\n' +
     'the namespace exists (the Istio install made it) and Helm refuses to install an object it does not own, so\n' +
     'label it once instead (NOTES.txt prints the command and whether the label is there):\n' +
     '  kubectl label namespace <gateway.namespace> elbv2.k8s.aws/pod-readiness-gate-inject=enabled\n' +

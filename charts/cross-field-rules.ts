@@ -1,4 +1,10 @@
-import { APPS_NEED_ISTIO_EDGE, APP_NAMESPACE_NOT, YELB_NEEDS_ISTIO_EDGE } from '../lib/config/semantics';
+import {
+  APPS_NEED_ISTIO_EDGE,
+  APP_NAMESPACE_NOT,
+  GROUP_NAME_WITH_GATEWAY_API,
+  YELB_NEEDS_ISTIO_EDGE,
+} from '../lib/config/semantics';
+import { WAF_DETACH_WITH_GATEWAY_API } from '../lib/alb-gateway';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../lib/mesh-namespace';
 import { PARTITION_REGIONS } from '../lib/patterns';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../lib/yelb-app';
@@ -61,6 +67,29 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     example: {
       values: { namespace: 'kube-system' },
       message: `'namespace' must be a namespace of its own, not ${APP_NAMESPACE_NOT.system}, got "kube-system"`,
+    },
+  },
+  {
+    id: 'group-name-with-gateway-api',
+    madeBy: 'lib/config/semantics.ts albApiProblem',
+    template: (h) => `{{- if and (eq .Values.alb.api "gatewayApi") .Values.alb.groupName }}
+{{- fail (printf "%s, got %s" ${JSON.stringify(GROUP_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.alb.groupName)) }}
+{{- end }}`,
+    example: {
+      values: { alb: { api: 'gatewayApi', groupName: 'shared' } },
+      message: `${GROUP_NAME_WITH_GATEWAY_API}, got "shared"`,
+    },
+  },
+  {
+    id: 'waf-detach-with-gateway-api',
+    madeBy: 'lib/alb-gateway.ts AlbGateway',
+    template:
+      () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
+{{- fail ${JSON.stringify(`'alb.wafv2AclArn' ${WAF_DETACH_WITH_GATEWAY_API}`)} }}
+{{- end }}`,
+    example: {
+      values: { alb: { api: 'gatewayApi', wafv2AclArn: 'none' } },
+      message: `'alb.wafv2AclArn' ${WAF_DETACH_WITH_GATEWAY_API}`,
     },
   },
   {

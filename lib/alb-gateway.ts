@@ -25,6 +25,10 @@ import { HTTPS_PORT, HTTP_PORT } from './ports';
 /** The controller name of the AWS Load Balancer Controller's ALB gateways (v2.13+; `gateway.k8s.aws/v1` in v3.5.0). */
 export const ALB_GATEWAY_CONTROLLER = 'gateway.k8s.aws/alb';
 
+/** The refusal of `wafv2AclArn: none`, after the prop's name (the chart's validate.yaml says the same). */
+export const WAF_DETACH_WITH_GATEWAY_API =
+  'must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got "none"';
+
 /** `key=value` entries as the controller's `{key, value}` lists. */
 export const keyValueList = (entries: readonly string[]) =>
   entries.map((e) => ({ key: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) }));
@@ -68,12 +72,7 @@ export class AlbGateway extends Construct {
     assertFormat('namespace', props.namespace, DNS_LABEL);
     assertFormat('gatewayClassName', gatewayClassName, DNS_LABEL);
     const alb = resolveAlbOptions(props);
-    if (alb.wafv2AclArn === 'none') {
-      throw new PropError(
-        'wafv2AclArn',
-        'must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got "none"',
-      );
-    }
+    if (alb.wafv2AclArn === 'none') throw new PropError('wafv2AclArn', WAF_DETACH_WITH_GATEWAY_API);
     const namespace = props.namespace;
 
     if (props.gatewayClass ?? true) {

@@ -118,10 +118,14 @@ export function appsProblem(config: Config): string | undefined {
   return undefined;
 }
 
+/** The refusal of alb.groupName with the Gateway API, before the value (the chart's validate.yaml says the same). */
+export const GROUP_NAME_WITH_GATEWAY_API =
+  "'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature)";
+
 /** An IngressGroup is an Ingress feature: a Gateway API Gateway is one ALB of its own. */
 export function albApiProblem(config: Config): string | undefined {
   if (config.alb.api !== 'gatewayApi' || config.alb.groupName === undefined) return undefined;
-  return `'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature), got ${echo(config.alb.groupName)}`;
+  return `${GROUP_NAME_WITH_GATEWAY_API}, got ${echo(config.alb.groupName)}`;
 }
 
 /** A config value that is one string or a list: each item with the key an error names it by. */

@@ -55,6 +55,8 @@ const validOverride = fc
     istioEdgeEnabled: fc.boolean(),
     albIngressEnabled: fc.boolean(),
     externalDns: fc.boolean(),
+    albApi: fc.constantFrom('ingress', 'gatewayApi'),
+    gatewayApi: fc.constantFrom('istio', 'gatewayApi'),
     ui: workload,
     redis: workload,
   })
@@ -64,14 +66,16 @@ const validOverride = fc
       host: v.host.length === 1 ? v.host[0] : v.host,
       certificateArn: Array.from({ length: v.certificates }, (_, i) => arn(v.region, i + 1)),
       namespace: v.namespace,
-      gateway: { tls: { mode: v.tlsMode, keyAlgorithm: v.keyAlgorithm } },
+      gateway: { api: v.gatewayApi, tls: { mode: v.tlsMode, keyAlgorithm: v.keyAlgorithm } },
       alb: {
+        api: v.albApi,
         targetType: v.targetType,
         // an IPv6-only public ALB must face the internet
         scheme: v.ipAddressType === 'dualstack-without-public-ipv4' ? 'internet-facing' : v.scheme,
         ipAddressType: v.ipAddressType,
         inboundCidrs: [...v.inboundCidrs, ...(dualstack && v.ipv6Cidr ? ['2001:db8::/32'] : [])],
-        ...(v.groupName ? { groupName: v.groupName } : {}),
+        // IngressGroups are an Ingress feature: config/semantics.ts refuses a groupName with the ALB Gateway
+        ...(v.groupName && v.albApi === 'ingress' ? { groupName: v.groupName } : {}),
         tags: v.tags,
       },
       mesh: {

@@ -425,6 +425,12 @@ AlbIngressChart, so that they name the config keys.
 {{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "eks-alb-istio-tls.echo" $ns)) }}
 {{- end }}
 {{- end }}
+{{- if and (eq .Values.alb.api "gatewayApi") .Values.alb.groupName }}
+{{- fail (printf "%s, got %s" "'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature)" (include "eks-alb-istio-tls.echo" .Values.alb.groupName)) }}
+{{- end }}
+{{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
+{{- fail "'alb.wafv2AclArn' must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got \"none\"" }}
+{{- end }}
 {{- $arnKey := ternary "certificate_arn" "certificateArn" (not (empty .Values.certificate_arn)) }}
 {{- $arns := .Values.certificate_arn | default .Values.certificateArn }}
 {{- if kindIs "slice" $arns }}

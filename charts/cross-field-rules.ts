@@ -4,7 +4,7 @@ import {
   GROUP_NAME_WITH_GATEWAY_API,
   YELB_NEEDS_ISTIO_EDGE,
 } from '../lib/config/semantics';
-import { WAF_DETACH_WITH_GATEWAY_API } from '../lib/alb-gateway';
+import { WAF_DETACH_WITH_GATEWAY_API } from '../lib/alb-gateway-values';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../lib/mesh-namespace';
 import { PARTITION_REGIONS } from '../lib/patterns';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../lib/yelb-app';

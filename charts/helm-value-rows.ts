@@ -18,7 +18,7 @@ import {
   withShapes,
 } from '../lib/output/helm-value-rows';
 import { ValueDocs } from '../lib/output/helm-values-yaml';
-import { keyValueList, keyValueMap } from '../lib/alb-gateway';
+import { keyValueList, keyValueMap } from '../lib/alb-gateway-values';
 import { selfSignedIssuerNameOf } from '../lib/gateway-certificate';
 import { resourceNameOf } from '../lib/istio-edge';
 import { YELB_WORKLOADS, versionLabelOf } from '../lib/yelb-app';

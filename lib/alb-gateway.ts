@@ -18,23 +18,13 @@ import {
   HttpRouteSpecRulesFiltersType,
 } from '../imports/gateway.networking.k8s.io';
 import { AlbOptions, resolveAlbOptions } from './alb-ingress';
+import { WAF_DETACH_WITH_GATEWAY_API, keyValueList, keyValueMap } from './alb-gateway-values';
 import { resourceNameOf } from './istio-edge';
 import { DNS_LABEL, PropError, assertFormat, echo } from './patterns';
 import { HTTPS_PORT, HTTP_PORT } from './ports';
 
 /** The controller name of the AWS Load Balancer Controller's ALB gateways (v2.13+; `gateway.k8s.aws/v1` in v3.5.0). */
 export const ALB_GATEWAY_CONTROLLER = 'gateway.k8s.aws/alb';
-
-/** The refusal of `wafv2AclArn: none`, after the prop's name (the chart's validate.yaml says the same). */
-export const WAF_DETACH_WITH_GATEWAY_API =
-  'must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got "none"';
-
-/** `key=value` entries as the controller's `{key, value}` lists. */
-export const keyValueList = (entries: readonly string[]) =>
-  entries.map((e) => ({ key: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) }));
-/** `key=value` entries as a map (tags). */
-export const keyValueMap = (entries: readonly string[]) =>
-  Object.fromEntries(keyValueList(entries).map((e) => [e.key, e.value]));
 
 export interface AlbGatewayProps extends AlbOptions {
   /** Name of the Gateway and its LoadBalancerConfiguration. @default 'gw-alb' */

@@ -1,6 +1,7 @@
 import {
   APPS_NEED_ISTIO_EDGE,
   APP_NAMESPACE_NOT,
+  GATEWAY_NAME_WITH_GATEWAY_API,
   GROUP_NAME_WITH_GATEWAY_API,
   YELB_NEEDS_ISTIO_EDGE,
 } from '../lib/config/semantics';
@@ -78,6 +79,17 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     example: {
       values: { alb: { api: 'gatewayApi', groupName: 'shared' } },
       message: `${GROUP_NAME_WITH_GATEWAY_API}, got "shared"`,
+    },
+  },
+  {
+    id: 'gateway-name-with-gateway-api',
+    madeBy: 'lib/config/semantics.ts gatewayNameProblem',
+    template: (h) => `{{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) 57) }}
+{{- fail (printf "%s, got %s" ${JSON.stringify(GATEWAY_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.gateway.name)) }}
+{{- end }}`,
+    example: {
+      values: { gateway: { api: 'gatewayApi', name: 'g'.repeat(58) } },
+      message: `${GATEWAY_NAME_WITH_GATEWAY_API}, got "${'g'.repeat(58)}"`,
     },
   },
   {

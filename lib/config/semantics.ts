@@ -128,6 +128,15 @@ export function albApiProblem(config: Config): string | undefined {
   return `${GROUP_NAME_WITH_GATEWAY_API}, got ${echo(config.alb.groupName)}`;
 }
 
+/** Istio names the workload of a Gateway API gateway `<name>-istio`, which must stay a DNS label. */
+export const GATEWAY_NAME_WITH_GATEWAY_API =
+  "'gateway.name' must be at most 57 characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount <name>-istio, a DNS label of at most 63)";
+
+export function gatewayNameProblem(config: Config): string | undefined {
+  if (config.gateway.api !== 'gatewayApi' || config.gateway.name.length <= 57) return undefined;
+  return `${GATEWAY_NAME_WITH_GATEWAY_API}, got ${echo(config.gateway.name)}`;
+}
+
 /** A config value that is one string or a list: each item with the key an error names it by. */
 const itemsOf = (key: string, value: string | readonly string[]): [string, string][] =>
   typeof value === 'string' ? [[key, value]] : value.map((v, i) => [`${key}[${i}]`, v]);
@@ -139,6 +148,7 @@ export function configProblem(config: Config): string | undefined {
     sampleAppActive(config) ? appNamespaceProblem(config) : undefined,
     appsProblem(config),
     albApiProblem(config),
+    gatewayNameProblem(config),
     ...itemsOf('certificateArn', config.certificateArn).map(([key, arn]) => arnPartitionProblem(key, arn)),
     config.alb.wafv2AclArn === undefined ? undefined : arnPartitionProblem('alb.wafv2AclArn', config.alb.wafv2AclArn),
     ...YELB_WORKLOADS.map(({ key }) =>

@@ -428,6 +428,9 @@ AlbIngressChart, so that they name the config keys.
 {{- if and (eq .Values.alb.api "gatewayApi") .Values.alb.groupName }}
 {{- fail (printf "%s, got %s" "'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature)" (include "eks-alb-istio-tls.echo" .Values.alb.groupName)) }}
 {{- end }}
+{{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) 57) }}
+{{- fail (printf "%s, got %s" "'gateway.name' must be at most 57 characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount <name>-istio, a DNS label of at most 63)" (include "eks-alb-istio-tls.echo" .Values.gateway.name)) }}
+{{- end }}
 {{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
 {{- fail "'alb.wafv2AclArn' must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got \"none\"" }}
 {{- end }}

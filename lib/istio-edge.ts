@@ -12,7 +12,10 @@ import {
 } from '../imports/networking.istio.io';
 import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
 import { HttpRoute } from '../imports/gateway.networking.k8s.io';
+import { EdgeRoute } from './edge-route';
 import { AppHttpRoute } from './istio-gateway-api';
+
+export type { EdgeRoute };
 import {
   DNS_LABEL,
   EXTERNAL_HOSTNAME,
@@ -39,18 +42,6 @@ export type OutboundTrafficPolicy = (typeof OUTBOUND_POLICIES)[number];
 /** How a mesh service is routed: `http` by path prefix, `tcp` by port. */
 export const MESH_SERVICE_PROTOCOLS = ['http', 'tcp'] as const;
 export type MeshServiceProtocol = (typeof MESH_SERVICE_PROTOCOLS)[number];
-
-/** A route from the gateway: requests whose path starts with `pathPrefix` go to `service:port`. */
-export interface EdgeRoute {
-  /** Path prefix to match. */
-  readonly pathPrefix: string;
-  /** Destination Service name. */
-  readonly service: string;
-  /** Destination Service port. */
-  readonly port: number;
-  /** Namespace of the Service. @default - the IstioEdge namespace */
-  readonly namespace?: string;
-}
 
 /** An in-mesh Service that gets its own VirtualService (and a DestinationRule when it needs TCP keepalive). */
 export interface MeshService {

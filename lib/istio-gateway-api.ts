@@ -19,7 +19,7 @@ import {
   echo,
 } from './patterns';
 import { GATEWAY_HTTPS_PORT } from './ports';
-import type { EdgeRoute } from './istio-edge';
+import type { EdgeRoute } from './edge-route';
 
 /** The GatewayClass of Istio's own Gateway API gateways. */
 export const ISTIO_GATEWAY_CLASS = 'istio';

@@ -25,7 +25,7 @@ import { AuthzEdge, workloadHops, worst } from './hops-mesh';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import { injectionOf } from './mesh-model';
-import type { GatewayTarget } from './path';
+import type { GatewayTarget } from './gateway-target';
 import { WorkloadInfo } from './services-workloads';
 import { Hop, HostPath } from './types';
 import { append, arr, at, hostMatches, rec, str, wildcardPatterns } from './util';

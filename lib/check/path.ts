@@ -16,20 +16,10 @@ import {
   workloadsOfGateway,
 } from './mesh-model';
 import { targetDrain } from './rollout';
-import { ServiceInfo, ServicePortInfo } from './services-workloads';
+import { GatewayTarget } from './gateway-target';
 import { Hop, HostPath, Verdict } from './types';
 import { append, arr, at, hostMatches, rec, unique, wildcardPatterns } from './util';
 import { GATEWAY_STATUS_PORT, GATEWAY_STATUS_PORT_NAME } from '../ports';
-
-/** What a target group sends to: a Service and port of the gateway, for one host. */
-export interface GatewayTarget {
-  readonly host: string;
-  readonly namespace: string;
-  readonly serviceName: string;
-  readonly port: number | string | undefined;
-  readonly service?: ServiceInfo;
-  readonly servicePort?: ServicePortInfo;
-}
 
 function listenerHop(alb: AlbIngress): Hop {
   const https = alb.listeners.filter((l) => l.protocol === 'HTTPS');

@@ -22,11 +22,12 @@ export function scratch(prefix: string): { dir: string; cleanup: () => void } {
 
 /** Writes the chart generated from the built-in config (and its archive) under `dir`; returns the chart folder. */
 export function writeChart(dir: string): { chartDir: string; archive: string } {
-  for (const [rel, content] of renderHelmChart(STACK, loadConfig())) {
+  const files = renderHelmChart(STACK, loadConfig());
+  for (const [rel, content] of files) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), content);
   }
-  const archives = [...renderHelmChart(STACK, loadConfig()).keys()].filter((k) => k.endsWith('.tgz'));
+  const archives = [...files.keys()].filter((k) => k.endsWith('.tgz'));
   return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, archives[0]) };
 }
 

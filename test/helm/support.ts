@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import * as yaml from 'js-yaml';
@@ -8,6 +8,7 @@ import { synthManifests } from '../../lib/output/plain';
 import { HelmResult, runHelm } from '../../lib/tools/helm';
 import { HELM_ONLY_LABELS } from '../../lib/output/helm-self-check';
 import { STACK } from '../../charts';
+const { SHARED_DIR_ENV } = require('../support/global-setup') as { SHARED_DIR_ENV: string };
 
 export { CHART_NAME };
 
@@ -20,15 +21,48 @@ export function scratch(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The chart generated from the built-in config: path -> content, as renderHelmChart gives it. */
+function renderDefaultChart(): Map<string, string | Buffer> {
+  return renderHelmChart(STACK, loadConfig());
+}
+
+/**
+ * A folder holding the rendered chart files, rendered once per jest run into the run's shared folder (set by
+ * test/support/global-setup.js) and then only copied: most helm test files need this same chart, and rendering it
+ * costs each of them about a second. Without the shared folder (jest run otherwise), it is rendered into `dir`.
+ */
+function renderedChartFiles(dir: string): string {
+  const shared = process.env[SHARED_DIR_ENV];
+  const write = (target: string) => {
+    for (const [rel, content] of renderDefaultChart()) {
+      mkdirSync(dirname(join(target, rel)), { recursive: true });
+      writeFileSync(join(target, rel), content);
+    }
+  };
+  if (!shared) {
+    write(dir);
+    return dir;
+  }
+  const done = join(shared, 'default-chart');
+  if (existsSync(done)) return done;
+  // Rendered aside and renamed, so that no worker copies half a chart; when two render at once, one rename wins.
+  const partial = mkdtempSync(join(shared, 'default-chart-partial-'));
+  write(partial);
+  try {
+    renameSync(partial, done);
+  } catch (e) {
+    if (!existsSync(done)) throw e;
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return done;
+}
+
 /** Writes the chart generated from the built-in config (and its archive) under `dir`; returns the chart folder. */
 export function writeChart(dir: string): { chartDir: string; archive: string } {
-  const files = renderHelmChart(STACK, loadConfig());
-  for (const [rel, content] of files) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  const archives = [...files.keys()].filter((k) => k.endsWith('.tgz'));
-  return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, archives[0]) };
+  const source = renderedChartFiles(dir);
+  if (source !== dir) cpSync(source, dir, { recursive: true });
+  const archives = readdirSync(join(dir, 'helm')).filter((k) => k.endsWith('.tgz'));
+  return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, 'helm', archives[0]) };
 }
 
 export const helm = (args: readonly string[]): Promise<HelmResult> => runHelm(args);

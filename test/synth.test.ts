@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { main as synthCli } from '../lib/cli/synth';
 import { renderAll, synth, verifyRendered } from '../lib/synth';
 import { stackLines } from './catalogue/harness';
+import { manifestsOf } from './support/manifests';
 import { fileHashes, find, schemaErrors } from './support';
 import { runCommand, runMain } from './support/commands';
 import { STACK } from '../charts';
@@ -26,7 +27,7 @@ function readTree(dir: string): Map<string, Buffer> {
 }
 
 describe('default synth', () => {
-  const { manifests } = renderAll(STACK);
+  const manifests = manifestsOf();
   const objects: any[] = manifests.flatMap((m) => m.objects);
 
   test('files apply in a working order: namespaces first', () => {
@@ -118,11 +119,11 @@ describe('default synth', () => {
 
 describe('zero-trust authorization (rule B.23)', () => {
   const objectsOf = (text?: string): any[] => {
-    if (text === undefined) return renderAll(STACK).manifests.flatMap((m) => m.objects);
+    if (text === undefined) return manifestsOf().flatMap((m) => m.objects);
     const dir = tmp();
     try {
       writeFileSync(join(dir, 'c.yaml'), `${text}\n`);
-      return renderAll(STACK, join(dir, 'c.yaml')).manifests.flatMap((m) => m.objects);
+      return manifestsOf(join(dir, 'c.yaml')).flatMap((m) => m.objects);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -145,7 +146,7 @@ describe('zero-trust authorization (rule B.23)', () => {
     );
 
   test('allow-nothing in the app namespace, and exactly one ALLOW per in-mesh call edge, in 10-yelb.yaml', () => {
-    const { manifests } = renderAll(STACK);
+    const manifests = manifestsOf();
     const yelb = manifests.find((m) => m.fileName === '10-yelb.yaml')!.objects;
     expect(policies(manifests.flatMap((m) => m.objects))).toEqual(policies(yelb));
     const deny = find(yelb, 'AuthorizationPolicy', 'allow-nothing');
@@ -534,7 +535,7 @@ test('a numeric CPU quantity is accepted and written as a quantity string', () =
   const dir = tmp();
   try {
     writeFileSync(join(dir, 'c.yaml'), 'yelb:\n  db:\n    resources:\n      limits: {cpu: 2}\n');
-    const { manifests } = renderAll(STACK, join(dir, 'c.yaml'));
+    const manifests = manifestsOf(join(dir, 'c.yaml'));
     const db = find(
       manifests.flatMap((m) => m.objects),
       'Deployment',

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { STACK } from '../../charts';
+import { manifestsOf } from '../support/manifests';
 import { albPlanOf } from '../../charts/alb-ingress-chart';
 import { resolvedApps } from '../../lib/config/apps';
 import { ConfigError, loadConfig } from '../../lib/config/load';
@@ -43,7 +44,7 @@ const problem = (config: object, appsDir = noApps): string => {
 };
 /** The objects of a render of `config` by file. */
 function objectsOf(config: object, appsDir = noApps): Map<string, any[]> {
-  const { manifests } = renderAll(STACK, configFile(config), { appsDir });
+  const manifests = manifestsOf(configFile(config), appsDir);
   return new Map(manifests.map((m) => [m.fileName, m.objects as any[]]));
 }
 

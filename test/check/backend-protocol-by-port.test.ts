@@ -1,13 +1,12 @@
-import { STACK } from '../../charts';
 import { checkRules, K8sObject } from '../../lib/check';
-import { renderAll } from '../../lib/synth';
+import { manifestsOf } from '../support/manifests';
 
 /*
  * The gateway Service comes from Istio's chart, so the generated manifests do not hold it: the ALB's backend port is
  * matched by number to the Istio Gateway's servers, and plain HTTP to its TLS server is an error, not only a verdict.
  */
 describe('backend-protocol when the gateway Service is not in the manifests', () => {
-  const objects = renderAll(STACK).manifests.flatMap((m) => m.objects) as unknown as K8sObject[];
+  const objects = manifestsOf().flatMap((m) => m.objects) as unknown as K8sObject[];
   const withProtocol = (protocol: string) =>
     objects.map((o) => {
       if (o.kind !== 'Ingress') return o;

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
-import { STACK } from '../../charts';
 import { checkRules, HostPath, K8sObject } from '../../lib/check';
-import { renderAll } from '../../lib/synth';
+import { manifestsOf } from '../support/manifests';
 import { stackWith } from './gateway-api-cases';
 import { find } from './helpers';
 
@@ -25,7 +24,7 @@ const APPS = [
 function rendered(albApi: string, gatewayApi: string): K8sObject[] {
   const file = join(dir, `${albApi}-${gatewayApi}.yaml`);
   writeFileSync(file, yaml.dump({ alb: { api: albApi }, gateway: { api: gatewayApi }, apps: APPS }));
-  return renderAll(STACK, file, { appsDir: join(dir, 'none') }).manifests.flatMap((m) => m.objects as K8sObject[]);
+  return manifestsOf(file, join(dir, 'none')).flatMap((m) => m.objects as K8sObject[]);
 }
 
 /** Each hop as `step state label`, the label cut before its details. */

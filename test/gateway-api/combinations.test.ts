@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
-import { STACK } from '../../charts';
 import { checkRules } from '../../lib/check';
-import { renderAll } from '../../lib/synth';
+import { manifestsOf } from '../support/manifests';
 import { schemaErrors } from '../support';
 
 // Made at load: the describe blocks below render while jest collects the tests.
@@ -33,7 +32,7 @@ function objectsOf(albApi: string, gatewayApi: string, extra: object = {}): any[
     file,
     yaml.dump({ alb: { api: albApi, targetType: 'ip' }, gateway: { api: gatewayApi }, apps: APPS, ...extra }),
   );
-  return renderAll(STACK, file, { appsDir: join(dir, 'none') }).manifests.flatMap((m) => m.objects as any[]);
+  return manifestsOf(file, join(dir, 'none')).flatMap((m) => m.objects as any[]);
 }
 const named = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
 

@@ -44,16 +44,29 @@ function renderedChartFiles(dir: string): string {
     return dir;
   }
   const done = join(shared, 'default-chart');
+  const failed = join(shared, 'default-chart.failed');
   if (existsSync(done)) return done;
-  // Rendered aside and renamed, so that no worker copies half a chart; when two render at once, one rename wins.
-  const partial = mkdtempSync(join(shared, 'default-chart-partial-'));
-  write(partial);
   try {
-    renameSync(partial, done);
-  } catch (e) {
-    if (!existsSync(done)) throw e;
-    rmSync(partial, { recursive: true, force: true });
+    // The first worker to get here renders; the others wait for it rather than render the same files alongside it.
+    mkdirSync(join(shared, 'default-chart.lock'));
+  } catch {
+    const wait = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; !existsSync(done) && !existsSync(failed) && waited < 120_000; waited += 50)
+      Atomics.wait(wait, 0, 0, 50);
+    if (existsSync(done)) return done;
+    // It failed (each file then renders, to fail with the error itself) or took too long.
+    write(dir);
+    return dir;
   }
+  // Rendered aside and renamed, so that no worker copies half a chart.
+  const partial = mkdtempSync(join(shared, 'default-chart-partial-'));
+  try {
+    write(partial);
+  } catch (e) {
+    mkdirSync(failed);
+    throw e;
+  }
+  renameSync(partial, done);
   return done;
 }
 

@@ -4,14 +4,15 @@ import { ALB_GROUP_NAME, PropError, echo } from './patterns';
  * ALB placement: which apps share which ALB (IngressGroup), with which host rules and certificates, within the AWS
  * quotas ("Quotas for your Application Load Balancers").
  *
- * How hosts reach the gateway: host rules, packed. Istio does the host and path routing, so every rule of an ALB
- * forwards to the one target group of the Istio ingress gateway, and a rule only says which hosts the ALB accepts.
- * Each rule carries a host-header condition of up to 5 values (the fixed "condition values per rule" quota) with at
- * most 5 wildcard characters (`*`, `?`: the fixed "wildcards per rule" quota), and no path condition: a Prefix `/`
- * path becomes the value `/*`, which would cost a value and a wildcard in every rule (controller
- * pkg/ingress/model_build_listener_rules.go, buildRuleConditions and buildPathPatternsForPrefixPathType). Hosts of
- * different apps share rules, so an ALB serves up to 5 x 100 = 500 hosts; the listener's default action (the
- * controller's fixed 404) answers every other host. A default action that forwards everything to the gateway would
+ * How hosts reach the gateway: host rules. Istio does the host and path routing, so every rule of an ALB forwards
+ * to the one target group of the Istio ingress gateway, and a rule only says which hosts the ALB accepts. A rule
+ * carries a host-header condition of up to 5 values (the fixed "condition values per rule" quota) with at most 5
+ * wildcard characters (`*`, `?`: the fixed "wildcards per rule" quota); a Prefix `/` path becomes the value `/*`,
+ * which costs a value and a wildcard (controller pkg/ingress/model_build_listener_rules.go, buildRuleConditions and
+ * buildPathPatternsForPrefixPathType). Packed rules without a path serve up to 5 x 100 = 500 hosts per ALB; the
+ * product's Ingresses (charts/alb-ingress-chart.ts) keep one host and its `/*` per rule, as a plain Ingress reads
+ * (`maxHostsPerRule: 1` with a reserve of one value and one wildcard): 100 hosts per ALB, where the 25 certificates
+ * of an ALB usually bind first. The listener's default action (the controller's fixed 404) answers every other host. A default action that forwards everything to the gateway would
  * need no rules at all, but it would let any Host header through to the gateway and let each ALB answer for the
  * hosts of the others; host rules keep each ALB to its own apps' hosts, as the single-app Ingress does today, and
  * the rule quota then matters only past 500 hosts per ALB, beyond what 26 certificates usually cover.

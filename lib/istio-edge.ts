@@ -252,7 +252,7 @@ export class EdgeApp extends Construct {
         routes: props.routes,
         gateway: props.gateway,
       }).route;
-    } else
+    } else {
       this.virtualService = new VirtualService(this, 'EdgeRoutes', {
         metadata: { name: virtualServiceName, namespace: props.namespace },
         spec: {
@@ -266,6 +266,7 @@ export class EdgeApp extends Construct {
           })),
         },
       });
+    }
 
     for (const s of meshServices) {
       const host = fqdn(s.name, props.namespace);

@@ -13,6 +13,49 @@ const UNITS_PER_NAMESPACE = 200;
 const ARN = 'arn:aws:acm:us-east-1:210987654321:certificate/0f6d2c3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f';
 const GATEWAY_SA = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 
+/** The Istio ingress gateway's Deployment, with the rollout timing the product's Argo CD values give it. */
+const gatewayDeployment = (): K8sObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { istio: 'ingressgateway' } },
+    template: {
+      metadata: {
+        labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+        annotations: { 'proxy.istio.io/config': '{"gatewayTopology":{"numTrustedProxies":1}}' },
+      },
+      spec: {
+        serviceAccountName: 'istio-ingressgateway-service-account',
+        terminationGracePeriodSeconds: 65,
+        containers: [
+          {
+            name: 'istio-proxy',
+            image: 'docker.io/istio/proxyv2:1.30.4',
+            lifecycle: { preStop: { sleep: { seconds: 35 } } },
+          },
+        ],
+      },
+    },
+  },
+});
+
+/** The gateway's Service: its status port and HTTPS. */
+const gatewayService = (type: 'ClusterIP' | 'NodePort'): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+  spec: {
+    type,
+    selector: { istio: 'ingressgateway' },
+    ports: [
+      { name: 'status-port', port: 15021, targetPort: 15021 },
+      { name: 'https', port: 443, targetPort: 8443 },
+    ],
+  },
+});
+
 export function syntheticManifests(count: number): K8sObject[] {
   const units = Math.max(1, Math.floor((count - 6) / (UNIT + 2 / UNITS_PER_NAMESPACE + 1 / HOSTS_PER_INGRESS)));
   const out: K8sObject[] = [
@@ -27,45 +70,8 @@ export function syntheticManifests(count: number): K8sObject[] {
       metadata: { name: 'default', namespace: 'istio-system' },
       spec: { mtls: { mode: 'STRICT' } },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { istio: 'ingressgateway' } },
-        template: {
-          metadata: {
-            labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-            annotations: { 'proxy.istio.io/config': '{"gatewayTopology":{"numTrustedProxies":1}}' },
-          },
-          spec: {
-            serviceAccountName: 'istio-ingressgateway-service-account',
-            terminationGracePeriodSeconds: 65,
-            containers: [
-              {
-                name: 'istio-proxy',
-                image: 'docker.io/istio/proxyv2:1.30.4',
-                lifecycle: { preStop: { sleep: { seconds: 35 } } },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        type: 'ClusterIP',
-        selector: { istio: 'ingressgateway' },
-        ports: [
-          { name: 'status-port', port: 15021, targetPort: 15021 },
-          { name: 'https', port: 443, targetPort: 8443 },
-        ],
-      },
-    },
+    gatewayDeployment(),
+    gatewayService('ClusterIP'),
     {
       apiVersion: 'networking.istio.io/v1',
       kind: 'Gateway',
@@ -260,46 +266,9 @@ export function manyAppManifests(apps: number): K8sObject[] {
       kind: 'Namespace',
       metadata: { name: 'istio-system' },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { istio: 'ingressgateway' } },
-        template: {
-          metadata: {
-            labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-            annotations: { 'proxy.istio.io/config': '{"gatewayTopology":{"numTrustedProxies":1}}' },
-          },
-          spec: {
-            serviceAccountName: 'istio-ingressgateway-service-account',
-            terminationGracePeriodSeconds: 65,
-            containers: [
-              {
-                name: 'istio-proxy',
-                image: 'docker.io/istio/proxyv2:1.30.4',
-                lifecycle: { preStop: { sleep: { seconds: 35 } } },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        // Instance targets (today's target-type) reach the gateway through its node ports.
-        type: 'NodePort',
-        selector: { istio: 'ingressgateway' },
-        ports: [
-          { name: 'status-port', port: 15021, targetPort: 15021 },
-          { name: 'https', port: 443, targetPort: 8443 },
-        ],
-      },
-    },
+    gatewayDeployment(),
+    // Instance targets (today's target-type) reach the gateway through its node ports.
+    gatewayService('NodePort'),
     {
       apiVersion: 'networking.istio.io/v1',
       kind: 'Gateway',

@@ -16,8 +16,9 @@ export function appFiles(dir: string = APPS_DIR): string[] {
     .map((f) => join(dir, f));
 }
 
-type Plain = Record<string, unknown>;
-const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A YAML mapping as parsed: an object that is not a list. */
+export type Plain = Record<string, unknown>;
+export const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Merges an override's apps into the base's by name: an app of the same name is deep-merged (maps merge, lists

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'path';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { echo } from '../patterns';
-import { APPS_DIR, appFiles, mergeApps } from './apps';
+import { APPS_DIR, Plain, appFiles, isPlainObject, mergeApps } from './apps';
 import { configProblem } from './semantics';
 import { Config } from './types';
 import { configValidator } from './validator';
@@ -22,19 +22,15 @@ export const DEFAULT_CONFIG_FILE = join(PROJECT_ROOT, 'config', 'default.yaml');
 
 const validateSchema = configValidator();
 
-type Plain = Record<string, unknown>;
-const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Deep-merges `override` over `base`; lists and scalars replace, except the top-level `apps`, merged by name. */
 export function mergeConfig(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const merged: Plain = { ...base };
-  for (const [key, value] of Object.entries(override))
-    merged[key] = key === 'apps' ? mergeApps(base[key], value, mergeValues) : mergeConfig(base[key], value);
+  const merged = mergeValues(base, override);
+  if (isPlainObject(merged) && isPlainObject(base) && isPlainObject(override) && override.apps !== undefined)
+    merged.apps = mergeApps(base.apps, override.apps, mergeValues);
   return merged;
 }
 
-/** Deep merge without the top-level rule: inside an app, lists replace like everywhere else. */
+/** Deep merge: maps merge, lists and scalars replace. */
 function mergeValues(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   const merged: Plain = { ...base };
@@ -141,17 +137,37 @@ function readAppFiles(dir: string): { apps: unknown[]; origins: string[] } {
   return { apps, origins };
 }
 
-/**
- * Loads the default config, adds the apps of `appsDir` (config/apps/), merges `file` over it (if given) and validates
- * the result. A problem with an app read from a file names that file.
- */
-export function loadConfig(file?: string, appsDir: string = APPS_DIR): Config {
+/** The default config with the apps of the apps folder added, before any config file: read once per render. */
+export interface BaseConfig {
+  readonly value: Plain;
+  /** The file each app of `value.apps` comes from, by index. */
+  readonly origins: readonly string[];
+}
+
+/** Reads config/default.yaml and the app files of `appsDir` (config/apps/). */
+export function loadBaseConfig(appsDir: string = APPS_DIR): BaseConfig {
   const base = readYaml(DEFAULT_CONFIG_FILE);
   if (!isPlainObject(base)) throw new ConfigError(`config file ${DEFAULT_CONFIG_FILE} must hold a YAML mapping`);
   const fromFiles = readAppFiles(appsDir);
   const baseApps = Array.isArray(base.apps) ? base.apps : [];
-  const origins = [...baseApps.map(() => DEFAULT_CONFIG_FILE), ...fromFiles.origins];
-  let merged: unknown = fromFiles.apps.length > 0 ? { ...base, apps: [...baseApps, ...fromFiles.apps] } : base;
+  return {
+    value: fromFiles.apps.length > 0 ? { ...base, apps: [...baseApps, ...fromFiles.apps] } : base,
+    origins: [...baseApps.map(() => DEFAULT_CONFIG_FILE), ...fromFiles.origins],
+  };
+}
+
+/**
+ * Loads the default config, adds the apps of `appsDir` (config/apps/), merges `file` over it (if given) and validates
+ * the result. A problem with an app read from a file names that file. `base` saves reading the default and the app
+ * files again for each environment of one render.
+ */
+export function loadConfig(
+  file?: string,
+  appsDir: string = APPS_DIR,
+  base: BaseConfig = loadBaseConfig(appsDir),
+): Config {
+  const { origins } = base;
+  let merged: unknown = base.value;
   if (file !== undefined) {
     const override = readYaml(file);
     if (!isPlainObject(override))

@@ -16,11 +16,17 @@ import { Config, asList } from './types';
  */
 export function appNamespaceProblem(config: Config): string | undefined {
   if (!config.yelb.enabled && !config.istioEdge.enabled) return undefined;
-  const ns = config.namespace;
-  const not = (what: string) => `'namespace' must be a namespace of its own, not ${what}, got ${echo(ns)}`;
-  if (ns === config.mesh.rootNamespace) return not(APP_NAMESPACE_NOT.root);
-  if (ns === config.gateway.namespace) return not(APP_NAMESPACE_NOT.gateway);
-  if ((KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)) return not(APP_NAMESPACE_NOT.system);
+  const not = namespaceRefusal(config, config.namespace);
+  return not === undefined
+    ? undefined
+    : `'namespace' must be a namespace of its own, not ${not}, got ${echo(config.namespace)}`;
+}
+
+/** What an app namespace `ns` would wrongly be (APP_NAMESPACE_NOT's words), else undefined. */
+function namespaceRefusal(config: Config, ns: string): string | undefined {
+  if (ns === config.mesh.rootNamespace) return APP_NAMESPACE_NOT.root;
+  if (ns === config.gateway.namespace) return APP_NAMESPACE_NOT.gateway;
+  if ((KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)) return APP_NAMESPACE_NOT.system;
   return undefined;
 }
 
@@ -63,14 +69,6 @@ export function appsProblem(config: Config): string | undefined {
     namespaces.set(config.namespace, "'namespace' (the sample's)");
     for (const host of asList(config.host)) hosts.set(host, "'host' (the sample's)");
   }
-  const refused = (ns: string): string | undefined =>
-    ns === config.mesh.rootNamespace
-      ? APP_NAMESPACE_NOT.root
-      : ns === config.gateway.namespace
-        ? APP_NAMESPACE_NOT.gateway
-        : (KUBERNETES_SYSTEM_NAMESPACES as readonly string[]).includes(ns)
-          ? APP_NAMESPACE_NOT.system
-          : undefined;
   const region = asList(config.certificateArn)[0].split(':')[3];
   for (const app of apps) {
     const { key } = app;
@@ -79,7 +77,7 @@ export function appsProblem(config: Config): string | undefined {
       return `'${key}.name' repeats the name of ${name}: app names are unique, got ${echo(app.name)}`;
     names.set(app.name, key);
     const nsKey = app.configured.namespace === undefined ? `${key}.name` : `${key}.namespace`;
-    const not = refused(app.namespace);
+    const not = namespaceRefusal(config, app.namespace);
     if (not !== undefined)
       return `'${nsKey}' must give the app a namespace of its own, not ${not}, got ${echo(app.namespace)}`;
     const ns = namespaces.get(app.namespace);

@@ -2,8 +2,7 @@ import { readFileSync } from 'fs';
 import { isIP, isIPv4, isIPv6 } from 'net';
 import { join } from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { CelEnv, celEnv, isCelError, parse, plan } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelEnv } from '@bufbuild/cel';
 import { Findings } from './findings';
 import { Obj, splitApiVersion } from './identity';
 import { Inventory } from './inventory';
@@ -316,7 +315,15 @@ interface CelRule {
   readonly message?: string;
 }
 
+type Cel = typeof import('@bufbuild/cel');
+let cel: Cel | undefined;
 let env: CelEnv | undefined;
+/** The CEL library, loaded on the first rule: a check of objects without rules never pays for its start-up. */
+function celLibrary(): Cel {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cel ??= require('@bufbuild/cel') as Cel;
+  return cel;
+}
 /** Compiled rules by text; undefined when the rule cannot be compiled here. */
 const plans = new Map<string, ((ctx: { self: unknown }) => unknown) | undefined>();
 const celValues = new WeakMap<object, unknown>();
@@ -335,7 +342,9 @@ function toCel(v: unknown): unknown {
 
 function planFor(rule: string): ((ctx: { self: unknown }) => unknown) | undefined {
   if (!plans.has(rule)) {
-    env ??= celEnv({ funcs: strings });
+    const { celEnv, parse, plan } = celLibrary();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    env ??= celEnv({ funcs: (require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext')).strings });
     let p: ((ctx: { self: unknown }) => unknown) | undefined;
     try {
       p = plan(env, parse(rule)) as (ctx: { self: unknown }) => unknown;
@@ -359,7 +368,7 @@ function celKeyword(rules: CelRule[], data: unknown): boolean {
     const p = planFor(r.rule);
     if (!p) continue;
     const result = p({ self: toCel(data) });
-    if (result === false && !isCelError(result)) {
+    if (result === false && !celLibrary().isCelError(result)) {
       errors.push({
         keyword: 'x-kubernetes-validations',
         params: { rule: r.rule },

@@ -1,15 +1,37 @@
 'use strict';
 /*
- * One scratch folder per jest run, shared by the workers (their environment inherits SHARED_DIR_ENV): test/helm's
- * writeChart renders the built-in chart into it once and copies it from there, instead of every file rendering it.
+ * Before the workers start:
+ * - one scratch folder per jest run, shared by the workers (their environment inherits SHARED_DIR_ENV): test/helm's
+ *   writeChart renders the built-in chart into it once and copies it from there, instead of every file rendering it;
+ * - the config validator as standalone code, as the build writes it (lib/config/validator.ts): package.json's jest
+ *   moduleNameMapper points lib/config's `./config-validator.generated.js` at it. Without it, every test file that
+ *   loads a config would compile the schema with ajv again (about 0.4 s of CPU each).
  */
+const { createHash } = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const SHARED_DIR_ENV = 'EKS_ALB_ISTIO_TLS_TEST_SHARED';
+const ROOT = path.join(__dirname, '..', '..');
+const VALIDATOR = path.join(ROOT, '.cache', 'jest', 'config-validator.generated.js');
+
+/** Writes VALIDATOR from the schema in the sources, unless it was generated from this very schema. */
+function writeConfigValidator() {
+  require('./register-ts');
+  const { CONFIG_SCHEMA } = require('../../lib/config/schema');
+  const validator = require('../../lib/config/validator');
+  const stamp = `// schema ${createHash('sha256').update(JSON.stringify(CONFIG_SCHEMA)).digest('hex')}\n`;
+  if (fs.existsSync(VALIDATOR) && fs.readFileSync(VALIDATOR, 'utf8').startsWith(stamp)) return;
+  fs.mkdirSync(path.dirname(VALIDATOR), { recursive: true });
+  // Written aside and renamed: a jest run in parallel never loads half a file.
+  const partial = `${VALIDATOR}.${process.pid}.partial`;
+  fs.writeFileSync(partial, stamp + validator.standaloneValidatorCode());
+  fs.renameSync(partial, VALIDATOR);
+}
 
 module.exports = async () => {
   process.env[SHARED_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
+  writeConfigValidator();
 };
 module.exports.SHARED_DIR_ENV = SHARED_DIR_ENV;

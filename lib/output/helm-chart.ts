@@ -330,13 +330,17 @@ interface Templates {
 /** Built templates, by stack. */
 const cached = new WeakMap<StackDefinition, Templates>();
 let cacheDir: string | undefined;
+let cacheStack: StackDefinition | undefined;
 
 /**
- * Keeps the chart's templates in `dir` across processes (they take about 25 synths to build). Off by default, so
+ * Keeps `stack`'s chart templates in `dir` across processes (they take about 124 synths to build), and the caches of
+ * the check and the helm proof, which are keyed by their inputs, with any stack. The templates' key covers the code
+ * of this project only, so the templates of no other stack are read from or written to `dir`. Off by default, so
  * that tests and library users never read a file they did not ask for; the synth command turns it on.
  */
-export function useTemplateCache(dir: string | undefined): void {
+export function useTemplateCache(dir: string | undefined, stack?: StackDefinition): void {
   cacheDir = dir;
+  cacheStack = dir === undefined ? undefined : stack;
 }
 
 /** The cache folder set by useTemplateCache; undefined when off. */
@@ -406,7 +410,7 @@ export const runningCodeKey = (): string => (codeKey ??= templateCacheKey());
 export function chartTemplates(stack: StackDefinition): Templates {
   const known = cached.get(stack);
   if (known) return known;
-  const dir = cacheDir;
+  const dir = stack === cacheStack ? cacheDir : undefined;
   const key = dir === undefined ? undefined : runningCodeKey();
   const hit = dir !== undefined && key !== undefined ? readCache(dir, key) : undefined;
   const templates = hit ?? buildTemplates(stack);

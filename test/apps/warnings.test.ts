@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { LISTED_WARNINGS_PER_RULE, summarizedWarnings } from '../../lib/cli/synth';
 
 describe("the synth's warnings", () => {

@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';

@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';

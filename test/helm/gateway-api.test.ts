@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { existsSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as yaml from 'js-yaml';

@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';

@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { CONFIG_SCHEMA } from '../../lib/config/schema';

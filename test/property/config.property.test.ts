@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import * as fc from 'fast-check';

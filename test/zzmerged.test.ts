@@ -1,0 +1,11 @@
+import './alb-ingress.test';
+import './alb-gateway.test';
+import './alb-plan.test';
+import './istio-edge.test';
+import './mesh-authorization.test';
+import './yelb-app.test';
+import './apps/mesh-app.test';
+import './apps/warnings.test';
+import './apps/apps-config.test';
+import './gateway-api/combinations.test';
+import './engines.test';

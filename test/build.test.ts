@@ -1,0 +1,82 @@
+import { spawnSync } from 'child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { templateCacheKey } from '../lib/output/helm-chart';
+import { ROOT } from './support';
+
+/*
+ * Commands run the compiled build (bin/run.js), and the synth keeps the Helm templates in .cache/: neither may ever
+ * serve what older code produced.
+ */
+
+/** The parts of the project the build and the commands read, copied with their times; node_modules linked. */
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'build-'));
+  for (const part of [
+    'bin',
+    'lib',
+    'charts',
+    'imports',
+    'schemas',
+    'config',
+    'main.ts',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'package.json',
+    'package-lock.json',
+  ])
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true, preserveTimestamps: true });
+  // A build that is fresh for these very sources is reused (its stamp names their sizes and times): it saves a build.
+  if (existsSync(join(ROOT, 'build')))
+    cpSync(join(ROOT, 'build'), join(dir, 'build'), { recursive: true, preserveTimestamps: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+const checkHelp = (dir: string) =>
+  spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), 'check', '--help'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+
+describe('never stale', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test('a command runs the edited source: bin/run.js rebuilds when a source changed', () => {
+    const dir = projectCopy();
+    dirs.push(dir);
+    const before = checkHelp(dir);
+    expect(before.status).toBe(0);
+    expect(before.stdout).toContain('Check ALB + Istio manifests');
+
+    const source = join(dir, 'lib', 'cli', 'check.ts');
+    writeFileSync(
+      source,
+      readFileSync(source, 'utf8').replace('Check ALB + Istio manifests', 'Check edited manifests'),
+    );
+    const after = checkHelp(dir);
+    expect(after.stderr).toBe('');
+    expect(after.stdout).toContain('Check edited manifests');
+    expect(readFileSync(join(dir, 'build', 'lib', 'cli', 'check.js'), 'utf8')).toContain('Check edited manifests');
+  });
+
+  test("the Helm templates' cache key changes with any construct and with the lockfile", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'template-key-'));
+    dirs.push(dir);
+    for (const part of ['lib', 'charts', 'imports', 'package-lock.json'])
+      cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    const original = templateCacheKey(dir, dir);
+    // The same code elsewhere has the same key: the key names contents, not places.
+    expect(templateCacheKey(ROOT, ROOT)).toBe(original);
+
+    appendFileSync(join(dir, 'charts', 'yelb-chart.ts'), '\n// edited\n');
+    const construct = templateCacheKey(dir, dir);
+    expect(construct).not.toBe(original);
+
+    appendFileSync(join(dir, 'package-lock.json'), '\n');
+    expect(templateCacheKey(dir, dir)).not.toBe(construct);
+  });
+});

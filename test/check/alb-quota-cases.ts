@@ -2,7 +2,7 @@ import { K8sObject } from '../../lib/check';
 import { find } from './helpers';
 import { LimitCase } from './limit-cases';
 
-/** Broken/fixed pairs for the ALB quota rules of lib/check/alb-quotas.ts, run by rules.test.ts with the other rules. */
+/** Broken/fixed pairs for the ALB quota rules of lib/check/alb-quotas.ts, run by rules.spec.ts with the other rules. */
 
 const ALB = 'alb.ingress.kubernetes.io/';
 const ING = 'Ingress istio-system/yelb';

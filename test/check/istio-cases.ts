@@ -2,7 +2,7 @@ import { CheckOptions, K8sObject } from '../../lib/check';
 import { find } from './helpers';
 
 /**
- * Broken/fixed twins for the istioctl analyze messages (lib/check/istio-analyzers.ts), run by rules.test.ts with the
+ * Broken/fixed twins for the istioctl analyze messages (lib/check/istio-analyzers.ts), run by rules.spec.ts with the
  * other rules. Each broken fixture is the good yelb stack with the mistake istio.io's page for the message describes
  * (istio.io/latest/docs/reference/config/analysis/<code>), rewritten for this stack; the fixed twin applies that
  * page's resolution.

@@ -1,7 +1,7 @@
 import { K8sObject } from '../../lib/check';
 import { find } from './helpers';
 
-/** Broken/fixed fixture pairs for the rules of lib/check/limits.ts, run by rules.test.ts with the other rules. */
+/** Broken/fixed fixture pairs for the rules of lib/check/limits.ts, run by rules.spec.ts with the other rules. */
 export interface LimitCase {
   readonly rule: string;
   readonly what: string;

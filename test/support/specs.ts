@@ -14,7 +14,6 @@ export function runSpecs(dir: string): void {
   if (specs.length === 0) throw new Error(`no *.spec.ts in ${dir}`);
   for (const spec of specs)
     describe(spec, () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(join(dir, spec));
     });
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { STACK } from '../charts';
-import { useTemplateCache } from '../lib/output/helm-chart';
-import { SynthResult, renderAll, verifyRendered } from '../lib/synth';
+import { STACK } from '../../charts';
+import { templateCacheDir, useTemplateCache } from '../../lib/output/helm-chart';
+import { SynthResult, renderAll, verifyRendered } from '../../lib/synth';
 
 /*
  * The synth command keeps the result of a clean check in .cache/: the same objects, code and schemas give the same
@@ -12,12 +12,15 @@ import { SynthResult, renderAll, verifyRendered } from '../lib/synth';
 describe('the check of the rendered output is cached by what it depends on', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'check-cache-'));
   let result: SynthResult;
+  // The cache folder this spec's group had (test/support/shared-templates.ts), given back afterwards.
+  let before: string | undefined;
   beforeAll(() => {
-    useTemplateCache(cacheDir);
+    before = templateCacheDir();
+    useTemplateCache(cacheDir, STACK);
     result = renderAll(STACK);
   });
   afterAll(() => {
-    useTemplateCache(undefined);
+    useTemplateCache(before, STACK);
     rmSync(cacheDir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AWS_ALB_QUOTAS, AlbPlan, AlbPlanApp, AlbQuotas, planAlbs } from '../lib/alb-plan';
+import { AWS_ALB_QUOTAS, AlbPlan, AlbPlanApp, AlbQuotas, planAlbs } from '../../lib/alb-plan';
 
 const cert = (n: number) =>
   `arn:aws:acm:us-east-1:123456789012:certificate/${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;

@@ -4,8 +4,8 @@ import {
   MeshAuthorizationProps,
   WorkloadAuthorization,
   spiffePrincipal,
-} from '../lib/mesh-authorization';
-import { find } from './support';
+} from '../../lib/mesh-authorization';
+import { find } from '../support';
 
 const web: WorkloadAuthorization = {
   name: 'web',

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AlbIngress, AlbIngressProps, deregistrationDelaySeconds } from '../lib/alb-ingress';
+import { AlbIngress, AlbIngressProps, deregistrationDelaySeconds } from '../../lib/alb-ingress';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
 const ARN2 = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-4111-8111-111111111111';

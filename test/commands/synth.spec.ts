@@ -1,15 +1,15 @@
-import './support/shared-templates';
+import '../support/shared-templates';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
-import { main as synthCli } from '../lib/cli/synth';
-import { renderAll, synth, verifyRendered } from '../lib/synth';
-import { stackLines } from './catalogue/harness';
-import { manifestsOf } from './support/manifests';
-import { fileHashes, find, schemaErrors } from './support';
-import { runCommand, runMain } from './support/commands';
-import { STACK } from '../charts';
+import { main as synthCli } from '../../lib/cli/synth';
+import { renderAll, synth, verifyRendered } from '../../lib/synth';
+import { stackLines } from '../catalogue/harness';
+import { manifestsOf } from '../support/manifests';
+import { fileHashes, find, schemaErrors } from '../support';
+import { runCommand, runMain } from '../support/commands';
+import { STACK } from '../../charts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'synth-test-'));
 

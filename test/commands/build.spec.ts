@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { templateCacheKey } from '../lib/output/helm-chart';
-import { ROOT } from './support';
+import { templateCacheKey } from '../../lib/output/helm-chart';
+import { ROOT } from '../support';
 
 /*
  * Commands run the compiled build (bin/run.js), and the synth keeps the Helm templates in .cache/: neither may ever

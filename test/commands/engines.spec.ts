@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as semver from 'semver';
-import { ROOT } from './support';
+import { ROOT } from '../support';
 
 /*
  * `npm ci` warns (EBADENGINE) for every installed package whose `engines.node` rejects the running Node. The README

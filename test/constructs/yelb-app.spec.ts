@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { YelbApp, YelbAppProps, versionLabelOf } from '../lib/yelb-app';
-import { find } from './support';
+import { YelbApp, YelbAppProps, versionLabelOf } from '../../lib/yelb-app';
+import { find } from '../support';
 
 function synthYelb(props: Partial<YelbAppProps> = {}): any[] {
   const chart = Testing.chart();

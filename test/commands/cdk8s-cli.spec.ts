@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ROOT } from './support';
+import { ROOT } from '../support';
 
 /*
  * `cdk8s synth` through the package script: the CLI checks npm for a newer version unless --check-upgrade=false or

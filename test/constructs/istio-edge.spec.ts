@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { IstioEdge, IstioEdgeProps } from '../lib/istio-edge';
-import { find } from './support';
+import { IstioEdge, IstioEdgeProps } from '../../lib/istio-edge';
+import { find } from '../support';
 
 const base: IstioEdgeProps = {
   namespace: 'shop',

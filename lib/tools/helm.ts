@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import AdmZip from 'adm-zip';
 import { PROJECT_ROOT } from '../project-root';
@@ -22,6 +22,28 @@ export const TOOLS_DIR = join(ROOT, '.tools');
 export class HelmNotFoundError extends Error {}
 
 let resolved: string | undefined;
+
+/**
+ * Set by a parent process that found a helm to run and be 3 or newer (the jest global setup, so that each test file
+ * does not run `helm version` again): that binary's verifiedHelmToken. helmBinary skips the version run only for the
+ * very binary it would choose itself, unchanged since (path, size and time); any other choice is checked as usual.
+ */
+export const VERIFIED_HELM_ENV = 'EKS_ALB_ISTIO_TLS_VERIFIED_HELM';
+
+/** The binary's path, size and modification time; undefined when it is no file (a name looked up on PATH). */
+export function verifiedHelmToken(bin: string): string | undefined {
+  try {
+    const stat = statSync(bin);
+    return stat.isFile() ? JSON.stringify([bin, stat.size, stat.mtimeMs]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const verifiedByParent = (bin: string): boolean => {
+  const token = process.env[VERIFIED_HELM_ENV];
+  return token !== undefined && token === verifiedHelmToken(bin);
+};
 
 /** `v3.18.0` -> 3; undefined when the binary does not run or prints something else. */
 function majorVersion(bin: string): number | undefined {
@@ -71,6 +93,7 @@ export function helmBinary(): string {
   const chosen = process.env.HELM_BIN;
   if (chosen) {
     // An explicit choice is used or reported, never silently replaced.
+    if (verifiedByParent(chosen)) return (resolved = chosen);
     const major = majorVersion(chosen);
     if (major === undefined || major < 3)
       throw new HelmNotFoundError(`HELM_BIN=${chosen} is not a working helm 3 or newer`);
@@ -87,6 +110,7 @@ export function helmBinary(): string {
       tried.push(`${label}: not found`);
       continue;
     }
+    if (verifiedByParent(bin)) return (resolved = bin);
     const major = majorVersion(bin);
     if (major !== undefined && major >= 3) return (resolved = bin);
     tried.push(`${label}: ${major === undefined ? 'missing or does not run here' : `helm ${major}.x is too old`}`);

@@ -1,6 +1,9 @@
 import { execFile } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
+import { VERIFIED_HELM_ENV, verifiedHelmToken } from '../../lib/tools/helm';
 
 const ROOT = join(__dirname, '..', '..');
 /** `npm run helm -- ...args`, a child process: what it passes through is the process's exit code and streams. */
@@ -28,5 +31,51 @@ describe('npm run helm', () => {
     const result = await run({ HELM_BIN: join(ROOT, 'no-such-helm') }, 'version');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: HELM_BIN=${join(ROOT, 'no-such-helm')} is not a working helm 3 or newer\n`);
+  });
+});
+
+describe('a helm checked by a parent process (VERIFIED_HELM_ENV, set by the jest global setup)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'helm-verified-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const saved = { bin: process.env.HELM_BIN, token: process.env[VERIFIED_HELM_ENV] };
+  afterEach(() => {
+    for (const [name, value] of [
+      ['HELM_BIN', saved.bin],
+      [VERIFIED_HELM_ENV, saved.token],
+    ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  });
+  /** helmBinary of a fresh module, as a new process would run it. */
+  const freshHelmBinary = (): string => {
+    let bin = '';
+    jest.isolateModules(() => {
+      bin = (require('../../lib/tools/helm') as typeof import('../../lib/tools/helm')).helmBinary();
+    });
+    return bin;
+  };
+
+  test('is trusted without `helm version` only while it is the very binary chosen, unchanged', () => {
+    // GIVEN a HELM_BIN that answers like helm 2 and notes each run
+    const fake = join(dir, 'helm');
+    const runs = join(dir, 'runs');
+    const write = (version: string) =>
+      writeFileSync(fake, `#!/bin/sh\necho run >> ${runs}\necho ${version}\n`, { mode: 0o755 });
+    write('v2.17.0');
+    process.env.HELM_BIN = fake;
+    // THEN it is checked and refused, also when another binary was verified
+    delete process.env[VERIFIED_HELM_ENV];
+    expect(freshHelmBinary).toThrow(`HELM_BIN=${fake} is not a working helm 3 or newer`);
+    process.env[VERIFIED_HELM_ENV] = verifiedHelmToken(join(__dirname, 'tool.test.ts'));
+    expect(freshHelmBinary).toThrow(`HELM_BIN=${fake} is not a working helm 3 or newer`);
+    expect(readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+    // AND with its own token it is used without being run
+    process.env[VERIFIED_HELM_ENV] = verifiedHelmToken(fake);
+    expect(freshHelmBinary()).toBe(fake);
+    expect(readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+    // AND once replaced (another size), it is checked again
+    write('v2.17.10');
+    expect(freshHelmBinary).toThrow(`HELM_BIN=${fake} is not a working helm 3 or newer`);
+    expect(readFileSync(runs, 'utf8')).toBe('run\nrun\nrun\n');
   });
 });

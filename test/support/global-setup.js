@@ -5,7 +5,9 @@
  *   writeChart renders the built-in chart into it once and copies it from there, instead of every file rendering it;
  * - the config validator as standalone code, as the build writes it (lib/config/validator.ts): package.json's jest
  *   moduleNameMapper points lib/config's `./config-validator.generated.js` at it. Without it, every test file that
- *   loads a config would compile the schema with ajv again (about 0.4 s of CPU each).
+ *   loads a config would compile the schema with ajv again (about 0.4 s of CPU each);
+ * - the helm binary, found and checked (`helm version`) once: the workers inherit the proof (VERIFIED_HELM_ENV of
+ *   lib/tools/helm.ts) instead of each test file running `helm version` again.
  */
 const { createHash } = require('crypto');
 const fs = require('fs');
@@ -30,8 +32,21 @@ function writeConfigValidator() {
   fs.renameSync(partial, VALIDATOR);
 }
 
+/** Sets VERIFIED_HELM_ENV for the helm the tests will choose; without one, each test that needs it reports it. */
+function verifyHelm() {
+  require('./register-ts');
+  const { helmBinary, verifiedHelmToken, VERIFIED_HELM_ENV, HelmNotFoundError } = require('../../lib/tools/helm');
+  try {
+    const token = verifiedHelmToken(helmBinary());
+    if (token !== undefined) process.env[VERIFIED_HELM_ENV] = token;
+  } catch (e) {
+    if (!(e instanceof HelmNotFoundError)) throw e;
+  }
+}
+
 module.exports = async () => {
   process.env[SHARED_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
   writeConfigValidator();
+  verifyHelm();
 };
 module.exports.SHARED_DIR_ENV = SHARED_DIR_ENV;

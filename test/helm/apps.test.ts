@@ -186,26 +186,27 @@ describe('the chart renders the teams apps as the plain synth does', () => {
     }
   });
 
-  test.each([
-    [
-      'an unknown key in an app',
-      { apps: [{ ...BARE[0], replicas: 2 }] },
-      /- apps\.0: Additional property replicas is not allowed/,
-    ],
-    [
-      'an app without routes',
-      { apps: [{ name: 'shop', hosts: ['shop.example.com'] }] },
-      /- apps\.0: routes is required/,
-    ],
-    ['an unknown mtlsMode', { apps: [{ ...BARE[0], mtlsMode: 'OFF' }] }, /- apps\.0\.mtlsMode: /],
-    ['an unknown scope', { scope: 'team' }, /- scope: /],
-  ])("values.schema.json refuses %s with helm's schema error", async (name, values, error) => {
-    const file = join(dir, `bad-${name.replace(/\W+/g, '-')}.yaml`);
-    writeFileSync(file, yaml.dump(values));
-    const run = await helm(['template', 'x', chartDir, '-f', file]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/values don't meet the specifications of the schema/);
-    expect(run.stderr).toMatch(error);
+  describe("values.schema.json refuses bad apps with helm's schema error", () => {
+    // One run: helm checks the values against the schema as a whole and lists each violation on a line of its own.
+    const file = join(dir, 'bad-apps.yaml');
+    const { routes: _, ...withoutRoutes } = BARE[0];
+    writeFileSync(file, yaml.dump({ scope: 'team', apps: [{ ...withoutRoutes, replicas: 2, mtlsMode: 'OFF' }] }));
+    const run = helm(['template', 'x', chartDir, '-f', file]);
+    const violations = run.then((r) => r.stderr.split('\n').filter((l) => l.startsWith('- ')));
+    test('helm fails with the schema error, naming each bad value once', async () => {
+      const { code, stderr } = await run;
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/values don't meet the specifications of the schema/);
+      expect(await violations).toHaveLength(4);
+    });
+    test.each([
+      ['an unknown key in an app', /- apps\.0: Additional property replicas is not allowed/],
+      ['an app without routes', /- apps\.0: routes is required/],
+      ['an unknown mtlsMode', /- apps\.0\.mtlsMode: /],
+      ['an unknown scope', /- scope: /],
+    ])('%s', async (_, error) => {
+      expect((await violations).filter((l) => error.test(l))).toHaveLength(1);
+    });
   });
 
   test.each([

@@ -80,6 +80,17 @@ export function writeChart(dir: string): { chartDir: string; archive: string } {
 
 export const helm = (args: readonly string[]): Promise<HelmResult> => runHelm(args);
 
+const runs = new Map<string, Promise<HelmResult>>();
+/**
+ * helm run once per test file for the same arguments, for tests that look at the same rendering: only for arguments
+ * whose files do not change in between (a chart folder written once, `--set` values).
+ */
+export const helmOnce = (args: readonly string[]): Promise<HelmResult> => {
+  const key = JSON.stringify(args);
+  if (!runs.has(key)) runs.set(key, runHelm(args));
+  return runs.get(key)!;
+};
+
 /** `helm template` of `chart` with `values` (a values file) and extra arguments; throws on failure. */
 export async function template(
   chart: string,

@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { execFileSync } from 'child_process';
 import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';

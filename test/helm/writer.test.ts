@@ -1,3 +1,4 @@
+import '../support/shared-templates';
 import { App } from 'cdk8s';
 import { buildCharts } from '../../charts';
 import { loadConfig } from '../../lib/config/load';

@@ -7,7 +7,7 @@ import { ALB_PLAN_RULES, nthAlbName, samplePlanName } from './alb-ingress-chart'
 /*
  * The chart's twin of albPlanOf (charts/alb-ingress-chart.ts over planAlbs, lib/alb-plan.ts): the same next-fit over
  * the sample (when active) and the enabled apps, the same quotas and the same refusals, as a named template that
- * returns the plan as JSON. test/helm/alb-plan.test.ts compares both on generated inputs through a real helm.
+ * returns the plan as JSON. test/helm/alb-plan.spec.ts compares both on generated inputs through a real helm.
  *
  * Left out: planAlbs' refusals of a repeated name or host (validate.yaml refuses those first, with appsProblem's
  * words), of an app without hosts (the schema's minItems) and of an app without certificates (the top-level

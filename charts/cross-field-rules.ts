@@ -14,7 +14,7 @@ import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../lib/yelb-app';
  * The checks across several config values, which the JSON Schema cannot express: one registry for both outputs. The
  * plain synth makes each check in TypeScript (lib/config/semantics.ts, or the construct that owns the fact, whose
  * errors the charts map to config keys); the Helm chart makes it in validate.yaml from `template`. `example` breaks
- * the rule: test/helm/cross-field-rules.test.ts proves that synth and `helm template` refuse it with the same line.
+ * the rule: test/helm/cross-field-rules.spec.ts proves that synth and `helm template` refuse it with the same line.
  */
 export interface CrossFieldRule {
   readonly id: string;

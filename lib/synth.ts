@@ -7,7 +7,7 @@ import { BaseConfig, loadBaseConfig, loadConfig } from './config/load';
 import { Config } from './config/types';
 import { ArgoCdOptions, childApplications, istioOwnsGatewayNamespace, renderArgoCd } from './output/argocd';
 import { readCacheFile, writeCacheFile } from './output/cache-file';
-import { CHART_NAME, helmValuesOf, renderHelmChart, runningCodeKey, templateCacheDir } from './output/helm-chart';
+import { CHART_NAME, helmValuesOf, renderHelmChart, resultCacheDir, runningCodeKey } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import {
   OutputError,
@@ -155,7 +155,7 @@ function deployedSets(result: SynthResult): { name: string; objects: K8sObject[]
  */
 export async function verifyRendered(result: SynthResult, schema = true): Promise<string[]> {
   const sets = deployedSets(result);
-  const cacheDir = schema ? templateCacheDir() : undefined;
+  const cacheDir = schema ? resultCacheDir() : undefined;
   const cacheName = cacheDir === undefined ? undefined : checkCacheName(sets);
   const cached = cacheName === undefined ? undefined : readCacheFile(cacheDir!, cacheName);
   if (cached !== undefined) return JSON.parse(cached) as string[];
@@ -193,7 +193,7 @@ function schemasHash(): string {
 }
 
 /**
- * The cache file of a clean check of these very objects (with useTemplateCache only): the check is a function of the
+ * The cache file of a clean check of these very objects (with useResultCache only): the check is a function of the
  * objects, the code and the schemas, so a synth that changed none of them reuses its warnings instead of compiling
  * the schema validators again (most of a warm synth's time).
  */
@@ -233,7 +233,7 @@ export async function verifyHelmChart(result: SynthResult): Promise<void> {
     }),
   ];
   try {
-    await proveChartRendersPlain(chartFiles, renderings, { cacheDir: templateCacheDir() });
+    await proveChartRendersPlain(chartFiles, renderings, { cacheDir: resultCacheDir() });
   } catch (e) {
     throw new SynthError((e as Error).message);
   }

@@ -331,12 +331,12 @@ interface Templates {
 const cached = new WeakMap<StackDefinition, Templates>();
 let cacheDir: string | undefined;
 let cacheStack: StackDefinition | undefined;
+let resultsDir: string | undefined;
 
 /**
- * Keeps `stack`'s chart templates in `dir` across processes (they take about 124 synths to build), and the caches of
- * the check and the helm proof, which are keyed by their inputs, with any stack. The templates' key covers the code
- * of this project only, so the templates of no other stack are read from or written to `dir`. Off by default, so
- * that tests and library users never read a file they did not ask for; the synth command turns it on.
+ * Keeps `stack`'s chart templates in `dir` across processes (they take about 124 synths to build). Their key covers
+ * the code of this project only, so the templates of no other stack are read from or written to `dir`. Off by
+ * default, so that tests and library users never read a file they did not ask for; the synth command turns it on.
  */
 export function useTemplateCache(dir: string | undefined, stack?: StackDefinition): void {
   cacheDir = dir;
@@ -345,6 +345,17 @@ export function useTemplateCache(dir: string | undefined, stack?: StackDefinitio
 
 /** The cache folder set by useTemplateCache; undefined when off. */
 export const templateCacheDir = (): string | undefined => cacheDir;
+
+/**
+ * Keeps the results of a clean check and of a passed helm proof in `dir`, keyed by everything they depend on, so that
+ * the same output is not checked or proven again. Off by default; the synth command turns it on.
+ */
+export function useResultCache(dir: string | undefined): void {
+  resultsDir = dir;
+}
+
+/** The cache folder set by useResultCache; undefined when off. */
+export const resultCacheDir = (): string | undefined => resultsDir;
 
 /** The folder of the running code (the sources, or their compiled build): lib/, charts/ and imports/ hold it. */
 const CODE_ROOT = join(__dirname, '..', '..');

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { STACK } from '../../charts';
-import { templateCacheDir, useTemplateCache } from '../../lib/output/helm-chart';
+import { useResultCache } from '../../lib/output/helm-chart';
 import { SynthResult, renderAll, verifyRendered } from '../../lib/synth';
 
 /*
@@ -12,15 +12,12 @@ import { SynthResult, renderAll, verifyRendered } from '../../lib/synth';
 describe('the check of the rendered output is cached by what it depends on', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'check-cache-'));
   let result: SynthResult;
-  // The cache folder this spec's group had (test/support/shared-templates.ts), given back afterwards.
-  let before: string | undefined;
   beforeAll(() => {
-    before = templateCacheDir();
-    useTemplateCache(cacheDir, STACK);
+    useResultCache(cacheDir);
     result = renderAll(STACK);
   });
   afterAll(() => {
-    useTemplateCache(before, STACK);
+    useResultCache(undefined);
     rmSync(cacheDir, { recursive: true, force: true });
   });
 

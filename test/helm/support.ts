@@ -78,16 +78,30 @@ export function writeChart(dir: string): { chartDir: string; archive: string } {
   return { chartDir: join(dir, 'helm', CHART_NAME), archive: join(dir, 'helm', archives[0]) };
 }
 
-export const helm = (args: readonly string[]): Promise<HelmResult> => runHelm(args);
+/** At most this many helm processes of the tests at once: a group's specs may start many runs while collecting. */
+const MAX_HELM_RUNS = 4;
+let helmRuns = 0;
+const waitingRuns: (() => void)[] = [];
+
+export async function helm(args: readonly string[]): Promise<HelmResult> {
+  while (helmRuns >= MAX_HELM_RUNS) await new Promise<void>((resolve) => waitingRuns.push(resolve));
+  helmRuns++;
+  try {
+    return await runHelm(args);
+  } finally {
+    helmRuns--;
+    waitingRuns.shift()?.();
+  }
+}
 
 const runs = new Map<string, Promise<HelmResult>>();
 /**
- * helm run once per test file for the same arguments, for tests that look at the same rendering: only for arguments
+ * helm run once per jest file for the same arguments, for tests that look at the same rendering: only for arguments
  * whose files do not change in between (a chart folder written once, `--set` values).
  */
 export const helmOnce = (args: readonly string[]): Promise<HelmResult> => {
   const key = JSON.stringify(args);
-  if (!runs.has(key)) runs.set(key, runHelm(args));
+  if (!runs.has(key)) runs.set(key, helm(args));
   return runs.get(key)!;
 };
 

@@ -132,7 +132,7 @@ const CASES: [string, Record<string, unknown>, string, 'chartOnly'?][] = [
     `'alb.wafv2AclArn' must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none, got "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0000-1111"`,
   ],
   // Values whose form is right but which AWS, Kubernetes or Istio reject (lib/config/semantics.ts); the example of
-  // each rule of charts/cross-field-rules.ts is in cross-field-rules.test.ts, these are other branches of them
+  // each rule of charts/cross-field-rules.ts is in cross-field-rules.spec.ts, these are other branches of them
   [
     'the app namespace is the mesh root namespace',
     { namespace: 'istio-system' },

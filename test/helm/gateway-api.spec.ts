@@ -85,7 +85,7 @@ const CASES: Case[] = COMBINATIONS.flatMap((c) =>
     })),
   ),
 )
-  // The sample alone with the default APIs is the defaults and the ip targets of equivalence.test.ts, value for value.
+  // The sample alone with the default APIs is the defaults and the ip targets of equivalence.spec.ts, value for value.
   .filter((c) => !(c.values.alb.api === 'ingress' && c.values.gateway.api === 'istio' && c.values.apps === undefined))
   .concat(
     COMBINATIONS.filter((c) => c.gateway === 'gatewayApi').map((c) => ({

@@ -66,7 +66,7 @@ describe('a helm checked by a parent process (VERIFIED_HELM_ENV, set by the jest
     // THEN it is checked and refused, also when another binary was verified
     delete process.env[VERIFIED_HELM_ENV];
     expect(freshHelmBinary).toThrow(`HELM_BIN=${fake} is not a working helm 3 or newer`);
-    process.env[VERIFIED_HELM_ENV] = verifiedHelmToken(join(__dirname, 'tool.test.ts'));
+    process.env[VERIFIED_HELM_ENV] = verifiedHelmToken(__filename);
     expect(freshHelmBinary).toThrow(`HELM_BIN=${fake} is not a working helm 3 or newer`);
     expect(readFileSync(runs, 'utf8')).toBe('run\nrun\n');
     // AND with its own token it is used without being run

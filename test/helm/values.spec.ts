@@ -59,7 +59,7 @@ const BAD_VALUES: [string, string[], RegExp][] = [
 
 /**
  * Values the schema accepts but the constructs reject together: the chart fails with the constructs' message. The
- * example of each rule of charts/cross-field-rules.ts is proven in cross-field-rules.test.ts; these are other values
+ * example of each rule of charts/cross-field-rules.ts is proven in cross-field-rules.spec.ts; these are other values
  * of some of those rules (a second route, other units, other lists, another mesh service).
  */
 const BAD_COMBINATIONS: [string, Record<string, unknown>, RegExp][] = [

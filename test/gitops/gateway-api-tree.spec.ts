@@ -36,7 +36,7 @@ const component = (a: IApplication) => a.metadata.labels!['app.kubernetes.io/com
 const byComponent = (apps: IApplication[]) => Object.fromEntries(apps.map((a) => [component(a), a]));
 const wave = (a: IApplication) => Number(a.metadata.annotations![WAVE]);
 
-/** Argo CD's directory glob (gobwas/glob without separators), as in team-apps.test.ts: `*`, `?` and `{a,b}`. */
+/** Argo CD's directory glob (gobwas/glob without separators), as in team-apps.spec.ts: `*`, `?` and `{a,b}`. */
 function globMatch(pattern: string, path: string): boolean {
   let re = '';
   for (const c of pattern) {

@@ -33,6 +33,8 @@ const COMMANDS = {
 /** Everything the build reads besides the sources: the launcher itself and the compiler settings. */
 const INPUT_FILES = ['bin/run.js', 'tsconfig.json', 'tsconfig.build.json', 'main.ts'];
 const INPUT_DIRS = ['lib', 'charts', 'imports'];
+/** Data the build generates code from: the custom resources' schemas (their validators, lib/check/crd-validators.ts). */
+const DATA_DIRS = ['schemas'];
 
 function fingerprint() {
   const hash = createHash('sha256');
@@ -42,6 +44,7 @@ function fingerprint() {
   };
   INPUT_FILES.forEach(add);
   sources().forEach(add);
+  dataFiles().forEach(add);
   return hash.digest('hex');
 }
 
@@ -71,18 +74,28 @@ function withLock(fn) {
   }
 }
 
-/** Every source: its path relative to the project. */
-function sources() {
-  const out = ['main.ts'];
+/** The files under `dirs` that `wanted` accepts: their paths relative to the project. */
+function filesUnder(dirs, wanted) {
+  const out = [];
   const walk = (rel) => {
     for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
       const child = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(child);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(child);
+      else if (wanted(e.name)) out.push(child);
     }
   };
-  INPUT_DIRS.forEach(walk);
-  return out.sort();
+  dirs.forEach(walk);
+  return out;
+}
+
+/** Every source: its path relative to the project. */
+function sources() {
+  return ['main.ts', ...filesUnder(INPUT_DIRS, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))].sort();
+}
+
+/** Every data file the build reads. */
+function dataFiles() {
+  return filesUnder(DATA_DIRS, (name) => name.endsWith('.json')).sort();
 }
 
 /** Compiles every source to build/ and removes the output of sources that are gone; returns an error text or undefined. */
@@ -132,6 +145,13 @@ function compile(declarations) {
     fs.writeFileSync(path.join(BUILD, 'lib', 'config', validator.GENERATED_FILE), validator.standaloneValidatorCode());
   } catch (e) {
     return `cannot generate the config validator: ${String(e.message).split('\n')[0]}`;
+  }
+  // The custom resources' validators as standalone code, one file per schema (see lib/check/crd-validators.ts);
+  // regenerated only when the schemas or the code generating them changed.
+  try {
+    require(path.join(BUILD, 'lib', 'check', 'crd-validators.js')).writeGeneratedValidators();
+  } catch (e) {
+    return `cannot generate the custom resources' validators: ${String(e.message).split('\n')[0]}`;
   }
   if (declarations) {
     const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });

@@ -147,7 +147,7 @@ function compile(declarations) {
     return `cannot generate the config validator: ${String(e.message).split('\n')[0]}`;
   }
   // The custom resources' validators as standalone code, one file per schema (see lib/check/crd-validators.ts);
-  // regenerated only when the schemas or the code generating them changed.
+  // each regenerated only when its schema or the code generating it changed.
   try {
     require(path.join(BUILD, 'lib', 'check', 'crd-validators.js')).writeGeneratedValidators();
   } catch (e) {

@@ -1,5 +1,16 @@
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'fs';
 import { join } from 'path';
 import type Ajv from 'ajv';
 import type { Code, CodeKeywordDefinition, KeywordCxt, KeywordDefinition, Name, Options, ValidateFunction } from 'ajv';
@@ -18,7 +29,6 @@ import { PROJECT_ROOT } from '../project-root';
 export const GENERATED_DIR = 'crd-validators';
 /** crd-runtime's compiled module as the generated files require it: relative, so the built package can move. */
 export const RUNTIME = '../crd-runtime';
-const STAMP = '.stamp';
 
 // Read from the project (or package) root: the compiled code runs one folder deeper than the sources.
 const SCHEMAS_DIR = join(PROJECT_ROOT, 'schemas');
@@ -133,45 +143,65 @@ export function crdValidateFunction(schemaFile: string): ValidateFunction {
   return existsSync(generated) ? (require(generated) as ValidateFunction) : compiledCrdValidator(schemaFile);
 }
 
-/** What the generated code depends on: ajv's version, this module and crd-runtime, and the schemas. */
-function inputsHash(): string {
+/** What every generated file depends on: ajv's version, this module, crd-runtime and the shared ObjectMeta schema. */
+function generatorHash(): string {
   const hash = createHash('sha256');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  hash.update(`ajv ${(require('ajv/package.json') as { version: string }).version}\n`);
-  for (const file of [__filename, require.resolve('./crd-runtime')]) hash.update(readFileSync(file)).update('\0');
-  for (const rel of ['index.json', 'objectmeta.json', ...crdSchemaFiles()])
-    hash
-      .update(rel)
-      .update('\0')
-      .update(readFileSync(join(SCHEMAS_DIR, rel)))
-      .update('\0');
+  hash.update(`ajv ${(require('ajv/package.json') as { version: string }).version}\0`);
+  for (const file of [__filename, require.resolve('./crd-runtime'), join(SCHEMAS_DIR, 'objectmeta.json')])
+    hash.update(readFileSync(file)).update('\0');
   return hash.digest('hex');
+}
+
+/** The first line of a generated file: the hash of its inputs, so an unchanged schema is not generated again. */
+function stampLine(generator: string, schemaFile: string): string {
+  const hash = createHash('sha256')
+    .update(generator)
+    .update(readFileSync(join(SCHEMAS_DIR, schemaFile)));
+  return `// inputs ${hash.digest('hex')}\n`;
+}
+
+function firstLine(file: string, length: number): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(length);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Writes the standalone validator of every schema file into `dir` (by default GENERATED_DIR next to this module,
- * where crdValidateFunction looks) and removes generated files of schemas that are gone. Skipped when the stamp in
- * `dir` says they were generated from the same inputs. Returns how many files were written.
+ * where crdValidateFunction looks), except those whose first line says they were generated from the same inputs, and
+ * removes generated files of schemas that are gone. Returns how many files were written.
  */
 export function writeGeneratedValidators(dir = join(__dirname, GENERATED_DIR)): number {
-  const stamp = inputsHash();
-  if (existsSync(join(dir, STAMP)) && readFileSync(join(dir, STAMP), 'utf8') === stamp) return 0;
   mkdirSync(dir, { recursive: true });
-  rmSync(join(dir, STAMP), { force: true });
-  const ajv = crdAjv({ code: { source: true } });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const standalone = (require('ajv/dist/standalone') as { default: (a: Ajv, v: ValidateFunction) => string }).default;
+  const generator = generatorHash();
+  let ajv: Ajv | undefined;
+  let written = 0;
   const wanted = new Set<string>();
   for (const file of crdSchemaFiles()) {
     const name = generatedFileName(file);
     wanted.add(name);
     const target = join(dir, name);
+    const stamp = stampLine(generator, file);
+    if (firstLine(target, stamp.length) === stamp) continue;
+    ajv ??= crdAjv({ code: { source: true } });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const standalone = (require('ajv/dist/standalone') as { default: (a: Ajv, v: ValidateFunction) => string }).default;
     // Whole files only, renamed into place: a check running meanwhile never reads half a module.
-    writeFileSync(`${target}.${process.pid}`, standalone(ajv, ajv.compile(readSchema(file) as object)));
+    writeFileSync(`${target}.${process.pid}`, stamp + standalone(ajv, ajv.compile(readSchema(file) as object)));
     renameSync(`${target}.${process.pid}`, target);
+    written++;
   }
   for (const name of readdirSync(dir))
     if (name.endsWith('.generated.js') && !wanted.has(name)) rmSync(join(dir, name), { force: true });
-  writeFileSync(join(dir, STAMP), stamp);
-  return wanted.size;
+  return written;
 }

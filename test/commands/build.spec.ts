@@ -1,5 +1,15 @@
 import { spawnSync } from 'child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { templateCacheKey } from '../../lib/output/helm-chart';
@@ -61,6 +71,48 @@ describe('never stale', () => {
     expect(after.stderr).toBe('');
     expect(after.stdout).toContain('Check edited manifests');
     expect(readFileSync(join(dir, 'build', 'lib', 'cli', 'check.js'), 'utf8')).toContain('Check edited manifests');
+  });
+
+  test("a check validates against an edited schema: bin/run.js regenerates that schema's validator, and only that one", () => {
+    const dir = projectCopy();
+    dirs.push(dir);
+    const manifest = join(dir, 'gateway.yaml');
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: Gateway',
+        'metadata: { name: gw, namespace: istio-ingress }',
+        'spec:',
+        '  selector: { istio: ingressgateway }',
+        "  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ['example.com'] }]",
+        '',
+      ].join('\n'),
+    );
+    const schemaFindings = () => {
+      const run = spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), 'check', manifest, '--json'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      expect(run.stderr).toBe('');
+      return (JSON.parse(run.stdout) as { findings: { ruleId: string; field: string }[] }).findings
+        .filter((f) => f.ruleId.startsWith('schema-'))
+        .map((f) => `${f.ruleId} ${f.field}`);
+    };
+    expect(schemaFindings()).toEqual([]);
+    const generated = (kind: string) =>
+      join(dir, 'build', 'lib', 'check', 'crd-validators', `networking.istio.io_v1_${kind}.generated.js`);
+    const untouched = statSync(generated('VirtualService')).mtimeMs;
+
+    // WHEN the schema no longer declares spec.selector
+    const schema = join(dir, 'schemas', 'networking.istio.io', 'v1', 'Gateway.json');
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace('"selector":', '"workloadSelector":'));
+
+    // THEN the next check reports it, from a regenerated validator; the other kinds' validators were kept
+    expect(schemaFindings()).toEqual(['schema-unknown-field spec.selector']);
+    expect(readFileSync(generated('Gateway'), 'utf8')).toContain('workloadSelector');
+    expect(statSync(generated('VirtualService')).mtimeMs).toBe(untouched);
   });
 
   test("the Helm templates' cache key changes with any construct and with the lockfile", () => {

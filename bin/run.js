@@ -3,7 +3,7 @@
 /*
  * `node bin/run.js <command> [args]`: runs a command of the compiled build (build/) with plain node, after rebuilding
  * it when any source changed since the last build, so a command never runs stale code. The sources' fingerprint
- * (path, size and modification time of every source and build setting) is compared with the one recorded in the
+ * (path, size and modification time of every source, schema and build setting) is compared with the one recorded in the
  * build's stamp: statting them costs a few milliseconds. The JavaScript is compiled file by file with esbuild (under a
  * second; tsc takes 15 s of CPU here); `build --declarations` adds the .d.ts files with tsc, for the package, unless
  * the declarations' own stamp says they are fresh. `typecheck` (what `npm test` runs) type-checks tsconfig.json's

@@ -18,10 +18,10 @@ import * as runtime from './crd-runtime';
 import { PROJECT_ROOT } from '../project-root';
 
 /**
- * The validators of the custom resources, from the schemas generated into schemas/ (docs/SCHEMAS.md). Compiling one
- * takes ajv tens to hundreds of milliseconds, over a second for the kinds a check usually meets, so the build writes
- * each as standalone code (GENERATED_DIR next to the compiled module, one file per schema) and a check loads only the
- * kinds it meets. Run from the sources (tsx, jest), they are compiled here, with the same keywords.
+ * The validators of the custom resources, from the schemas generated into schemas/ (docs/SCHEMAS.md). Compiling the
+ * kinds a check usually meets takes ajv over a second of CPU, so the build writes each schema's validator as
+ * standalone code (GENERATED_DIR next to the compiled module, one file per schema) and a check loads only the kinds it
+ * meets. Run from the sources (tsx, jest), they are compiled here, with the same keywords.
  *
  * The keywords and formats call crd-runtime.ts: ajv can write a keyword as code only when its definition generates
  * code, so each keyword's code calls a function of that module, which the generated files require by RUNTIME.
@@ -61,9 +61,9 @@ type CodeGen = typeof import('ajv');
 const ajvModule = (): CodeGen => require('ajv') as CodeGen; // eslint-disable-line @typescript-eslint/no-require-imports
 
 /**
- * A keyword whose errors come from a crd-runtime function: `call` is the code calling it. The errors are added as
- * ajv adds those of a keyword defined by a `validate` function (instancePath where the function left none, then
- * schemaPath), so both ways report the same errors.
+ * A keyword whose errors come from a crd-runtime function: `call` is the code calling it. The errors are added with
+ * ajv's own helpers (internal modules; the lockfile pins ajv) as ajv adds those of a keyword defined by a `validate`
+ * function: instancePath where the function left none, then schemaPath.
  */
 function runtimeKeyword(
   keyword: string,

@@ -21,13 +21,15 @@ import { loadDir, ROOT } from './helpers';
 
 type Obj = { apiVersion: string; kind: string; [field: string]: unknown };
 
-// Inside the project: the generated code requires ajv's runtime from node_modules.
-fs.mkdirSync(path.join(ROOT, '.cache', 'jest'), { recursive: true });
-const scratch = fs.mkdtempSync(path.join(ROOT, '.cache', 'jest', 'crd-validators-'));
-const generatedDir = path.join(scratch, GENERATED_DIR);
+let scratch = '';
+let generatedDir = '';
 let written = 0;
 
 beforeAll(() => {
+  // Inside the project: the generated code requires ajv's runtime from node_modules.
+  fs.mkdirSync(path.join(ROOT, '.cache', 'jest'), { recursive: true });
+  scratch = fs.mkdtempSync(path.join(ROOT, '.cache', 'jest', 'crd-validators-'));
+  generatedDir = path.join(scratch, GENERATED_DIR);
   // The generated files require crd-runtime by RUNTIME, relative to their folder, as in build/lib/check/: here that
   // path leads to a module handing out the sources' crd-runtime.
   fs.writeFileSync(
@@ -36,7 +38,9 @@ beforeAll(() => {
   );
   written = writeGeneratedValidators(generatedDir);
 }, 120_000);
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+});
 
 const generated = new Map<string, ValidateFunction>();
 const compiled = new Map<string, ValidateFunction>();

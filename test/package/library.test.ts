@@ -1,7 +1,8 @@
 import { execFile } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { builtinModules } from 'module';
+import { dirname, join } from 'path';
 import { promisify } from 'util';
 import * as yaml from 'js-yaml';
 import { ROOT } from '../support';
@@ -59,8 +60,39 @@ describe('the npm package in a fresh cdk8s app', () => {
     );
     expect(files.filter((f) => /^(test|dist|config|scripts|charts)\//.test(f) || f.startsWith('lib/'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    // The commands and the checker (with its schemas and generated validators) are the project's own, not the library's.
-    expect(files.filter((f) => /^(build\/lib\/(cli|check)|schemas)\//.test(f))).toEqual([]);
+    // The commands, the synth and the checker (with its schemas and generated validators) are the project's own.
+    expect(files.filter((f) => /^(build\/(charts|lib\/(cli|check|output|tools))|schemas)\/|synth/.test(f))).toEqual([]);
+  });
+
+  test('what the package ships needs nothing but its peers and Node.js', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies ?? {}).toEqual({});
+    // Every module a shipped file requires or imports (types included) is shipped, a peer or built into Node.js.
+    const allowed = new Set([...Object.keys(pkg.peerDependencies), ...builtinModules]);
+    const outside = files
+      .filter((f) => /\.(js|d\.ts)$/.test(f))
+      .flatMap((f) => {
+        const text = readFileSync(join(ROOT, f), 'utf8');
+        const specifiers = [...text.matchAll(/(?:require\(|from |import\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+        return specifiers
+          .filter((s) => !s.startsWith('.') && !allowed.has(s.replace(/^node:/, '').split('/')[0]))
+          .map((s) => `${f}: ${s}`);
+      });
+    expect(outside).toEqual([]);
+    // And relative requires stay inside the package.
+    const shipped = new Set(files);
+    const missing = files
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) =>
+        [...readFileSync(join(ROOT, f), 'utf8').matchAll(/require\(["'](\.[^"']+)["']\)/g)]
+          .map((m) => join(dirname(f), m[1]).replace(/(\.js)?$/, '.js'))
+          .filter((target) => !shipped.has(target))
+          .map((target) => `${f} -> ${target}`),
+      );
+    expect(missing).toEqual([]);
   });
 
   test("docs/LIBRARY.md's program compiles with tsc and synthesizes a non-yelb app with IstioEdge and AlbIngress", async () => {

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     } catch (e) {
       figure = `not measured: ${(e as Error).message.split('\n')[0]}`;
     }
-    rows.push([`check ${apps} app${apps === 1 ? '' : 's'} (own process, validators compiled)`, figure]);
+    rows.push([`check ${apps} app${apps === 1 ? '' : 's'} (own process, validators loaded)`, figure]);
   }
   rows.push(...synthAppsRows(mean(cold)));
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -18,12 +18,17 @@ const SHARED_DIR_ENV = 'EKS_ALB_ISTIO_TLS_TEST_SHARED';
 const ROOT = path.join(__dirname, '..', '..');
 const VALIDATOR = path.join(ROOT, '.cache', 'jest', 'config-validator.generated.js');
 
-/** Writes VALIDATOR from the schema in the sources, unless it was generated from this very schema. */
+/** Writes VALIDATOR from the sources, unless it was generated from this very schema, generator and ajv. */
 function writeConfigValidator() {
   require('./register-ts');
   const { CONFIG_SCHEMA } = require('../../lib/config/schema');
   const validator = require('../../lib/config/validator');
-  const stamp = `// schema ${createHash('sha256').update(JSON.stringify(CONFIG_SCHEMA)).digest('hex')}\n`;
+  const inputs = createHash('sha256')
+    .update(JSON.stringify(CONFIG_SCHEMA))
+    .update(fs.readFileSync(path.join(ROOT, 'lib', 'config', 'validator.ts')))
+    .update(require('ajv/package.json').version)
+    .digest('hex');
+  const stamp = `// inputs ${inputs}\n`;
   if (fs.existsSync(VALIDATOR) && fs.readFileSync(VALIDATOR, 'utf8').startsWith(stamp)) return;
   fs.mkdirSync(path.dirname(VALIDATOR), { recursive: true });
   // Written aside and renamed: a jest run in parallel never loads half a file.

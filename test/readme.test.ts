@@ -136,6 +136,14 @@ describe('README code blocks, run in a copy of the project', () => {
     const validators = path.join('build', 'lib', 'check', 'crd-validators');
     if (fs.existsSync(path.join(ROOT, validators)))
       fs.cpSync(path.join(ROOT, validators), path.join(dir, validators), { recursive: true });
+    // The synth's caches (Helm templates, check results, helm proofs): each file is named by the hash of its inputs
+    // (the compiled code, the objects, the chart), so the copy reads only those that are valid for it.
+    const caches = path.join(ROOT, '.cache');
+    if (fs.existsSync(caches))
+      fs.cpSync(caches, path.join(dir, '.cache'), {
+        recursive: true,
+        filter: (src) => path.relative(caches, src).split(path.sep)[0] !== 'jest',
+      });
     for (const b of RUNNABLE) {
       const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', b.code], {
         cwd: dir,

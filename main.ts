@@ -1,7 +1,8 @@
 import { join } from 'path';
 import { main } from './lib/cli/synth';
 import { STACK } from './charts';
-import { useResultCache, useTemplateCache } from './lib/output/helm-chart';
+import { useResultCache } from './lib/output/cache-file';
+import { useTemplateCache } from './lib/output/helm-chart';
 import { PROJECT_ROOT } from './lib/project-root';
 
 // The Helm templates, the check result and the helm proof are kept between runs in .cache/ (git-ignored), keyed by a

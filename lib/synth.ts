@@ -6,8 +6,8 @@ import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
 import { BaseConfig, loadBaseConfig, loadConfig } from './config/load';
 import { Config } from './config/types';
 import { ArgoCdOptions, childApplications, istioOwnsGatewayNamespace, renderArgoCd } from './output/argocd';
-import { readCacheFile, writeCacheFile } from './output/cache-file';
-import { CHART_NAME, helmValuesOf, renderHelmChart, resultCacheDir, runningCodeKey } from './output/helm-chart';
+import { readCacheFile, resultCacheDir, writeCacheFile } from './output/cache-file';
+import { CHART_NAME, helmValuesOf, renderHelmChart, runningCodeKey } from './output/helm-chart';
 import { ChartRendering, ManifestObject, proveChartRendersPlain } from './output/helm-self-check';
 import {
   OutputError,

@@ -7,6 +7,19 @@ import { join } from 'path';
  * inputs that no longer exist. Best effort: a cache that cannot be read or written only costs the next run its time.
  */
 
+let resultsDir: string | undefined;
+
+/**
+ * Keeps the results of a clean check and of a passed helm proof in `dir`, keyed by everything they depend on, so that
+ * the same output is not checked or proven again. Off by default; the synth command turns it on.
+ */
+export function useResultCache(dir: string | undefined): void {
+  resultsDir = dir;
+}
+
+/** The cache folder set by useResultCache; undefined when off. */
+export const resultCacheDir = (): string | undefined => resultsDir;
+
 /** The content of a cache file; undefined when there is none. */
 export function readCacheFile(dir: string, name: string): string | undefined {
   try {

@@ -331,7 +331,6 @@ interface Templates {
 const cached = new WeakMap<StackDefinition, Templates>();
 let cacheDir: string | undefined;
 let cacheStack: StackDefinition | undefined;
-let resultsDir: string | undefined;
 
 /**
  * Keeps `stack`'s chart templates in `dir` across processes (they take about 124 synths to build). Their key covers
@@ -342,20 +341,6 @@ export function useTemplateCache(dir: string | undefined, stack?: StackDefinitio
   cacheDir = dir;
   cacheStack = dir === undefined ? undefined : stack;
 }
-
-/** The cache folder set by useTemplateCache; undefined when off. */
-export const templateCacheDir = (): string | undefined => cacheDir;
-
-/**
- * Keeps the results of a clean check and of a passed helm proof in `dir`, keyed by everything they depend on, so that
- * the same output is not checked or proven again. Off by default; the synth command turns it on.
- */
-export function useResultCache(dir: string | undefined): void {
-  resultsDir = dir;
-}
-
-/** The cache folder set by useResultCache; undefined when off. */
-export const resultCacheDir = (): string | undefined => resultsDir;
 
 /** The folder of the running code (the sources, or their compiled build): lib/, charts/ and imports/ hold it. */
 const CODE_ROOT = join(__dirname, '..', '..');

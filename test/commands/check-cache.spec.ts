@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { STACK } from '../../charts';
-import { useResultCache } from '../../lib/output/helm-chart';
+import { useResultCache } from '../../lib/output/cache-file';
 import { SynthResult, renderAll, verifyRendered } from '../../lib/synth';
 
 /*

@@ -20,7 +20,6 @@ const VALIDATOR = path.join(ROOT, '.cache', 'jest', 'config-validator.generated.
 
 /** Writes VALIDATOR from the sources, unless it was generated from this very schema, generator and ajv. */
 function writeConfigValidator() {
-  require('./register-ts');
   const { CONFIG_SCHEMA } = require('../../lib/config/schema');
   const validator = require('../../lib/config/validator');
   const inputs = createHash('sha256')
@@ -39,7 +38,6 @@ function writeConfigValidator() {
 
 /** Sets VERIFIED_HELM_ENV for the helm the tests will choose; without one, each test that needs it reports it. */
 function verifyHelm() {
-  require('./register-ts');
   const { helmBinary, verifiedHelmToken, VERIFIED_HELM_ENV, HelmNotFoundError } = require('../../lib/tools/helm');
   try {
     const token = verifiedHelmToken(helmBinary());
@@ -50,6 +48,8 @@ function verifyHelm() {
 }
 
 module.exports = async () => {
+  // Both read the TypeScript sources.
+  require('./register-ts');
   process.env[SHARED_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
   writeConfigValidator();
   verifyHelm();

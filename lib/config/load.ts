@@ -144,10 +144,23 @@ export interface BaseConfig {
   readonly origins: readonly string[];
 }
 
-/** Reads config/default.yaml and the app files of `appsDir` (config/apps/). */
-export function loadBaseConfig(appsDir: string = APPS_DIR): BaseConfig {
+function readDefaultConfig(): Plain {
   const base = readYaml(DEFAULT_CONFIG_FILE);
   if (!isPlainObject(base)) throw new ConfigError(`config file ${DEFAULT_CONFIG_FILE} must hold a YAML mapping`);
+  return base;
+}
+
+/**
+ * config/default.yaml alone, validated, without the teams' app files: what the Helm chart's templates are generated
+ * from (the apps of config/apps/ are values of the chart, never templates of their own).
+ */
+export function loadDefaultConfig(): Config {
+  return validateConfig(readDefaultConfig());
+}
+
+/** Reads config/default.yaml and the app files of `appsDir` (config/apps/). */
+export function loadBaseConfig(appsDir: string = APPS_DIR): BaseConfig {
+  const base = readDefaultConfig();
   const fromFiles = readAppFiles(appsDir);
   const baseApps = Array.isArray(base.apps) ? base.apps : [];
   return {

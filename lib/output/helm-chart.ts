@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { App } from 'cdk8s';
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { DEFAULT_CONFIG_FILE, loadDefaultConfig } from '../config/load';
 import { PROJECT_ROOT } from '../project-root';
 import { Config } from '../config/types';
 import { readCacheFile, writeCacheFile } from './cache-file';
@@ -212,7 +212,7 @@ function checkEveryValueUsed(rows: readonly ValueRow[], docs: readonly Doc[]): v
  * value. The built-in config with the base's switches (everything on) shows the literals the constructs write.
  */
 function checkSentinelsUnique(stack: StackDefinition, sets: readonly Sentinels[]): void {
-  let config = loadConfig();
+  let config = loadDefaultConfig();
   for (const row of stack.helm.valueRows)
     if (row.variants && !row.strings && !row.numbers) config = withValue(config, row.path, row.base);
   const keys = replacingKeys(stack.helm.valueRows);

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load';
+import { loadDefaultConfig } from '../config/load';
 import { Config } from '../config/types';
 import { ListSpec, Ref } from './helm-nodes';
 import { Sentinels } from './helm-templatize';
@@ -17,7 +17,7 @@ function setPath(target: Tree, path: string, v: unknown): void {
 
 /** The base synth's config: the built-in default with every row's base value. */
 export function sentinelConfig(rows: readonly ValueRow[]): Config {
-  const config = structuredClone(loadConfig()) as unknown as Tree;
+  const config = structuredClone(loadDefaultConfig()) as unknown as Tree;
   for (const row of rows) if (!row.kept) setPath(config, row.path, row.base);
   return config as unknown as Config;
 }

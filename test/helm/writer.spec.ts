@@ -1,4 +1,7 @@
 import '../support/shared-templates';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App } from 'cdk8s';
 import { buildCharts } from '../../charts';
 import { loadConfig } from '../../lib/config/load';
@@ -108,6 +111,35 @@ describe('the template writer', () => {
     );
     expect(templates(b)).toEqual(templates(a));
     expect(b.get('helm/eks-alb-istio-tls/values.yaml')).not.toEqual(a.get('helm/eks-alb-istio-tls/values.yaml'));
+  });
+
+  test("the teams' app files (config/apps/) are values of the chart, never part of its templates", () => {
+    // GIVEN an app file in the folder the config loader reads by default
+    const appsDir = mkdtempSync(join(tmpdir(), 'writer-apps-'));
+    try {
+      writeFileSync(
+        join(appsDir, 'shop.yaml'),
+        'name: shop\nhosts: [shop.example.com]\nroutes: [{ pathPrefix: /, service: web, port: 80 }]\n',
+      );
+      jest.isolateModules(() => {
+        jest.doMock('../../lib/config/apps', () => ({
+          ...jest.requireActual<typeof import('../../lib/config/apps')>('../../lib/config/apps'),
+          APPS_DIR: appsDir,
+        }));
+        const load = require('../../lib/config/load') as typeof import('../../lib/config/load');
+        const sentinels =
+          require('../../lib/output/helm-sentinels') as typeof import('../../lib/output/helm-sentinels');
+        // THEN the config has the app, and the config the templates are generated from does not
+        expect(load.loadConfig().apps?.map((a) => a.name)).toEqual(['shop']);
+        expect(sentinels.sentinelConfig(VALUE_ROWS).apps ?? []).not.toContainEqual(
+          expect.objectContaining({ name: 'shop' }),
+        );
+        expect(load.loadDefaultConfig().apps ?? []).toEqual(loadConfig().apps ?? []);
+      });
+    } finally {
+      jest.dontMock('../../lib/config/apps');
+      rmSync(appsDir, { recursive: true, force: true });
+    }
   });
 
   test('the shared synthesis gives the objects cdk8s itself gives, in the same order', () => {

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { validateObject } from '../../lib/check/schema';
 import { Config } from '../../lib/config/types';
-import { loadConfig, mergeConfig, validateConfig } from '../../lib/config/load';
+import { loadDefaultConfig, mergeConfig, validateConfig } from '../../lib/config/load';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -23,7 +23,7 @@ export function schemaErrors(objects: any[]): { object: string; error: string }[
 
 /** The default config with `override` merged over it, validated. */
 export function configWith(override: object = {}): Config {
-  return validateConfig(mergeConfig(loadConfig(), override));
+  return validateConfig(mergeConfig(loadDefaultConfig(), override));
 }
 
 /** A fresh chart for construct tests. */

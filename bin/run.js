@@ -190,15 +190,13 @@ function typecheck() {
   const host = ts.sys;
   // Taken before the sources are read: a source edited meanwhile leaves the stamp stale, never wrong.
   const before = declarationsFingerprint(fingerprint());
-  const parse = (file) => {
-    const parsed = ts.getParsedCommandLineOfConfigFile(file, undefined, {
+  const parse = (file) =>
+    ts.getParsedCommandLineOfConfigFile(file, undefined, {
       ...host,
       onUnRecoverableConfigFileDiagnostic: (d) => {
         throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
       },
     });
-    return parsed;
-  };
   const check = parse(path.join(ROOT, 'tsconfig.json'));
   const build = parse(path.join(ROOT, 'tsconfig.build.json'));
   // The build's emit settings on the check's program: declarations add no diagnostics to files that are not emitted.

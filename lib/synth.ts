@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { CheckResult, K8sObject } from './check';
 import { ENVIRONMENTS_DIR, loadEnvironments } from './config/environments';
-import { BaseConfig, loadBaseConfig, loadConfig } from './config/load';
+import { BaseConfig, configOver, loadBaseConfig } from './config/load';
 import { Config } from './config/types';
 import { ArgoCdOptions, childApplications, istioOwnsGatewayNamespace, renderArgoCd } from './output/argocd';
 import { readCacheFile, resultCacheDir, writeCacheFile } from './output/cache-file';
@@ -76,13 +76,8 @@ export interface SynthResult {
   readonly files: ReadonlyMap<string, string | Buffer>;
 }
 
-function renderEnvironments(
-  stack: StackDefinition,
-  dir: string,
-  appsDir: string | undefined,
-  base: BaseConfig,
-): RenderedEnvironment[] {
-  return loadEnvironments(dir, appsDir, base).map((env) => {
+function renderEnvironments(stack: StackDefinition, dir: string, base: BaseConfig): RenderedEnvironment[] {
+  return loadEnvironments(dir, base).map((env) => {
     try {
       return { ...env, manifests: synthManifests(stack, env.config) };
     } catch (e) {
@@ -119,12 +114,10 @@ export function renderAll(
 ): SynthResult {
   // The default config and the app files are read once, for the top-level config and every environment.
   const base = loadBaseConfig(options.appsDir);
-  const config = loadConfig(configFile, options.appsDir, base);
+  const config = configOver(base, configFile);
   const manifests = synthManifests(stack, config);
   const environments =
-    configFile === undefined
-      ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR, options.appsDir, base)
-      : [];
+    configFile === undefined ? renderEnvironments(stack, options.environmentsDir ?? ENVIRONMENTS_DIR, base) : [];
   const files = new Map<string, string | Buffer>(renderPlain(manifests));
   for (const env of environments)
     for (const [path, content] of renderPlain(env.manifests, env.name)) files.set(path, content);

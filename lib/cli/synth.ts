@@ -63,10 +63,10 @@ export async function main(
       appsDir: options.apps,
       helmSelfCheck,
     });
-    for (const line of summarizedWarnings(warnings, shownPath(output.dir))) io.err(`warning: ${line}`);
+    const shown = shownPath(output.dir);
+    for (const line of summarizedWarnings(warnings, shown)) io.err(`warning: ${line}`);
     if (!helmSelfCheck)
       io.err('warning: --skip-helm-check: the Helm chart was not rendered with helm to prove it equals the plain YAML');
-    const shown = shownPath(output.dir);
     if (output.completedInterrupted) io.out(`completed the interrupted synth of ${shown}/ first`);
     if (output.removed.length > 0) {
       const listed = output.removed.slice(0, LISTED_REMOVALS).join(', ');

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { DNS_LABEL, echo } from '../patterns';
-import { BaseConfig, ConfigError, loadBaseConfig, loadConfig, shownPath } from './load';
+import { BaseConfig, ConfigError, configOver, loadBaseConfig, shownPath } from './load';
 import { Config } from './types';
 import { PROJECT_ROOT } from '../project-root';
 
@@ -59,14 +59,10 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { name: string
 }
 
 /** Loads every environment of `dir`; a config error names the environment file it comes from. */
-export function loadEnvironments(
-  dir: string = ENVIRONMENTS_DIR,
-  appsDir?: string,
-  base: BaseConfig = loadBaseConfig(appsDir),
-): Environment[] {
+export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, base: BaseConfig = loadBaseConfig()): Environment[] {
   return environmentFiles(dir).map(({ name, file }) => {
     try {
-      return { name, file, config: loadConfig(file, appsDir, base) };
+      return { name, file, config: configOver(base, file) };
     } catch (e) {
       if (!(e instanceof ConfigError) || e.message.startsWith('config file ')) throw e;
       throw new ConfigError(`${shownPath(file)}: ${e.message}`);

@@ -171,14 +171,17 @@ export function loadBaseConfig(appsDir: string = APPS_DIR): BaseConfig {
 
 /**
  * Loads the default config, adds the apps of `appsDir` (config/apps/), merges `file` over it (if given) and validates
- * the result. A problem with an app read from a file names that file. `base` saves reading the default and the app
- * files again for each environment of one render.
+ * the result. A problem with an app read from a file names that file.
  */
-export function loadConfig(
-  file?: string,
-  appsDir: string = APPS_DIR,
-  base: BaseConfig = loadBaseConfig(appsDir),
-): Config {
+export function loadConfig(file?: string, appsDir: string = APPS_DIR): Config {
+  return configOver(loadBaseConfig(appsDir), file);
+}
+
+/**
+ * `file` (if given) merged over `base`, validated, as loadConfig does: a render reads the default and the app files
+ * once (loadBaseConfig) and passes them for the top-level config and every environment.
+ */
+export function configOver(base: BaseConfig, file?: string): Config {
   const { origins } = base;
   let merged: unknown = base.value;
   if (file !== undefined) {

@@ -169,15 +169,12 @@ const atBase = (config: Config, keys: readonly ReplacingKey[], base: Base): Conf
 
 /**
  * Merges the variants of every base, each variant over each base; a variant must change something in some base.
- * `merge(base, k)` merges base `k` and reports its unchanged variants by key and condition.
+ * `merge(base, unchanged)` merges one base and reports its unchanged variants by key and condition.
  */
-function mergeBases(
-  bases: readonly Base[],
-  merge: (base: Base, k: number, unchanged: (v: Variant) => void) => Doc[],
-): Doc[][] {
+function mergeBases(bases: readonly Base[], merge: (base: Base, unchanged: (v: Variant) => void) => Doc[]): Doc[][] {
   const unchanged = new Map<string, { variant: Variant; bases: number }>();
-  const merged = bases.map((base, k) =>
-    merge(base, k, (v) => {
+  const merged = bases.map((base) =>
+    merge(base, (v) => {
       const key = `${v.key}\0${renderCond(v.cond)}`;
       unchanged.set(key, { variant: v, bases: (unchanged.get(key)?.bases ?? 0) + 1 });
     }),
@@ -297,7 +294,7 @@ function repeatedFileText(
   const sentinels = sets.map((s, set) => joinedSentinels(s.sentinels, def.sentinels(set as SentinelSet, s.config)));
   const matchers = sentinels.map(sentinelMatcher);
   const bases = basesOf(keys);
-  const perBase = mergeBases(bases, (b, _, unchanged) => {
+  const perBase = mergeBases(bases, (b, unchanged) => {
     const synth = (set: SentinelSet, variant?: number) =>
       templatesOfBuilt(
         (app) => def.build(app, atBase(sets[set].config, keys, b), set, variant),
@@ -438,7 +435,7 @@ function buildTemplates(stack: StackDefinition): Templates {
     const fileOf = new Map<string, string>();
     const labels = new Map<string, Readonly<Record<string, string>>>();
     const ruleHits = new Map<StructureRule, number>();
-    const perBase = mergeBases(bases, (b, _, unchanged) => {
+    const perBase = mergeBases(bases, (b, unchanged) => {
       const config = atBase(baseConfig, keys, b);
       const base = templatesOf(stack, config, sentinels, match);
       checkSameInBothSets(

@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import Ajv from 'ajv';
 import { loadEnvironments } from '../../lib/config/environments';
+import { loadBaseConfig } from '../../lib/config/load';
 import { Config } from '../../lib/config/types';
 import {
   GitOpsEnvironment,
@@ -326,7 +327,7 @@ describe('environments add and switch off apps', () => {
       'apps:\n  - name: blog\n    enabled: false\n  - name: pay\n    hosts: [pay.dev.example.com]\n    routes: [{pathPrefix: /, service: api, port: 8443}]\n',
     );
     write('environments/prod.yaml', 'apps:\n  - name: shop\n    hosts: [shop.prod.example.com]\n');
-    const envs = loadEnvironments(join(dir, 'environments'), join(dir, 'apps')).map((e) => ({
+    const envs = loadEnvironments(join(dir, 'environments'), loadBaseConfig(join(dir, 'apps'))).map((e) => ({
       ...e,
       manifests: synthManifests(STACK, e.config),
     }));

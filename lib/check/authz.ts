@@ -251,12 +251,17 @@ function readTrustDomain(inv: Inventory): string {
   return found.map(str).find((t) => !!t) ?? 'cluster.local';
 }
 
+/** The SPIFFE principal of a ServiceAccount, as AuthorizationPolicies name it. */
+export function principalOf(inv: Inventory, namespace: string, serviceAccount: string): string {
+  return `${meshTrustDomain(inv)}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
 /** A gateway workload as a caller; its principal is known only when its service account is. */
 export function gatewayCaller(inv: Inventory, gw: WorkloadInfo | undefined): Caller {
   if (!gw) return {};
   return {
     namespace: gw.namespace,
-    principal: gw.serviceAccount ? `${meshTrustDomain(inv)}/ns/${gw.namespace}/sa/${gw.serviceAccount}` : undefined,
+    principal: gw.serviceAccount ? principalOf(inv, gw.namespace, gw.serviceAccount) : undefined,
   };
 }
 
@@ -326,14 +331,28 @@ function edgesOf(inv: Inventory, vs: Obj, dest: unknown): Edge[] {
   const portNumber = at(dest, 'destination.port.number');
   const gateways: (WorkloadInfo | undefined)[] = gatewayWorkloadsOf(inv, vs);
   if (!gateways.length) gateways.push(undefined);
-  const edges: Edge[] = [];
-  // Without a sidecar nothing enforces the policies (namespace-injection reports that).
+  const callers = gateways.map((gateway) => ({ gateway, caller: gatewayCaller(inv, gateway) }));
+  return workloadEdges(inv, svc, typeof portNumber === 'number' ? portNumber : undefined, callers).map((e) => ({
+    vs,
+    ...e,
+  }));
+}
+
+/**
+ * Edges from each caller to each workload behind a Service port, workload by workload. Workloads without a sidecar
+ * are left out: nothing enforces the policies there (namespace-injection reports that).
+ */
+export function workloadEdges(
+  inv: Inventory,
+  svc: ServiceInfo,
+  servicePort: number | undefined,
+  callers: readonly { readonly gateway?: WorkloadInfo; readonly caller: Caller }[],
+): Omit<Edge, 'vs'>[] {
+  const edges: Omit<Edge, 'vs'>[] = [];
   for (const w of inv.workloadsOf(svc).filter((x) => !x.gateway && injectionOf(inv, x).state !== 'no')) {
-    const port = containerPort(svc, typeof portNumber === 'number' ? portNumber : undefined, w);
-    for (const gateway of gateways) {
-      const caller = gatewayCaller(inv, gateway);
-      edges.push({ vs, svc, workload: w, gateway, caller, port, authz: authorize(inv, w, caller, port) });
-    }
+    const port = containerPort(svc, servicePort, w);
+    for (const { gateway, caller } of callers)
+      edges.push({ svc, workload: w, gateway, caller, port, authz: authorize(inv, w, caller, port) });
   }
   return edges;
 }

@@ -10,7 +10,7 @@ import type { ErrorObject, FormatDefinition } from 'ajv';
  */
 
 /** The errors a keyword reports; ajv adds instancePath and schemaPath. */
-export type KeywordErrors = Partial<ErrorObject>[];
+type KeywordErrors = Partial<ErrorObject>[];
 
 interface CelRule {
   readonly rule: string;

@@ -6,7 +6,7 @@
  */
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { append, arr, at, isRec, rec, str, strMap } from './util';
+import { annotationField, append, arr, at, isRec, parseYamlText, rec, str, strMap } from './util';
 
 export const GATEWAY_API = 'gateway.networking.k8s.io';
 export const LBC_GATEWAY = 'gateway.k8s.aws';
@@ -17,9 +17,9 @@ export const ISTIO_CLASS = 'istio';
 /** Overrides the `<gateway>-<class>` name of the Deployment and Service Istio creates (G16). */
 export const ISTIO_NAME_OVERRIDE = 'gateway.istio.io/name-override';
 /** Overrides the ServiceAccount of the pods Istio deploys (G16). */
-export const ISTIO_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
-/** Istio's gateway status port, always the Service's first port (G18). */
-export const ISTIO_STATUS_PORT = 15021;
+const ISTIO_SERVICE_ACCOUNT = 'gateway.istio.io/service-account';
+/** Sets the type of the Service Istio creates for a Gateway (default LoadBalancer). */
+export const ISTIO_SERVICE_TYPE = 'networking.istio.io/service-type';
 
 export interface GatewayListener {
   readonly index: number;
@@ -151,14 +151,25 @@ export function listenerAdmits(inv: Inventory, gw: Obj, l: GatewayListener, rout
   return false;
 }
 
-/** The listeners of a Gateway a parentRef attaches to: the named section (and port), or all, as allowedRoutes admit. */
-export function attachedListeners(inv: Inventory, gw: Obj, a: Attachment): GatewayListener[] {
-  return listeners(gw).filter(
-    (l) =>
-      (a.sectionName === undefined || l.name === a.sectionName) &&
-      (a.port === undefined || l.port === a.port) &&
-      listenerAdmits(inv, gw, l, a.route.namespace),
+/** Whether a parentRef attaches to a listener: its section (and port), if named, and the listener's allowedRoutes. */
+export function attaches(inv: Inventory, gw: Obj, l: GatewayListener, a: Attachment): boolean {
+  return (
+    (a.sectionName === undefined || l.name === a.sectionName) &&
+    (a.port === undefined || l.port === a.port) &&
+    listenerAdmits(inv, gw, l, a.route.namespace)
   );
+}
+
+/** The listeners of a Gateway a parentRef attaches to: once per parentRef (the rules and both paths read them). */
+export function attachedListeners(inv: Inventory, gw: Obj, a: Attachment): GatewayListener[] {
+  return inv.memoOn(a, 'listeners', () => listeners(gw).filter((l) => attaches(inv, gw, l, a)));
+}
+
+/** An HTTPRoute filter that redirects to https, with its statusCode as written (undefined: the 302 default). */
+export function httpsRedirect(filter: unknown): { readonly statusCode: unknown } | undefined {
+  const x = rec(filter);
+  if (str(x.type) !== 'RequestRedirect' || str(at(x, 'requestRedirect.scheme')) !== 'https') return undefined;
+  return { statusCode: at(x, 'requestRedirect.statusCode') };
 }
 
 /** The ServiceAccount of the pods Istio deploys for a Gateway of its class (G16, G22). */
@@ -175,6 +186,30 @@ export function istioServiceName(gw: Obj): string {
     strMap(gw.raw.metadata?.annotations)[ISTIO_NAME_OVERRIDE] ??
     `${gw.name}-${str(at(gw.raw.spec, 'gatewayClassName')) ?? ISTIO_CLASS}`
   );
+}
+
+/**
+ * The Service type Istio gives a Gateway's Service and the field that sets it (type undefined: the LoadBalancer
+ * default); null when a ConfigMap outside the manifests may set it.
+ */
+export function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
+  const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
+  const own = strMap(gw.raw.metadata?.annotations);
+  let set: { type?: string; field: string } =
+    infra[ISTIO_SERVICE_TYPE] !== undefined
+      ? { type: infra[ISTIO_SERVICE_TYPE], field: `spec.infrastructure.annotations['${ISTIO_SERVICE_TYPE}']` }
+      : { type: own[ISTIO_SERVICE_TYPE], field: annotationField(ISTIO_SERVICE_TYPE) };
+  const ref = rec(at(gw.raw.spec, 'infrastructure.parametersRef'));
+  const name = str(ref.name);
+  if (name !== undefined && str(ref.kind) === 'ConfigMap' && (str(ref.group) ?? '') === '') {
+    const cm = inv.find('ConfigMap', gw.namespace, name, '');
+    if (!cm) return null;
+    // The `service` overlay is applied over the generated Service, so its type wins.
+    const overlay = str(at(parseYamlText(str(at(cm.raw, 'data.service')) ?? ''), 'spec.type'));
+    if (overlay !== undefined)
+      set = { type: overlay, field: `ConfigMap ${cm.namespace}/${cm.name} data.service spec.type` };
+  }
+  return set;
 }
 
 export function gatewayApiModel(inv: Inventory): GatewayApiModel {

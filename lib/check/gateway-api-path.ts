@@ -6,29 +6,29 @@
  * as the gateway's ServiceAccount). Every lookup goes through an index built once, so the cost stays linear.
  */
 import { DEFAULT_SSL_POLICY, DEFAULT_DEREGISTRATION_DELAY, DEREGISTRATION_DELAY } from './alb-model';
-import { authorize, Caller, containerPort, meshTrustDomain } from './authz';
-import { istioServiceType } from './gateway-api';
+import { Caller, principalOf, workloadEdges } from './authz';
 import {
   attachedListeners,
+  attaches,
   gatewayApiModel,
   GatewayApiModel,
   GatewayListener,
+  httpsRedirect,
   istioServiceAccount,
   istioServiceName,
-  ISTIO_STATUS_PORT,
-  listenerAdmits,
+  istioServiceType,
   listeners,
   RouteBackend,
   serviceKey,
 } from './gateway-api-model';
-import { AuthzEdge, workloadHops, worst } from './hops-mesh';
+import { AuthzEdge, statusPortHop, workloadHops, worst } from './hops-mesh';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
-import { injectionOf } from './mesh-model';
 import type { GatewayTarget } from './gateway-target';
 import { WorkloadInfo } from './services-workloads';
 import { Hop, HostPath } from './types';
 import { append, arr, at, hostMatches, rec, str, wildcardPatterns } from './util';
+import { GATEWAY_STATUS_PORT } from '../ports';
 
 /** Items indexed by the hostnames of their route: exact (lower case), wildcard, or none (every host). */
 interface ByHost<T> {
@@ -74,12 +74,10 @@ function redirectStatus(route: Obj): { status: number | undefined } | undefined 
   let status: number | undefined;
   for (const rule of rules) {
     if (arr(rec(rule).backendRefs).length) return undefined;
-    const redirect = arr(rec(rule).filters)
-      .map(rec)
-      .find((x) => str(x.type) === 'RequestRedirect');
-    if (!redirect || str(at(redirect, 'requestRedirect.scheme')) !== 'https') return undefined;
-    const code = at(redirect, 'requestRedirect.statusCode');
-    status = typeof code === 'number' ? code : undefined;
+    // The first RequestRedirect filter of the rule decides.
+    const redirect = httpsRedirect(arr(rec(rule).filters).find((x) => str(rec(x).type) === 'RequestRedirect'));
+    if (!redirect) return undefined;
+    status = typeof redirect.statusCode === 'number' ? redirect.statusCode : undefined;
   }
   return { status };
 }
@@ -96,7 +94,7 @@ interface AlbGatewayView {
   readonly plainForwards: ByHost<{ route: Obj; listener: GatewayListener }>;
 }
 
-export function albGatewayView(inv: Inventory, m: GatewayApiModel, gw: Obj): AlbGatewayView {
+function albGatewayView(inv: Inventory, m: GatewayApiModel, gw: Obj): AlbGatewayView {
   return inv.memoOn(gw, 'albGatewayView', () => {
     const ls = listeners(gw);
     const configs = new Map<string, Record<string, unknown>>();
@@ -113,9 +111,9 @@ export function albGatewayView(inv: Inventory, m: GatewayApiModel, gw: Obj): Alb
     const redirectsBy = new Map<GatewayListener, string[]>();
     const forwards: { item: { route: Obj; listener: GatewayListener }; hosts: string[] }[] = [];
     for (const a of m.attachments.get(serviceKey(gw.namespace, gw.name)) ?? []) {
+      const redirect = redirectStatus(a.route);
       for (const l of attachedListeners(inv, gw, a)) {
         if ((l.protocol ?? '').toUpperCase() !== 'HTTP') continue;
-        const redirect = redirectStatus(a.route);
         if (redirect) append(redirectsBy, l, `${a.route.ref}, ${redirect.status ?? '302 (statusCode unset)'}`);
         else if ((m.backendsByRoute.get(a.route) ?? []).length)
           forwards.push({ item: { route: a.route, listener: l }, hosts: hostnamesOf(a.route) });
@@ -275,8 +273,11 @@ export function traceAlbGateways(inv: Inventory, behind: (inv: Inventory, t: Gat
       const attached = attachedListeners(inv, gw, a);
       if (!attached.length) continue;
       const hosts = hostnamesOf(a.route);
+      // The listener hop depends on the host only, the target group hop on the backend only.
+      const targetGroupHops = backends.map((b) => albTargetGroupHop(inv, m, b));
       for (const host of hosts.length ? hosts : ['*']) {
-        for (const b of backends) {
+        const listenerHop = albListenerHop(view, attached, a.route, host);
+        backends.forEach((b, i) => {
           const service = inv.service(b.namespace, b.name);
           const target: GatewayTarget = {
             host,
@@ -286,7 +287,7 @@ export function traceAlbGateways(inv: Inventory, behind: (inv: Inventory, t: Gat
             service,
             servicePort: service?.ports.find((p) => p.port === b.port),
           };
-          const hops = [albListenerHop(view, attached, a.route, host), albTargetGroupHop(inv, m, b)];
+          const hops = [listenerHop, targetGroupHops[i]];
           for (const hop of behind(inv, target)) hops.push(hop);
           out.push({
             host,
@@ -295,7 +296,7 @@ export function traceAlbGateways(inv: Inventory, behind: (inv: Inventory, t: Gat
             hops,
             state: worst(hops.map((h) => h.state)),
           });
-        }
+        });
       }
     }
   }
@@ -324,10 +325,7 @@ function istioPortView(inv: Inventory, gw: Obj, port: number | undefined): Istio
     const routes: { item: Obj; hosts: string[] }[] = [];
     if (listener) {
       for (const a of m.attachments.get(serviceKey(gw.namespace, gw.name)) ?? []) {
-        if (a.sectionName !== undefined && a.sectionName !== listener.name) continue;
-        if (a.port !== undefined && a.port !== port) continue;
-        if (!listenerAdmits(inv, gw, listener, a.route.namespace)) continue;
-        routes.push({ item: a.route, hosts: hostnamesOf(a.route) });
+        if (attaches(inv, gw, listener, a)) routes.push({ item: a.route, hosts: hostnamesOf(a.route) });
       }
     }
     return { listener, hop: istioListenerHop(gw, listener, port), routes: byHost(routes) };
@@ -337,7 +335,7 @@ function istioPortView(inv: Inventory, gw: Obj, port: number | undefined): Istio
 function istioListenerHop(gw: Obj, l: GatewayListener | undefined, port: number | undefined): Hop {
   const service = `Service ${gw.namespace}/${istioServiceName(gw)}`;
   if (!l) {
-    const ports = [ISTIO_STATUS_PORT, ...new Set(listeners(gw).map((x) => x.port))].join(', ');
+    const ports = [GATEWAY_STATUS_PORT, ...new Set(listeners(gw).map((x) => x.port))].join(', ');
     const reason = `${service} (created by Istio for ${gw.ref}) has no port ${port ?? '?'}: its ports are ${ports}`;
     return { step: 'gateway-server', label: `${gw.ref} listener`, detail: reason, state: 'unknown', reason };
   }
@@ -379,16 +377,7 @@ function istioListenerHop(gw: Obj, l: GatewayListener | undefined, port: number 
  * attached to the listener whose hostnames admit the host, then the workloads behind them.
  */
 export function istioGatewayHops(inv: Inventory, gw: Obj, port: number | undefined, host: string): Hop[] {
-  if (port === ISTIO_STATUS_PORT)
-    return [
-      {
-        step: 'gateway-server',
-        label: 'gateway status port',
-        detail: 'health endpoint, plain HTTP',
-        state: 'unknown',
-        reason: 'the status port is not a traffic port',
-      },
-    ];
+  if (port === GATEWAY_STATUS_PORT) return [statusPortHop()];
   const view = istioPortView(inv, gw, port);
   const hops: Hop[] = [view.hop];
   const protocol = (view.listener?.protocol ?? '').toUpperCase();
@@ -408,7 +397,7 @@ export function istioGatewayHops(inv: Inventory, gw: Obj, port: number | undefin
 function istioCaller(inv: Inventory, gw: Obj): Caller {
   return {
     namespace: gw.namespace,
-    principal: `${meshTrustDomain(inv)}/ns/${gw.namespace}/sa/${istioServiceAccount(gw)}`,
+    principal: principalOf(inv, gw.namespace, istioServiceAccount(gw)),
   };
 }
 
@@ -428,13 +417,7 @@ function httpRouteHops(inv: Inventory, gw: Obj, route: Obj): readonly Hop[] {
       }
       const edges = new Map<WorkloadInfo, AuthzEdge[]>();
       const svc = inv.service(b.namespace, b.name);
-      if (svc) {
-        for (const w of inv.workloadsOf(svc)) {
-          if (w.gateway || injectionOf(inv, w).state === 'no') continue;
-          const port = containerPort(svc, b.port, w);
-          append(edges, w, { caller, workload: w, port, authz: authorize(inv, w, caller, port) });
-        }
-      }
+      if (svc) for (const e of workloadEdges(inv, svc, b.port, [{ caller }])) append(edges, e.workload, e);
       for (const hop of workloadHops(inv, label, { namespace: b.namespace, name: b.name }, edges)) hops.push(hop);
     }
     return hops;

@@ -12,17 +12,19 @@ import {
   GATEWAY_API,
   GatewayApiModel,
   gatewayApiModel,
+  httpsRedirect,
+  istioServiceType,
+  ISTIO_SERVICE_TYPE,
   LBC_GATEWAY,
-  ISTIO_STATUS_PORT,
   listeners,
   RouteBackend,
   serviceKey,
 } from './gateway-api-model';
-import { annotationField, arr, at, parseYamlText, rec, str, strMap } from './util';
+import { arr, at, rec, str } from './util';
+import { GATEWAY_STATUS_PORT } from '../ports';
 
-const SERVICE_TYPE = 'networking.istio.io/service-type';
 const STATUS_PORT = 'status-port';
-const STATUS_PORT_NUMBER = '15021';
+const STATUS_PORT_NUMBER = String(GATEWAY_STATUS_PORT);
 const READY_PATH = '/healthz/ready';
 /** Longest value a message repeats (one-line findings). */
 const ECHO = 100;
@@ -141,10 +143,9 @@ function checkAlbRoutes(inv: Inventory, m: GatewayApiModel, gw: Obj, f: Findings
     redirectsChecked.add(a.route);
     arr(at(a.route.raw.spec, 'rules')).forEach((rule, i) => {
       arr(rec(rule).filters).forEach((filter, j) => {
-        const x = rec(filter);
-        if (str(x.type) !== 'RequestRedirect' || str(at(x, 'requestRedirect.scheme')) !== 'https') return;
-        const code = at(x, 'requestRedirect.statusCode');
-        if (code === 301) return;
+        const redirect = httpsRedirect(filter);
+        if (!redirect || redirect.statusCode === 301) return;
+        const code = redirect.statusCode;
         f.add(
           'gwapi-redirect-status',
           a.route,
@@ -166,7 +167,7 @@ function checkBackendPorts(inv: Inventory, m: GatewayApiModel, f: Findings): voi
     const ports = svc
       ? svc.ports.map((p) => p.port)
       : istio
-        ? [ISTIO_STATUS_PORT, ...listeners(istio).map((l) => l.port)]
+        ? [GATEWAY_STATUS_PORT, ...listeners(istio).map((l) => l.port)]
         : undefined;
     if (!ports) continue;
     const known = new Set(ports.filter((p): p is number => p !== undefined));
@@ -177,7 +178,7 @@ function checkBackendPorts(inv: Inventory, m: GatewayApiModel, f: Findings): voi
         b.route,
         `${b.field}.port`,
         `backendRef port ${b.port ?? '(unset)'} is not a port of Service ${key} (${[...known].join(', ') || 'none'}${istio ? `, created by Istio for Gateway ${istio.namespace}/${istio.name}` : ''}): the rule gets no target group`,
-        `set port to the gateway Service's HTTPS port, e.g. ${[...known].find((p) => p !== ISTIO_STATUS_PORT) ?? 443}`,
+        `set port to the gateway Service's HTTPS port, e.g. ${[...known].find((p) => p !== GATEWAY_STATUS_PORT) ?? 443}`,
       );
     }
   }
@@ -280,7 +281,7 @@ function checkIstioGateways(inv: Inventory, m: GatewayApiModel, f: Findings): vo
         gw,
         field,
         `Istio creates Service ${key} as ${type === undefined ? 'type LoadBalancer (the default)' : "'LoadBalancer'"}: a second load balancer next to the ALB`,
-        `annotate the Gateway ${SERVICE_TYPE}: ClusterIP (ip targets) or NodePort (instance targets)`,
+        `annotate the Gateway ${ISTIO_SERVICE_TYPE}: ClusterIP (ip targets) or NodePort (instance targets)`,
       );
     }
   }
@@ -301,30 +302,6 @@ function checkIstioListenerTls(gw: Obj, routeBackends: RouteBackend[], f: Findin
       'use protocol: HTTPS with tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: <gateway secret>}]}',
     );
   }
-}
-
-/**
- * The Service type Istio gives a Gateway's Service and the field that sets it (type undefined: the LoadBalancer
- * default); null when a ConfigMap outside the manifests may set it.
- */
-export function istioServiceType(inv: Inventory, gw: Obj): { type?: string; field: string } | null {
-  const infra = strMap(at(gw.raw.spec, 'infrastructure.annotations'));
-  const own = strMap(gw.raw.metadata?.annotations);
-  let set: { type?: string; field: string } =
-    infra[SERVICE_TYPE] !== undefined
-      ? { type: infra[SERVICE_TYPE], field: `spec.infrastructure.annotations['${SERVICE_TYPE}']` }
-      : { type: own[SERVICE_TYPE], field: annotationField(SERVICE_TYPE) };
-  const ref = rec(at(gw.raw.spec, 'infrastructure.parametersRef'));
-  const name = str(ref.name);
-  if (name !== undefined && str(ref.kind) === 'ConfigMap' && (str(ref.group) ?? '') === '') {
-    const cm = inv.find('ConfigMap', gw.namespace, name, '');
-    if (!cm) return null;
-    // The `service` overlay is applied over the generated Service, so its type wins.
-    const overlay = str(at(parseYamlText(str(at(cm.raw, 'data.service')) ?? ''), 'spec.type'));
-    if (overlay !== undefined)
-      set = { type: overlay, field: `ConfigMap ${cm.namespace}/${cm.name} data.service spec.type` };
-  }
-  return set;
 }
 
 /** G14: the load balancer controller ignores BackendTLSPolicy; re-encryption is the TargetGroupConfiguration's protocol. */

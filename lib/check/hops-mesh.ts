@@ -24,7 +24,18 @@ export function worst(states: HopState[]): HopState {
   return 'encrypted';
 }
 
-export function routeSummary(route: unknown): string {
+/** A target on the gateway's status port: the ALB's health check endpoint, not a path of the app's traffic. */
+export function statusPortHop(): Hop {
+  return {
+    step: 'gateway-server',
+    label: 'gateway status port',
+    detail: 'health endpoint, plain HTTP',
+    state: 'unknown',
+    reason: 'the status port is not a traffic port',
+  };
+}
+
+function routeSummary(route: unknown): string {
   const matches = arr(rec(route).match).map((m) => {
     const uri = rec(rec(m).uri);
     const [kind, value] = Object.entries(uri)[0] ?? [];
@@ -47,9 +58,9 @@ export function meshHops(inv: Inventory, vs: Obj, kind: string, route: unknown, 
       : `${host} is outside the mesh; encryption depends on the external service`;
     return [{ step: 'route', label: routeLabel, detail: 'external destination', state: 'unknown', reason }];
   }
+  // No edges when the Service is not in the manifests: workloadHops then reports it deployed apart.
   const edges = new Map<WorkloadInfo, AuthzEdge[]>();
-  const svc = inv.service(key.namespace, key.name);
-  if (svc) for (const e of destinationEdges(inv, vs, dest)) append(edges, e.workload, e);
+  for (const e of destinationEdges(inv, vs, dest)) append(edges, e.workload, e);
   return workloadHops(inv, routeLabel, key, edges);
 }
 

@@ -1,7 +1,7 @@
 import { ALB, AlbBackend, AlbIngress, DEFAULT_SSL_POLICY, defaultHealthPath, portSpeaks } from './alb-model';
 import { Findings } from './findings';
 import { istioGatewayOfService, istioGatewayHops, traceAlbGateways } from './gateway-api-path';
-import { meshHops, worst } from './hops-mesh';
+import { meshHops, statusPortHop, worst } from './hops-mesh';
 import { Obj } from './identity';
 import { Inventory } from './inventory';
 import {
@@ -173,7 +173,7 @@ interface TargetReport {
  * The hops behind a target group: the Istio gateway on the target port (an Istio Gateway's server, or the listener
  * of a Gateway API gateway of class istio), then the routes it has for the host and the workloads behind them.
  */
-export function gatewayHops(inv: Inventory, t: GatewayTarget, report?: TargetReport): Hop[] {
+function gatewayHops(inv: Inventory, t: GatewayTarget, report?: TargetReport): Hop[] {
   const workloads = t.service ? inv.workloadsOf(t.service) : [];
   const appBackend = workloads.length > 0 && !workloads.some((w) => w.gateway);
   const isStatus = t.servicePort?.name === GATEWAY_STATUS_PORT_NAME || t.servicePort?.port === GATEWAY_STATUS_PORT;
@@ -211,16 +211,6 @@ export function gatewayHops(inv: Inventory, t: GatewayTarget, report?: TargetRep
   const hops = [gatewayHop(inv, server, note, missing)];
   if (server) for (const hop of routeHops(inv, t.host, servers, report)) hops.push(hop);
   return hops;
-}
-
-function statusPortHop(): Hop {
-  return {
-    step: 'gateway-server',
-    label: 'gateway status port',
-    detail: 'health endpoint, plain HTTP',
-    state: 'unknown',
-    reason: 'the status port is not a traffic port',
-  };
 }
 
 function routeHops(inv: Inventory, host: string, servers: GatewayServer[], report?: TargetReport): Hop[] {

@@ -227,7 +227,6 @@ export function syntheticManifests(count: number): K8sObject[] {
 
 const HOSTS_PER_ALB = 100;
 const APPS_PER_CERTIFICATE = 10;
-const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 /** The annotations of today's dist/30-alb-ingress.yaml, less the certificate (one ARN per 10 apps here). */
 const EDGE_ANNOTATIONS: Record<string, string> = {
   'alb.ingress.kubernetes.io/backend-protocol': 'HTTPS',
@@ -380,7 +379,7 @@ function appManifests(i: number): K8sObject[] {
       metadata: { name: 'ingress-to-web', namespace: ns },
       spec: {
         action: 'ALLOW',
-        rules: [{ from: [{ source: { principals: [GATEWAY_PRINCIPAL] } }], to: [{ operation: { ports: ['8080'] } }] }],
+        rules: [{ from: [{ source: { principals: [GATEWAY_SA] } }], to: [{ operation: { ports: ['8080'] } }] }],
         selector: { matchLabels: web },
       },
     },

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropError } from '../lib/patterns';
+import { renamingProps } from '../lib/patterns';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../lib/product';
 
 /** A chart with the product's `app.kubernetes.io/*` labels on every object and stable (hash-free) names. */
@@ -26,10 +26,4 @@ export class ProductChart extends Chart {
  * Runs `build` (which creates constructs from config values) and turns a construct's refusal of a prop into the same
  * line about the config key: `keys` maps each prop to the key it comes from, and applies to every prop the line names.
  */
-export function namingConfigKeys<T>(keys: Readonly<Record<string, string>>, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    throw e instanceof PropError ? e.renamed((prop) => (Object.hasOwn(keys, prop) ? keys[prop] : prop)) : e;
-  }
-}
+export const namingConfigKeys = renamingProps;

@@ -14,8 +14,6 @@ import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/s
 import { HttpRoute } from '../imports/gateway.networking.k8s.io';
 import { EdgeRoute } from './edge-route';
 import { AppHttpRoute } from './istio-gateway-api';
-
-export type { EdgeRoute };
 import {
   DNS_LABEL,
   EXTERNAL_HOSTNAME,
@@ -30,8 +28,11 @@ import {
   assertOneOf,
   assertPort,
   echo,
+  renamingProps,
 } from './patterns';
 import { GATEWAY_HTTPS_PORT, HTTPS_PORT, HTTP_PORT } from './ports';
+
+export type { EdgeRoute };
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE'] as const;
 export type MtlsMode = (typeof MTLS_MODES)[number];
@@ -156,7 +157,9 @@ export interface EdgeAppProps {
   readonly hosts: string[];
   /** Routes from the gateway, first match wins; no two with the same prefix. */
   readonly routes: EdgeRoute[];
-  /** The Gateway to bind to, `<namespace>/<name>` (EdgeGateway.reference, or an IstioApiGateway's). */
+  /**
+   * The Gateway to bind to, `<namespace>/<name>`: EdgeGateway.reference, or an IstioApiGateway's namespace and name.
+   */
   readonly gateway: string;
   /**
    * How the hosts and routes bind to the gateway: a VirtualService (an Istio Gateway, first match wins) or an
@@ -341,7 +344,7 @@ export class IstioEdge extends Construct {
     const rootNamespace = props.rootNamespace ?? 'istio-system';
     assertOneOf('mtlsMode', mtlsMode, MTLS_MODES);
     assertOneOf('mtlsScope', mtlsScope, MTLS_SCOPES);
-    const edgeGateway = renamed(
+    const edgeGateway = renamingProps(
       { name: 'gatewayName', namespace: 'gatewayNamespace', selector: 'gatewaySelector' },
       () =>
         new EdgeGateway(this, 'Gateway', {
@@ -367,14 +370,5 @@ export class IstioEdge extends Construct {
     });
     this.virtualService = app.virtualService as VirtualService;
     this.peerAuthentication = app.peerAuthentication as PeerAuthentication;
-  }
-}
-
-/** Runs `build`, naming a refused prop as the caller's prop (`selector` -> `gatewaySelector`). */
-function renamed<T>(names: Readonly<Record<string, string>>, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    throw e instanceof PropError ? e.renamed((prop) => (Object.hasOwn(names, prop) ? names[prop] : prop)) : e;
   }
 }

@@ -9,12 +9,12 @@ import {
   LABEL_KEY,
   PropError,
   SERVICE_ACCOUNT_REF,
-  SPIFFE_PRINCIPAL,
   TRUST_DOMAIN,
   assertFormat,
   assertNonEmpty,
   assertPort,
   echo,
+  renamingProps,
 } from './patterns';
 
 /** A route of an app: where the gateway sends a path, and which workload's port it reaches (for authorization). */
@@ -44,7 +44,7 @@ export interface MeshAppProps {
   readonly hosts: string[];
   /** Routes from the gateway, first match wins. */
   readonly routes: MeshAppRoute[];
-  /** The shared Gateway, `<namespace>/<name>` (EdgeGateway.reference, or an IstioApiGateway's). */
+  /** The shared Gateway, `<namespace>/<name>` (EdgeGateway.reference, or an IstioApiGateway's namespace and name). */
   readonly gateway: string;
   /** A VirtualService to an Istio Gateway, or an HTTPRoute to a Gateway API gateway. @default 'virtualService' */
   readonly binding?: EdgeBinding;
@@ -100,11 +100,10 @@ export class MeshApp extends Construct {
           `must be a namespace of its own, not the gateway's (of '${n('gateway')}'), as allow-nothing and the Sidecar would apply to the gateway, got ${echo(namespace)}`,
       );
     }
-    try {
-      this.namespace = new MeshNamespace(this, 'Namespace', { name: namespace });
-    } catch (e) {
-      throw e instanceof PropError ? e.renamed((prop) => (prop === 'name' ? 'namespace' : prop)) : e;
-    }
+    this.namespace = renamingProps(
+      { name: 'namespace' },
+      () => new MeshNamespace(this, 'Namespace', { name: namespace }),
+    );
     this.edge = new EdgeApp(this, 'Edge', {
       namespace,
       hosts: props.hosts,
@@ -122,9 +121,7 @@ export class MeshApp extends Construct {
     const principal = (field: string, caller: string) => {
       assertFormat(field, caller, SERVICE_ACCOUNT_REF);
       const [ns, sa] = caller.includes('/') ? caller.split('/') : [namespace, caller];
-      const p = spiffePrincipal(trustDomain, ns, sa);
-      assertFormat(field, p, SPIFFE_PRINCIPAL);
-      return p;
+      return spiffePrincipal(trustDomain, ns, sa);
     };
     const gatewayPrincipal = principal('gatewayServiceAccount', `${gatewayNamespace}/${props.gatewayServiceAccount}`);
     // One policy per workload the routes reach, with every port they reach on it.

@@ -359,6 +359,18 @@ export class PropError extends Error {
   }
 }
 
+/**
+ * Runs `build` and names a prop it refuses as the caller names it: `names` maps a prop to the caller's name for it
+ * (`selector` -> `gatewaySelector`) and applies to every prop the line names; other errors pass unchanged.
+ */
+export function renamingProps<T>(names: Readonly<Record<string, string>>, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw e instanceof PropError ? e.renamed((prop) => (Object.hasOwn(names, prop) ? names[prop] : prop)) : e;
+  }
+}
+
 /** How much of a bad value an error message shows: a 50 MB value must still give a short line. */
 export const ECHO_LIMIT = 100;
 

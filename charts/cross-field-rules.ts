@@ -6,6 +6,7 @@ import {
   YELB_NEEDS_ISTIO_EDGE,
 } from '../lib/config/semantics';
 import { WAF_DETACH_WITH_GATEWAY_API } from '../lib/alb-gateway-values';
+import { GATEWAY_API_NAME_MAX } from '../lib/istio-gateway-class';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../lib/mesh-namespace';
 import { PARTITION_REGIONS } from '../lib/patterns';
 import { YELB_GATEWAY_CALLABLE, YELB_WORKLOADS } from '../lib/yelb-app';
@@ -84,12 +85,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'gateway-name-with-gateway-api',
     madeBy: 'lib/config/semantics.ts gatewayNameProblem',
-    template: (h) => `{{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) 57) }}
+    template: (
+      h,
+    ) => `{{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) ${GATEWAY_API_NAME_MAX}) }}
 {{- fail (printf "%s, got %s" ${JSON.stringify(GATEWAY_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.gateway.name)) }}
 {{- end }}`,
     example: {
-      values: { gateway: { api: 'gatewayApi', name: 'g'.repeat(58) } },
-      message: `${GATEWAY_NAME_WITH_GATEWAY_API}, got "${'g'.repeat(58)}"`,
+      values: { gateway: { api: 'gatewayApi', name: 'g'.repeat(GATEWAY_API_NAME_MAX + 1) } },
+      message: `${GATEWAY_NAME_WITH_GATEWAY_API}, got "${'g'.repeat(GATEWAY_API_NAME_MAX + 1)}"`,
     },
   },
   {

@@ -7,25 +7,10 @@ import {
   HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway.networking.k8s.io';
 import { ALB_TARGET_TYPES, AlbTargetType } from './alb-ingress';
-import {
-  DNS_LABEL,
-  HOSTNAME,
-  PATH_PREFIX,
-  PropError,
-  assertFormat,
-  assertNonEmpty,
-  assertOneOf,
-  assertPort,
-  echo,
-} from './patterns';
+import { DNS_LABEL, PropError, assertFormat, assertNonEmpty, assertOneOf, echo } from './patterns';
 import { GATEWAY_HTTPS_PORT } from './ports';
 import type { EdgeRoute } from './edge-route';
-
-/** The GatewayClass of Istio's own Gateway API gateways. */
-export const ISTIO_GATEWAY_CLASS = 'istio';
-
-/** The name Istio gives the Deployment, Service and ServiceAccount it creates for a Gateway (G16). */
-export const istioGatewayWorkloadName = (gatewayName: string) => `${gatewayName}-${ISTIO_GATEWAY_CLASS}`;
+import { ISTIO_GATEWAY_CLASS, istioGatewayWorkloadName } from './istio-gateway-class';
 
 export interface IstioApiGatewayProps {
   /** Name of the Gateway; Istio names its Deployment, Service and ServiceAccount `<name>-istio`. */
@@ -123,21 +108,17 @@ export interface AppHttpRouteProps {
   readonly gateway: string;
 }
 
-/** An app's routes from the Istio Gateway API gateway: one HTTPRoute in the app namespace on its https listener. */
+/**
+ * An app's routes from the Istio Gateway API gateway: one HTTPRoute in the app namespace on its https listener. Takes
+ * props EdgeApp has checked.
+ */
 export class AppHttpRoute extends Construct {
   public readonly route: HttpRoute;
 
   constructor(scope: Construct, id: string, props: AppHttpRouteProps) {
     super(scope, id);
-    assertFormat('name', props.name, DNS_LABEL);
-    assertFormat('namespace', props.namespace, DNS_LABEL);
-    assertNonEmpty('hosts', props.hosts, 'host');
-    props.hosts.forEach((h, i) => assertFormat(`hosts[${i}]`, h, HOSTNAME));
-    assertNonEmpty('routes', props.routes, 'route');
+    // EdgeApp, the only caller, has checked the formats; a backend in another namespace it allows a VirtualService only.
     props.routes.forEach((r, i) => {
-      assertFormat(`routes[${i}].pathPrefix`, r.pathPrefix, PATH_PREFIX);
-      assertFormat(`routes[${i}].service`, r.service, DNS_LABEL);
-      assertPort(`routes[${i}].port`, r.port);
       if (r.namespace !== undefined && r.namespace !== props.namespace)
         throw new PropError(
           `routes[${i}].namespace`,

@@ -1,3 +1,4 @@
+import { GATEWAY_API_NAME_MAX, istioGatewayWorkloadName } from '../istio-gateway-class';
 import { KUBERNETES_SYSTEM_NAMESPACES } from '../mesh-namespace';
 import { arnPartitionProblem, echo, requestAboveLimitProblem } from '../patterns';
 import { YELB_WORKLOADS } from '../yelb-app';
@@ -127,11 +128,10 @@ export function albApiProblem(config: Config): string | undefined {
 }
 
 /** Istio names the workload of a Gateway API gateway `<name>-istio`, which must stay a DNS label. */
-export const GATEWAY_NAME_WITH_GATEWAY_API =
-  "'gateway.name' must be at most 57 characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount <name>-istio, a DNS label of at most 63)";
+export const GATEWAY_NAME_WITH_GATEWAY_API = `'gateway.name' must be at most ${GATEWAY_API_NAME_MAX} characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount ${istioGatewayWorkloadName('<name>')}, a DNS label of at most 63)`;
 
 export function gatewayNameProblem(config: Config): string | undefined {
-  if (config.gateway.api !== 'gatewayApi' || config.gateway.name.length <= 57) return undefined;
+  if (config.gateway.api !== 'gatewayApi' || config.gateway.name.length <= GATEWAY_API_NAME_MAX) return undefined;
   return `${GATEWAY_NAME_WITH_GATEWAY_API}, got ${echo(config.gateway.name)}`;
 }
 

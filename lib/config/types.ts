@@ -1,6 +1,7 @@
 import type { AlbIpAddressType, AlbScheme, AlbTargetType } from '../alb-ingress';
 import type { IssuerKind, KeyAlgorithm } from '../gateway-certificate';
 import type { MtlsMode, MtlsScope, OutboundTrafficPolicy } from '../istio-edge';
+import { istioGatewayWorkloadName } from '../istio-gateway-class';
 
 /** The resolved configuration: config/default.yaml with a user's file merged over it. */
 export interface Resources {
@@ -181,12 +182,16 @@ export function asList(value: string | readonly string[]): string[] {
 
 /** The gateway Service the ALB targets: the chart's, or the one Istio creates for a Gateway API gateway. */
 export function gatewayServiceOf(config: Config): string {
-  return config.gateway.api === 'gatewayApi' ? `${config.gateway.name}-istio` : config.gateway.serviceName;
+  return config.gateway.api === 'gatewayApi'
+    ? istioGatewayWorkloadName(config.gateway.name)
+    : config.gateway.serviceName;
 }
 
 /** The ServiceAccount of the gateway pods, whose mTLS principal the apps' policies allow. */
 export function gatewayServiceAccountOf(config: Config): string {
-  return config.gateway.api === 'gatewayApi' ? `${config.gateway.name}-istio` : config.gateway.serviceAccount;
+  return config.gateway.api === 'gatewayApi'
+    ? istioGatewayWorkloadName(config.gateway.name)
+    : config.gateway.serviceAccount;
 }
 
 /** Whether either hop uses the Gateway API, whose CRDs the cluster then needs. */

@@ -95,22 +95,22 @@ export class AlbIngressChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'alb-ingress', 30);
     const plan = albPlanOf(config);
+    // What every ALB takes from the configuration alike; each adds its own hosts and certificates.
+    const shared: Omit<AlbOptions, 'hosts' | 'certificateArns'> = {
+      serviceName: gatewayServiceOf(config),
+      scheme: config.alb.scheme,
+      ipAddressType: config.alb.ipAddressType,
+      targetType: config.alb.targetType,
+      sslPolicy: config.alb.sslPolicy,
+      loadBalancerAttributes: config.alb.loadBalancerAttributes,
+      targetGroupAttributes: config.alb.targetGroupAttributes,
+      tags: config.alb.tags,
+      inboundCidrs: config.alb.inboundCidrs,
+      wafv2AclArn: config.alb.wafv2AclArn,
+    };
     this.albs = plan.albs.map((planned, n) => {
       const hosts = planned.rules.flatMap((r) => r.hosts);
-      const options: AlbOptions = {
-        hosts,
-        certificateArns: [...planned.certificateArns],
-        serviceName: gatewayServiceOf(config),
-        scheme: config.alb.scheme,
-        ipAddressType: config.alb.ipAddressType,
-        targetType: config.alb.targetType,
-        sslPolicy: config.alb.sslPolicy,
-        loadBalancerAttributes: config.alb.loadBalancerAttributes,
-        targetGroupAttributes: config.alb.targetGroupAttributes,
-        tags: config.alb.tags,
-        inboundCidrs: config.alb.inboundCidrs,
-        wafv2AclArn: config.alb.wafv2AclArn,
-      };
+      const options: AlbOptions = { ...shared, hosts, certificateArns: [...planned.certificateArns] };
       const id = n === 0 ? 'Alb' : `Alb-${n + 1}`;
       const name = nthAlbName(config.alb.ingressName, n);
       return namingConfigKeys(ALB_INGRESS_CONFIG_KEYS, () =>

@@ -2,10 +2,10 @@ import { helper } from '../lib/output/helm-names';
 import { StructureRule } from '../lib/output/stack';
 import { YELB_WORKLOADS } from '../lib/yelb-app';
 
-/** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
 /** Whether the top-level keys describe an app (sampleAppActive): yelb is on, or no team's app is enabled. */
 export const SAMPLE_ACTIVE = `include "${helper('sampleActive')}" $`;
 
+/** Dependencies between values that a one-key-at-a-time comparison cannot see; every rule is covered by tests. */
 export const STRUCTURE_RULES: readonly StructureRule[] = [
   // NamespacesChart: the app namespace exists when either component that lives in it does, and it is the sample's.
   {

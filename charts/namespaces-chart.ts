@@ -26,7 +26,8 @@ export class GatewayNamespaceChart extends ProductChart {
   constructor(scope: Construct, id: string, config: Config) {
     super(scope, id, 'gateway-namespace', 1);
     // ip targets need the readiness-gate label; a Gateway API gateway has no Istio chart to create its namespace.
-    const needed = (config.albIngress.enabled && config.alb.targetType === 'ip') || config.gateway.api === 'gatewayApi';
+    const ipTargets = config.albIngress.enabled && config.alb.targetType === 'ip';
+    const needed = ipTargets || config.gateway.api === 'gatewayApi';
     if (needed && config.gateway.namespace !== config.namespace) {
       namingConfigKeys(
         { name: 'gateway.namespace' },
@@ -34,7 +35,7 @@ export class GatewayNamespaceChart extends ProductChart {
           new MeshNamespace(this, 'Gateway', {
             name: config.gateway.namespace,
             sidecarInjection: false,
-            albReadinessGate: config.albIngress.enabled && config.alb.targetType === 'ip',
+            albReadinessGate: ipTargets,
             keepOnDelete: true,
           }),
       );

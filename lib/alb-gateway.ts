@@ -64,6 +64,8 @@ export class AlbGateway extends Construct {
     const alb = resolveAlbOptions(props);
     if (alb.wafv2AclArn === 'none') throw new PropError('wafv2AclArn', WAF_DETACH_WITH_GATEWAY_API);
     const namespace = props.namespace;
+    // The ALB's tags, on the load balancer and on its target group.
+    const tags = alb.tags.length > 0 ? keyValueMap(alb.tags) : undefined;
 
     if (props.gatewayClass ?? true) {
       new GatewayClass(this, 'Class', {
@@ -90,7 +92,7 @@ export class AlbGateway extends Construct {
         ],
         loadBalancerAttributes:
           alb.loadBalancerAttributes.length > 0 ? keyValueList(alb.loadBalancerAttributes) : undefined,
-        tags: alb.tags.length > 0 ? keyValueMap(alb.tags) : undefined,
+        tags,
         sourceRanges: alb.inboundCidrs.length > 0 ? [...alb.inboundCidrs] : undefined,
         wafV2: alb.wafv2AclArn === undefined ? undefined : { webAcl: alb.wafv2AclArn },
       },
@@ -117,7 +119,7 @@ export class AlbGateway extends Construct {
             },
             targetGroupAttributes:
               alb.targetGroupAttributes.length > 0 ? keyValueList(alb.targetGroupAttributes) : undefined,
-            tags: alb.tags.length > 0 ? keyValueMap(alb.tags) : undefined,
+            tags,
           },
         },
       });

@@ -157,7 +157,7 @@ export interface RuleLimits {
 export const quotaName = (key: keyof AlbQuotas) =>
   `quotas.${key} (${ALB_QUOTA_TITLES[key]}, ${ALB_QUOTA_ADJUSTABLE[key] ? 'adjustable' : 'fixed'})`;
 
-export function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
+function resolveQuotas(partial: Partial<AlbQuotas> | undefined): AlbQuotas {
   const quotas = { ...AWS_ALB_QUOTAS, ...partial };
   for (const key of Object.keys(AWS_ALB_QUOTAS) as (keyof AlbQuotas)[]) {
     const value = quotas[key];

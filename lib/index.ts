@@ -10,6 +10,8 @@ export * from './ports';
 export * from './gateway-certificate';
 export * from './alb-plan';
 export * from './alb-gateway';
+// AppHttpRoute stays internal: EdgeApp and MeshApp build it after checking its props.
+export { IstioApiGateway, type IstioApiGatewayProps } from './istio-gateway-api';
 export type {
   AppSource,
   Config,

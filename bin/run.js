@@ -5,12 +5,13 @@
  * it when any source changed since the last build, so a command never runs stale code. The sources' fingerprint
  * (path, size and modification time of every source, schema and build setting) is compared with the one recorded in the
  * build's stamp: statting them costs a few milliseconds. The JavaScript is compiled file by file with esbuild (under a
- * second; tsc takes 15 s of CPU here); `build --declarations` adds the .d.ts files with tsc, for the package, unless
- * the declarations' own stamp says they are fresh. `typecheck` (what `npm test` runs) type-checks tsconfig.json's
- * program, as `tsc` does, and emits the package's declarations from that same program, so that packing after it does
- * not check the library a second time.
+ * second); `build --declarations` adds the .d.ts files for the package, unless the declarations' own stamp says they
+ * are fresh. `typecheck` (what `npm test` runs) type-checks tsconfig.json's program (sources and tests). Both use
+ * TypeScript 7's native compiler (the devDependency typescript-native): it checks this project in about 2 s of CPU
+ * where TypeScript 5's takes about 13 s. TypeScript 5 stays for the tools built on its JavaScript API (typescript-eslint,
+ * typedoc).
  */
-const { execFileSync } = require('child_process');
+const { execFileSync, spawnSync } = require('child_process');
 const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -154,9 +155,8 @@ function compile(declarations) {
     return `cannot generate the custom resources' validators: ${String(e.message).split('\n')[0]}`;
   }
   if (declarations) {
-    const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
     try {
-      execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], {
+      execFileSync(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.build.json')], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -181,73 +181,18 @@ function declarationsFingerprint(sourcesFingerprint) {
   return `${sourcesFingerprint} ${lock ? `${lock.size}:${lock.mtimeMs}` : 'no-lockfile'}`;
 }
 
-/**
- * `tsc` over tsconfig.json (sources and tests), the same diagnostics; when there are none, the declarations of
- * tsconfig.build.json's files are emitted from the same program into build/ and stamped. Returns tsc's exit code.
- */
+/** The launcher of TypeScript 7's native compiler (typescript-native: npm:typescript@7). */
+const nativeTsc = () =>
+  path.join(path.dirname(require.resolve('typescript-native/package.json', { paths: [ROOT] })), 'bin', 'tsc');
+
+/** `tsc` over tsconfig.json (sources and tests), its diagnostics on this process's output; returns tsc's exit code. */
 function typecheck() {
-  const ts = require(require.resolve('typescript', { paths: [ROOT] }));
-  const host = ts.sys;
-  // Taken before the sources are read: a source edited meanwhile leaves the stamp stale, never wrong.
-  const before = declarationsFingerprint(fingerprint());
-  const parse = (file) =>
-    ts.getParsedCommandLineOfConfigFile(file, undefined, {
-      ...host,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    });
-  const check = parse(path.join(ROOT, 'tsconfig.json'));
-  const build = parse(path.join(ROOT, 'tsconfig.build.json'));
-  // The build's emit settings on the check's program: declarations add no diagnostics to files that are not emitted.
-  const options = {
-    ...check.options,
-    noEmit: false,
-    declaration: true,
-    emitDeclarationOnly: true,
-    rootDir: build.options.rootDir,
-    outDir: build.options.outDir,
-  };
-  const program = ts.createProgram({
-    rootNames: check.fileNames,
-    options,
-    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(check),
-    projectReferences: check.projectReferences,
+  const run = spawnSync(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
   });
-  const diagnostics = [
-    ...program.getConfigFileParsingDiagnostics(),
-    ...program.getOptionsDiagnostics(),
-    ...program.getSyntacticDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...program.getSemanticDiagnostics(),
-  ];
-  if (diagnostics.length === 0) {
-    const emitted = new Set(build.fileNames.map((f) => path.resolve(f)));
-    withLock(() => {
-      fs.mkdirSync(BUILD, { recursive: true });
-      fs.rmSync(DECLARATIONS_STAMP, { force: true });
-      for (const file of program.getSourceFiles())
-        if (emitted.has(path.resolve(file.fileName))) diagnostics.push(...program.emit(file).diagnostics);
-      if (diagnostics.length === 0) fs.writeFileSync(DECLARATIONS_STAMP, before);
-    });
-  }
-  const format =
-    host.writeOutputIsTTY && host.writeOutputIsTTY() ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics;
-  if (diagnostics.length > 0) {
-    host.write(
-      format(ts.sortAndDeduplicateDiagnostics(diagnostics), {
-        getCurrentDirectory: () => host.getCurrentDirectory(),
-        getCanonicalFileName: (f) => (host.useCaseSensitiveFileNames ? f : f.toLowerCase()),
-        getNewLine: () => host.newLine,
-      }),
-    );
-    const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
-    if (errors > 0) {
-      host.write(`${host.newLine}Found ${errors} error${errors === 1 ? '' : 's'}.${host.newLine}`);
-      return 2;
-    }
-  }
-  return 0;
+  if (run.error) throw run.error;
+  return run.status ?? 1;
 }
 
 /** Rebuilds unless the stamp matches the sources; exits 1 with the compiler's output when the build fails. */
@@ -277,7 +222,7 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'build') {
   const declarations = args.includes('--declarations');
   const force = args.includes('--force');
-  // Declarations are rebuilt unless their stamp matches (they take tsc's seconds; `typecheck` may have emitted them).
+  // Declarations are rebuilt unless their stamp matches (they take tsc's seconds).
   if (declarations && !force && readOr(DECLARATIONS_STAMP, '') === declarationsFingerprint(fingerprint()))
     ensureBuilt();
   else ensureBuilt({ force: force || declarations, declarations });

@@ -10,7 +10,7 @@ import { ROOT } from '../support';
 /*
  * The package as a user gets it: `npm pack`, installed with its peers into a fresh cdk8s app (no tsx, no project
  * files), running docs/LIBRARY.md's program verbatim with the commands that page gives. `npm pack` runs prepack, which
- * rebuilds the declarations unless `npm test`'s type check has just emitted them from the same sources.
+ * emits the declarations (TypeScript 7) unless they are fresh; the app compiles against them with TypeScript 5.
  */
 
 const run = promisify(execFile);

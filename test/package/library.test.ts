@@ -10,7 +10,7 @@ import { ROOT } from '../support';
 /*
  * The package as a user gets it: `npm pack`, installed with its peers into a fresh cdk8s app (no tsx, no project
  * files), running docs/LIBRARY.md's program verbatim with the commands that page gives. `npm pack` runs prepack, which
- * emits the declarations (TypeScript 7) unless they are fresh; the app compiles against them with TypeScript 5.
+ * emits the declarations (TypeScript 7) unless they are fresh.
  */
 
 const run = promisify(execFile);
@@ -121,10 +121,15 @@ describe('the npm package in a fresh cdk8s app', () => {
     // WHEN the page's program is saved as main.ts, compiled with the page's command and run with `node main.js`
     expect(readFileSync(join(ROOT, 'docs', 'LIBRARY.md'), 'utf8').replace(/\n/g, ' ')).toContain(`\`${COMPILE}\``);
     writeFileSync(join(app, 'main.ts'), libraryProgram());
-    // The page's `npx tsc` with this project's TypeScript (the version the app would install): it resolves the
-    // package and its peers from the app's node_modules, next to main.ts, as the app's own copy would.
+    // The page's `npx tsc` with TypeScript 7 (this project's typescript-native; what `npm install typescript` gives
+    // today): it resolves the package and its peers from the app's node_modules, next to main.ts, as the app's own
+    // copy would.
     const [, , ...tscArgs] = COMPILE.split(' ');
-    await run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ...tscArgs], { cwd: app });
+    await run(
+      process.execPath,
+      [join(dirname(require.resolve('typescript-native/package.json', { paths: [ROOT] })), 'bin', 'tsc'), ...tscArgs],
+      { cwd: app },
+    );
     await run(process.execPath, ['main.js'], { cwd: app });
 
     // THEN dist/shop.k8s.yaml holds the shop's edge and no yelb object

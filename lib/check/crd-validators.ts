@@ -135,9 +135,18 @@ export function compiledCrdValidator(schemaFile: string): ValidateFunction {
   return compiling.compile(readSchema(schemaFile) as object);
 }
 
+let generatedDir = join(__dirname, GENERATED_DIR);
+/**
+ * Where crdValidateFunction looks for generated validators; by default next to this module, as in build/. The tests
+ * run this module from its source and point it at the build's, which their global setup keeps fresh.
+ */
+export function useGeneratedValidators(dir: string): void {
+  generatedDir = dir;
+}
+
 /** The validator of a schema file: the build's generated code when there is some, else compiled now. */
 export function crdValidateFunction(schemaFile: string): ValidateFunction {
-  const generated = join(__dirname, GENERATED_DIR, generatedFileName(schemaFile));
+  const generated = join(generatedDir, generatedFileName(schemaFile));
   // Not a try of the require: a generated file that fails to load is a broken build, not a reason to compile.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return existsSync(generated) ? (require(generated) as ValidateFunction) : compiledCrdValidator(schemaFile);

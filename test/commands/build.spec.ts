@@ -54,10 +54,15 @@ const checkHelp = (dir: string) =>
 describe('never stale', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  // One copy for the source edit and the schema edit: each test edits a different input of the same build.
+  let copy: string | undefined;
+  const sharedCopy = () => {
+    if (copy === undefined) dirs.push((copy = projectCopy()));
+    return copy;
+  };
 
   test('a command runs the edited source: bin/run.js rebuilds when a source changed', () => {
-    const dir = projectCopy();
-    dirs.push(dir);
+    const dir = sharedCopy();
     const before = checkHelp(dir);
     expect(before.status).toBe(0);
     expect(before.stdout).toContain('Check ALB + Istio manifests');
@@ -74,8 +79,7 @@ describe('never stale', () => {
   });
 
   test("a check validates against an edited schema: bin/run.js regenerates that schema's validator, and only that one", () => {
-    const dir = projectCopy();
-    dirs.push(dir);
+    const dir = sharedCopy();
     const manifest = join(dir, 'gateway.yaml');
     writeFileSync(
       manifest,

@@ -7,8 +7,11 @@
  *   moduleNameMapper points lib/config's `./config-validator.generated.js` at it. Without it, every test file that
  *   loads a config would compile the schema with ajv again (about 0.4 s of CPU each);
  * - the helm binary, found and checked (`helm version`) once: the workers inherit the proof (VERIFIED_HELM_ENV of
- *   lib/tools/helm.ts) instead of each test file running `helm version` again.
+ *   lib/tools/helm.ts) instead of each test file running `helm version` again;
+ * - a fresh build/ (`node bin/run.js build` compiles only when a source or schema changed): the tests load the custom
+ *   resources' validators it generates (test/support/generated-validators.ts).
  */
+const { execFileSync } = require('child_process');
 const { createHash } = require('crypto');
 const fs = require('fs');
 const os = require('os');
@@ -47,10 +50,16 @@ function verifyHelm() {
   }
 }
 
+/** Rebuilds build/ unless its stamp says it is fresh; a source that does not compile fails the run here. */
+function ensureBuilt() {
+  execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
 module.exports = async () => {
   // Both read the TypeScript sources.
   require('./register-ts');
   process.env[SHARED_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
+  ensureBuilt();
   writeConfigValidator();
   verifyHelm();
 };

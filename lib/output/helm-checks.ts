@@ -108,13 +108,16 @@ export function checkHelpers(echoHelper: string, matchHelper: string): string {
 {{- if gt (len $json) ${ECHO_LIMIT} }}{{ printf "%s... (%d characters)" (trunc ${ECHO_LIMIT} $json) (len $json) }}{{ else }}{{ $json }}{{ end -}}
 {{- end }}
 
-{{/* Fails unless a string value (or, for one-or-many values, each item) matches a pattern and length bounds. */}}
+{{/*
+Fails unless a string value (or, for one-or-many values, each item) matches a pattern and length bounds. A string by its
+type, not its kind: values a parent chart passes to this one hold numbers as json.Number, whose kind is string.
+*/}}
 {{- define "${matchHelper}" -}}
 {{- $value := index . 0 -}}
 {{- $items := list $value -}}
 {{- if and (index . 6) (kindIs "slice" $value) }}{{ $items = $value }}{{ end -}}
 {{- range $items }}
-{{- if and (kindIs "string" .) (or (not (regexMatch (index $ 2) .)) (lt (len .) (int (index $ 4))) (gt (len .) (int (index $ 5)))) }}
+{{- if and (eq (typeOf .) "string") (or (not (regexMatch (index $ 2) .)) (lt (len .) (int (index $ 4))) (gt (len .) (int (index $ 5)))) }}
 {{- fail (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "${echoHelper}" $value)) }}
 {{- end }}
 {{- end }}

@@ -54,6 +54,11 @@ export function valuesSchema(): Record<string, unknown> {
   const source = valuesSourceSchema();
   const properties = forHelm(source.properties) as Record<string, Record<string, unknown>>;
   properties.certificate_arn.description = 'the ALB-Istio-TLS name of certificateArn; wins when set';
+  // Helm gives every dependency of a parent chart the parent's `global` values: accepted, so that the chart can be one.
+  properties.global = {
+    type: 'object',
+    description: "Helm's global values, which a parent chart passes to its dependencies; this chart reads none",
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `Values of the ${CHART_NAME} chart`,

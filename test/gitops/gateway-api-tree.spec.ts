@@ -19,7 +19,7 @@ import { ManifestFile, synthManifests } from '../../lib/output/plain';
 import { argoCdOptions, renderAll, synth } from '../../lib/synth';
 import { configWith } from '../support';
 import { ROOT, readTree, schemaErrors, unknownFieldErrors } from './support';
-import { scratch, sorted, template, withoutHelmLabels } from '../helm/support';
+import { scratch, sorted, templateMany, withoutHelmLabels } from '../helm/support';
 import Ajv from 'ajv';
 
 const OPTIONS = argoCdOptions(STACK);
@@ -327,9 +327,14 @@ describe('gitops.appSource helm with the Gateway API', () => {
     test('the committed chart with those values renders what the directory source deploys', async () => {
       const chartDir = join(ROOT, children.app.spec.source!.path!);
       const directory = childApplications(d, OPTIONS);
+      const renderings = await templateMany(
+        chartDir,
+        scratchDir,
+        `${albApi}-${gatewayApi}`,
+        deployed.map((a) => a.spec.source!.helm!.valuesObject as object),
+      );
       for (const [i, a] of deployed.entries()) {
-        const values = a.spec.source!.helm!.valuesObject as object;
-        const rendered = await template(chartDir, scratchDir, `${albApi}-${gatewayApi}-${i}`, values);
+        const rendered = renderings[i];
         const twin = byComponent(directory)[component(a)];
         expect(twin.spec.source?.directory).toBeDefined();
         const plain = d.manifests

@@ -6,7 +6,18 @@ import { gunzipSync } from 'zlib';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
 import { renderHelmChart } from '../../lib/output/helm-chart';
-import { CHART_NAME, helm, helmOnce, parseObjects, scratch, withoutHelmLabels, writeChart } from './support';
+import {
+  CHART_NAME,
+  helm,
+  helmOnce,
+  parseObjects,
+  scratch,
+  sorted,
+  template,
+  templateMany,
+  withoutHelmLabels,
+  writeChart,
+} from './support';
 import { STACK } from '../../charts';
 
 const BLOG_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
@@ -313,6 +324,28 @@ describe(`the ${CHART_NAME} chart`, () => {
     expect(parseObjects(fromFolder.stdout).length).toBeGreaterThan(15);
     expect(fromPackage.stdout).toBe(fromFolder.stdout);
     expect(fromOurArchive.stdout).toBe(fromFolder.stdout);
+  });
+
+  test('as a dependency of a parent chart (an umbrella chart, here once per alias), it renders what it renders alone', async () => {
+    // A parent gives each dependency Helm's `global` values, and numbers of its values arrive as json.Number.
+    const sets = [
+      {},
+      { host: 'blog.example.com', certificate_arn: BLOG_ARN, alb: { targetType: 'ip' } },
+      {
+        gateway: { api: 'gatewayApi' },
+        yelb: { ui: { replicas: 3, resources: { requests: { cpu: 1, memory: '64Mi' }, limits: { cpu: 2 } } } },
+      },
+    ];
+    const [asDependency, alone] = await Promise.all([
+      templateMany(chartDir, dir, 'parent', sets),
+      Promise.all(sets.map((values, i) => template(chartDir, dir, `alone-${i}`, values))),
+    ]);
+    sets.forEach((_, i) => {
+      expect(asDependency[i].length).toBeGreaterThan(15);
+      // Only helm.sh/chart differs: Helm names a dependency's chart after its alias.
+      expect(asDependency[i].map((o) => o.metadata.labels['helm.sh/chart'])).toContain(`set${i}-0.1.0`);
+      expect(sorted(withoutHelmLabels(asDependency[i]))).toEqual(sorted(withoutHelmLabels(alone[i])));
+    });
   });
 
   test("the synth's archive holds exactly the chart folder, with fixed times, owners and modes", () => {

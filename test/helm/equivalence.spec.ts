@@ -12,6 +12,7 @@ import {
   scratch,
   sorted,
   template,
+  templateMany,
   withoutHelmLabels,
   writeChart,
 } from './support';
@@ -242,12 +243,13 @@ describe(`helm template of the ${CHART_NAME} chart equals the plain synth`, () =
   afterAll(cleanup);
 
   // Every helm run at once: the suite takes as long as the slowest one.
-  const rendered = Promise.allSettled(CASES.map((c, i) => template(chartDir, dir, `case-${i}`, c.values)));
-  const renderedCase = async (i: number) => {
-    const result = (await rendered)[i];
-    if (result.status === 'rejected') throw result.reason;
-    return result.value;
-  };
+  const rendered = templateMany(
+    chartDir,
+    dir,
+    'cases',
+    CASES.map((c) => c.values),
+  );
+  const renderedCase = async (i: number) => (await rendered)[i];
 
   test.each(CASES.map((c, i) => [c.name, i] as const))('%s', async (_, i) => {
     // GIVEN the values of the case, and the equivalent config file

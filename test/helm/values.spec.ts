@@ -143,7 +143,7 @@ describe('chart values', () => {
     });
   });
 
-  test("the schema is the config schema: the same keys, minus gitops, plus the chart's own", () => {
+  test("the schema is the config schema: the same keys, minus gitops, plus the chart's own and Helm's global", () => {
     const schema = valuesSchema() as any;
     const config = CONFIG_SCHEMA as any;
     expect(Object.keys(schema.properties).sort()).toEqual(
@@ -153,9 +153,11 @@ describe('chart values', () => {
         'scope',
         'scopeApp',
         'createNamespaces',
+        'global',
       ].sort(),
     );
     expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.global.type).toBe('object');
     expect(schema.properties.alb.properties.targetType).toEqual(config.properties.alb.properties.targetType);
     // Formats are checked by validate.yaml (Helm's schema error would print the raw regex): no pattern is left.
     expect(schema.properties.host.anyOf[0]).toEqual({

@@ -45,8 +45,8 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'yelb-needs-istio-edge',
     madeBy: 'lib/config/semantics.ts componentProblem',
-    template: () => `{{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
-{{- fail ${JSON.stringify(YELB_NEEDS_ISTIO_EDGE)} }}
+    template: (h) => `{{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
+{{- include "${h('refuse')}" (list $ ${JSON.stringify(YELB_NEEDS_ISTIO_EDGE)}) }}
 {{- end }}`,
     example: { values: { istioEdge: { enabled: false } }, message: YELB_NEEDS_ISTIO_EDGE },
   },
@@ -63,7 +63,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- else if has $ns ${SYSTEM_NAMESPACES} }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
 {{- end }}
 {{- if $not }}
-{{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "${h('echo')}" $ns)) }}
+{{- include "${h('refuse')}" (list $ (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "${h('echo')}" $ns))) }}
 {{- end }}
 {{- end }}`,
     example: {
@@ -75,7 +75,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     id: 'group-name-with-gateway-api',
     madeBy: 'lib/config/semantics.ts albApiProblem',
     template: (h) => `{{- if and (eq .Values.alb.api "gatewayApi") .Values.alb.groupName }}
-{{- fail (printf "%s, got %s" ${JSON.stringify(GROUP_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.alb.groupName)) }}
+{{- include "${h('refuse')}" (list $ (printf "%s, got %s" ${JSON.stringify(GROUP_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.alb.groupName))) }}
 {{- end }}`,
     example: {
       values: { alb: { api: 'gatewayApi', groupName: 'shared' } },
@@ -88,7 +88,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     template: (
       h,
     ) => `{{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) ${GATEWAY_API_NAME_MAX}) }}
-{{- fail (printf "%s, got %s" ${JSON.stringify(GATEWAY_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.gateway.name)) }}
+{{- include "${h('refuse')}" (list $ (printf "%s, got %s" ${JSON.stringify(GATEWAY_NAME_WITH_GATEWAY_API)} (include "${h('echo')}" .Values.gateway.name))) }}
 {{- end }}`,
     example: {
       values: { gateway: { api: 'gatewayApi', name: 'g'.repeat(GATEWAY_API_NAME_MAX + 1) } },
@@ -98,9 +98,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'waf-detach-with-gateway-api',
     madeBy: 'lib/alb-gateway.ts AlbGateway',
-    template:
-      () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
-{{- fail ${JSON.stringify(`'alb.wafv2AclArn' ${WAF_DETACH_WITH_GATEWAY_API}`)} }}
+    template: (
+      h,
+    ) => `{{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
+{{- include "${h('refuse')}" (list $ ${JSON.stringify(`'alb.wafv2AclArn' ${WAF_DETACH_WITH_GATEWAY_API}`)}) }}
 {{- end }}`,
     example: {
       values: { alb: { api: 'gatewayApi', wafv2AclArn: 'none' } },
@@ -113,10 +114,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     template: (h) => `{{- $arnKey := ternary "certificate_arn" "certificateArn" (not (empty .Values.certificate_arn)) }}
 {{- $arns := .Values.certificate_arn | default .Values.certificateArn }}
 {{- if kindIs "slice" $arns }}
-{{- range $i, $arn := $arns }}{{ include "${h('partition')}" (list (printf "%s[%d]" $arnKey $i) $arn) }}{{ end }}
-{{- else }}{{ include "${h('partition')}" (list $arnKey $arns) }}
+{{- range $i, $arn := $arns }}{{ include "${h('partition')}" (list (printf "%s[%d]" $arnKey $i) $arn $) }}{{ end }}
+{{- else }}{{ include "${h('partition')}" (list $arnKey $arns $) }}
 {{- end }}
-{{- if .Values.alb.wafv2AclArn }}{{ include "${h('partition')}" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn) }}{{ end }}`,
+{{- if .Values.alb.wafv2AclArn }}{{ include "${h('partition')}" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn $) }}{{ end }}`,
     example: {
       values: { certificateArn: ARN('us-east-1', 'aws-cn') },
       message: `'certificateArn' must name ${PARTITION_REGIONS['aws-cn']}, as its partition is aws-cn, got "${ARN('us-east-1', 'aws-cn')}"`,
@@ -132,7 +133,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- $request := get $r.requests $resource }}
 {{- $limit := get $r.limits $resource }}
 {{- if gt (include $size $request | float64) (include $size $limit | float64) }}
-{{- fail (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "${h('echo')}" (toString $request))) }}
+{{- include "${h('refuse')}" (list $ (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "${h('echo')}" (toString $request)))) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -151,7 +152,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- $regions = append $regions (index (splitList ":" .) 3) | uniq }}
 {{- end }}
 {{- if gt (len $regions) 1 }}
-{{- fail (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
+{{- include "${h('refuse')}" (list $ (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions))) }}
 {{- end }}
 {{- end }}`,
     example: {
@@ -162,13 +163,13 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'alb-list-keys-once',
     madeBy: 'lib/alb-ingress.ts AlbIngress (assertKeyValues)',
-    template: () => `{{- if .Values.albIngress.enabled }}
+    template: (h) => `{{- if .Values.albIngress.enabled }}
 {{- range $name := list "loadBalancerAttributes" "targetGroupAttributes" "tags" }}
 {{- $keys := list }}
 {{- range $i, $entry := get $.Values.alb $name }}
 {{- $key := splitList "=" $entry | first }}
 {{- if has $key $keys }}
-{{- fail (printf "'alb.%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry) }}
+{{- include "${h('refuse')}" (list $ (printf "'alb.%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry)) }}
 {{- end }}
 {{- $keys = append $keys $key }}
 {{- end }}
@@ -182,9 +183,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'ipv6-only-alb-faces-internet',
     madeBy: 'lib/alb-ingress.ts addressTypeError',
-    template:
-      () => `{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
-{{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
+    template: (
+      h,
+    ) => `{{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
+{{- include "${h('refuse')}" (list $ (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme)) }}
 {{- end }}`,
     example: {
       values: { alb: { scheme: 'internal', ipAddressType: 'dualstack-without-public-ipv4' } },
@@ -194,10 +196,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'ipv6-cidr-needs-dualstack',
     madeBy: 'lib/alb-ingress.ts addressTypeError',
-    template: () => `{{- if .Values.albIngress.enabled }}
+    template: (h) => `{{- if .Values.albIngress.enabled }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
 {{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}
-{{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
+{{- include "${h('refuse')}" (list $ (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr)) }}
 {{- end }}
 {{- end }}
 {{- end }}`,
@@ -215,7 +217,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
 {{- $albRegion := index (splitList ":" (include "${h('certificateArns')}" . | fromJsonArray | first)) 3 }}
 {{- if ne $region $albRegion }}
-{{- fail (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region) }}
+{{- include "${h('refuse')}" (list $ (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region)) }}
 {{- end }}
 {{- end }}`,
     example: {
@@ -226,14 +228,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'route-to-yelb-port',
     madeBy: 'charts/index.ts (IstioEdge validation with the yelb Service ports)',
-    template: () => `{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
+    template: (h) => `{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- $ports := dict ${YELB_WORKLOADS.map((w) => `${JSON.stringify(w.name)} ${w.port}`).join(' ')} }}
 {{- range $i, $route := .Values.istioEdge.routes }}
 {{- if and (hasKey $ports $route.service) (ne (int (get $ports $route.service)) (int $route.port)) }}
-{{- fail (printf "'istioEdge.routes[%d].port' must be %d, the port of Service %s, got %d" $i (int (get $ports $route.service)) $route.service (int $route.port)) }}
+{{- include "${h('refuse')}" (list $ (printf "'istioEdge.routes[%d].port' must be %d, the port of Service %s, got %d" $i (int (get $ports $route.service)) $route.service (int $route.port))) }}
 {{- end }}
 {{- if and $.Values.mesh.authorization (hasKey $ports $route.service) (not (has $route.service (list ${YELB_GATEWAY_CALLABLE.map((n) => JSON.stringify(n)).join(' ')}))) }}
-{{- fail (printf "'istioEdge.routes[%d].service' must be ${YELB_GATEWAY_CALLABLE.join(' or ')} while mesh.authorization is on, got %q" $i $route.service) }}
+{{- include "${h('refuse')}" (list $ (printf "'istioEdge.routes[%d].service' must be ${YELB_GATEWAY_CALLABLE.join(' or ')} while mesh.authorization is on, got %q" $i $route.service)) }}
 {{- end }}
 {{- end }}
 {{- end }}`,
@@ -255,11 +257,11 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     id: 'virtual-service-name-free',
     madeBy: 'lib/istio-edge.ts IstioEdge',
-    template: () => `{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
+    template: (h) => `{{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- if has .Values.istioEdge.virtualServiceName (list ${YELB_WORKLOADS.filter((w) => w.mesh)
       .map((w) => JSON.stringify(w.name))
       .join(' ')}) }}
-{{- fail (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName) }}
+{{- include "${h('refuse')}" (list $ (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName)) }}
 {{- end }}
 {{- end }}`,
     example: {
@@ -273,10 +275,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     template: (h) => `{{- if eq .Values.gateway.tls.mode "certManager" }}
 {{- $duration := include "${h('seconds')}" .Values.gateway.tls.duration | float64 }}
 {{- if ge (include "${h('seconds')}" .Values.gateway.tls.renewBefore | float64) $duration }}
-{{- fail (printf "'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore) }}
+{{- include "${h('refuse')}" (list $ (printf "'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore)) }}
 {{- end }}
 {{- if lt $duration 3600.0 }}
-{{- fail (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
+{{- include "${h('refuse')}" (list $ (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration)) }}
 {{- end }}
 {{- end }}`,
     example: {
@@ -300,7 +302,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     template: (h) => `{{- $apps := list }}
 {{- range $i, $a := .Values.apps }}{{ if or (not (hasKey $a "enabled")) $a.enabled }}{{ $apps = append $apps (list $i $a) }}{{ end }}{{ end }}
 {{- if $apps }}
-{{- if not .Values.istioEdge.enabled }}{{ fail ${JSON.stringify(APPS_NEED_ISTIO_EDGE)} }}{{ end }}
+{{- if not .Values.istioEdge.enabled }}{{ include "${h('refuse')}" (list $ ${JSON.stringify(APPS_NEED_ISTIO_EDGE)}) }}{{ end }}
 {{- $names := dict }}
 {{- $namespaces := dict }}
 {{- $hosts := dict }}
@@ -313,7 +315,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- $a := index $entry 1 }}
 {{- $key := printf "apps[%d]" (index $entry 0) }}
 {{- if hasKey $names $a.name }}
-{{- fail (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "${h('echo')}" $a.name)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "${h('echo')}" $a.name))) }}
 {{- end }}
 {{- $_ := set $names $a.name $key }}
 {{- $ns := $a.namespace | default $a.name }}
@@ -324,29 +326,29 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- else if has $ns ${SYSTEM_NAMESPACES} }}{{ $not = ${JSON.stringify(APP_NAMESPACE_NOT.system)} }}
 {{- end }}
 {{- if $not }}
-{{- fail (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "${h('echo')}" $ns)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "${h('echo')}" $ns))) }}
 {{- end }}
 {{- if hasKey $namespaces $ns }}
-{{- fail (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "${h('echo')}" $ns)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "${h('echo')}" $ns))) }}
 {{- end }}
 {{- $_ := set $namespaces $ns $key }}
 {{- range $i, $host := $a.hosts }}
 {{- if hasKey $hosts $host }}
-{{- fail (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "${h('echo')}" $host)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "${h('echo')}" $host))) }}
 {{- end }}
 {{- $_ := set $hosts $host (printf "%s (%s)" $key $a.name) }}
 {{- end }}
 {{- $prefixes := dict }}
 {{- range $i, $route := $a.routes }}
 {{- if hasKey $prefixes $route.pathPrefix }}
-{{- fail (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "${h('echo')}" $route.pathPrefix)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "${h('echo')}" $route.pathPrefix))) }}
 {{- end }}
 {{- $_ := set $prefixes $route.pathPrefix $i }}
 {{- end }}
 {{- $workloads := dict }}
 {{- range $i, $allow := (default (list) $a.allow) }}
 {{- if hasKey $workloads $allow.workload }}
-{{- fail (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "${h('echo')}" $allow.workload)) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "${h('echo')}" $allow.workload))) }}
 {{- end }}
 {{- $_ := set $workloads $allow.workload $i }}
 {{- end }}
@@ -354,10 +356,10 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 {{- $single := kindIs "string" $a.certificateArn }}
 {{- range $i, $arn := include "${h('asList')}" $a.certificateArn | fromJsonArray }}
 {{- $field := ternary (printf "%s.certificateArn" $key) (printf "%s.certificateArn[%d]" $key $i) $single }}
-{{- include "${h('partition')}" (list $field $arn) }}
+{{- include "${h('partition')}" (list $field $arn $) }}
 {{- $own := index (splitList ":" $arn) 3 }}
 {{- if ne $own $region }}
-{{- fail (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own) }}
+{{- include "${h('refuse')}" (list $ (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own)) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -436,7 +438,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     madeBy: 'charts/alb-ingress-chart.ts albPlanOf (lib/alb-plan.ts planAlbs)',
     template: (h) => `{{- if .Values.albIngress.enabled }}
 {{- $plan := include "${h('albPlan')}" . | fromJson }}
-{{- if $plan.error }}{{ fail $plan.error }}{{ end }}
+{{- if $plan.error }}{{ include "${h('refuse')}" (list $ $plan.error) }}{{ end }}
 {{- end }}`,
     example: {
       values: { alb: { quotas: { albs: 1, rules: 1 } }, apps: [app('shop')] },

@@ -58,7 +58,7 @@ function scopeAppCheck(repeated: readonly RepeatedFile[]): string {
   return `{{- if eq .Values.scope "app" }}
 {{- $names := concat ${names.join(' ')} }}
 {{- if not (has .Values.scopeApp $names) }}
-{{- fail (printf "'scopeApp' must name one of ${lists} (${names.length === 1 ? '' : 'any of '}%s) while scope is app, got %s" (join ", " $names) (include "${helper('echo')}" .Values.scopeApp)) }}
+{{- include "${helper('refuse')}" (list $ (printf "'scopeApp' must name one of ${lists} (${names.length === 1 ? '' : 'any of '}%s) while scope is app, got %s" (join ", " $names) (include "${helper('echo')}" .Values.scopeApp))) }}
 {{- end }}
 {{- end }}`;
 }

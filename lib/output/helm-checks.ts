@@ -51,7 +51,7 @@ export class ValueChecks {
       // One string or a list of them (host, certificateArn): every item must match; the error names the whole value.
       const all = node.anyOf?.some((b) => b.type === 'array' && b.items?.pattern === branch.pattern) ?? false;
       out.push(
-        `{{- include "${this.matchHelper}" (list ${value} ${keyExpr(key)} \`${pattern}\` ${JSON.stringify(expected)} ${min} ${max} ${all}) }}`,
+        `{{- include "${this.matchHelper}" (list ${value} ${keyExpr(key)} \`${pattern}\` ${JSON.stringify(expected)} ${min} ${max} ${all} $) }}`,
       );
     }
     if (node.properties) {
@@ -98,11 +98,21 @@ export class ValueChecks {
 }
 
 /**
- * The named templates the checks use: `echo` shows a value as the synth does (JSON, cut to ECHO_LIMIT characters), `match`
- * takes (list value key pattern expected minLength maxLength oneOrMany).
+ * The named templates the checks use: `refuse` refuses values with a message, `echo` shows a value as the synth does
+ * (JSON, cut to ECHO_LIMIT characters), `match` takes (list value key pattern expected minLength maxLength oneOrMany
+ * context), the context being the validate define's.
  */
-export function checkHelpers(echoHelper: string, matchHelper: string): string {
-  return `{{/* A value as error messages show it: JSON, cut to ${ECHO_LIMIT} characters with the full length after it. */}}
+export function checkHelpers(refuseHelper: string, echoHelper: string, matchHelper: string): string {
+  return `{{/*
+Refuses the values with a message. Takes (list context message): fails, unless the context (the validate define's)
+holds a list "refusals", which gets the message instead, so that one rendering can report each refusal of many value sets.
+*/}}
+{{- define "${refuseHelper}" -}}
+{{- $context := index . 0 -}}
+{{- if hasKey $context "refusals" }}{{ $_ := set $context "refusals" (append (get $context "refusals") (index . 1)) }}{{ else }}{{ fail (index . 1) }}{{ end -}}
+{{- end }}
+
+{{/* A value as error messages show it: JSON, cut to ${ECHO_LIMIT} characters with the full length after it. */}}
 {{- define "${echoHelper}" -}}
 {{- $json := toJson . -}}
 {{- if gt (len $json) ${ECHO_LIMIT} }}{{ printf "%s... (%d characters)" (trunc ${ECHO_LIMIT} $json) (len $json) }}{{ else }}{{ $json }}{{ end -}}
@@ -118,7 +128,7 @@ type, not its kind: values a parent chart passes to this one hold numbers as jso
 {{- if and (index . 6) (kindIs "slice" $value) }}{{ $items = $value }}{{ end -}}
 {{- range $items }}
 {{- if and (eq (typeOf .) "string") (or (not (regexMatch (index $ 2) .)) (lt (len .) (int (index $ 4))) (gt (len .) (int (index $ 5)))) }}
-{{- fail (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "${echoHelper}" $value)) }}
+{{- include "${refuseHelper}" (list (index $ 7) (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "${echoHelper}" $value))) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -142,8 +142,8 @@ ${labelLines(chartLabels).join('\n')}
 {{- $total -}}
 {{- end }}
 
-${checkHelpers(helper('echo'), helper('match'))}
-{{/* Fails when an ARN's partition does not own its region. Takes (list key arn). */}}
+${checkHelpers(helper('refuse'), helper('echo'), helper('match'))}
+{{/* Refuses an ARN whose partition does not own its region. Takes (list key arn context). */}}
 {{- define "${helper('partition')}" -}}
 {{- $arn := index . 1 -}}
 {{- $parts := splitList ":" $arn -}}
@@ -153,7 +153,7 @@ ${checkHelpers(helper('echo'), helper('match'))}
 {{- if hasPrefix "cn-" $region }}{{ $owner = "aws-cn" }}{{ else if hasPrefix "us-gov-" $region }}{{ $owner = "aws-us-gov" }}{{ end }}
 {{- $regions := ${goDict(PARTITION_REGIONS)} }}
 {{- if and (hasKey $regions (index $parts 1)) (ne (index $parts 1) $owner) }}
-{{- fail (printf "'%s' must name %s, as its partition is %s, got %s" (index . 0) (get $regions (index $parts 1)) (index $parts 1) (include "${helper('echo')}" $arn)) }}
+{{- include "${helper('refuse')}" (list (index $ 2) (printf "'%s' must name %s, as its partition is %s, got %s" (index $ 0) (get $regions (index $parts 1)) (index $parts 1) (include "${helper('echo')}" $arn))) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -14,6 +14,7 @@ import { dirname, join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
 import { CHART_NAME, renderHelmChart } from '../../lib/output/helm-chart';
+import { helper } from '../../lib/output/helm-names';
 import { synthManifests } from '../../lib/output/plain';
 import { HelmResult, runHelm } from '../../lib/tools/helm';
 import { HELM_ONLY_LABELS } from '../../lib/output/helm-self-check';
@@ -176,6 +177,29 @@ export async function templateMany(
     objects[Number(set[1])].push(...parseObjects(manifest));
   }
   return objects;
+}
+
+/**
+ * For each of `sets`, the first refusal of the chart's checks ('' when they pass), in one helm run: the chart reduced
+ * to its named templates and one template that runs the validate define in report mode (a context holding a list
+ * "refusals", which the refuse helper fills instead of failing), held once per set by a parent chart (templateMany).
+ * The first refusal is the line `helm template` of the whole chart fails with; value-formats.spec.ts and
+ * cross-field-rules.spec.ts prove it with real failing runs.
+ */
+export async function refusalsOf(chart: string, dir: string, name: string, sets: readonly object[]): Promise<string[]> {
+  const checks = join(dir, `${name}-checks`);
+  cpSync(chart, checks, { recursive: true });
+  for (const file of readdirSync(join(checks, 'templates')))
+    if (file !== '_helpers.tpl') rmSync(join(checks, 'templates', file));
+  writeFileSync(
+    join(checks, 'templates', 'refusals.yaml'),
+    `{{- $context := dict "Values" .Values "Release" .Release "Chart" .Chart "Capabilities" .Capabilities "refusals" list }}
+{{- include "${helper('validate')}" $context }}
+refusals: {{ toJson $context.refusals }}
+`,
+  );
+  const rendered = await templateMany(checks, dir, name, sets);
+  return rendered.map((objects) => (objects[0].refusals as string[])[0] ?? '');
 }
 
 /**

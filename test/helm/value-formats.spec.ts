@@ -3,7 +3,7 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
-import { helm, scratch, writeChart } from './support';
+import { helm, refusalsOf, scratch, writeChart } from './support';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
 const ACM =
@@ -174,28 +174,47 @@ describe("values of the wrong form fail helm template with the synth's message, 
   const { dir, cleanup } = scratch('helm-formats');
   const { chartDir } = writeChart(dir);
   afterAll(cleanup);
+  // Every case's refusal in one helm run; real failing runs of the whole chart for one case of each helper.
+  const refusals = refusalsOf(
+    chartDir,
+    dir,
+    'formats',
+    CASES.map(([, values]) => values),
+  );
+  const REAL_RUNS = [
+    'an ARN that is not an ACM certificate',
+    'the blog alias with a malformed ARN',
+    'a CPU request above its limit',
+    'an aws certificate in a China region, second in a list',
+  ].map((name) => CASES.findIndex(([n]) => n === name));
   const runs = Promise.all(
-    CASES.map(([, values], i) => {
+    REAL_RUNS.map((i) => {
       const file = join(dir, `format-${i}.yaml`);
-      writeFileSync(file, yaml.dump(values));
+      writeFileSync(file, yaml.dump(CASES[i][1]));
       return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
     }),
   );
 
   test.each(CASES.map(([name], i) => [name, i] as const))('%s', async (_, i) => {
     const [, values, message, chartOnly] = CASES[i];
-    const run = (await runs)[i];
-    expect(run.code).not.toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.split('\n')[0]).toBe(
-      `Error: execution error at (eks-alb-istio-tls/templates/validate.yaml:2:4): ${message}`,
-    );
-    expect(run.stderr).not.toMatch(/pattern/);
+    expect((await refusals)[i]).toBe(message);
     if (chartOnly) return;
     // the synth says the same of the same value
     const file = join(dir, `format-${i}.config.yaml`);
     writeFileSync(file, yaml.dump(values));
     expect(() => loadConfig(file)).toThrow(new Error(message));
+  });
+
+  test('helm template of the chart fails with that line: the match, partition and cross-value refusals', async () => {
+    expect(REAL_RUNS).not.toContain(-1);
+    for (const [k, run] of (await runs).entries()) {
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')[0]).toBe(
+        `Error: execution error at (eks-alb-istio-tls/templates/validate.yaml:2:4): ${CASES[REAL_RUNS[k]][2]}`,
+      );
+      expect(run.stderr).not.toMatch(/pattern/);
+    }
   });
 
   test('27 certificates: helm template refuses them as the synth does, unless alb.quotas.certificates allows them', async () => {

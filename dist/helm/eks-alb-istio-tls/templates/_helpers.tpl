@@ -69,6 +69,15 @@ helm.sh/chart: {{ include "eks-alb-istio-tls.chart" .root | quote }}
 {{- $total -}}
 {{- end }}
 
+{{/*
+Refuses the values with a message. Takes (list context message): fails, unless the context (the validate define's)
+holds a list "refusals", which gets the message instead, so that one rendering can report each refusal of many value sets.
+*/}}
+{{- define "eks-alb-istio-tls.refuse" -}}
+{{- $context := index . 0 -}}
+{{- if hasKey $context "refusals" }}{{ $_ := set $context "refusals" (append (get $context "refusals") (index . 1)) }}{{ else }}{{ fail (index . 1) }}{{ end -}}
+{{- end }}
+
 {{/* A value as error messages show it: JSON, cut to 100 characters with the full length after it. */}}
 {{- define "eks-alb-istio-tls.echo" -}}
 {{- $json := toJson . -}}
@@ -85,12 +94,12 @@ type, not its kind: values a parent chart passes to this one hold numbers as jso
 {{- if and (index . 6) (kindIs "slice" $value) }}{{ $items = $value }}{{ end -}}
 {{- range $items }}
 {{- if and (eq (typeOf .) "string") (or (not (regexMatch (index $ 2) .)) (lt (len .) (int (index $ 4))) (gt (len .) (int (index $ 5)))) }}
-{{- fail (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "eks-alb-istio-tls.echo" $value)) }}
+{{- include "eks-alb-istio-tls.refuse" (list (index $ 7) (printf "'%s' must be %s, got %s" (index $ 1) (index $ 3) (include "eks-alb-istio-tls.echo" $value))) }}
 {{- end }}
 {{- end }}
 {{- end }}
 
-{{/* Fails when an ARN's partition does not own its region. Takes (list key arn). */}}
+{{/* Refuses an ARN whose partition does not own its region. Takes (list key arn context). */}}
 {{- define "eks-alb-istio-tls.partition" -}}
 {{- $arn := index . 1 -}}
 {{- $parts := splitList ":" $arn -}}
@@ -100,7 +109,7 @@ type, not its kind: values a parent chart passes to this one hold numbers as jso
 {{- if hasPrefix "cn-" $region }}{{ $owner = "aws-cn" }}{{ else if hasPrefix "us-gov-" $region }}{{ $owner = "aws-us-gov" }}{{ end }}
 {{- $regions := dict "aws" "a region other than cn-* and us-gov-*" "aws-cn" "a cn-* region" "aws-us-gov" "a us-gov-* region" }}
 {{- if and (hasKey $regions (index $parts 1)) (ne (index $parts 1) $owner) }}
-{{- fail (printf "'%s' must name %s, as its partition is %s, got %s" (index . 0) (get $regions (index $parts 1)) (index $parts 1) (include "eks-alb-istio-tls.echo" $arn)) }}
+{{- include "eks-alb-istio-tls.refuse" (list (index $ 2) (printf "'%s' must name %s, as its partition is %s, got %s" (index $ 0) (get $regions (index $parts 1)) (index $parts 1) (include "eks-alb-istio-tls.echo" $arn))) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -304,118 +313,118 @@ AlbIngressChart, so that they name the config keys.
 */}}
 {{- define "eks-alb-istio-tls.validate" -}}
 {{- range $i1, $e1 := (index $.Values "apps") }}
-{{- include "eks-alb-istio-tls.match" (list (index $e1 "name") (printf "apps[%d].name" $i1) `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "name") (printf "apps[%d].name" $i1) `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false $) }}
 {{- if hasKey $e1 "namespace" }}
-{{- include "eks-alb-istio-tls.match" (list (index $e1 "namespace") (printf "apps[%d].namespace" $i1) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "namespace") (printf "apps[%d].namespace" $i1) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- end }}
 {{- range $i2, $e2 := (index $e1 "hosts") }}
-{{- include "eks-alb-istio-tls.match" (list $e2 (printf "apps[%d].hosts[%d]" $i1 $i2) `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com" 1 128 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e2 (printf "apps[%d].hosts[%d]" $i1 $i2) `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com" 1 128 false $) }}
 {{- end }}
 {{- if hasKey $e1 "certificateArn" }}
-{{- include "eks-alb-istio-tls.match" (list (index $e1 "certificateArn") (printf "apps[%d].certificateArn" $i1) `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "certificateArn") (printf "apps[%d].certificateArn" $i1) `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true $) }}
 {{- end }}
 {{- range $i3, $e3 := (index $e1 "routes") }}
-{{- include "eks-alb-istio-tls.match" (list (index $e3 "pathPrefix") (printf "apps[%d].routes[%d].pathPrefix" $i1 $i3) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index $e3 "service") (printf "apps[%d].routes[%d].service" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "pathPrefix") (printf "apps[%d].routes[%d].pathPrefix" $i1 $i3) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "service") (printf "apps[%d].routes[%d].service" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- if hasKey $e3 "workload" }}
-{{- include "eks-alb-istio-tls.match" (list (index $e3 "workload") (printf "apps[%d].routes[%d].workload" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e3 "workload") (printf "apps[%d].routes[%d].workload" $i1 $i3) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $e1 "externalHosts" }}
 {{- range $i4, $e4 := (index $e1 "externalHosts") }}
-{{- include "eks-alb-istio-tls.match" (list $e4 (printf "apps[%d].externalHosts[%d]" $i1 $i4) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e4 (printf "apps[%d].externalHosts[%d]" $i1 $i4) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false $) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $e1 "workloadLabel" }}
-{{- include "eks-alb-istio-tls.match" (list (index $e1 "workloadLabel") (printf "apps[%d].workloadLabel" $i1) `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e1 "workloadLabel") (printf "apps[%d].workloadLabel" $i1) `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false $) }}
 {{- end }}
 {{- if hasKey $e1 "allow" }}
 {{- range $i5, $e5 := (index $e1 "allow") }}
-{{- include "eks-alb-istio-tls.match" (list (index $e5 "workload") (printf "apps[%d].allow[%d].workload" $i1 $i5) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e5 "workload") (printf "apps[%d].allow[%d].workload" $i1 $i5) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- range $i7, $e7 := (index $e5 "from") }}
-{{- include "eks-alb-istio-tls.match" (list $e7 (printf "apps[%d].allow[%d].from[%d]" $i1 $i5 $i7) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a ServiceAccount as <name> (in the app namespace) or <namespace>/<name>" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e7 (printf "apps[%d].allow[%d].from[%d]" $i1 $i5 $i7) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a ServiceAccount as <name> (in the app namespace) or <namespace>/<name>" 0 1000000000 false $) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index $.Values "host") "host" `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com, or a non-empty list of them" 1 128 true) }}
-{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificateArn") "certificateArn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
-{{- include "eks-alb-istio-tls.match" (list (index $.Values "namespace") "namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "namespace") "gateway.namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "name") "gateway.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceName") "gateway.serviceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceAccount") "gateway.serviceAccount" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "host") "host" `^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "a lowercase DNS name of at most 128 characters (the ALB host condition limit) such as yelb.example.com, or a non-empty list of them" 1 128 true $) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificateArn") "certificateArn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true $) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "namespace") "namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "namespace") "gateway.namespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "name") "gateway.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceName") "gateway.serviceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "serviceAccount") "gateway.serviceAccount" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- range $k8, $v8 := (index (index $.Values "gateway") "selector") }}
-{{- include "eks-alb-istio-tls.match" (list $k8 "gateway.selector" `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list $v8 (printf "gateway.selector.%s" $k8) `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$` "a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $k8 "gateway.selector" `^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$` "a Kubernetes label key ([prefix/]name)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list $v8 (printf "gateway.selector.%s" $k8) `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$` "a Kubernetes label value (at most 63 of A-Z a-z 0-9 - _ .)" 0 1000000000 false $) }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "credentialName") "gateway.credentialName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "gateway") "credentialName") "gateway.credentialName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- if hasKey (index (index $.Values "gateway") "tls") "issuerRef" }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index $.Values "gateway") "tls") "issuerRef") "name") "gateway.tls.issuerRef.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index $.Values "gateway") "tls") "issuerRef") "name") "gateway.tls.issuerRef.name" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "duration") "gateway.tls.duration" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "renewBefore") "gateway.tls.renewBefore" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "ingressName") "alb.ingressName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "sslPolicy") "alb.sslPolicy" `^ELBSecurityPolicy-[A-Za-z0-9-]+$` "an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "duration") "gateway.tls.duration" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "gateway") "tls") "renewBefore") "gateway.tls.renewBefore" `^([0-9]+(\.[0-9]+)?(h|m|s))+$` "a duration in hours, minutes or seconds such as 8760h or 720h30m" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "ingressName") "alb.ingressName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "sslPolicy") "alb.sslPolicy" `^ELBSecurityPolicy-[A-Za-z0-9-]+$` "an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" 0 1000000000 false $) }}
 {{- if hasKey (index $.Values "alb") "groupName" }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "groupName") "alb.groupName" `^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$` "at most 63 characters of [a-z0-9.-]" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "groupName") "alb.groupName" `^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$` "at most 63 characters of [a-z0-9.-]" 0 1000000000 false $) }}
 {{- end }}
 {{- range $i9, $e9 := (index (index $.Values "alb") "loadBalancerAttributes") }}
-{{- include "eks-alb-istio-tls.match" (list $e9 (printf "alb.loadBalancerAttributes[%d]" $i9) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e9 (printf "alb.loadBalancerAttributes[%d]" $i9) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false $) }}
 {{- end }}
 {{- range $i10, $e10 := (index (index $.Values "alb") "targetGroupAttributes") }}
-{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false $) }}
 {{- if regexMatch `^deregistration_delay\.timeout_seconds=` (toString $e10) }}
-{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$` "deregistration_delay.timeout_seconds=<seconds from 0 to 3600>" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e10 (printf "alb.targetGroupAttributes[%d]" $i10) `^deregistration_delay\.timeout_seconds=(0|[1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)$` "deregistration_delay.timeout_seconds=<seconds from 0 to 3600>" 0 1000000000 false $) }}
 {{- end }}
 {{- end }}
 {{- range $i11, $e11 := (index (index $.Values "alb") "tags") }}
-{{- include "eks-alb-istio-tls.match" (list $e11 (printf "alb.tags[%d]" $i11) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e11 (printf "alb.tags[%d]" $i11) `^[A-Za-z0-9_.:/+@-]{1,128}=[^,\s]([^,\r\n]{0,254}[^,\s])?$` "a key=value pair (key of A-Z a-z 0-9 _ . : / + @ -, value not empty and without commas)" 0 1000000000 false $) }}
 {{- end }}
 {{- range $i12, $e12 := (index (index $.Values "alb") "inboundCidrs") }}
-{{- include "eks-alb-istio-tls.match" (list $e12 (printf "alb.inboundCidrs[%d]" $i12) `^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` "an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e12 (printf "alb.inboundCidrs[%d]" $i12) `^(((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` "an IPv4 or IPv6 CIDR such as 10.0.0.0/8 or 2001:db8::/32" 0 1000000000 false $) }}
 {{- end }}
 {{- if hasKey (index $.Values "alb") "wafv2AclArn" }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "wafv2AclArn") "alb.wafv2AclArn" `^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$` "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "alb") "wafv2AclArn") "alb.wafv2AclArn" `^(none|arn:aws(-cn|-us-gov)?:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128})$` "a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<12-digit account>:regional/webacl/<name>/<id>) or none" 0 1000000000 false $) }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "rootNamespace") "mesh.rootNamespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "rootNamespace") "mesh.rootNamespace" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- range $i13, $e13 := (index (index $.Values "mesh") "externalHosts") }}
-{{- include "eks-alb-istio-tls.match" (list $e13 (printf "mesh.externalHosts[%d]" $i13) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false) }}
+{{- include "eks-alb-istio-tls.match" (list $e13 (printf "mesh.externalHosts[%d]" $i13) `^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$` "an exact lowercase DNS name such as www.themealdb.com (no wildcard: the ServiceEntry resolves it by DNS)" 1 253 false $) }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "trustDomain") "mesh.trustDomain" `^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?$` "a trust domain such as cluster.local (lowercase letters, digits, \".\", \"-\" and \"_\")" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "istioEdge") "virtualServiceName") "istioEdge.virtualServiceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "mesh") "trustDomain") "mesh.trustDomain" `^[a-z0-9]([a-z0-9._-]{0,253}[a-z0-9])?$` "a trust domain such as cluster.local (lowercase letters, digits, \".\", \"-\" and \"_\")" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index $.Values "istioEdge") "virtualServiceName") "istioEdge.virtualServiceName" `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- range $i14, $e14 := (index (index $.Values "istioEdge") "routes") }}
-{{- include "eks-alb-istio-tls.match" (list (index $e14 "pathPrefix") (printf "istioEdge.routes[%d].pathPrefix" $i14) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index $e14 "service") (printf "istioEdge.routes[%d].service" $i14) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e14 "pathPrefix") (printf "istioEdge.routes[%d].pathPrefix" $i14) `^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$` "an absolute URL path such as / or /api" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index $e14 "service") (printf "istioEdge.routes[%d].service" $i14) `^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$` "a DNS label (lowercase letters, digits and \"-\", at most 63 characters)" 0 1000000000 false $) }}
 {{- end }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "ui") "image") "yelb.ui.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "cpu") "yelb.ui.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "memory") "yelb.ui.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "cpu") "yelb.ui.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "memory") "yelb.ui.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "appserver") "image") "yelb.appserver.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "cpu") "yelb.appserver.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "memory") "yelb.appserver.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "cpu") "yelb.appserver.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "memory") "yelb.appserver.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "db") "image") "yelb.db.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "cpu") "yelb.db.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "memory") "yelb.db.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "cpu") "yelb.db.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "memory") "yelb.db.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "redis") "image") "yelb.redis.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "cpu") "yelb.redis.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "memory") "yelb.redis.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "cpu") "yelb.redis.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false) }}
-{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "memory") "yelb.redis.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "ui") "image") "yelb.ui.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "cpu") "yelb.ui.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "requests") "memory") "yelb.ui.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "cpu") "yelb.ui.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "ui") "resources") "limits") "memory") "yelb.ui.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "appserver") "image") "yelb.appserver.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "cpu") "yelb.appserver.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "requests") "memory") "yelb.appserver.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "cpu") "yelb.appserver.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "appserver") "resources") "limits") "memory") "yelb.appserver.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "db") "image") "yelb.db.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "cpu") "yelb.db.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "requests") "memory") "yelb.db.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "cpu") "yelb.db.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "db") "resources") "limits") "memory") "yelb.db.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index $.Values "yelb") "redis") "image") "yelb.redis.image" `^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$` "a container image reference such as redis:4.0.2" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "cpu") "yelb.redis.resources.requests.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "requests") "memory") "yelb.redis.resources.requests.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "cpu") "yelb.redis.resources.limits.cpu" `^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$` "a CPU quantity such as 256m or 1" 0 1000000000 false $) }}
+{{- include "eks-alb-istio-tls.match" (list (index (index (index (index (index $.Values "yelb") "redis") "resources") "limits") "memory") "yelb.redis.resources.limits.memory" `^[1-9][0-9]*(Ki|Mi|Gi|Ti)$` "a memory quantity such as 256Mi or 2Gi" 0 1000000000 false $) }}
 {{- if hasKey $.Values "certificate_arn" }}
-{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "certificate_arn") "certificate_arn" `^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$` "an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>), or a non-empty list of them" 0 1000000000 true $) }}
 {{- end }}
 {{- if hasKey $.Values "scopeApp" }}
-{{- include "eks-alb-istio-tls.match" (list (index $.Values "scopeApp") "scopeApp" `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false) }}
+{{- include "eks-alb-istio-tls.match" (list (index $.Values "scopeApp") "scopeApp" `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$` "a DNS label of at most 32 characters (lowercase letters, digits and \"-\")" 0 1000000000 false $) }}
 {{- end }}
 {{- if and .Values.yelb.enabled (not .Values.istioEdge.enabled) }}
-{{- fail "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false" }}
+{{- include "eks-alb-istio-tls.refuse" (list $ "'istioEdge.enabled' must be true while yelb.enabled is true (the Istio objects hold the PeerAuthentication that enforces mTLS for yelb; to leave both out, set yelb.enabled: false too), got false") }}
 {{- end }}
 {{- if and (or .Values.yelb.enabled .Values.istioEdge.enabled) (include "eks-alb-istio-tls.sampleActive" .) }}
 {{- $ns := .Values.namespace }}
@@ -425,25 +434,25 @@ AlbIngressChart, so that they name the config keys.
 {{- else if has $ns (list "kube-system" "kube-public" "kube-node-lease") }}{{ $not = "a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)" }}
 {{- end }}
 {{- if $not }}
-{{- fail (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'namespace' must be a namespace of its own, not %s, got %s" $not (include "eks-alb-istio-tls.echo" $ns))) }}
 {{- end }}
 {{- end }}
 {{- if and (eq .Values.alb.api "gatewayApi") .Values.alb.groupName }}
-{{- fail (printf "%s, got %s" "'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature)" (include "eks-alb-istio-tls.echo" .Values.alb.groupName)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "%s, got %s" "'alb.groupName' must be unset with alb.api gatewayApi (each Gateway is an ALB of its own; IngressGroups are an Ingress feature)" (include "eks-alb-istio-tls.echo" .Values.alb.groupName))) }}
 {{- end }}
 {{- if and (eq .Values.gateway.api "gatewayApi") (gt (len .Values.gateway.name) 57) }}
-{{- fail (printf "%s, got %s" "'gateway.name' must be at most 57 characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount <name>-istio, a DNS label of at most 63)" (include "eks-alb-istio-tls.echo" .Values.gateway.name)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "%s, got %s" "'gateway.name' must be at most 57 characters with gateway.api gatewayApi (Istio names its Service and ServiceAccount <name>-istio, a DNS label of at most 63)" (include "eks-alb-istio-tls.echo" .Values.gateway.name))) }}
 {{- end }}
 {{- if and .Values.albIngress.enabled (eq .Values.alb.api "gatewayApi") (eq (toString .Values.alb.wafv2AclArn) "none") }}
-{{- fail "'alb.wafv2AclArn' must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got \"none\"" }}
+{{- include "eks-alb-istio-tls.refuse" (list $ "'alb.wafv2AclArn' must be a web ACL ARN with the Gateway API: a LoadBalancerConfiguration cannot detach an ACL, got \"none\"") }}
 {{- end }}
 {{- $arnKey := ternary "certificate_arn" "certificateArn" (not (empty .Values.certificate_arn)) }}
 {{- $arns := .Values.certificate_arn | default .Values.certificateArn }}
 {{- if kindIs "slice" $arns }}
-{{- range $i, $arn := $arns }}{{ include "eks-alb-istio-tls.partition" (list (printf "%s[%d]" $arnKey $i) $arn) }}{{ end }}
-{{- else }}{{ include "eks-alb-istio-tls.partition" (list $arnKey $arns) }}
+{{- range $i, $arn := $arns }}{{ include "eks-alb-istio-tls.partition" (list (printf "%s[%d]" $arnKey $i) $arn $) }}{{ end }}
+{{- else }}{{ include "eks-alb-istio-tls.partition" (list $arnKey $arns $) }}
 {{- end }}
-{{- if .Values.alb.wafv2AclArn }}{{ include "eks-alb-istio-tls.partition" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn) }}{{ end }}
+{{- if .Values.alb.wafv2AclArn }}{{ include "eks-alb-istio-tls.partition" (list "alb.wafv2AclArn" .Values.alb.wafv2AclArn $) }}{{ end }}
 {{- if .Values.yelb.enabled }}
 {{- range $w := list "ui" "appserver" "db" "redis" }}
 {{- $r := (get $.Values.yelb $w).resources }}
@@ -451,7 +460,7 @@ AlbIngressChart, so that they name the config keys.
 {{- $request := get $r.requests $resource }}
 {{- $limit := get $r.limits $resource }}
 {{- if gt (include $size $request | float64) (include $size $limit | float64) }}
-{{- fail (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "eks-alb-istio-tls.echo" (toString $request))) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'yelb.%s.resources.requests.%s' must not exceed yelb.%s.resources.limits.%s (%s), got %s" $w $resource $w $resource (toString $limit) (include "eks-alb-istio-tls.echo" (toString $request)))) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -462,7 +471,7 @@ AlbIngressChart, so that they name the config keys.
 {{- $regions = append $regions (index (splitList ":" .) 3) | uniq }}
 {{- end }}
 {{- if gt (len $regions) 1 }}
-{{- fail (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'certificateArn' must all be in the ALB's region, got regions %s" (join ", " $regions))) }}
 {{- end }}
 {{- end }}
 {{- if .Values.albIngress.enabled }}
@@ -471,19 +480,19 @@ AlbIngressChart, so that they name the config keys.
 {{- range $i, $entry := get $.Values.alb $name }}
 {{- $key := splitList "=" $entry | first }}
 {{- if has $key $keys }}
-{{- fail (printf "'alb.%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'alb.%s[%d]' must not repeat the key %s, got %q" $name $i $key $entry)) }}
 {{- end }}
 {{- $keys = append $keys $key }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.albIngress.enabled (eq .Values.alb.ipAddressType "dualstack-without-public-ipv4") (ne .Values.alb.scheme "internet-facing") }}
-{{- fail (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'alb.ipAddressType' dualstack-without-public-ipv4 needs 'alb.scheme' internet-facing, got 'alb.scheme' %q" .Values.alb.scheme)) }}
 {{- end }}
 {{- if .Values.albIngress.enabled }}
 {{- range $i, $cidr := .Values.alb.inboundCidrs }}
 {{- if and (contains ":" $cidr) (not (hasPrefix "dualstack" $.Values.alb.ipAddressType)) }}
-{{- fail (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'alb.inboundCidrs[%d]' must be an IPv4 CIDR unless 'alb.ipAddressType' is dualstack or dualstack-without-public-ipv4 (the controller rejects IPv6 ones for an IPv4-only ALB), got %q" $i $cidr)) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -491,38 +500,38 @@ AlbIngressChart, so that they name the config keys.
 {{- $region := index (splitList ":" .Values.alb.wafv2AclArn) 3 }}
 {{- $albRegion := index (splitList ":" (include "eks-alb-istio-tls.certificateArns" . | fromJsonArray | first)) 3 }}
 {{- if ne $region $albRegion }}
-{{- fail (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'alb.wafv2AclArn' must be in the ALB's region, %s (that of 'certificateArn'), got region %s" $albRegion $region)) }}
 {{- end }}
 {{- end }}
 {{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- $ports := dict "yelb-ui" 80 "yelb-appserver" 4567 "yelb-db" 5432 "redis-server" 6379 }}
 {{- range $i, $route := .Values.istioEdge.routes }}
 {{- if and (hasKey $ports $route.service) (ne (int (get $ports $route.service)) (int $route.port)) }}
-{{- fail (printf "'istioEdge.routes[%d].port' must be %d, the port of Service %s, got %d" $i (int (get $ports $route.service)) $route.service (int $route.port)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'istioEdge.routes[%d].port' must be %d, the port of Service %s, got %d" $i (int (get $ports $route.service)) $route.service (int $route.port))) }}
 {{- end }}
 {{- if and $.Values.mesh.authorization (hasKey $ports $route.service) (not (has $route.service (list "yelb-ui"))) }}
-{{- fail (printf "'istioEdge.routes[%d].service' must be yelb-ui while mesh.authorization is on, got %q" $i $route.service) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'istioEdge.routes[%d].service' must be yelb-ui while mesh.authorization is on, got %q" $i $route.service)) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.yelb.enabled .Values.istioEdge.enabled }}
 {{- if has .Values.istioEdge.virtualServiceName (list "yelb-appserver" "yelb-db" "redis-server") }}
-{{- fail (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'istioEdge.virtualServiceName' must differ from the mesh service names, got %q" .Values.istioEdge.virtualServiceName)) }}
 {{- end }}
 {{- end }}
 {{- if eq .Values.gateway.tls.mode "certManager" }}
 {{- $duration := include "eks-alb-istio-tls.seconds" .Values.gateway.tls.duration | float64 }}
 {{- if ge (include "eks-alb-istio-tls.seconds" .Values.gateway.tls.renewBefore | float64) $duration }}
-{{- fail (printf "'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'gateway.tls.renewBefore' must be shorter than 'gateway.tls.duration' (%s), got %q" .Values.gateway.tls.duration .Values.gateway.tls.renewBefore)) }}
 {{- end }}
 {{- if lt $duration 3600.0 }}
-{{- fail (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'gateway.tls.duration' must be at least 1h, got %q" .Values.gateway.tls.duration)) }}
 {{- end }}
 {{- end }}
 {{- $apps := list }}
 {{- range $i, $a := .Values.apps }}{{ if or (not (hasKey $a "enabled")) $a.enabled }}{{ $apps = append $apps (list $i $a) }}{{ end }}{{ end }}
 {{- if $apps }}
-{{- if not .Values.istioEdge.enabled }}{{ fail "'istioEdge.enabled' must be true while apps are configured (their VirtualServices bind to its Gateway), got false" }}{{ end }}
+{{- if not .Values.istioEdge.enabled }}{{ include "eks-alb-istio-tls.refuse" (list $ "'istioEdge.enabled' must be true while apps are configured (their VirtualServices bind to its Gateway), got false") }}{{ end }}
 {{- $names := dict }}
 {{- $namespaces := dict }}
 {{- $hosts := dict }}
@@ -535,7 +544,7 @@ AlbIngressChart, so that they name the config keys.
 {{- $a := index $entry 1 }}
 {{- $key := printf "apps[%d]" (index $entry 0) }}
 {{- if hasKey $names $a.name }}
-{{- fail (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "eks-alb-istio-tls.echo" $a.name)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s.name' repeats the name of %s: app names are unique, got %s" $key (get $names $a.name) (include "eks-alb-istio-tls.echo" $a.name))) }}
 {{- end }}
 {{- $_ := set $names $a.name $key }}
 {{- $ns := $a.namespace | default $a.name }}
@@ -546,29 +555,29 @@ AlbIngressChart, so that they name the config keys.
 {{- else if has $ns (list "kube-system" "kube-public" "kube-node-lease") }}{{ $not = "a Kubernetes system namespace (kube-system, kube-public, kube-node-lease)" }}
 {{- end }}
 {{- if $not }}
-{{- fail (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s' must give the app a namespace of its own, not %s, got %s" $nsKey $not (include "eks-alb-istio-tls.echo" $ns))) }}
 {{- end }}
 {{- if hasKey $namespaces $ns }}
-{{- fail (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "eks-alb-istio-tls.echo" $ns)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s' must give the app a namespace of its own, not that of %s, got %s" $nsKey (get $namespaces $ns) (include "eks-alb-istio-tls.echo" $ns))) }}
 {{- end }}
 {{- $_ := set $namespaces $ns $key }}
 {{- range $i, $host := $a.hosts }}
 {{- if hasKey $hosts $host }}
-{{- fail (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "eks-alb-istio-tls.echo" $host)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s.hosts[%d]' is already a host of %s: a host belongs to one app, got %s" $key $i (get $hosts $host) (include "eks-alb-istio-tls.echo" $host))) }}
 {{- end }}
 {{- $_ := set $hosts $host (printf "%s (%s)" $key $a.name) }}
 {{- end }}
 {{- $prefixes := dict }}
 {{- range $i, $route := $a.routes }}
 {{- if hasKey $prefixes $route.pathPrefix }}
-{{- fail (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "eks-alb-istio-tls.echo" $route.pathPrefix)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s.routes[%d].pathPrefix' repeats the prefix of %s.routes[%d], which always matches first, got %s" $key $i $key (get $prefixes $route.pathPrefix) (include "eks-alb-istio-tls.echo" $route.pathPrefix))) }}
 {{- end }}
 {{- $_ := set $prefixes $route.pathPrefix $i }}
 {{- end }}
 {{- $workloads := dict }}
 {{- range $i, $allow := (default (list) $a.allow) }}
 {{- if hasKey $workloads $allow.workload }}
-{{- fail (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "eks-alb-istio-tls.echo" $allow.workload)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s.allow[%d].workload' repeats %s.allow[%d]: list all callers and ports of a workload in one entry, got %s" $key $i $key (get $workloads $allow.workload) (include "eks-alb-istio-tls.echo" $allow.workload))) }}
 {{- end }}
 {{- $_ := set $workloads $allow.workload $i }}
 {{- end }}
@@ -576,10 +585,10 @@ AlbIngressChart, so that they name the config keys.
 {{- $single := kindIs "string" $a.certificateArn }}
 {{- range $i, $arn := include "eks-alb-istio-tls.asList" $a.certificateArn | fromJsonArray }}
 {{- $field := ternary (printf "%s.certificateArn" $key) (printf "%s.certificateArn[%d]" $key $i) $single }}
-{{- include "eks-alb-istio-tls.partition" (list $field $arn) }}
+{{- include "eks-alb-istio-tls.partition" (list $field $arn $) }}
 {{- $own := index (splitList ":" $arn) 3 }}
 {{- if ne $own $region }}
-{{- fail (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'%s' must be in the ALBs' region, %s (that of 'certificateArn'), got region %s" $field $region $own)) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -587,12 +596,12 @@ AlbIngressChart, so that they name the config keys.
 {{- end }}
 {{- if .Values.albIngress.enabled }}
 {{- $plan := include "eks-alb-istio-tls.albPlan" . | fromJson }}
-{{- if $plan.error }}{{ fail $plan.error }}{{ end }}
+{{- if $plan.error }}{{ include "eks-alb-istio-tls.refuse" (list $ $plan.error) }}{{ end }}
 {{- end }}
 {{- if eq .Values.scope "app" }}
 {{- $names := concat (include "eks-alb-istio-tls.fieldOf" (list $.Values.apps "name") | fromJsonArray) }}
 {{- if not (has .Values.scopeApp $names) }}
-{{- fail (printf "'scopeApp' must name one of apps (%s) while scope is app, got %s" (join ", " $names) (include "eks-alb-istio-tls.echo" .Values.scopeApp)) }}
+{{- include "eks-alb-istio-tls.refuse" (list $ (printf "'scopeApp' must name one of apps (%s) while scope is app, got %s" (join ", " $names) (include "eks-alb-istio-tls.echo" .Values.scopeApp))) }}
 {{- end }}
 {{- end }}
 {{- end }}

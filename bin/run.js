@@ -41,7 +41,8 @@ function fingerprint() {
   const hash = createHash('sha256');
   const add = (rel) => {
     const st = fs.statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
-    hash.update(st ? `${rel}\0${st.size}\0${st.mtimeMs}\n` : `${rel}\0missing\n`);
+    // Whole milliseconds: a copy that keeps the times (cp -p, fs.cpSync's preserveTimestamps) keeps no more.
+    hash.update(st ? `${rel}\0${st.size}\0${Math.round(st.mtimeMs)}\n` : `${rel}\0missing\n`);
   };
   INPUT_FILES.forEach(add);
   sources().forEach(add);

@@ -126,16 +126,16 @@ describe('README code blocks, run in a copy of the project', () => {
     for (const f of tracked) {
       if (!fs.existsSync(path.join(ROOT, f))) continue;
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+      // With their times: the build's stamp names the sources' sizes and times (see below).
+      fs.cpSync(path.join(ROOT, f), path.join(dir, f), { preserveTimestamps: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     // The unpacked helm, when there is one already: saves unpacking it again.
     if (fs.existsSync(path.join(ROOT, '.tools'))) fs.symlinkSync(path.join(ROOT, '.tools'), path.join(dir, '.tools'));
-    // The generated schema validators: the copy's build compiles its sources itself, and regenerates a validator only
-    // when the hash of its inputs (the first line of each file) differs, so these are reused only when they are its own.
-    const validators = path.join('build', 'lib', 'check', 'crd-validators');
-    if (fs.existsSync(path.join(ROOT, validators)))
-      fs.cpSync(path.join(ROOT, validators), path.join(dir, validators), { recursive: true });
+    // The build: its stamp names the sizes and times of the sources it was compiled from, so the copy's commands use
+    // it only when it is fresh for the copy's sources, and rebuild otherwise.
+    if (fs.existsSync(path.join(ROOT, 'build')))
+      fs.cpSync(path.join(ROOT, 'build'), path.join(dir, 'build'), { recursive: true, preserveTimestamps: true });
     // The synth's caches (Helm templates, check results, helm proofs): each file is named by the hash of its inputs
     // (the compiled code, the objects, the chart), so the copy reads only those that are valid for it.
     const caches = path.join(ROOT, '.cache');

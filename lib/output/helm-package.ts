@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { gzip } from 'pako';
 import { Header } from 'tar';
 
@@ -9,6 +10,10 @@ import { Header } from 'tar';
  */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 const BLOCK = 512;
+
+/** The last archives compressed, by the hash of their tar: level-9 gzip costs ~20 ms, and renders repeat charts. */
+const compressed = new Map<string, Buffer>();
+const COMPRESSED_KEPT = 8;
 
 export function packageChart(chartName: string, files: ReadonlyMap<string, string | Buffer>): Buffer {
   const chunks: Buffer[] = [];
@@ -33,5 +38,14 @@ export function packageChart(chartName: string, files: ReadonlyMap<string, strin
   }
   // End of archive: two zero blocks.
   chunks.push(Buffer.alloc(2 * BLOCK));
-  return Buffer.from(gzip(Buffer.concat(chunks), { level: 9 }));
+  const tar = Buffer.concat(chunks);
+  const key = createHash('sha256').update(tar).digest('hex');
+  let archive = compressed.get(key);
+  if (archive === undefined) {
+    archive = Buffer.from(gzip(tar, { level: 9 }));
+    compressed.set(key, archive);
+    if (compressed.size > COMPRESSED_KEPT) compressed.delete(compressed.keys().next().value!);
+  }
+  // A copy: the caller may change its buffer.
+  return Buffer.from(archive);
 }

@@ -41,6 +41,10 @@ function mergeValues(base: unknown, override: unknown): unknown {
 /** How many nodes aliases may expand to in a config file: plenty for reuse, far too few for an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** The values of the last config texts parsed: every render reads config/default.yaml; a copy costs less than a parse. */
+const parsedTexts = new Map<string, unknown>();
+const PARSED_KEPT = 16;
+
 function readYaml(file: string): unknown {
   let text: string;
   try {
@@ -48,6 +52,9 @@ function readYaml(file: string): unknown {
   } catch (e) {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+  const parsed = parsedTexts.get(text);
+  // A copy: callers build on what they read.
+  if (parsed !== undefined) return structuredClone(parsed);
   const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
@@ -55,7 +62,10 @@ function readYaml(file: string): unknown {
     );
   try {
     // Bounded alias expansion: a few nested aliases can otherwise expand to billions of nodes (an "alias bomb").
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+    parsedTexts.set(text, value);
+    if (parsedTexts.size > PARSED_KEPT) parsedTexts.delete(parsedTexts.keys().next().value!);
+    return structuredClone(value);
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
     throw new ConfigError(

@@ -11,7 +11,7 @@
  * where TypeScript 5's takes about 13 s. TypeScript 5 stays for the tools built on its JavaScript API (typescript-eslint,
  * typedoc).
  */
-const { execFileSync, spawnSync } = require('child_process');
+const { execFileSync, spawn, spawnSync } = require('child_process');
 const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -196,6 +196,37 @@ function typecheck() {
   return run.status ?? 1;
 }
 
+/**
+ * `npm test`: the type check and jest at once. The compiler is native and multi-threaded, and jest's start-up (one
+ * process, before its workers) leaves a core idle. jest's output streams; type errors stop jest and are printed.
+ * Exits with tsc's code when the types fail, else with jest's.
+ */
+function test(args) {
+  const tsc = spawn(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const jest = spawn(process.execPath, [require.resolve('jest/bin/jest', { paths: [ROOT] }), ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  let typeErrors = '';
+  tsc.stdout.on('data', (d) => (typeErrors += d));
+  tsc.stderr.on('data', (d) => (typeErrors += d));
+  const exited = (child) =>
+    new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  const jestCode = exited(jest);
+  exited(tsc).then((code) => {
+    if (code === 0) return jestCode.then((c) => (process.exitCode = c));
+    jest.kill('SIGTERM');
+    return jestCode.then(() => {
+      process.stdout.write(`\n${typeErrors}`);
+      process.stderr.write(`error: the types do not check (tsc -p tsconfig.json exited ${code}); jest was stopped\n`);
+      process.exitCode = code;
+    });
+  });
+}
+
 /** Rebuilds unless the stamp matches the sources; exits 1 with the compiler's output when the build fails. */
 function ensureBuilt({ force = false, declarations = false } = {}) {
   const stamped = () => readOr(STAMP, '');
@@ -229,6 +260,8 @@ if (command === 'build') {
   else ensureBuilt({ force: force || declarations, declarations });
 } else if (command === 'typecheck') {
   process.exitCode = typecheck();
+} else if (command === 'test') {
+  test(args);
 } else if (Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
   ensureBuilt();
   // The command sees its own arguments where it would under `node build/<entry>`.
@@ -236,7 +269,7 @@ if (command === 'build') {
   require(path.join(BUILD, COMMANDS[command]));
 } else {
   process.stderr.write(
-    `error: unknown command ${JSON.stringify(String(command)).slice(0, 100)}; expected build or one of ${Object.keys(COMMANDS).join(', ')}\n`,
+    `error: unknown command ${JSON.stringify(String(command)).slice(0, 100)}; expected build, typecheck, test or one of ${Object.keys(COMMANDS).join(', ')}\n`,
   );
   process.exit(1);
 }

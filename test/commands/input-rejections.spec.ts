@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'f
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
-import { Testing } from 'cdk8s';
+import { newChart } from '../support';
 import { AlbIngress, AlbIngressProps } from '../../lib/alb-ingress';
 import { environmentFiles } from '../../lib/config/environments';
 import { ConfigError, MAX_ALIAS_COUNT, loadConfig } from '../../lib/config/load';
@@ -221,7 +221,7 @@ describe('environment files', () => {
 
 describe('constructs reject the same facts with their own prop names', () => {
   const alb = (props: Partial<AlbIngressProps>) =>
-    new AlbIngress(Testing.chart(), 'Alb', {
+    new AlbIngress(newChart(), 'Alb', {
       namespace: 'istio-system',
       hosts: ['yelb.example.com'],
       certificateArns: [ARN],
@@ -229,7 +229,7 @@ describe('constructs reject the same facts with their own prop names', () => {
       ...props,
     });
   const edge = (props: object) =>
-    new IstioEdge(Testing.chart(), 'Edge', {
+    new IstioEdge(newChart(), 'Edge', {
       namespace: 'yelb',
       hosts: ['yelb.example.com'],
       routes: [{ pathPrefix: '/', service: 'yelb-ui', port: 80 }],
@@ -269,7 +269,7 @@ describe('constructs reject the same facts with their own prop names', () => {
     [
       'requests above limits',
       () =>
-        new YelbApp(Testing.chart(), 'Yelb', {
+        new YelbApp(newChart(), 'Yelb', {
           namespace: 'yelb',
           redis: { resources: { requests: { cpu: '600m', memory: '1Gi' }, limits: { cpu: '0.5', memory: '1Gi' } } },
         }),
@@ -277,12 +277,12 @@ describe('constructs reject the same facts with their own prop names', () => {
     ],
     [
       'yelb next to the gateway it would deny',
-      () => new YelbApp(Testing.chart(), 'Yelb', { namespace: 'istio-system' }),
+      () => new YelbApp(newChart(), 'Yelb', { namespace: 'istio-system' }),
       `'namespace' must not be the gateway's namespace while authorization is on (allow-nothing would deny the gateway), got "istio-system"`,
     ],
     [
       'injection in kube-system',
-      () => new MeshNamespace(Testing.chart(), 'Ns', { name: 'kube-system' }),
+      () => new MeshNamespace(newChart(), 'Ns', { name: 'kube-system' }),
       `'name' must not be a Kubernetes system namespace (kube-system, kube-public, kube-node-lease) when labelled for sidecar injection, got "kube-system"`,
     ],
   ])('%s', (_, build, message) => {
@@ -324,7 +324,7 @@ describe('charts name the config keys in construct refusals', () => {
         fromConfig(
           ALB_INGRESS_CONFIG_KEYS,
           () =>
-            new AlbIngress(Testing.chart(), 'Alb', {
+            new AlbIngress(newChart(), 'Alb', {
               ...albProps,
               wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1'),
             }),
@@ -338,7 +338,7 @@ describe('charts name the config keys in construct refusals', () => {
         fromConfig(
           ALB_INGRESS_CONFIG_KEYS,
           () =>
-            new AlbIngress(Testing.chart(), 'Alb', {
+            new AlbIngress(newChart(), 'Alb', {
               ...albProps,
               scheme: 'internal',
               ipAddressType: 'dualstack-without-public-ipv4',
@@ -352,7 +352,7 @@ describe('charts name the config keys in construct refusals', () => {
       () =>
         fromConfig(
           ISTIO_EDGE_CONFIG_KEYS,
-          () => new IstioEdge(Testing.chart(), 'Edge', { ...edgeProps, namespace: 'istio-system' }),
+          () => new IstioEdge(newChart(), 'Edge', { ...edgeProps, namespace: 'istio-system' }),
         ),
       'namespace',
       `'namespace' must be a namespace of its own, not ${APP_NAMESPACE_NOT.root}, got "istio-system"`,
@@ -362,7 +362,7 @@ describe('charts name the config keys in construct refusals', () => {
       () =>
         fromConfig(
           ISTIO_EDGE_CONFIG_KEYS,
-          () => new IstioEdge(Testing.chart(), 'Edge', { ...edgeProps, gatewaySelector: { 'a b': 'x' } }),
+          () => new IstioEdge(newChart(), 'Edge', { ...edgeProps, gatewaySelector: { 'a b': 'x' } }),
         ),
       'gateway.selector key',
       `'gateway.selector key' must be a Kubernetes label key ([prefix/]name), got "a b"`,
@@ -372,7 +372,7 @@ describe('charts name the config keys in construct refusals', () => {
       () =>
         fromConfig(
           ALB_INGRESS_CONFIG_KEYS,
-          () => new AlbIngress(Testing.chart(), 'Alb', { ...albProps, groupName: "'hosts'" }),
+          () => new AlbIngress(newChart(), 'Alb', { ...albProps, groupName: "'hosts'" }),
         ),
       'alb.groupName',
       `'alb.groupName' must be at most 63 characters of [a-z0-9.-], got "'hosts'"`,
@@ -384,7 +384,7 @@ describe('charts name the config keys in construct refusals', () => {
 
   test('the construct itself names its props, and other errors pass unchanged', () => {
     expect(
-      () => new AlbIngress(Testing.chart(), 'Alb', { ...albProps, wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }),
+      () => new AlbIngress(newChart(), 'Alb', { ...albProps, wafv2AclArn: WAF.replace('us-east-1', 'eu-west-1') }),
     ).toThrow(
       new Error(
         `'wafv2AclArn' must be in the ALB's region, us-east-1 (that of 'certificateArns'), got region eu-west-1`,

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { AlbGateway, AlbGatewayProps } from '../../lib/alb-gateway';
 import { checkRules } from '../../lib/check';
-import { find, schemaErrors } from '../support';
+import { find, newChart, schemaErrors } from '../support';
 
 const ARN = 'arn:aws:acm:us-east-1:210987654321:certificate/6f1c0e5e-0000-4000-8000-000000000001';
 const ARN2 = ARN.replace('0001', '0002');
@@ -13,7 +13,7 @@ const base: AlbGatewayProps = {
 };
 
 function synthAlb(props: Partial<AlbGatewayProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new AlbGateway(chart, 'Alb', { ...base, ...props });
   return Testing.synth(chart);
 }

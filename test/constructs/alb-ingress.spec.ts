@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { newChart } from '../support';
 import { AlbIngress, AlbIngressProps, deregistrationDelaySeconds } from '../../lib/alb-ingress';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
@@ -12,7 +13,7 @@ const base: AlbIngressProps = {
 };
 
 function synthIngress(props: Partial<AlbIngressProps> = {}) {
-  const chart = Testing.chart();
+  const chart = newChart();
   new AlbIngress(chart, 'Alb', { ...base, ...props });
   const objects = Testing.synth(chart);
   expect(objects).toHaveLength(1);

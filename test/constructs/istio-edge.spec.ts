@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { IstioEdge, IstioEdgeProps } from '../../lib/istio-edge';
-import { find } from '../support';
+import { find, newChart } from '../support';
 
 const base: IstioEdgeProps = {
   namespace: 'shop',
@@ -16,7 +16,7 @@ const base: IstioEdgeProps = {
 };
 
 function synthEdge(props: Partial<IstioEdgeProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new IstioEdge(chart, 'Edge', { ...base, ...props });
   return Testing.synth(chart);
 }

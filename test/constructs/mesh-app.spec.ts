@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { MeshApp, MeshAppProps } from '../../lib/mesh-app';
-import { find } from '../support';
+import { find, newChart } from '../support';
 
 const base: MeshAppProps = {
   name: 'shop',
@@ -14,7 +14,7 @@ const base: MeshAppProps = {
 };
 
 function synthApp(props: Partial<MeshAppProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new MeshApp(chart, 'App', { ...base, ...props });
   return Testing.synth(chart);
 }

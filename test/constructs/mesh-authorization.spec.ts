@@ -5,7 +5,7 @@ import {
   WorkloadAuthorization,
   spiffePrincipal,
 } from '../../lib/mesh-authorization';
-import { find } from '../support';
+import { find, newChart } from '../support';
 
 const web: WorkloadAuthorization = {
   name: 'web',
@@ -21,7 +21,7 @@ const api: WorkloadAuthorization = {
 };
 
 function synthAuthz(props: Partial<MeshAuthorizationProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new MeshAuthorization(chart, 'Authz', { namespace: 'shop', policies: [web, api], ...props });
   return Testing.synth(chart);
 }

@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
 import { YelbApp, YelbAppProps, versionLabelOf } from '../../lib/yelb-app';
-import { find } from '../support';
+import { find, newChart } from '../support';
 
 function synthYelb(props: Partial<YelbAppProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new YelbApp(chart, 'Yelb', { namespace: 'yelb', ...props });
   return Testing.synth(chart);
 }
@@ -80,7 +80,7 @@ describe('YelbApp', () => {
   });
 
   test('exposes the mesh services (not the gateway-only front end) and the Service ports', () => {
-    const chart = Testing.chart();
+    const chart = newChart();
     const app = new YelbApp(chart, 'Yelb', { namespace: 'yelb' });
     expect(app.meshServices.map((s) => [s.name, s.port, s.protocol])).toEqual([
       ['yelb-appserver', 4567, 'http'],

@@ -1,12 +1,12 @@
 import { Testing } from 'cdk8s';
 import { GatewayCertificate, GatewayCertificateProps } from '../../lib/gateway-certificate';
 import { synthManifests } from '../../lib/output/plain';
-import { configWith } from '../support';
+import { configWith, newChart } from '../support';
 import { find, schemaErrors, unknownFieldErrors } from './support';
 import { STACK } from '../../charts';
 
 function synth(props: Partial<GatewayCertificateProps> = {}): any[] {
-  const chart = Testing.chart();
+  const chart = newChart();
   new GatewayCertificate(chart, 'Cert', {
     namespace: 'istio-system',
     secretName: 'tls-secret',

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { readFileSync, readdirSync, statSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
-import { Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { validateObject } from '../../lib/check/schema';
 import { Config } from '../../lib/config/types';
 import { loadDefaultConfig, mergeConfig, validateConfig } from '../../lib/config/load';
@@ -27,7 +28,11 @@ export function configWith(override: object = {}): Config {
 }
 
 /** A fresh chart for construct tests. */
-export const newChart = () => Testing.chart();
+/**
+ * A chart for the construct tests. Not cdk8s's Testing.chart(), which makes a temporary folder on every call that
+ * nothing removes; the tests read chart.toJson(), so this app never writes its outdir.
+ */
+export const newChart = () => new Chart(new App({ outdir: join(tmpdir(), 'cdk8s-test-app-never-writes') }), 'test');
 
 /** Finds the single object of `kind` (and `name`) in synthesized output. */
 export function find(objects: any[], kind: string, name?: string): any {

@@ -21,7 +21,8 @@ import { PROJECT_ROOT } from '../project-root';
  * The validators of the custom resources, from the schemas generated into schemas/ (docs/SCHEMAS.md). Compiling the
  * kinds a check usually meets takes ajv over a second of CPU, so the build writes each schema's validator as
  * standalone code (GENERATED_DIR next to the compiled module, one file per schema) and a check loads only the kinds it
- * meets. Run from the sources (tsx, jest), they are compiled here, with the same keywords.
+ * meets. Run from the sources (tsx), they are compiled here, with the same keywords, unless useGeneratedValidators
+ * points at a build's (as the tests do).
  *
  * The keywords and formats call crd-runtime.ts: ajv can write a keyword as code only when its definition generates
  * code, so each keyword's code calls a function of that module, which the generated files require by RUNTIME.

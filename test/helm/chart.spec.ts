@@ -335,6 +335,21 @@ describe(`the ${CHART_NAME} chart`, () => {
         gateway: { api: 'gatewayApi' },
         yelb: { ui: { replicas: 3, resources: { requests: { cpu: 1, memory: '64Mi' }, limits: { cpu: 2 } } } },
       },
+      {
+        alb: { api: 'gatewayApi', quotas: { rules: 3 } },
+        yelb: { db: { replicas: 2 } },
+        apps: [
+          {
+            name: 'shop',
+            hosts: ['shop.example.com'],
+            routes: [
+              { pathPrefix: '/api', service: 'api', port: 8080, targetPort: 9090 },
+              { pathPrefix: '/', service: 'web', port: 80 },
+            ],
+            allow: [{ workload: 'api', ports: [9090], from: ['web'] }],
+          },
+        ],
+      },
     ];
     const [asDependency, alone] = await Promise.all([
       templateMany(chartDir, dir, 'parent', sets),

@@ -27,7 +27,11 @@ describe('each cross-field rule fails the same way in synth and in helm template
     'arn-partition-region',
     'alb-list-keys-once',
     'alb-plan-within-quotas',
-  ].map((id) => CROSS_FIELD_RULES.findIndex((r) => r.id === id));
+  ].map((id) => {
+    const i = CROSS_FIELD_RULES.findIndex((r) => r.id === id);
+    if (i < 0) throw new Error(`no cross-field rule ${id}`);
+    return i;
+  });
   const runs = Promise.all(
     REAL_RUNS.map((i) => {
       const file = join(dir, `values-${i}.yaml`);
@@ -57,7 +61,6 @@ describe('each cross-field rule fails the same way in synth and in helm template
   });
 
   test('helm template of the chart fails with that line', async () => {
-    expect(REAL_RUNS).not.toContain(-1);
     for (const [k, result] of (await runs).entries()) {
       expect(result.code).toBe(1);
       expect(result.stderr.split('\n')[0]).toMatch(

@@ -184,7 +184,8 @@ export async function templateMany(
  * to its named templates and one template that runs the validate define in report mode (a context holding a list
  * "refusals", which the refuse helper fills instead of failing), held once per set by a parent chart (templateMany).
  * The first refusal is the line `helm template` of the whole chart fails with; value-formats.spec.ts and
- * cross-field-rules.spec.ts prove it with real failing runs.
+ * cross-field-rules.spec.ts prove it with real failing runs. The checks after a refusal still run, on values the real
+ * chart never gets that far with: one that errors there fails the whole run (never a false pass).
  */
 export async function refusalsOf(chart: string, dir: string, name: string, sets: readonly object[]): Promise<string[]> {
   const checks = join(dir, `${name}-checks`);

@@ -186,7 +186,11 @@ describe("values of the wrong form fail helm template with the synth's message, 
     'the blog alias with a malformed ARN',
     'a CPU request above its limit',
     'an aws certificate in a China region, second in a list',
-  ].map((name) => CASES.findIndex(([n]) => n === name));
+  ].map((name) => {
+    const i = CASES.findIndex(([n]) => n === name);
+    if (i < 0) throw new Error(`no case named ${name}`);
+    return i;
+  });
   const runs = Promise.all(
     REAL_RUNS.map((i) => {
       const file = join(dir, `format-${i}.yaml`);
@@ -206,7 +210,6 @@ describe("values of the wrong form fail helm template with the synth's message, 
   });
 
   test('helm template of the chart fails with that line: the match, partition and cross-value refusals', async () => {
-    expect(REAL_RUNS).not.toContain(-1);
     for (const [k, run] of (await runs).entries()) {
       expect(run.code).not.toBe(0);
       expect(run.stdout).toBe('');

@@ -121,9 +121,8 @@ describe('the npm package in a fresh cdk8s app', () => {
     // WHEN the page's program is saved as main.ts, compiled with the page's command and run with `node main.js`
     expect(readFileSync(join(ROOT, 'docs', 'LIBRARY.md'), 'utf8').replace(/\n/g, ' ')).toContain(`\`${COMPILE}\``);
     writeFileSync(join(app, 'main.ts'), libraryProgram());
-    // The page's `npx tsc` with TypeScript 7 (this project's typescript-native; what `npm install typescript` gives
-    // today): it resolves the package and its peers from the app's node_modules, next to main.ts, as the app's own
-    // copy would.
+    // The page's `npx tsc` with TypeScript 7 (this project's typescript-native): it resolves the package and its peers
+    // from the app's node_modules, next to main.ts, as the app's own copy would.
     const [, , ...tscArgs] = COMPILE.split(' ');
     await run(
       process.execPath,

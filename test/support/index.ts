@@ -27,7 +27,6 @@ export function configWith(override: object = {}): Config {
   return validateConfig(mergeConfig(loadDefaultConfig(), override));
 }
 
-/** A fresh chart for construct tests. */
 /**
  * A chart for the construct tests. Not cdk8s's Testing.chart(), which makes a temporary folder on every call that
  * nothing removes; the tests read chart.toJson(), so this app never writes its outdir.

@@ -8,8 +8,8 @@
  * second); `build --declarations` adds the .d.ts files for the package, unless the declarations' own stamp says they
  * are fresh. `typecheck` type-checks tsconfig.json's program (sources and tests); `test` (what `npm test` runs) does
  * it alongside jest. All use TypeScript 7's native compiler (the devDependency typescript-native): it checks this
- * project in about 2 s of CPU where TypeScript 5's takes about 13 s. TypeScript 5 stays for the tools built on its JavaScript API (typescript-eslint,
- * typedoc).
+ * project in about 2 s of CPU where TypeScript 5's takes about 13 s. TypeScript 5 stays for the tools built on its
+ * JavaScript API (typescript-eslint, typedoc).
  */
 const { execFileSync, spawn, spawnSync } = require('child_process');
 const { createHash } = require('crypto');
@@ -186,9 +186,12 @@ function declarationsFingerprint(sourcesFingerprint) {
 const nativeTsc = () =>
   path.join(path.dirname(require.resolve('typescript-native/package.json', { paths: [ROOT] })), 'bin', 'tsc');
 
-/** `tsc` over tsconfig.json (sources and tests), its diagnostics on this process's output; returns tsc's exit code. */
+/** The arguments of node for the type check: tsc over tsconfig.json (sources and tests). */
+const typecheckArgs = () => [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.json')];
+
+/** The type check, its diagnostics on this process's output; returns tsc's exit code. */
 function typecheck() {
-  const run = spawnSync(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.json')], {
+  const run = spawnSync(process.execPath, typecheckArgs(), {
     cwd: ROOT,
     stdio: 'inherit',
   });
@@ -202,7 +205,7 @@ function typecheck() {
  * Exits with tsc's code when the types fail, else with jest's.
  */
 function test(args) {
-  const tsc = spawn(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.json')], {
+  const tsc = spawn(process.execPath, typecheckArgs(), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { configProblem } from './semantics';
 import { Config } from './types';
 import { configValidator } from './validator';
 import { PROJECT_ROOT } from '../project-root';
+import { recent } from '../tools/recent';
 
 /** A path as messages show it: relative to the working directory when below it, else absolute. */
 export function shownPath(path: string): string {
@@ -42,8 +43,7 @@ function mergeValues(base: unknown, override: unknown): unknown {
 export const MAX_ALIAS_COUNT = 100;
 
 /** The values of the last config texts parsed: every render reads config/default.yaml; a copy costs less than a parse. */
-const parsedTexts = new Map<string, unknown>();
-const PARSED_KEPT = 16;
+const parsedTexts = recent<unknown>(16);
 
 function readYaml(file: string): unknown {
   let text: string;
@@ -52,9 +52,11 @@ function readYaml(file: string): unknown {
   } catch (e) {
     throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
-  const parsed = parsedTexts.get(text);
   // A copy: callers build on what they read.
-  if (parsed !== undefined) return structuredClone(parsed);
+  return structuredClone(parsedTexts(text, () => parseYaml(file, text)));
+}
+
+function parseYaml(file: string, text: string): unknown {
   const doc = parseDocument(text, { schema: 'core', uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
@@ -62,10 +64,7 @@ function readYaml(file: string): unknown {
     );
   try {
     // Bounded alias expansion: a few nested aliases can otherwise expand to billions of nodes (an "alias bomb").
-    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
-    parsedTexts.set(text, value);
-    if (parsedTexts.size > PARSED_KEPT) parsedTexts.delete(parsedTexts.keys().next().value!);
-    return structuredClone(value);
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
     throw new ConfigError(

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { gzip } from 'pako';
 import { Header } from 'tar';
+import { recent } from '../tools/recent';
 
 /**
  * A `.tgz` chart archive as `helm package` lays it out (`<chart>/<file>` entries), but reproducible: `helm package`
@@ -12,8 +13,7 @@ const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 const BLOCK = 512;
 
 /** The last archives compressed, by the hash of their tar: level-9 gzip costs ~20 ms, and renders repeat charts. */
-const compressed = new Map<string, Buffer>();
-const COMPRESSED_KEPT = 8;
+const compressed = recent<Buffer>(8);
 
 export function packageChart(chartName: string, files: ReadonlyMap<string, string | Buffer>): Buffer {
   const chunks: Buffer[] = [];
@@ -40,12 +40,6 @@ export function packageChart(chartName: string, files: ReadonlyMap<string, strin
   chunks.push(Buffer.alloc(2 * BLOCK));
   const tar = Buffer.concat(chunks);
   const key = createHash('sha256').update(tar).digest('hex');
-  let archive = compressed.get(key);
-  if (archive === undefined) {
-    archive = Buffer.from(gzip(tar, { level: 9 }));
-    compressed.set(key, archive);
-    if (compressed.size > COMPRESSED_KEPT) compressed.delete(compressed.keys().next().value!);
-  }
   // A copy: the caller may change its buffer.
-  return Buffer.from(archive);
+  return Buffer.from(compressed(key, () => Buffer.from(gzip(tar, { level: 9 }))));
 }

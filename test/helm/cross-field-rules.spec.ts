@@ -4,7 +4,7 @@ import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { CROSS_FIELD_RULES } from '../../charts/cross-field-rules';
 import { renderAll } from '../../lib/synth';
-import { helm, refusalsOf, scratch, writeChart } from './support';
+import { indexesOf, refusalsOf, scratch, templateRun, writeChart } from './support';
 import { STACK } from '../../charts';
 
 /*
@@ -22,22 +22,14 @@ describe('each cross-field rule fails the same way in synth and in helm template
     'rules',
     CROSS_FIELD_RULES.map((rule) => rule.example.values),
   );
-  const REAL_RUNS = [
+  const REAL_RUNS = indexesOf(CROSS_FIELD_RULES, (rule) => rule.id, [
     'yelb-needs-istio-edge',
     'arn-partition-region',
     'alb-list-keys-once',
     'alb-plan-within-quotas',
-  ].map((id) => {
-    const i = CROSS_FIELD_RULES.findIndex((r) => r.id === id);
-    if (i < 0) throw new Error(`no cross-field rule ${id}`);
-    return i;
-  });
+  ]);
   const runs = Promise.all(
-    REAL_RUNS.map((i) => {
-      const file = join(dir, `values-${i}.yaml`);
-      writeFileSync(file, yaml.dump(CROSS_FIELD_RULES[i].example.values));
-      return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
-    }),
+    REAL_RUNS.map((i) => templateRun(chartDir, dir, `values-${i}`, CROSS_FIELD_RULES[i].example.values)),
   );
 
   test('the registry names each rule once', () => {

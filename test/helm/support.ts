@@ -116,6 +116,28 @@ export const helmOnce = (args: readonly string[]): Promise<HelmResult> => {
   return runs.get(key)!;
 };
 
+/** `helm template` of `chart` with `values` (written to a values file) and extra arguments: helm's result. */
+export function templateRun(
+  chart: string,
+  dir: string,
+  name: string,
+  values: object,
+  extra: readonly string[] = [],
+): Promise<HelmResult> {
+  const file = join(dir, `${name}.values.yaml`);
+  writeFileSync(file, yaml.dump(values));
+  return helm(['template', 'alb-istio-ingress', chart, '-f', file, ...extra]);
+}
+
+/** The indexes of the items named `names` (by `nameOf`); throws naming one that is missing. */
+export function indexesOf<T>(items: readonly T[], nameOf: (item: T) => string, names: readonly string[]): number[] {
+  return names.map((name) => {
+    const i = items.findIndex((item) => nameOf(item) === name);
+    if (i < 0) throw new Error(`no item named ${name}`);
+    return i;
+  });
+}
+
 /** `helm template` of `chart` with `values` (a values file) and extra arguments; throws on failure. */
 export async function template(
   chart: string,
@@ -124,9 +146,7 @@ export async function template(
   values: object,
   extra: readonly string[] = [],
 ): Promise<any[]> {
-  const file = join(dir, `${name}.values.yaml`);
-  writeFileSync(file, yaml.dump(values));
-  const result = await helm(['template', 'alb-istio-ingress', chart, '-f', file, ...extra]);
+  const result = await templateRun(chart, dir, name, values, extra);
   if (result.code !== 0) throw new Error(`helm template (${name}) failed: ${result.stderr}`);
   return parseObjects(result.stdout);
 }

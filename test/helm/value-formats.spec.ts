@@ -3,7 +3,7 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
-import { helm, refusalsOf, scratch, writeChart } from './support';
+import { helm, indexesOf, refusalsOf, scratch, templateRun, writeChart } from './support';
 
 const ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/6f1c0e5e-2f0a-4d5b-9e0c-0123456789ab';
 const ACM =
@@ -181,23 +181,13 @@ describe("values of the wrong form fail helm template with the synth's message, 
     'formats',
     CASES.map(([, values]) => values),
   );
-  const REAL_RUNS = [
+  const REAL_RUNS = indexesOf(CASES, ([name]) => name, [
     'an ARN that is not an ACM certificate',
     'the blog alias with a malformed ARN',
     'a CPU request above its limit',
     'an aws certificate in a China region, second in a list',
-  ].map((name) => {
-    const i = CASES.findIndex(([n]) => n === name);
-    if (i < 0) throw new Error(`no case named ${name}`);
-    return i;
-  });
-  const runs = Promise.all(
-    REAL_RUNS.map((i) => {
-      const file = join(dir, `format-${i}.yaml`);
-      writeFileSync(file, yaml.dump(CASES[i][1]));
-      return helm(['template', 'alb-istio-ingress', chartDir, '-f', file]);
-    }),
-  );
+  ]);
+  const runs = Promise.all(REAL_RUNS.map((i) => templateRun(chartDir, dir, `format-${i}`, CASES[i][1])));
 
   test.each(CASES.map(([name], i) => [name, i] as const))('%s', async (_, i) => {
     const [, values, message, chartOnly] = CASES[i];

@@ -101,7 +101,7 @@ function dataFiles() {
 }
 
 /** Compiles every source to build/ and removes the output of sources that are gone; returns an error text or undefined. */
-function compile(declarations) {
+function compile() {
   const esbuild = require(require.resolve('esbuild', { paths: [ROOT] }));
   const wanted = new Set();
   for (const rel of sources()) {
@@ -155,17 +155,20 @@ function compile(declarations) {
   } catch (e) {
     return `cannot generate the custom resources' validators: ${String(e.message).split('\n')[0]}`;
   }
-  if (declarations) {
-    try {
-      execFileSync(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.build.json')], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (e) {
-      return `the declarations do not compile (tsc -p tsconfig.build.json):\n${e.stdout ?? ''}${e.stderr ?? ''}`;
-    }
-  }
   return undefined;
+}
+
+/** Emits the .d.ts files next to the JavaScript; returns an error text or undefined. */
+function emitDeclarations() {
+  try {
+    execFileSync(process.execPath, [nativeTsc(), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return undefined;
+  } catch (e) {
+    return `the declarations do not compile (tsc -p tsconfig.build.json):\n${e.stdout ?? ''}${e.stderr ?? ''}`;
+  }
 }
 
 const readOr = (file, fallback) => {
@@ -230,22 +233,32 @@ function test(args) {
   });
 }
 
-/** Rebuilds unless the stamp matches the sources; exits 1 with the compiler's output when the build fails. */
+/**
+ * Rebuilds the JavaScript unless its stamp matches the sources (always with `force`), then, with `declarations`, the
+ * .d.ts files unless their own stamp matches; exits 1 with the compiler's output when either fails.
+ */
 function ensureBuilt({ force = false, declarations = false } = {}) {
-  const stamped = () => readOr(STAMP, '');
-  if (!force && stamped() === fingerprint()) return;
+  const jsFresh = (now) => !force && readOr(STAMP, '') === now;
+  const declarationsFresh = (now) =>
+    !declarations || (!force && readOr(DECLARATIONS_STAMP, '') === declarationsFingerprint(now));
+  const before = fingerprint();
+  if (jsFresh(before) && declarationsFresh(before)) return;
   const failure = withLock(() => {
     const now = fingerprint();
-    if (!force && stamped() === now) return undefined;
-    fs.mkdirSync(BUILD, { recursive: true });
-    fs.rmSync(STAMP, { force: true });
-    if (declarations) fs.rmSync(DECLARATIONS_STAMP, { force: true });
-    const error = compile(declarations);
-    if (error === undefined) {
+    if (!jsFresh(now)) {
+      fs.mkdirSync(BUILD, { recursive: true });
+      fs.rmSync(STAMP, { force: true });
+      const error = compile();
+      if (error !== undefined) return error;
       fs.writeFileSync(STAMP, now);
-      if (declarations) fs.writeFileSync(DECLARATIONS_STAMP, declarationsFingerprint(now));
     }
-    return error;
+    if (!declarationsFresh(now)) {
+      fs.rmSync(DECLARATIONS_STAMP, { force: true });
+      const error = emitDeclarations();
+      if (error !== undefined) return error;
+      fs.writeFileSync(DECLARATIONS_STAMP, declarationsFingerprint(now));
+    }
+    return undefined;
   });
   if (failure !== undefined) {
     process.stderr.write(`error: ${failure.trimEnd()}; fix the source and run again\n`);
@@ -255,12 +268,7 @@ function ensureBuilt({ force = false, declarations = false } = {}) {
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'build') {
-  const declarations = args.includes('--declarations');
-  const force = args.includes('--force');
-  // Declarations are rebuilt unless their stamp matches (they take tsc's seconds).
-  if (declarations && !force && readOr(DECLARATIONS_STAMP, '') === declarationsFingerprint(fingerprint()))
-    ensureBuilt();
-  else ensureBuilt({ force: force || declarations, declarations });
+  ensureBuilt({ declarations: args.includes('--declarations'), force: args.includes('--force') });
 } else if (command === 'typecheck') {
   process.exitCode = typecheck();
 } else if (command === 'test') {

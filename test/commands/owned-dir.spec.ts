@@ -19,8 +19,8 @@ import * as fc from 'fast-check';
 import { OWNERSHIP_RECORD, OutputError, WriteStep, writeOwnedTree } from '../../lib/output/owned-dir';
 
 const ROOT = join(__dirname, '..', '..');
-/** Loads the TypeScript helper script in a child process. */
-const REGISTER_TS = join(ROOT, 'test', 'support', 'register-ts.js');
+/** The output update in a child process, on the compiled build. */
+const CHILD = join(__dirname, 'write-owned-child.js');
 const run = promisify(execFile);
 const tmp = () => mkdtempSync(join(tmpdir(), 'owned-dir-'));
 
@@ -281,11 +281,7 @@ describe('concurrent synths', () => {
       writeFileSync(join(inputs, 'x.json'), JSON.stringify(many('x')));
       writeFileSync(join(inputs, 'y.json'), JSON.stringify(many('y')));
       const child = (name: string) =>
-        run(
-          process.execPath,
-          ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(inputs, name), 'never'],
-          { cwd: ROOT },
-        ).then(
+        run(process.execPath, [CHILD, dir, join(inputs, name), 'never'], { cwd: ROOT }).then(
           () => 'ok',
           (e) => e.stderr as string,
         );
@@ -348,11 +344,7 @@ describe('a kill at any step', () => {
         put(dir, 'notes.txt', 'mine');
         const killed = (() => {
           try {
-            execFileSync(
-              process.execPath,
-              ['--require', REGISTER_TS, join(__dirname, 'write-owned-child.ts'), dir, join(base, 'new.json'), step],
-              { cwd: ROOT, stdio: 'pipe' },
-            );
+            execFileSync(process.execPath, [CHILD, dir, join(base, 'new.json'), step], { cwd: ROOT, stdio: 'pipe' });
             return false;
           } catch (e) {
             return (e as { signal?: string }).signal === 'SIGKILL';

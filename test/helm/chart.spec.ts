@@ -381,21 +381,19 @@ describe(`the ${CHART_NAME} chart`, () => {
       `const Real = Date; const ahead = 10 * 365 * 86400000;
       globalThis.Date = class extends Real { constructor(...a) { super(...(a.length ? a : [Real.now() + ahead])); } static now() { return Real.now() + ahead; } };`,
     );
-    const script = `const { renderHelmChart } = require(${JSON.stringify(join(root, 'lib/output/helm-chart'))});
-      const { loadConfig } = require(${JSON.stringify(join(root, 'lib/config/load'))});
-      const { STACK } = require(${JSON.stringify(join(root, 'charts'))});
+    // The compiled build (jest's global setup keeps it fresh): plain node, no TypeScript loader.
+    const build = join(root, 'build');
+    const script = `const { renderHelmChart } = require(${JSON.stringify(join(build, 'lib/output/helm-chart'))});
+      const { loadConfig } = require(${JSON.stringify(join(build, 'lib/config/load'))});
+      const { STACK } = require(${JSON.stringify(join(build, 'charts'))});
       if (new Date().getFullYear() < 2030) throw new Error('clock not moved');
       const files = renderHelmChart(STACK, loadConfig());
       process.stdout.write(JSON.stringify([...files].map(([p, c]) => [p, Buffer.from(c).toString('base64')])));`;
-    const out = execFileSync(
-      process.execPath,
-      ['--require', clock, '--require', join(root, 'test', 'support', 'register-ts.js'), '-e', script],
-      {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, TZ: 'Pacific/Kiritimati' },
-      },
-    );
+    const out = execFileSync(process.execPath, ['--require', clock, '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'Pacific/Kiritimati' },
+    });
     // THEN the same files, byte for byte
     const there = new Map((JSON.parse(out) as [string, string][]).map(([p, b]) => [p, Buffer.from(b, 'base64')]));
     const here = renderHelmChart(STACK, loadConfig());

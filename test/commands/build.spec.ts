@@ -61,12 +61,13 @@ describe('never stale', () => {
     return copy;
   };
 
-  test('a command runs the edited source: bin/run.js rebuilds when a source changed', () => {
+  test('a command runs the edited source: bin/run.js compiles again the source that changed, and only that one', () => {
     const dir = sharedCopy();
     const before = checkHelp(dir);
     expect(before.status).toBe(0);
     expect(before.stdout).toContain('Check ALB + Istio manifests');
 
+    const untouched = statSync(join(dir, 'build', 'lib', 'cli', 'synth.js')).mtimeMs;
     const source = join(dir, 'lib', 'cli', 'check.ts');
     writeFileSync(
       source,
@@ -76,6 +77,8 @@ describe('never stale', () => {
     expect(after.stderr).toBe('');
     expect(after.stdout).toContain('Check edited manifests');
     expect(readFileSync(join(dir, 'build', 'lib', 'cli', 'check.js'), 'utf8')).toContain('Check edited manifests');
+    // Only the edited source was compiled again.
+    expect(statSync(join(dir, 'build', 'lib', 'cli', 'synth.js')).mtimeMs).toBe(untouched);
   });
 
   test("a check validates against an edited schema: bin/run.js regenerates that schema's validator, and only that one", () => {

@@ -22,7 +22,7 @@ import { checkIstioInstall } from './istio-install';
 import { checkMesh, checkPortNames } from './istio-mesh';
 import { checkVirtualServices } from './istio-routes';
 import { checkLimits } from './limits';
-import { loadPaths } from './load';
+import { LoadOptions, loadPaths } from './load';
 import { tracePaths, verdictOf } from './path';
 import { checkPlaceholderValues, checkUnfilledPlaceholders } from './placeholders';
 import { checkRollouts } from './rollout';
@@ -70,8 +70,8 @@ export function checkRules(objects: readonly (K8sObject | SourcedObject)[], opti
  * `dist/prod`): then each directory is checked on its own and the results are merged.
  * Throws `InputError` on unreadable input.
  */
-export async function checkPaths(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
-  const loaded = loadPaths(paths);
+export async function checkPaths(paths: string[], options: CheckOptions & LoadOptions = {}): Promise<CheckResult> {
+  const loaded = loadPaths(paths, { stdin: options.stdin });
   const bySet = new Map<string, SourcedObject[]>();
   for (const o of loaded.objects) append(bySet, o.set ?? '', o);
   const setsOf = new Map<string, Set<string>>();

@@ -55,6 +55,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
       defaultNamespace: opts.defaultNamespace,
       rootNamespace: opts.rootNamespace,
       complete: opts.complete ?? false,
+      stdin: io.stdin,
     });
     io.out(opts.json ? formatJson(result) : opts.mermaid ? formatMermaid(result) : formatText(result));
     return hasFailures(result, opts.strict) ? 1 : 0;

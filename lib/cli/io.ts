@@ -2,6 +2,8 @@
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** What `-` reads (tests); @default the process's standard input */
+  readonly stdin?: () => string;
 }
 
 export const PROCESS_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };

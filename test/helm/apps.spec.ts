@@ -7,7 +7,7 @@ import { APP_FILE_ORDER, appFileName } from '../../charts/app-chart';
 import { loadConfig } from '../../lib/config/load';
 import { AppConfig } from '../../lib/config/types';
 import { synthManifests } from '../../lib/output/plain';
-import { helm, refusalsOf, scratch, sorted, templateMany, withoutHelmLabels, writeChart } from './support';
+import { helm, lintMany, refusalsOf, scratch, sorted, templateMany, withoutHelmLabels, writeChart } from './support';
 
 /*
  * The teams' apps in the chart: `helm template` with apps against the plain synth of the same config file (every
@@ -173,20 +173,18 @@ describe('the chart renders the teams apps as the plain synth does', () => {
   });
 
   test('helm lint --strict passes with apps, in every scope', async () => {
-    const file = join(dir, 'lint.yaml');
-    writeFileSync(file, yaml.dump({ apps: FULL, alb: { quotas: { rules: 3 } } }));
-    const runs = await Promise.all(
-      [
-        [],
-        ['--set', 'scope=edge'],
-        ['--set', 'scope=app', '--set', 'scopeApp=blog'],
-        ['--set', 'yelb.enabled=false'],
-      ].map((extra) => helm(['lint', '--strict', chartDir, '-f', file, ...extra])),
-    );
-    for (const run of runs) {
-      expect(run.stderr).toBe('');
-      expect(run.stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-      expect(run.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    const apps = { apps: FULL, alb: { quotas: { rules: 3 } } };
+    const run = await lintMany(chartDir, dir, 'apps', [
+      apps,
+      { ...apps, scope: 'edge' },
+      { ...apps, scope: 'app', scopeApp: 'blog' },
+      { ...apps, yelb: { enabled: false } },
+    ]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.summary).toBe('4 chart(s) linted, 0 chart(s) failed');
+    for (const section of run.sections) {
+      expect(section).toMatch(/^==> Linting /);
+      expect(section).not.toMatch(/\[(WARNING|ERROR)\]/);
     }
   });
 

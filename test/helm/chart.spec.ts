@@ -1,6 +1,6 @@
 import '../support/shared-templates';
 import { execFileSync } from 'child_process';
-import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { gunzipSync } from 'zlib';
 import * as yaml from 'js-yaml';
@@ -10,6 +10,7 @@ import {
   CHART_NAME,
   helm,
   helmOnce,
+  lintMany,
   parseObjects,
   scratch,
   sorted,
@@ -56,44 +57,31 @@ describe(`the ${CHART_NAME} chart`, () => {
   afterAll(cleanup);
 
   test('helm lint --strict passes without a warning, on the folder and the archive, with defaults and every switch flipped', async () => {
-    const flipped = [
-      '--set',
-      'alb.targetType=ip',
-      '--set',
-      'gateway.tls.mode=certManager',
-      '--set',
-      'yelb.enabled=false',
-      '--set',
-      'dns.externalDns=true',
-      '--set',
-      'alb.groupName=shared',
-      '--set',
-      'mesh.mtlsScope=mesh',
-    ];
-    const runs = await Promise.all([
-      // one run lints both, the folder and the archive
+    // The folder and the archive with the defaults (one run lints both), then a copy per value set (one run).
+    const [both, switched] = await Promise.all([
       helm(['lint', '--strict', chartDir, archive]),
-      helm(['lint', '--strict', chartDir, ...flipped]),
-      helm([
-        'lint',
-        '--strict',
-        chartDir,
-        '--set',
-        'istioEdge.enabled=false',
-        '--set',
-        'yelb.enabled=false',
-        '--set',
-        'albIngress.enabled=false',
+      lintMany(chartDir, dir, 'switches', [
+        {
+          alb: { targetType: 'ip', groupName: 'shared' },
+          gateway: { tls: { mode: 'certManager' } },
+          yelb: { enabled: false },
+          dns: { externalDns: true },
+          mesh: { mtlsScope: 'mesh' },
+        },
+        { istioEdge: { enabled: false }, yelb: { enabled: false }, albIngress: { enabled: false } },
+        { scope: 'ingress', alb: { targetType: 'ip' } },
       ]),
-      helm(['lint', '--strict', chartDir, '--set', 'scope=ingress', '--set', 'alb.targetType=ip']),
     ]);
-    for (const [i, run] of runs.entries()) {
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`${i === 0 ? 2 : 1} chart(s) linted, 0 chart(s) failed`);
-      expect(run.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(both.stdout).toContain('2 chart(s) linted, 0 chart(s) failed');
+    expect(both.stdout).toContain(`==> Linting ${archive}`);
+    expect(both.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    expect({ code: switched.code, stderr: switched.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(switched.summary).toBe('3 chart(s) linted, 0 chart(s) failed');
+    for (const section of switched.sections) {
+      expect(section).toMatch(/^==> Linting /);
+      expect(section).not.toMatch(/\[(WARNING|ERROR)\]/);
     }
-    expect(runs[0].stdout).toContain(`==> Linting ${archive}`);
   });
 
   test('Chart.yaml: apiVersion v2, a lowercase-dash name, SemVer version and appVersion; no CRDs in the chart', () => {
@@ -184,34 +172,30 @@ describe(`the ${CHART_NAME} chart`, () => {
   });
 
   test('NOTES.txt tells what was created and the next steps', async () => {
-    // GIVEN a copy of the chart that renders NOTES.txt as an object (helm template leaves NOTES out)
+    // GIVEN a copy of the chart that renders NOTES.txt as an object (helm template leaves NOTES out), with only the
+    // templates NOTES needs (the helpers, and the checks that refuse bad values)
     const copy = join(dir, 'notes-chart');
     cpSync(chartDir, copy, { recursive: true });
     copyFileSync(join(chartDir, 'templates', 'NOTES.txt'), join(copy, 'notes.txt'));
+    for (const t of readdirSync(join(copy, 'templates')))
+      if (!['_helpers.tpl', 'validate.yaml'].includes(t)) rmSync(join(copy, 'templates', t));
     writeFileSync(
       join(copy, 'templates', 'notes-preview.yaml'),
       'notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n',
     );
-    const notes = async (...args: string[]) => {
-      const run = await helm([
-        'template',
-        'alb-istio-ingress',
-        copy,
-        '--show-only',
-        'templates/notes-preview.yaml',
-        ...args,
-      ]);
-      expect(run.stderr).toBe('');
-      return (yaml.load(run.stdout) as { notes: string }).notes;
-    };
-    const [existing, certManager, ingressOnly, scopeIngress, ipTargets, ipDeclared] = await Promise.all([
-      notes('--set', 'host=blog.example.com'),
-      notes('--set', 'gateway.tls.mode=certManager', '--set', 'dns.externalDns=true'),
-      notes('--set', 'yelb.enabled=false', '--set', 'istioEdge.enabled=false'),
-      notes('--set', 'scope=ingress', '--set', 'alb.targetType=ip'),
-      notes('--set', 'alb.targetType=ip'),
-      notes('--set', 'alb.targetType=ip', '--set', 'createNamespaces.gateway=true'),
+    // WHEN it renders each value set (one helm run)
+    const rendered = await templateMany(copy, dir, 'notes', [
+      { host: 'blog.example.com' },
+      { gateway: { tls: { mode: 'certManager' } }, dns: { externalDns: true } },
+      { yelb: { enabled: false }, istioEdge: { enabled: false } },
+      { scope: 'ingress', alb: { targetType: 'ip' } },
+      { alb: { targetType: 'ip' } },
+      { alb: { targetType: 'ip' }, createNamespaces: { gateway: true } },
     ]);
+    const [existing, certManager, ingressOnly, scopeIngress, ipTargets, ipDeclared] = rendered.map((objects) => {
+      expect(objects).toHaveLength(1);
+      return (objects[0] as { notes: string }).notes;
+    });
     // THEN what was created, the secret to create and the DNS record to point at the ALB
     expect(existing).toMatch(/the yelb sample app in namespace yelb/);
     expect(existing).toMatch(/Istio Gateway istio-system\/yelb-gateway/);

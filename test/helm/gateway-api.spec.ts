@@ -7,7 +7,16 @@ import { loadConfig } from '../../lib/config/load';
 import { AppConfig } from '../../lib/config/types';
 import { synthManifests } from '../../lib/output/plain';
 import { renderAll, synth, verifyHelmChart } from '../../lib/synth';
-import { CHART_NAME, helm, scratch, sorted, templateMany, withoutHelmLabels, writeChart } from './support';
+import {
+  CHART_NAME,
+  lintMany,
+  mergeValues,
+  scratch,
+  sorted,
+  templateMany,
+  withoutHelmLabels,
+  writeChart,
+} from './support';
 
 /*
  * The Gateway API in the chart: alb.api and gateway.api are values whose values swap objects (an Ingress for a
@@ -69,19 +78,11 @@ interface Case {
   readonly values: Record<string, any>;
 }
 
-const merge = (a: Record<string, any>, b: Record<string, any>): Record<string, any> => {
-  const out: Record<string, any> = { ...a };
-  for (const [k, v] of Object.entries(b))
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? merge(out[k], v) : v;
-  return out;
-};
-
 const CASES: Case[] = COMBINATIONS.flatMap((c) =>
   SETS.flatMap((s) =>
     (['ip', 'instance'] as const).map((targetType) => ({
       name: `alb.api ${c.alb}, gateway.api ${c.gateway}, ${s.name}, ${targetType} targets`,
-      values: merge(s.values, { alb: { api: c.alb, targetType }, gateway: { api: c.gateway } }),
+      values: mergeValues(s.values, { alb: { api: c.alb, targetType }, gateway: { api: c.gateway } }),
     })),
   ),
 )
@@ -141,14 +142,14 @@ describe('the chart renders the Gateway API as the plain synth does', () => {
   });
 
   test('helm lint --strict passes in every combination', async () => {
-    const runs = await Promise.all(
-      COMBINATIONS.map(async (c, i) => {
-        const file = join(dir, `lint-${i}.yaml`);
-        writeFileSync(file, yaml.dump(merge(SETS[2].values, { alb: { api: c.alb }, gateway: { api: c.gateway } })));
-        return helm(['lint', '--strict', chartDir, '-f', file]);
-      }),
+    const run = await lintMany(
+      chartDir,
+      dir,
+      'combinations',
+      COMBINATIONS.map((c) => mergeValues(SETS[2].values, { alb: { api: c.alb }, gateway: { api: c.gateway } })),
     );
-    for (const run of runs) expect(`${run.code} ${run.stderr}`).toBe('0 ');
+    expect(`${run.code} ${run.stderr}`).toBe('0 ');
+    expect(run.summary).toBe(`${COMBINATIONS.length} chart(s) linted, 0 chart(s) failed`);
   });
 });
 
@@ -162,7 +163,9 @@ describe('synth with the Gateway API', () => {
       const configFile = join(dir, `${alb}-${gateway}.yaml`);
       writeFileSync(
         configFile,
-        yaml.dump(merge(SETS[2].values, { alb: { api: alb }, gateway: { api: gateway, namespace: 'istio-ingress' } })),
+        yaml.dump(
+          mergeValues(SETS[2].values, { alb: { api: alb }, gateway: { api: gateway, namespace: 'istio-ingress' } }),
+        ),
       );
       const outDir = join(dir, `${alb}-${gateway}`);
       const result = await synth(STACK, { configFile, outDir, helmSelfCheck: true });

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { basename, dirname, join } from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../../lib/config/load';
 import { CHART_NAME, renderHelmChart } from '../../lib/output/helm-chart';
@@ -197,6 +197,44 @@ export async function templateMany(
     objects[Number(set[1])].push(...parseObjects(manifest));
   }
   return objects;
+}
+
+/** `over` on top of `base` as helm coalesces values: maps merge key by key, anything else replaces. */
+export const mergeValues = (base: Record<string, any>, over: Record<string, any>): Record<string, any> => {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over))
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object'
+        ? mergeValues(out[k], v)
+        : v;
+  return out;
+};
+
+/**
+ * `helm lint --strict` of `chart` with each of `sets`, in one helm run: a copy of the chart per set whose values.yaml
+ * is the chart's own with the set on top (what `-f set.yaml` lints), all named to one `helm lint`. Returns each
+ * copy's section of helm's output (from its `==> Linting` line) and the run's last line.
+ */
+export async function lintMany(
+  chart: string,
+  dir: string,
+  name: string,
+  sets: readonly Record<string, any>[],
+): Promise<{ code: number; stderr: string; sections: string[]; summary: string }> {
+  const defaults = yaml.load(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, any>;
+  const copies = sets.map((set, i) => {
+    const copy = join(dir, `${name}-lint`, String(i), basename(chart));
+    cpSync(chart, copy, { recursive: true });
+    writeFileSync(join(copy, 'values.yaml'), yaml.dump(mergeValues(defaults, set)));
+    return copy;
+  });
+  const run = await helm(['lint', '--strict', ...copies]);
+  const sections = copies.map((copy, i) => {
+    const start = run.stdout.indexOf(`==> Linting ${copy}\n`);
+    const end = i + 1 < copies.length ? run.stdout.indexOf(`==> Linting ${copies[i + 1]}\n`) : undefined;
+    return start < 0 ? '' : run.stdout.slice(start, end);
+  });
+  return { code: run.code, stderr: run.stderr, sections, summary: run.stdout.trim().split('\n').pop() ?? '' };
 }
 
 /**

@@ -208,17 +208,11 @@ describe('CLI input handling and exit codes', () => {
   });
 });
 
+// Exit 0 and an unreadable input (exit 2) as a process: test/check/stdin.spec.ts, and the README's blocks
+// (test/readme.test.ts) run the clean checks as a user types them.
 describe('npm run check as a process: exit codes on the real streams, no stack trace', () => {
   test.each([
-    ['clean', 0, ['--strict', '--no-schema', 'test/fixtures/check/good'], /^end-to-end encrypted: yes$/m, ''],
     ['schema errors', 1, ['test/fixtures/check/schema'], /schema-unknown-field/, ''],
-    [
-      'YAML that does not parse',
-      2,
-      ['test/fixtures/check/inputs/bad-yaml'],
-      /^$/,
-      /^check: .*broken\.yaml: YAML parse error at line \d+.*\n$/,
-    ],
     ['an unknown flag', 2, ['--stirct'], /^$/, /^error: unknown option '--stirct' \(Did you mean --strict\?\)\n$/],
   ])('%s: exit %i', (_name, code, args, stdout, stderr) => {
     const r = runCommand('check', args);

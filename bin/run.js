@@ -5,8 +5,9 @@
  * it when any source changed since the last build, so a command never runs stale code. The sources' fingerprint
  * (path, size and modification time of every source, schema and build setting) is compared with the one recorded in the
  * build's stamp: statting them costs a few milliseconds. The JavaScript is compiled file by file with esbuild (under a
- * second; a rebuild compiles only the sources whose size or time changed, `build --force` all); `build --declarations` adds the .d.ts files for the package, unless the declarations' own stamp says they
- * are fresh. `typecheck` type-checks tsconfig.json's program (sources and tests); `test` (what `npm test` runs) does
+ * second; a rebuild compiles only the sources whose size or time changed, `build --force` all); `build
+ * --declarations` adds the .d.ts files for the package, unless the declarations' own stamp says they are fresh.
+ * `typecheck` type-checks tsconfig.json's program (sources and tests); `test` (what `npm test` runs) does
  * it alongside jest. All use TypeScript 7's native compiler (the devDependency typescript-native): it checks this
  * project in about 2 s of CPU where TypeScript 5's takes about 13 s. TypeScript 5 stays for the tools built on its
  * JavaScript API (typescript-eslint, typedoc).

@@ -5,7 +5,7 @@
  * it when any source changed since the last build, so a command never runs stale code. The sources' fingerprint
  * (path, size and modification time of every source, schema and build setting) is compared with the one recorded in the
  * build's stamp: statting them costs a few milliseconds. The JavaScript is compiled file by file with esbuild (under a
- * second; a rebuild compiles only the sources whose size or time changed, `build --force` all); `build
+ * second; a rebuild compiles only the sources whose content changed, `build --force` all); `build
  * --declarations` adds the .d.ts files for the package, unless the declarations' own stamp says they are fresh.
  * `typecheck` type-checks tsconfig.json's program (sources and tests); `test` (what `npm test` runs) does
  * it alongside jest. All use TypeScript 7's native compiler (the devDependency typescript-native): it checks this
@@ -101,14 +101,27 @@ function dataFiles() {
   return filesUnder(DATA_DIRS, (name) => name.endsWith('.json')).sort();
 }
 
-/** What each compiled file was compiled from, and with which settings: a rebuild compiles only what changed. */
+const readOr = (file, fallback) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+};
+
+/** Writes a whole file, renamed into place: a command or test running meanwhile never reads half of it. */
+function writeWhole(file, content) {
+  fs.writeFileSync(`${file}.${process.pid}`, content);
+  fs.renameSync(`${file}.${process.pid}`, file);
+}
+
+/**
+ * What each compiled file was compiled from (a hash of the source's content: an edit that keeps the size and lands
+ * in the same clock tick is still seen) and with which settings: a rebuild compiles only what changed.
+ */
 const COMPILED = path.join(BUILD, '.compiled.json');
 
-/** A source's size and modification time, as the fingerprint takes them. */
-function sourceState(rel) {
-  const st = fs.statSync(path.join(ROOT, rel));
-  return `${st.size}:${Math.round(st.mtimeMs)}`;
-}
+const contentHash = (text) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Compiles the sources that changed since their last compile (all of them with `force`, or when the compiler or its
@@ -123,22 +136,23 @@ function compile(force) {
     .digest('hex');
   let compiled = {};
   try {
-    const record = JSON.parse(readOr(COMPILED, '{}'));
-    if (!force && record.settings === settings) compiled = record.files;
+    const saved = JSON.parse(readOr(COMPILED, '{}'));
+    if (!force && saved.settings === settings) compiled = saved.files;
   } catch {
     compiled = {};
   }
-  const record = () => fs.writeFileSync(COMPILED, JSON.stringify({ settings, files: compiled }));
+  const saveCompiled = () => fs.writeFileSync(COMPILED, JSON.stringify({ settings, files: compiled }));
   const wanted = new Set();
   for (const rel of sources()) {
     const js = rel.replace(/\.ts$/, '.js');
     wanted.add(js);
     const target = path.join(BUILD, js);
-    const state = sourceState(rel);
-    if (compiled[rel] === state && fs.existsSync(target)) continue;
+    const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+    const hash = contentHash(source);
+    if (compiled[rel] === hash && fs.existsSync(target)) continue;
     let code;
     try {
-      code = esbuild.transformSync(fs.readFileSync(path.join(ROOT, rel), 'utf8'), {
+      code = esbuild.transformSync(source, {
         loader: 'ts',
         format: 'cjs',
         platform: 'node',
@@ -147,20 +161,18 @@ function compile(force) {
         tsconfigRaw: { compilerOptions: { esModuleInterop: true } },
       }).code;
     } catch (e) {
-      record();
+      saveCompiled();
       const first = e.errors && e.errors[0];
       const where =
         first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
       return `cannot compile ${first ? `${where}${first.text}` : String(e.message).split('\n')[0]}`.slice(0, 300);
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    // Whole files only, renamed into place: a command running meanwhile never reads half a module.
-    fs.writeFileSync(`${target}.${process.pid}`, code);
-    fs.renameSync(`${target}.${process.pid}`, target);
-    compiled[rel] = state;
+    writeWhole(target, code);
+    compiled[rel] = hash;
   }
   for (const rel of Object.keys(compiled)) if (!wanted.has(rel.replace(/\.ts$/, '.js'))) delete compiled[rel];
-  record();
+  saveCompiled();
   const prune = (rel) => {
     for (const e of fs.readdirSync(path.join(BUILD, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${e.name}` : e.name;
@@ -185,7 +197,7 @@ function compile(force) {
       .digest('hex');
     const stamp = `// inputs ${inputs}\n`;
     if (force || !readOr(generated, '').startsWith(stamp))
-      fs.writeFileSync(generated, stamp + validator.standaloneValidatorCode());
+      writeWhole(generated, stamp + validator.standaloneValidatorCode());
   } catch (e) {
     return `cannot generate the config validator: ${String(e.message).split('\n')[0]}`;
   }
@@ -211,14 +223,6 @@ function emitDeclarations() {
     return `the declarations do not compile (tsc -p tsconfig.build.json):\n${e.stdout ?? ''}${e.stderr ?? ''}`;
   }
 }
-
-const readOr = (file, fallback) => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return fallback;
-  }
-};
 
 /** What the declarations were emitted from: the sources' fingerprint and the installed types' lockfile. */
 function declarationsFingerprint(sourcesFingerprint) {

@@ -71,7 +71,7 @@ export function checkRules(objects: readonly (K8sObject | SourcedObject)[], opti
  * Throws `InputError` on unreadable input.
  */
 export async function checkPaths(paths: string[], options: CheckOptions & LoadOptions = {}): Promise<CheckResult> {
-  const loaded = loadPaths(paths, { stdin: options.stdin });
+  const loaded = loadPaths(paths, options);
   const bySet = new Map<string, SourcedObject[]>();
   for (const o of loaded.objects) append(bySet, o.set ?? '', o);
   const setsOf = new Map<string, Set<string>>();

@@ -5,7 +5,8 @@ import { CONFIG_SCHEMA } from './schema';
 /**
  * The config schema's validator. Compiling it takes ajv about half a second, more than a whole synth otherwise
  * spends on the config, so the build writes it out as standalone code (GENERATED_FILE, next to the compiled
- * load.js) and a command only loads that. Run from the sources (tsx, jest), it is compiled here.
+ * load.js) and a command only loads that. jest's tests load the build's file too (package.json's moduleNameMapper);
+ * run from the sources otherwise (tsx), it is compiled here.
  */
 export const GENERATED_FILE = 'config-validator.generated.js';
 

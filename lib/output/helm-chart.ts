@@ -328,19 +328,15 @@ interface Templates {
 const cached = new WeakMap<StackDefinition, Templates>();
 let cacheDir: string | undefined;
 let cacheStack: StackDefinition | undefined;
-let cacheCodeRoot: string | undefined;
 
 /**
  * Keeps `stack`'s chart templates in `dir` across processes (they take about 124 synths to build). Their key covers
  * the code of this project only, so the templates of no other stack are read from or written to `dir`. Off by
  * default, so that tests and library users never read a file they did not ask for; the synth command turns it on.
- * `codeRoot`: key them by that copy of the code instead of the running one (the tests, which run the sources, name
- * the compiled build they keep fresh, and so share the synth command's templates).
  */
-export function useTemplateCache(dir: string | undefined, stack?: StackDefinition, codeRoot?: string): void {
+export function useTemplateCache(dir: string | undefined, stack?: StackDefinition): void {
   cacheDir = dir;
   cacheStack = dir === undefined ? undefined : stack;
-  cacheCodeRoot = dir === undefined ? undefined : codeRoot;
 }
 
 /** The folder of the running code (the sources, or their compiled build): lib/, charts/ and imports/ hold it. */
@@ -408,8 +404,7 @@ export function chartTemplates(stack: StackDefinition): Templates {
   const known = cached.get(stack);
   if (known) return known;
   const dir = stack === cacheStack ? cacheDir : undefined;
-  const key =
-    dir === undefined ? undefined : cacheCodeRoot === undefined ? runningCodeKey() : templateCacheKey(cacheCodeRoot);
+  const key = dir === undefined ? undefined : runningCodeKey();
   const hit = dir !== undefined && key !== undefined ? readCache(dir, key) : undefined;
   const templates = hit ?? buildTemplates(stack);
   if (!hit && dir !== undefined && key !== undefined) writeCache(dir, key, templates);

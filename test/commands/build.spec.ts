@@ -122,6 +122,48 @@ describe('never stale', () => {
     expect(statSync(generated('VirtualService')).mtimeMs).toBe(untouched);
   });
 
+  test('a source that does not compile fails the build with its place; the fix, a new and a removed source and an edited config schema are each picked up', () => {
+    const dir = sharedCopy();
+    const build = () =>
+      spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), 'build'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+    const validator = join(dir, 'build', 'lib', 'config', 'config-validator.generated.js');
+    const validatorTime = statSync(validator).mtimeMs;
+    const source = join(dir, 'lib', 'probe.ts');
+    const compiled = join(dir, 'build', 'lib', 'probe.js');
+
+    // a new source is compiled
+    writeFileSync(source, 'export const probe = 1;\n');
+    expect(build().status).toBe(0);
+    expect(readFileSync(compiled, 'utf8')).toContain('probe = 1');
+    // WHEN it no longer compiles THEN one line names the file, line and column, and the build fails
+    writeFileSync(source, 'export const probe = ;\n');
+    const broken = build();
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/^error: cannot compile lib\/probe\.ts:1:\d+: .*; fix the source and run again\n$/);
+    // AND the fix is compiled, though the size is the same
+    writeFileSync(source, 'export const probe = 2;\n');
+    expect(build().status).toBe(0);
+    expect(readFileSync(compiled, 'utf8')).toContain('probe = 2');
+    // AND a removed source leaves no output behind
+    rmSync(source);
+    expect(build().status).toBe(0);
+    expect(existsSync(compiled)).toBe(false);
+    // AND the config validator was generated once, and again only when the config schema changed
+    expect(statSync(validator).mtimeMs).toBe(validatorTime);
+    const before = readFileSync(validator, 'utf8').split('\n')[0];
+    const schema = join(dir, 'lib', 'config', 'schema.ts');
+    writeFileSync(
+      schema,
+      readFileSync(schema, 'utf8').replace("'a port number from 1 to 65535'", "'a port from 1 to 65535'"),
+    );
+    expect(build().status).toBe(0);
+    expect(readFileSync(validator, 'utf8').split('\n')[0]).not.toBe(before);
+  });
+
   test("the Helm templates' cache key changes with any construct and with the lockfile", () => {
     const dir = mkdtempSync(join(tmpdir(), 'template-key-'));
     dirs.push(dir);

@@ -405,8 +405,9 @@ describe('npm run gateway-cert', () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'keep me\n');
     const result = runCommand('gateway-cert', ['--out', file, '--key-algorithm', 'ECDSA']);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({
+    expect(result).toEqual({
       code: 1,
+      stdout: '',
       stderr: `error: '--out' must be a folder (existing or to create), got "${file}", which is a file\n`,
     });
   });

@@ -10,7 +10,7 @@ import { renderAll, synth, verifyHelmChart } from '../../lib/synth';
 import {
   CHART_NAME,
   lintMany,
-  mergeValues,
+  coalesceValues,
   scratch,
   sorted,
   templateMany,
@@ -82,7 +82,7 @@ const CASES: Case[] = COMBINATIONS.flatMap((c) =>
   SETS.flatMap((s) =>
     (['ip', 'instance'] as const).map((targetType) => ({
       name: `alb.api ${c.alb}, gateway.api ${c.gateway}, ${s.name}, ${targetType} targets`,
-      values: mergeValues(s.values, { alb: { api: c.alb, targetType }, gateway: { api: c.gateway } }),
+      values: coalesceValues(s.values, { alb: { api: c.alb, targetType }, gateway: { api: c.gateway } }),
     })),
   ),
 )
@@ -146,7 +146,7 @@ describe('the chart renders the Gateway API as the plain synth does', () => {
       chartDir,
       dir,
       'combinations',
-      COMBINATIONS.map((c) => mergeValues(SETS[2].values, { alb: { api: c.alb }, gateway: { api: c.gateway } })),
+      COMBINATIONS.map((c) => coalesceValues(SETS[2].values, { alb: { api: c.alb }, gateway: { api: c.gateway } })),
     );
     expect(`${run.code} ${run.stderr}`).toBe('0 ');
     expect(run.summary).toBe(`${COMBINATIONS.length} chart(s) linted, 0 chart(s) failed`);
@@ -164,7 +164,7 @@ describe('synth with the Gateway API', () => {
       writeFileSync(
         configFile,
         yaml.dump(
-          mergeValues(SETS[2].values, { alb: { api: alb }, gateway: { api: gateway, namespace: 'istio-ingress' } }),
+          coalesceValues(SETS[2].values, { alb: { api: alb }, gateway: { api: gateway, namespace: 'istio-ingress' } }),
         ),
       );
       const outDir = join(dir, `${alb}-${gateway}`);

@@ -185,8 +185,8 @@ export async function templateMany(
   );
   writeFileSync(join(parent, 'values.yaml'), yaml.dump(Object.fromEntries(sets.map((v, i) => [alias(i), v]))));
   const result = await helm(['template', 'alb-istio-ingress', parent]);
-  if (result.code !== 0)
-    throw new Error(`helm template of ${name} (${sets.length} value sets) failed: ${result.stderr}`);
+  if (result.code !== 0 || result.stderr !== '')
+    throw new Error(`helm template of ${name} (${sets.length} value sets) failed or warned: ${result.stderr}`);
   const objects = sets.map((): any[] => []);
   // Every manifest of helm's output starts with the template it came from: # Source: <parent>/charts/<alias>/...
   const source = new RegExp(`^# Source: ${PARENT}/charts/${ALIAS}(\\d+)/`, 'm');
@@ -199,14 +199,16 @@ export async function templateMany(
   return objects;
 }
 
-/** `over` on top of `base` as helm coalesces values: maps merge key by key, anything else replaces. */
-export const mergeValues = (base: Record<string, any>, over: Record<string, any>): Record<string, any> => {
+/** `over` on top of `base` as helm coalesces values: maps merge key by key, null removes a key, the rest replaces. */
+export const coalesceValues = (base: Record<string, any>, over: Record<string, any>): Record<string, any> => {
   const out: Record<string, any> = { ...base };
   for (const [k, v] of Object.entries(over))
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object'
-        ? mergeValues(out[k], v)
-        : v;
+    if (v === null) delete out[k];
+    else
+      out[k] =
+        typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])
+          ? coalesceValues(out[k], v)
+          : v;
   return out;
 };
 
@@ -225,7 +227,7 @@ export async function lintMany(
   const copies = sets.map((set, i) => {
     const copy = join(dir, `${name}-lint`, String(i), basename(chart));
     cpSync(chart, copy, { recursive: true });
-    writeFileSync(join(copy, 'values.yaml'), yaml.dump(mergeValues(defaults, set)));
+    writeFileSync(join(copy, 'values.yaml'), yaml.dump(coalesceValues(defaults, set)));
     return copy;
   });
   const run = await helm(['lint', '--strict', ...copies]);

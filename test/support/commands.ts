@@ -13,8 +13,8 @@ export interface CommandRun {
 
 /**
  * Runs a command's exported `main(argv, io)` in this process, in `cwd`, with `stdin` as what `-` reads, and collects
- * its lines as the process's streams would hold them. Most command tests use this; a few per command run the real process (`runCommand`) for
- * what only a process shows: the exit code, the streams, no stack trace.
+ * its lines as the process's streams would hold them. Most command tests use this; a few per command run the real
+ * process (`runCommand`) for what only a process shows: the exit code, the streams, no stack trace.
  */
 export async function runMain(
   main: (argv: string[], io: Io) => Promise<number>,

@@ -2,7 +2,8 @@
 /*
  * Before the workers start:
  * - one scratch folder per jest run, shared by the workers (their environment inherits SHARED_DIR_ENV): test/helm's
- *   writeChart renders the built-in chart into it once and copies it from there, instead of every file rendering it;
+ *   writeChart renders the built-in chart into it once and copies it from there, instead of every file rendering it,
+ *   and the files that render the chart share its templates there, seeded from what `npm run synth` cached;
  * - the helm binary, found and checked (`helm version`) once: the workers inherit the proof (VERIFIED_HELM_ENV of
  *   lib/tools/helm.ts) instead of each test file running `helm version` again;
  * - a fresh build/ (`node bin/run.js build` compiles only when a source or schema changed): the tests load the
@@ -31,14 +32,30 @@ function verifyHelm() {
   }
 }
 
+/**
+ * Copies the Helm templates that `npm run synth` cached in .cache/ (keyed by the compiled build, fresh from these very
+ * sources after ensureBuilt) into the run's folder, under the key the workers compute from the sources they run. The
+ * workers write only to the run's folder: .cache/ is never written by a test.
+ */
+function seedTemplates(shared) {
+  const { templateCacheKey } = require(path.join(ROOT, 'build', 'lib', 'output', 'helm-chart.js'));
+  const file = (key) => `helm-templates-${key}.json`;
+  const cached = path.join(ROOT, '.cache', file(templateCacheKey(path.join(ROOT, 'build'))));
+  if (!fs.existsSync(cached)) return;
+  fs.mkdirSync(path.join(shared, 'cache'), { recursive: true });
+  fs.copyFileSync(cached, path.join(shared, 'cache', file(templateCacheKey(ROOT))));
+}
+
 /** Rebuilds build/ unless its stamp says it is fresh; a source that does not compile fails the run here. */
 function ensureBuilt() {
   execFileSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 module.exports = async () => {
-  process.env[SHARED_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
+  const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-shared-'));
+  process.env[SHARED_DIR_ENV] = shared;
   ensureBuilt();
+  seedTemplates(shared);
   verifyHelm();
 };
 module.exports.SHARED_DIR_ENV = SHARED_DIR_ENV;

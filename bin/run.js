@@ -33,7 +33,7 @@ const COMMANDS = {
   helm: 'lib/tools/helm-cli.js',
 };
 /** Everything the build reads besides the sources: the launcher itself and the compiler settings. */
-const INPUT_FILES = ['bin/run.js', 'tsconfig.json', 'tsconfig.build.json', 'main.ts'];
+const INPUT_FILES = ['bin/run.js', 'tsconfig.json', 'tsconfig.build.json'];
 const INPUT_DIRS = ['lib', 'charts', 'imports'];
 /** Data the build generates code from: the custom resources' schemas (their validators, lib/check/crd-validators.ts). */
 const DATA_DIRS = ['schemas'];
@@ -130,8 +130,9 @@ const contentHash = (text) => createHash('sha256').update(text).digest('hex');
  */
 function compile(force) {
   const esbuild = require(require.resolve('esbuild', { paths: [ROOT] }));
+  const target = `node${process.versions.node.split('.')[0]}`;
   const settings = createHash('sha256')
-    .update(`esbuild ${esbuild.version} node ${process.versions.node.split('.')[0]}\0`)
+    .update(`esbuild ${esbuild.version} ${target}\0`)
     .update(fs.readFileSync(path.join(ROOT, 'bin', 'run.js')))
     .digest('hex');
   let compiled = {};
@@ -146,17 +147,17 @@ function compile(force) {
   for (const rel of sources()) {
     const js = rel.replace(/\.ts$/, '.js');
     wanted.add(js);
-    const target = path.join(BUILD, js);
+    const output = path.join(BUILD, js);
     const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
     const hash = contentHash(source);
-    if (compiled[rel] === hash && fs.existsSync(target)) continue;
+    if (compiled[rel] === hash && fs.existsSync(output)) continue;
     let code;
     try {
       code = esbuild.transformSync(source, {
         loader: 'ts',
         format: 'cjs',
         platform: 'node',
-        target: `node${process.versions.node.split('.')[0]}`,
+        target,
         sourcefile: rel,
         tsconfigRaw: { compilerOptions: { esModuleInterop: true } },
       }).code;
@@ -167,8 +168,8 @@ function compile(force) {
         first && first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
       return `cannot compile ${first ? `${where}${first.text}` : String(e.message).split('\n')[0]}`.slice(0, 300);
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    writeWhole(target, code);
+    fs.mkdirSync(path.dirname(output), { recursive: true });
+    writeWhole(output, code);
     compiled[rel] = hash;
   }
   for (const rel of Object.keys(compiled)) if (!wanted.has(rel.replace(/\.ts$/, '.js'))) delete compiled[rel];

@@ -378,9 +378,11 @@ export function templateCacheKey(codeRoot = CODE_ROOT, projectRoot = PROJECT_ROO
 }
 
 const TEMPLATES_PREFIX = 'helm-templates-';
+/** The file in the cache folder that holds the templates of `key` (templateCacheKey). */
+export const templateCacheFile = (key: string): string => `${TEMPLATES_PREFIX}${key}.json`;
 
 function readCache(dir: string, key: string): Templates | undefined {
-  const text = readCacheFile(dir, `${TEMPLATES_PREFIX}${key}.json`);
+  const text = readCacheFile(dir, templateCacheFile(key));
   if (text === undefined) return undefined;
   try {
     return { files: new Map(JSON.parse(text) as [string, string][]) };
@@ -390,7 +392,7 @@ function readCache(dir: string, key: string): Templates | undefined {
 }
 
 const writeCache = (dir: string, key: string, templates: Templates) =>
-  writeCacheFile(dir, TEMPLATES_PREFIX, `${TEMPLATES_PREFIX}${key}.json`, JSON.stringify([...templates.files]));
+  writeCacheFile(dir, TEMPLATES_PREFIX, templateCacheFile(key), JSON.stringify([...templates.files]));
 
 let codeKey: string | undefined;
 /** templateCacheKey of the running code, computed once per process: the code does not change under it. */

@@ -38,12 +38,11 @@ function verifyHelm() {
  * workers write only to the run's folder: .cache/ is never written by a test.
  */
 function seedTemplates(shared) {
-  const { templateCacheKey } = require(path.join(ROOT, 'build', 'lib', 'output', 'helm-chart.js'));
-  const file = (key) => `helm-templates-${key}.json`;
-  const cached = path.join(ROOT, '.cache', file(templateCacheKey(path.join(ROOT, 'build'))));
+  const { templateCacheFile, templateCacheKey } = require(path.join(ROOT, 'build', 'lib', 'output', 'helm-chart.js'));
+  const cached = path.join(ROOT, '.cache', templateCacheFile(templateCacheKey(path.join(ROOT, 'build'))));
   if (!fs.existsSync(cached)) return;
   fs.mkdirSync(path.join(shared, 'cache'), { recursive: true });
-  fs.copyFileSync(cached, path.join(shared, 'cache', file(templateCacheKey(ROOT))));
+  fs.copyFileSync(cached, path.join(shared, 'cache', templateCacheFile(templateCacheKey(ROOT))));
 }
 
 /** Rebuilds build/ unless its stamp says it is fresh; a source that does not compile fails the run here. */
